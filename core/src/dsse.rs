@@ -1,0 +1,276 @@
+//! Step 7: the DSSE envelope (DSSE protocol v1.0) and its one signature.
+//!
+//! Checks, in order:
+//! 1. `payloadType` is `application/vnd.in-toto+json` (in-toto Statement v1);
+//! 2. `signatures` holds exactly one entry (OMS §4.1); its `keyid` may be
+//!    absent, `null` or any string (OMS does not use it); `sig` is base64;
+//! 3. the signature verifies over PAE(payloadType, payload) =
+//!    `"DSSEv1" SP LEN(type) SP type SP LEN(payload) SP payload`;
+//! 4. only if that fails, over the encoding model_signing used before v1.0
+//!    (`pae_compat` in `model_signing/_signing/sign_sigstore_pb.py`):
+//!    `"DSSEV1 28 application/vnd.in-toto+json " + str(LEN) + " " +
+//!    repr(payload)`, where `repr` is Python's `bytes` repr (`b'...'`).
+//!    The reference verifies that fallback with the curve's hash for the key
+//!    method and with SHA-256 for the certificate method (v0.2 signers
+//!    hard-coded SHA-256); [`CompatHash`] selects which.
+//!
+//! The PAE is streamed into the hash: no buffer holds it.
+
+use crate::bundle::{Envelope, decode_base64};
+use crate::error::{BundleError, DsseError, Error, Field, Problem};
+use crate::keys::{PrehashState, PublicKey, SigHash};
+use crate::limits::{MAX_DSSE_SIGNATURES, MAX_SIGNATURE_BYTES};
+
+/// The only payload type an OMS envelope may carry.
+pub const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
+
+/// Which pre-authentication encoding the signature was made over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum PaeEncoding {
+    /// DSSE v1.0 PAE.
+    Standard,
+    /// model_signing < 1.0's buggy encoding (see the module docs).
+    Compat,
+}
+
+/// The hash the compat fallback (check 4) uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum CompatHash {
+    /// The hash paired with the key's curve (the reference's key method).
+    KeyCurve,
+    /// SHA-256 whatever the curve (the reference's certificate method).
+    Sha256,
+}
+
+/// The envelope's payload, authenticated: only [`verify_envelope`] makes one.
+#[derive(Debug, Clone, Copy)]
+pub struct VerifiedPayload<'p> {
+    bytes: &'p [u8],
+    encoding: PaeEncoding,
+}
+
+impl<'p> VerifiedPayload<'p> {
+    /// The signed payload bytes.
+    pub fn bytes(&self) -> &'p [u8] {
+        self.bytes
+    }
+
+    /// The encoding the signature covered.
+    pub fn encoding(&self) -> PaeEncoding {
+        self.encoding
+    }
+}
+
+/// Checks 1–2: the payload type and the one signature's bytes.
+fn signature<'s>(env: &Envelope<'_>, sig_buf: &'s mut [u8]) -> Result<&'s [u8], Error> {
+    if !env.payload_type.eq_str(IN_TOTO_PAYLOAD_TYPE) {
+        return Err(DsseError::WrongPayloadType.into());
+    }
+    let mut sigs = env.signatures.iter();
+    let first = match sigs.next() {
+        None => return Err(DsseError::NoSignature.into()),
+        Some(v) => v.map_err(BundleError::Json)?,
+    };
+    let mut count = 1usize;
+    for extra in sigs {
+        extra.map_err(BundleError::Json)?;
+        count += 1;
+        if count > MAX_DSSE_SIGNATURES {
+            break;
+        }
+    }
+    if count > 1 {
+        return Err(DsseError::MultipleSignatures.into());
+    }
+    let wrong = |field| BundleError::Field {
+        field,
+        problem: Problem::WrongType,
+    };
+    let sig = first.object().map_err(|_| wrong(Field::Signatures))?;
+    let dup = |field| {
+        move |_| BundleError::Field {
+            field,
+            problem: Problem::Duplicate,
+        }
+    };
+    if let Some(keyid) = sig.get("keyid").map_err(dup(Field::Keyid))?
+        && !(keyid.is_null() || keyid.str().is_ok())
+    {
+        return Err(DsseError::InvalidKeyid.into());
+    }
+    let sig = sig
+        .get("sig")
+        .map_err(dup(Field::Sig))?
+        .ok_or(BundleError::Field {
+            field: Field::Sig,
+            problem: Problem::Missing,
+        })?
+        .str()
+        .map_err(|_| wrong(Field::Sig))?;
+    Ok(decode_base64(sig, sig_buf, Field::Sig)?)
+}
+
+/// Verifies the envelope with `key` and returns the authenticated payload,
+/// decoded into `payload_buf` (which must hold the payload's base64 text).
+pub fn verify_envelope<'p>(
+    env: &Envelope<'_>,
+    key: &PublicKey,
+    compat: CompatHash,
+    payload_buf: &'p mut [u8],
+) -> Result<VerifiedPayload<'p>, Error> {
+    let mut sig_buf = [0u8; MAX_SIGNATURE_BYTES * 2];
+    let sig = signature(env, &mut sig_buf)?;
+    let needed = env.payload.raw().len();
+    if payload_buf.len() < needed {
+        return Err(BundleError::PayloadTooLarge { needed }.into());
+    }
+    let payload = decode_base64(env.payload, payload_buf, Field::Payload)?;
+
+    let mut digest = [0u8; 64];
+    let n = pae_digest(key.sig_hash(), payload, &mut digest);
+    let standard = key.verify_prehash(digest.get(..n).unwrap_or(&[]), sig);
+    match standard {
+        Ok(()) => {
+            return Ok(VerifiedPayload {
+                bytes: payload,
+                encoding: PaeEncoding::Standard,
+            });
+        }
+        Err(DsseError::SignatureEncoding) => return Err(DsseError::SignatureEncoding.into()),
+        Err(_) => {}
+    }
+    let hash = match compat {
+        CompatHash::KeyCurve => key.sig_hash(),
+        CompatHash::Sha256 => SigHash::Sha256,
+    };
+    let n = compat_pae_digest(hash, payload, &mut digest);
+    key.verify_prehash(digest.get(..n).unwrap_or(&[]), sig)?;
+    Ok(VerifiedPayload {
+        bytes: payload,
+        encoding: PaeEncoding::Compat,
+    })
+}
+
+/// A `core::fmt::Write` sink feeding a hash.
+struct HashWriter<'h>(&'h mut PrehashState);
+
+impl core::fmt::Write for HashWriter<'_> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// Hash of the DSSE v1.0 PAE of an in-toto payload; returns the length.
+pub fn pae_digest(hash: SigHash, payload: &[u8], out: &mut [u8; 64]) -> usize {
+    use core::fmt::Write as _;
+    let mut h = PrehashState::new(hash);
+    // Writing to a hash cannot fail.
+    let _ = write!(
+        HashWriter(&mut h),
+        "DSSEv1 {} {} {} ",
+        IN_TOTO_PAYLOAD_TYPE.len(),
+        IN_TOTO_PAYLOAD_TYPE,
+        payload.len()
+    );
+    h.update(payload);
+    h.finalize_into(out)
+}
+
+/// Hash of model_signing < 1.0's PAE (see the module docs).
+pub fn compat_pae_digest(hash: SigHash, payload: &[u8], out: &mut [u8; 64]) -> usize {
+    use core::fmt::Write as _;
+    let mut h = PrehashState::new(hash);
+    let _ = write!(
+        HashWriter(&mut h),
+        "DSSEV1 {} {} {} ",
+        IN_TOTO_PAYLOAD_TYPE.len(),
+        IN_TOTO_PAYLOAD_TYPE,
+        payload.len()
+    );
+    py_bytes_repr(payload, |chunk| h.update(chunk));
+    h.finalize_into(out)
+}
+
+/// Python's `repr(bytes)` (CPython `PyBytes_Repr` with smart quotes),
+/// emitted in chunks. Hand-written: no crate reproduces CPython's repr.
+pub fn py_bytes_repr(data: &[u8], mut emit: impl FnMut(&[u8])) {
+    let quote = if data.contains(&b'\'') && !data.contains(&b'"') {
+        b'"'
+    } else {
+        b'\''
+    };
+    emit(&[b'b', quote]);
+    let mut run_start = 0;
+    for (i, &c) in data.iter().enumerate() {
+        let esc: Option<([u8; 4], usize)> = if c == quote || c == b'\\' {
+            Some(([b'\\', c, 0, 0], 2))
+        } else if c == b'\t' {
+            Some((*b"\\t\0\0", 2))
+        } else if c == b'\n' {
+            Some((*b"\\n\0\0", 2))
+        } else if c == b'\r' {
+            Some((*b"\\r\0\0", 2))
+        } else if !(b' '..0x7f).contains(&c) {
+            Some((
+                [b'\\', b'x', hex_digit(c >> 4), hex_digit(c & 15)],
+                4,
+            ))
+        } else {
+            None
+        };
+        if let Some((bytes, n)) = esc {
+            emit(data.get(run_start..i).unwrap_or(&[]));
+            emit(bytes.get(..n).unwrap_or(&[]));
+            run_start = i + 1;
+        }
+    }
+    emit(data.get(run_start..).unwrap_or(&[]));
+    emit(&[quote]);
+}
+
+/// The lowercase hex digit for a nibble.
+pub(crate) fn hex_digit(n: u8) -> u8 {
+    match n & 15 {
+        d @ 0..=9 => b'0' + d,
+        d => b'a' + d - 10,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::vec::Vec;
+
+    fn repr(data: &[u8]) -> std::string::String {
+        let mut out = Vec::new();
+        py_bytes_repr(data, |c| out.extend_from_slice(c));
+        std::string::String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn python_bytes_repr() {
+        // Expected values from CPython 3.11 `repr(b)`.
+        assert_eq!(repr(b""), "b''");
+        assert_eq!(repr(b"{\"a\": 1}\n"), r#"b'{"a": 1}\n'"#);
+        assert_eq!(repr(b"it's"), r#"b"it's""#);
+        assert_eq!(repr(b"it's \"x\""), r#"b'it\'s "x"'"#);
+        assert_eq!(repr(b"\\\t\r\x00\x7f\x80\xff~ "), r"b'\\\t\r\x00\x7f\x80\xff~ '");
+    }
+
+    #[test]
+    fn pae_layout() {
+        // Digest of the literal PAE string, computed independently.
+        use sha2::{Digest as _, Sha256};
+        let payload = b"{}";
+        let expected = Sha256::digest(b"DSSEv1 28 application/vnd.in-toto+json 2 {}");
+        let mut out = [0u8; 64];
+        let n = pae_digest(SigHash::Sha256, payload, &mut out);
+        assert_eq!(&out[..n], expected.as_slice());
+        let expected = Sha256::digest(b"DSSEV1 28 application/vnd.in-toto+json 2 b'{}'");
+        let n = compat_pae_digest(SigHash::Sha256, payload, &mut out);
+        assert_eq!(&out[..n], expected.as_slice());
+    }
+}

@@ -1,0 +1,304 @@
+//! Pinned public keys for the `key` method (OMS §4.1, §4.2).
+//!
+//! Checks, in order:
+//! 1. the key is a PEM `PUBLIC KEY` document (RFC 7468, explanatory text
+//!    before it allowed, as OpenSSL and `cryptography` allow) or DER;
+//! 2. it is a SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) for id-ecPublicKey
+//!    (RFC 5480) on P-256, P-384 or P-521 with a valid point;
+//! 3. a bundle's `publicKey.hint`, when present, is the lowercase hex SHA-256
+//!    of this key's SPKI: over its canonical PEM (what model_signing writes)
+//!    or over its DER;
+//! 4. signatures are DER ECDSA with the hash model_signing pairs with the
+//!    curve: P-256/SHA-256, P-384/SHA-384, P-521/SHA-512.
+
+use der::asn1::{AnyRef, BitStringRef, ObjectIdentifier};
+use der::{Decode, Encode};
+use ecdsa::signature::hazmat::PrehashVerifier;
+use sha2::{Digest as _, Sha256};
+use spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
+
+use crate::dsse::hex_digit;
+use crate::error::{DsseError, KeyError};
+use crate::limits::{MAX_PEM_BYTES, MAX_SPKI_BYTES};
+
+/// id-ecPublicKey (RFC 5480 §2.1.1).
+const ID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const SECP256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+const SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+const SECP521R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
+
+/// The hash an ECDSA signature was made over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum SigHash {
+    /// SHA-256.
+    Sha256,
+    /// SHA-384.
+    Sha384,
+    /// SHA-512.
+    Sha512,
+}
+
+/// An incremental hash for one [`SigHash`].
+#[derive(Debug, Clone)]
+pub(crate) enum PrehashState {
+    Sha256(Sha256),
+    Sha384(sha2::Sha384),
+    Sha512(sha2::Sha512),
+}
+
+impl PrehashState {
+    pub(crate) fn new(h: SigHash) -> Self {
+        match h {
+            SigHash::Sha256 => Self::Sha256(Sha256::new()),
+            SigHash::Sha384 => Self::Sha384(sha2::Sha384::new()),
+            SigHash::Sha512 => Self::Sha512(sha2::Sha512::new()),
+        }
+    }
+
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        match self {
+            Self::Sha256(h) => h.update(data),
+            Self::Sha384(h) => h.update(data),
+            Self::Sha512(h) => h.update(data),
+        }
+    }
+
+    /// Writes the digest into `out` and returns its length.
+    pub(crate) fn finalize_into(self, out: &mut [u8; 64]) -> usize {
+        let (src, n): ([u8; 64], usize) = match self {
+            Self::Sha256(h) => (pad(&h.finalize()), 32),
+            Self::Sha384(h) => (pad(&h.finalize()), 48),
+            Self::Sha512(h) => (pad(&h.finalize()), 64),
+        };
+        *out = src;
+        n
+    }
+}
+
+fn pad(d: &[u8]) -> [u8; 64] {
+    let mut out = [0; 64];
+    for (o, i) in out.iter_mut().zip(d) {
+        *o = *i;
+    }
+    out
+}
+
+/// An EC public key on one of the curves OMS supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublicKey {
+    /// NIST P-256.
+    P256(p256::ecdsa::VerifyingKey),
+    /// NIST P-384.
+    P384(p384::ecdsa::VerifyingKey),
+    /// NIST P-521.
+    P521(p521::ecdsa::VerifyingKey),
+}
+
+impl PublicKey {
+    /// Reads a PEM `PUBLIC KEY` document or a DER SubjectPublicKeyInfo.
+    pub fn from_pem_or_der(bytes: &[u8]) -> Result<Self, KeyError> {
+        if bytes.first() == Some(&0x30) {
+            return Self::from_spki_der(bytes);
+        }
+        let mut der = [0u8; MAX_SPKI_BYTES];
+        let der = pem_public_key(bytes, &mut der)?;
+        Self::from_spki_der(der)
+    }
+
+    /// Reads a DER SubjectPublicKeyInfo.
+    pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
+        let spki = SubjectPublicKeyInfoRef::from_der(der).map_err(|_| KeyError::Spki)?;
+        Self::from_spki(&spki)
+    }
+
+    pub(crate) fn from_spki(spki: &SubjectPublicKeyInfoRef<'_>) -> Result<Self, KeyError> {
+        let (alg, curve) = spki.algorithm.oids().map_err(|_| KeyError::Spki)?;
+        if alg != ID_EC_PUBLIC_KEY {
+            return Err(KeyError::UnsupportedKey);
+        }
+        let point = spki
+            .subject_public_key
+            .as_bytes()
+            .ok_or(KeyError::InvalidPoint)?;
+        let bad = |_| KeyError::InvalidPoint;
+        match curve {
+            Some(SECP256R1) => Ok(Self::P256(
+                p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(bad)?,
+            )),
+            Some(SECP384R1) => Ok(Self::P384(
+                p384::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(bad)?,
+            )),
+            Some(SECP521R1) => Ok(Self::P521(
+                p521::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(bad)?,
+            )),
+            _ => Err(KeyError::UnsupportedKey),
+        }
+    }
+
+    /// The curve's name as OpenSSL spells it.
+    pub fn curve_name(&self) -> &'static str {
+        match self {
+            Self::P256(_) => "P-256",
+            Self::P384(_) => "P-384",
+            Self::P521(_) => "P-521",
+        }
+    }
+
+    /// The hash model_signing pairs with this key's curve.
+    pub fn sig_hash(&self) -> SigHash {
+        match self {
+            Self::P256(_) => SigHash::Sha256,
+            Self::P384(_) => SigHash::Sha384,
+            Self::P521(_) => SigHash::Sha512,
+        }
+    }
+
+    /// The canonical DER SubjectPublicKeyInfo (uncompressed point, named
+    /// curve), as `cryptography` serializes it.
+    pub fn to_spki_der<'b>(&self, buf: &'b mut [u8; MAX_SPKI_BYTES]) -> Result<&'b [u8], KeyError> {
+        match self {
+            Self::P256(k) => encode_spki(SECP256R1, k.to_sec1_point(false).as_ref(), buf),
+            Self::P384(k) => encode_spki(SECP384R1, k.to_sec1_point(false).as_ref(), buf),
+            Self::P521(k) => encode_spki(SECP521R1, k.to_sec1_point(false).as_ref(), buf),
+        }
+    }
+
+    /// Whether `hint` (lowercase hex SHA-256, as in `publicKey.hint`) names
+    /// this key: over its canonical PEM (model_signing ≥ 1.1 writes this) or
+    /// over its DER SPKI.
+    pub fn matches_hint(&self, hint: impl Iterator<Item = u8> + Clone) -> bool {
+        let mut spki = [0u8; MAX_SPKI_BYTES];
+        let Ok(der) = self.to_spki_der(&mut spki) else {
+            return false;
+        };
+        let der_hash: [u8; 32] = Sha256::digest(der).into();
+        let mut pem = [0u8; 512];
+        let pem_hash: Option<[u8; 32]> =
+            pem_rfc7468::encode("PUBLIC KEY", pem_rfc7468::LineEnding::LF, der, &mut pem)
+                .ok()
+                .map(|s| {
+                    let mut h = Sha256::new();
+                    h.update(s.as_bytes());
+                    // `cryptography` ends the document with a newline.
+                    if !s.ends_with('\n') {
+                        h.update(b"\n");
+                    }
+                    h.finalize().into()
+                });
+        hex_eq(hint.clone(), &der_hash) || pem_hash.is_some_and(|p| hex_eq(hint, &p))
+    }
+
+    /// Verifies a DER ECDSA signature over a message digest (`prehash`).
+    pub fn verify_prehash(&self, prehash: &[u8], der_sig: &[u8]) -> Result<(), DsseError> {
+        let enc = |_| DsseError::SignatureEncoding;
+        let ok = match self {
+            Self::P256(k) => {
+                let sig = p256::ecdsa::DerSignature::from_bytes(der_sig).map_err(enc)?;
+                k.verify_prehash(prehash, &sig).is_ok()
+            }
+            Self::P384(k) => {
+                let sig = p384::ecdsa::DerSignature::from_bytes(der_sig).map_err(enc)?;
+                k.verify_prehash(prehash, &sig).is_ok()
+            }
+            Self::P521(k) => {
+                let sig = p521::ecdsa::DerSignature::from_bytes(der_sig).map_err(enc)?;
+                k.verify_prehash(prehash, &sig).is_ok()
+            }
+        };
+        if ok { Ok(()) } else { Err(DsseError::BadSignature) }
+    }
+}
+
+fn encode_spki<'b>(
+    curve: ObjectIdentifier,
+    point: &[u8],
+    buf: &'b mut [u8; MAX_SPKI_BYTES],
+) -> Result<&'b [u8], KeyError> {
+    let spki = SubjectPublicKeyInfoRef {
+        algorithm: AlgorithmIdentifierRef {
+            oid: ID_EC_PUBLIC_KEY,
+            parameters: Some(AnyRef::from(&curve)),
+        },
+        subject_public_key: BitStringRef::from_bytes(point).map_err(|_| KeyError::Spki)?,
+    };
+    let n = spki.encode_to_slice(buf).map_err(|_| KeyError::Spki)?.len();
+    buf.get(..n).ok_or(KeyError::Spki)
+}
+
+/// Whether lowercase hex `hex` spells `bytes`.
+fn hex_eq(hex: impl Iterator<Item = u8>, bytes: &[u8]) -> bool {
+    let mut expected = bytes
+        .iter()
+        .flat_map(|b| [hex_digit(b >> 4), hex_digit(b & 15)]);
+    let mut hex = hex;
+    loop {
+        match (hex.next(), expected.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if a == b => {}
+            _ => return false,
+        }
+    }
+}
+
+/// Finds the `PUBLIC KEY` PEM block in `text` (text before and after it is
+/// allowed) and decodes it into `buf`.
+fn pem_public_key<'b>(text: &[u8], buf: &'b mut [u8]) -> Result<&'b [u8], KeyError> {
+    const BEGIN: &[u8] = b"-----BEGIN PUBLIC KEY-----";
+    const END: &[u8] = b"-----END PUBLIC KEY-----";
+    if text.len() > MAX_PEM_BYTES {
+        return Err(KeyError::Pem);
+    }
+    let start = find(text, BEGIN).ok_or(KeyError::Pem)?;
+    let rest = text.get(start..).ok_or(KeyError::Pem)?;
+    let end = find(rest, END).ok_or(KeyError::Pem)? + END.len();
+    let block = rest.get(..end).ok_or(KeyError::Pem)?;
+    let (label, der) = pem_rfc7468::decode(block, buf).map_err(|_| KeyError::Pem)?;
+    if label != "PUBLIC KEY" {
+        return Err(KeyError::Pem);
+    }
+    Ok(der)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P384_PEM: &str = "Public Key Information:\n\tstuff\n-----BEGIN PUBLIC KEY-----
+MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAEsu6rZGBTjxtvRWPMixT+3HyndV0J0Ybt
+aHZUcO4DEK+OJHO/4e32bb/fbJKSpRgcBsIpKLcVijUomyFOERbd7u+BTPSUjGZD
+Qq6J7lTvp/EAXQGOKxW9RP0MGX3qAkvi
+-----END PUBLIC KEY-----
+";
+
+    #[test]
+    fn reads_pem_with_preamble_and_matches_reference_hint() {
+        let k = PublicKey::from_pem_or_der(P384_PEM.as_bytes()).unwrap();
+        assert_eq!(k.sig_hash(), SigHash::Sha384);
+        // model_signing's hint for this key: SHA-256 of its PEM.
+        let pem_hint = "e8450dec4eb99dae995da9af1bc2cc9f76ed669ee2e744f57abba763df3e3f8e";
+        assert!(k.matches_hint(pem_hint.bytes()));
+        // SHA-256 of its DER (`openssl pkey -pubin -outform DER | sha256sum`).
+        let der_hint = "c1e49d63327f85c7e2971aefd30b5a0d1c6b9b5e1a892e7f5fba995adace816d";
+        assert!(k.matches_hint(der_hint.bytes()));
+        assert!(!k.matches_hint(pem_hint.replace('e', "f").bytes()));
+        assert!(!k.matches_hint(pem_hint.to_uppercase().bytes()));
+        assert!(!k.matches_hint("".bytes()));
+        // DER round trip.
+        let mut buf = [0u8; MAX_SPKI_BYTES];
+        let der = k.to_spki_der(&mut buf).unwrap();
+        assert_eq!(PublicKey::from_pem_or_der(der).unwrap(), k);
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        assert_eq!(PublicKey::from_pem_or_der(b""), Err(KeyError::Pem));
+        assert_eq!(PublicKey::from_pem_or_der(b"\x30\x00"), Err(KeyError::Spki));
+        let cert = P384_PEM.replace("PUBLIC KEY", "CERTIFICATE");
+        assert_eq!(PublicKey::from_pem_or_der(cert.as_bytes()), Err(KeyError::Pem));
+    }
+}

@@ -1,0 +1,465 @@
+//! Step 9: the model's bytes against a [`VerifiedManifest`].
+//!
+//! Checks, in order (OMS §8.4, §8.5):
+//! 1. every file a resource names exists in the model ([`ModelSource`]);
+//! 2. `shards`: the file's size is exactly where its signed shards end (a
+//!    truncated or extended file fails before any byte is hashed);
+//! 3. each file (or shard) hashes to its signed digest with the signed
+//!    `hash_type`, reading exactly the signed range; a whole file must end
+//!    there (it did not grow while being read);
+//! 4. unless unsigned files are ignored, the model holds no file that no
+//!    resource names (zero-byte files are exempt under `shards`, which
+//!    gives them no resource, §6.3.2).
+//!
+//! The work is split so that a caller can hash in parallel without being
+//! able to skip a check: a [`Planner`] turns resources into [`JobSpec`]s
+//! (checks 1–2), [`JobSpec::check`] hashes one (check 3) and is the only way
+//! to get a [`Passed`] token, and a [`Tally`] builds the [`VerifiedModel`]
+//! only from one token per resource plus the planner's [`Planned`] (check 4).
+//! [`VerifiedManifest::verify_model`] does all of it sequentially.
+
+use embedded_io::{ErrorKind, Read};
+
+use crate::error::{Error, ModelError};
+use crate::hashing::{Digest, hash_stream};
+use crate::limits::MAX_NAME_BYTES;
+use crate::manifest::{Resource, Resources, VerifiedManifest};
+use crate::statement::Method;
+
+/// Where the model's files come from: a directory, flash, an archive...
+///
+/// All directory, ignore and symlink policy is the source's business; the
+/// core only asks for files by the names the signed manifest uses.
+pub trait ModelSource {
+    /// A reader over one file, positioned at the requested offset.
+    type Reader<'s>: Read
+    where
+        Self: 's;
+
+    /// The size of the model's regular file `path`, or `None` when the
+    /// model has no such file. `path` is a canonical relative path from the
+    /// manifest, or `.`, which older signers used for the one file of a
+    /// single-file model. The call also records that the manifest lists the
+    /// file, for [`ModelSource::has_unlisted_file`].
+    fn file_size(&mut self, path: &str) -> Result<Option<u64>, ErrorKind>;
+
+    /// Opens `path` for reading from byte `offset`.
+    fn open(&mut self, path: &str, offset: u64) -> Result<Self::Reader<'_>, ErrorKind>;
+
+    /// After every resource was planned: whether the model holds a file that
+    /// no [`ModelSource::file_size`] call named. With `empty_files_exempt`,
+    /// zero-byte files do not count.
+    fn has_unlisted_file(&mut self, empty_files_exempt: bool) -> Result<bool, ErrorKind>;
+}
+
+/// Caller choices for checking a model.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ModelOptions {
+    /// Accept files the manifest does not list (OMS §8.5).
+    pub ignore_unsigned_files: bool,
+}
+
+/// One range of one file to hash and compare. Built only by a [`Planner`].
+#[derive(Debug, Clone, Copy)]
+pub struct JobSpec {
+    index: usize,
+    offset: u64,
+    len: u64,
+    whole_file: bool,
+    expected: Digest,
+}
+
+impl JobSpec {
+    /// The resource this job checks.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// Where to start reading.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// How many bytes to hash.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether the job hashes nothing (an empty file).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The signed digest.
+    pub fn expected(&self) -> Digest {
+        self.expected
+    }
+
+    /// Check 3: hashes `len` bytes from `reader` (opened at `offset`) through
+    /// `buf` and compares with the signed digest.
+    pub fn check<R: Read>(&self, reader: &mut R, buf: &mut [u8]) -> Result<Passed, Error> {
+        let model = |cause| Error::Model {
+            index: self.index,
+            cause,
+        };
+        let actual = hash_stream(
+            self.expected.algorithm(),
+            reader,
+            self.len,
+            self.whole_file,
+            buf,
+        )
+        .map_err(model)?;
+        if actual != self.expected {
+            return Err(model(ModelError::DigestMismatch { actual }));
+        }
+        Ok(Passed {
+            index: self.index,
+            bytes: self.len,
+        })
+    }
+}
+
+/// A job the [`Planner`] yields: the file's path and what to check.
+#[derive(Debug, Clone, Copy)]
+pub struct Job<'n> {
+    /// The file, as the manifest names it (`.` for the model itself).
+    pub path: &'n str,
+    /// The range and digest.
+    pub spec: JobSpec,
+}
+
+/// Proof that one resource's bytes matched. Only [`JobSpec::check`] makes one.
+#[derive(Debug, Clone, Copy)]
+pub struct Passed {
+    index: usize,
+    bytes: u64,
+}
+
+impl Passed {
+    /// The resource that matched.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+}
+
+/// Proof that planning found every file and no unsigned one.
+#[derive(Debug, Clone, Copy)]
+pub struct Planned {
+    resources: usize,
+}
+
+/// A model whose every byte matched a verified manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifiedModel {
+    /// Resources checked.
+    pub resources: usize,
+    /// Bytes hashed.
+    pub bytes: u64,
+    /// The manifest's root digest (`None` for the v0.1 predicate).
+    pub root_digest: Option<Digest>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    path_len: usize,
+    size: Option<u64>,
+    signed_end: u64,
+    last_index: usize,
+}
+
+/// Turns resources into jobs, file by file (checks 1, 2 and 4).
+#[derive(Debug)]
+pub struct Planner<'p> {
+    resources: Resources<'p>,
+    method: Method,
+    opts: ModelOptions,
+    count: usize,
+    lookahead: Option<Resource<'p>>,
+    run: Option<Run>,
+    path: [u8; MAX_NAME_BYTES],
+    first_error: Option<Error>,
+}
+
+impl<'p> Planner<'p> {
+    fn fail(&mut self, e: Error) -> Option<Result<Job<'_>, Error>> {
+        if self.first_error.is_none() {
+            self.first_error = Some(e);
+        }
+        Some(Err(e))
+    }
+
+    fn run_path(&self, run: &Run) -> &str {
+        self.path
+            .get(..run.path_len)
+            .and_then(|p| core::str::from_utf8(p).ok())
+            .unwrap_or("")
+    }
+
+    /// Check 2 when a file's last shard has been planned.
+    fn close(&self, run: Run) -> Option<Error> {
+        match (self.method, run.size) {
+            (Method::Shards { .. }, Some(size)) if run.signed_end < size => Some(Error::Model {
+                index: run.last_index,
+                cause: ModelError::SizeMismatch {
+                    signed: run.signed_end,
+                    actual: size,
+                },
+            }),
+            _ => None,
+        }
+    }
+
+    /// The next job, or the next failed check; `None` when every resource
+    /// has been planned. Keep calling after an error to see them all.
+    pub fn next<S: ModelSource>(&mut self, source: &mut S) -> Option<Result<Job<'_>, Error>> {
+        loop {
+            let r = match self.lookahead.take() {
+                Some(r) => r,
+                None => match self.resources.next() {
+                    Some(Ok(r)) => r,
+                    Some(Err(e)) => return self.fail(e),
+                    None => {
+                        let run = self.run.take()?;
+                        return match self.close(run) {
+                            Some(e) => self.fail(e),
+                            None => None,
+                        };
+                    }
+                },
+            };
+            if let Some(run) = self.run {
+                let same = self
+                    .path
+                    .get(..run.path_len)
+                    .is_some_and(|p| p.iter().copied().eq(r.path_bytes()));
+                if !same {
+                    self.run = None;
+                    self.lookahead = Some(r);
+                    if let Some(e) = self.close(run) {
+                        return self.fail(e);
+                    }
+                    continue;
+                }
+            } else {
+                // Copy the path (unescaped) into the run's buffer; manifest
+                // validation bounded it by MAX_NAME_BYTES.
+                let mut path_len = 0;
+                for (dst, b) in self.path.iter_mut().zip(r.path_bytes()) {
+                    *dst = b;
+                    path_len += 1;
+                }
+                let mut run = Run {
+                    path_len,
+                    size: None,
+                    signed_end: 0,
+                    last_index: r.index,
+                };
+                let path = self.run_path(&run);
+                match source.file_size(path) {
+                    Ok(size) => run.size = size,
+                    Err(kind) => return self.fail(Error::Source(kind)),
+                }
+                self.run = Some(run);
+            }
+            let Some(run) = self.run.as_mut() else {
+                continue;
+            };
+            run.last_index = r.index;
+            let Some(size) = run.size else {
+                return self.fail(Error::Model {
+                    index: r.index,
+                    cause: ModelError::MissingFile,
+                });
+            };
+            let (offset, len, whole_file) = match r.range {
+                None => (0, size, true),
+                Some((start, end)) => {
+                    run.signed_end = run.signed_end.max(end);
+                    if end > size {
+                        return self.fail(Error::Model {
+                            index: r.index,
+                            cause: ModelError::SizeMismatch {
+                                signed: end,
+                                actual: size,
+                            },
+                        });
+                    }
+                    (start, end - start, false)
+                }
+            };
+            let path_len = run.path_len;
+            let spec = JobSpec {
+                index: r.index,
+                offset,
+                len,
+                whole_file,
+                expected: r.digest,
+            };
+            let path = self
+                .path
+                .get(..path_len)
+                .and_then(|p| core::str::from_utf8(p).ok())
+                .unwrap_or("");
+            return Some(Ok(Job { path, spec }));
+        }
+    }
+
+    /// After the last job: the first planning failure, or check 4.
+    pub fn finish<S: ModelSource>(self, source: &mut S) -> Result<Planned, Error> {
+        if let Some(e) = self.first_error {
+            return Err(e);
+        }
+        if !self.opts.ignore_unsigned_files {
+            let exempt = matches!(self.method, Method::Shards { .. });
+            if source.has_unlisted_file(exempt).map_err(Error::Source)? {
+                return Err(Error::UnsignedFile);
+            }
+        }
+        Ok(Planned {
+            resources: self.count,
+        })
+    }
+}
+
+/// Collects [`Passed`] tokens, in resource order, into a [`VerifiedModel`].
+#[derive(Debug)]
+pub struct Tally {
+    next: usize,
+    count: usize,
+    bytes: u64,
+    root_digest: Option<Digest>,
+}
+
+impl Tally {
+    /// Records the next resource's token (tokens must come in index order,
+    /// each once).
+    pub fn record(&mut self, passed: Passed) -> Result<(), Error> {
+        if passed.index != self.next {
+            return Err(Error::Model {
+                index: self.next,
+                cause: ModelError::MissingFile,
+            });
+        }
+        self.next += 1;
+        self.bytes = self.bytes.saturating_add(passed.bytes);
+        Ok(())
+    }
+
+    /// The verdict: every resource passed and planning was clean.
+    pub fn finish(self, planned: Planned) -> Result<VerifiedModel, Error> {
+        if self.next != self.count || planned.resources != self.count {
+            return Err(Error::Model {
+                index: self.next,
+                cause: ModelError::MissingFile,
+            });
+        }
+        Ok(VerifiedModel {
+            resources: self.count,
+            bytes: self.bytes,
+            root_digest: self.root_digest,
+        })
+    }
+}
+
+impl VerifiedManifest<'_> {
+    /// Plans the model check (see [`Planner`]).
+    pub fn planner(&self, opts: ModelOptions) -> Planner<'_> {
+        Planner {
+            resources: self.resources(),
+            method: self.serialization().method,
+            opts,
+            count: self.len(),
+            lookahead: None,
+            run: None,
+            path: [0; MAX_NAME_BYTES],
+            first_error: None,
+        }
+    }
+
+    /// A fresh tally for this manifest.
+    pub fn tally(&self) -> Tally {
+        Tally {
+            next: 0,
+            count: self.len(),
+            bytes: 0,
+            root_digest: self.root_digest(),
+        }
+    }
+
+    /// Checks the model sequentially, streaming every file through `buf`.
+    /// Stops at the first failure.
+    pub fn verify_model<S: ModelSource>(
+        &self,
+        source: &mut S,
+        opts: ModelOptions,
+        buf: &mut [u8],
+    ) -> Result<VerifiedModel, Error> {
+        let mut planner = self.planner(opts);
+        let mut tally = self.tally();
+        while let Some(job) = planner.next(source) {
+            let Job { path, spec } = job?;
+            let mut reader = source.open(path, spec.offset).map_err(|kind| Error::Model {
+                index: spec.index,
+                cause: ModelError::Read(kind),
+            })?;
+            tally.record(spec.check(&mut reader, buf)?)?;
+        }
+        let planned = planner.finish(source)?;
+        tally.finish(planned)
+    }
+}
+
+/// A model held in memory as `(name, bytes)` pairs: for tests, examples,
+/// and firmware that can map a model's files.
+#[derive(Debug)]
+pub struct SliceModel<'a, 'l> {
+    files: &'a [(&'a str, &'a [u8])],
+    listed: &'l mut [bool],
+}
+
+impl<'a, 'l> SliceModel<'a, 'l> {
+    /// A model of `files`; `listed` (one flag per file, caller-owned so that
+    /// nothing allocates) records which files the manifest names.
+    pub fn new(files: &'a [(&'a str, &'a [u8])], listed: &'l mut [bool]) -> Self {
+        listed.iter_mut().for_each(|l| *l = false);
+        Self { files, listed }
+    }
+
+    fn find(&self, path: &str) -> Option<usize> {
+        if path == "." && self.files.len() == 1 {
+            return Some(0);
+        }
+        self.files.iter().position(|(name, _)| *name == path)
+    }
+}
+
+impl<'a> ModelSource for SliceModel<'a, '_> {
+    type Reader<'s>
+        = &'a [u8]
+    where
+        Self: 's;
+
+    fn file_size(&mut self, path: &str) -> Result<Option<u64>, ErrorKind> {
+        let Some(i) = self.find(path) else {
+            return Ok(None);
+        };
+        if let Some(flag) = self.listed.get_mut(i) {
+            *flag = true;
+        }
+        Ok(self.files.get(i).map(|(_, data)| data.len() as u64))
+    }
+
+    fn open(&mut self, path: &str, offset: u64) -> Result<&'a [u8], ErrorKind> {
+        let (_, data) = self.find(path).and_then(|i| self.files.get(i)).ok_or(ErrorKind::NotFound)?;
+        let offset = usize::try_from(offset).map_err(|_| ErrorKind::InvalidInput)?;
+        data.get(offset..).ok_or(ErrorKind::InvalidInput)
+    }
+
+    fn has_unlisted_file(&mut self, empty_files_exempt: bool) -> Result<bool, ErrorKind> {
+        Ok(self.files.iter().enumerate().any(|(i, (_, data))| {
+            let listed = self.listed.get(i).copied().unwrap_or(false);
+            !(listed || (empty_files_exempt && data.is_empty()))
+        }))
+    }
+}

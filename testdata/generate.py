@@ -1,0 +1,474 @@
+#!/usr/bin/env python3
+"""Regenerates oms-edge's interop vectors with the reference implementation.
+
+    python3 -m venv /tmp/venv
+    /tmp/venv/bin/pip install -r testdata/requirements.txt
+    /tmp/venv/bin/python testdata/generate.py
+
+Everything is written below testdata/ and committed; the test suite never
+runs Python. Keys are kept when they already exist, so regenerating only
+changes signatures (ECDSA signatures are randomized).
+
+Layout:
+    keys/<name>.pem, keys/<name>.pub.pem      throw-away test keys
+    vectors/<case>/case.json                  what to run, what to expect
+    vectors/<case>/model/ (or a single file)  the model as it is on disk
+    vectors/<case>/model.sig                  the bundle
+    generated/<name>.sig, <name>.json         bundles of large models the tests
+                                              rebuild from `pattern()` (1 MiB, 64 MiB)
+    sample/                                   the README's sample model
+
+A case.json holds:
+    key        public key, relative to testdata/
+    model      model path, relative to the case directory
+    signature  bundle path, relative to the case directory
+    args       extra `oms-edge verify key` flags (paths relative to the case)
+    expect     "verified" or "not-verified"
+    why        one line: what the case is about
+The exact check each negative case must hit is asserted in
+tests/tests/vectors.rs (Rust), not here.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+import model_signing
+from model_signing import hashing, signing
+from model_signing._signing import sign_sigstore_pb as pb
+
+ROOT = Path(__file__).resolve().parent
+KEYS = ROOT / "keys"
+VECTORS = ROOT / "vectors"
+SAMPLE = ROOT / "sample"
+REFERENCE_VERSION = "1.1.1"
+
+CURVES = {"p256": ec.SECP256R1(), "p384": ec.SECP384R1(), "p521": ec.SECP521R1()}
+HASH_FOR = {256: hashes.SHA256(), 384: hashes.SHA384(), 521: hashes.SHA512()}
+
+
+def pattern(n: int, seed: int) -> bytes:
+    """Deterministic bytes (the tests rebuild some models from this)."""
+    out = bytearray()
+    counter = 0
+    while len(out) < n:
+        out += hashlib.sha256(f"{seed}:{counter}".encode()).digest()
+        counter += 1
+    return bytes(out[:n])
+
+
+def ensure_keys() -> None:
+    KEYS.mkdir(exist_ok=True)
+    for name, curve in [*CURVES.items(), ("wrong", ec.SECP256R1())]:
+        priv = KEYS / f"{name}.pem"
+        if not priv.exists():
+            key = ec.generate_private_key(curve)
+            priv.write_bytes(
+                key.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            )
+        key = serialization.load_pem_private_key(priv.read_bytes(), None)
+        (KEYS / f"{name}.pub.pem").write_bytes(
+            key.public_key().public_bytes(
+                serialization.Encoding.PEM,
+                serialization.PublicFormat.SubjectPublicKeyInfo,
+            )
+        )
+        (KEYS / f"{name}.pub.der").write_bytes(
+            key.public_key().public_bytes(
+                serialization.Encoding.DER,
+                serialization.PublicFormat.SubjectPublicKeyInfo,
+            )
+        )
+
+
+def write_files(root: Path, files: dict[str, bytes]) -> None:
+    for rel, data in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+
+
+def sign_api(model: Path, sig: Path, key: str, *, alg="sha256", shard=None,
+             ignore=(), allow_symlinks=False) -> None:
+    """Signs with the reference's Python API (hash type, shards, ignores)."""
+    hc = hashing.Config()
+    if shard:
+        hc.use_shard_serialization(hashing_algorithm=alg, shard_size=shard,
+                                   allow_symlinks=allow_symlinks)
+    else:
+        hc.use_file_serialization(hashing_algorithm=alg, allow_symlinks=allow_symlinks)
+    hc.set_ignored_paths(paths=list(ignore), ignore_git_paths=True)
+    hc.set_allow_symlinks(allow_symlinks)
+    signing.Config().use_elliptic_key_signer(private_key=KEYS / f"{key}.pem") \
+        .set_hashing_config(hc).sign(model, sig)
+
+
+def sign_cli(model: Path, sig: Path, key: str, *extra: str) -> None:
+    """Signs with the reference's CLI, exactly as a user would."""
+    cli = Path(sys.executable).parent / "model_signing"
+    subprocess.run(
+        [str(cli), "sign", "key", "--private_key", str(KEYS / f"{key}.pem"),
+         "--signature", str(sig), *extra, str(model)],
+        check=True, capture_output=True,
+    )
+
+
+def load(sig: Path) -> dict:
+    return json.loads(sig.read_text())
+
+
+def statement_of(bundle: dict) -> dict:
+    return json.loads(base64.b64decode(bundle["dsseEnvelope"]["payload"]))
+
+
+def root_digest(resources: list[dict]) -> str:
+    h = hashlib.sha256()
+    for r in resources:
+        h.update(bytes.fromhex(r["digest"]))
+    return h.hexdigest()
+
+
+def resign(bundle: dict, stmt: dict, key: str, *, fix_root=True, compat=False,
+           raw: bytes | None = None) -> dict:
+    """Re-signs a (modified) statement with a test key, as a signer would."""
+    if fix_root and "resources" in stmt.get("predicate", {}):
+        stmt["subject"][0]["digest"]["sha256"] = root_digest(stmt["predicate"]["resources"])
+    payload = raw if raw is not None else json.dumps(stmt, indent=2).encode()
+    priv = serialization.load_pem_private_key((KEYS / f"{key}.pem").read_bytes(), None)
+    pae = pb.pae_compat(payload) if compat else pb.pae(payload)
+    sig = priv.sign(pae, ec.ECDSA(HASH_FOR[priv.curve.key_size]))
+    out = json.loads(json.dumps(bundle))
+    out["dsseEnvelope"]["payload"] = base64.b64encode(payload).decode()
+    out["dsseEnvelope"]["signatures"] = [{"sig": base64.b64encode(sig).decode(), "keyid": ""}]
+    return out
+
+
+class Case:
+    def __init__(self, name: str, why: str, *, key="p256", expect="verified",
+                 args=(), model="model"):
+        self.dir = VECTORS / name
+        if self.dir.exists():
+            shutil.rmtree(self.dir)
+        self.dir.mkdir(parents=True)
+        self.model = self.dir / model
+        self.sig = self.dir / "model.sig"
+        self.meta = {"key": f"keys/{key}.pub.pem", "model": model, "signature": "model.sig",
+                     "args": list(args), "expect": expect, "why": why}
+
+    def write(self, bundle: dict | None = None) -> "Case":
+        if bundle is not None:
+            self.sig.write_text(json.dumps(bundle, indent=2))
+        (self.dir / "case.json").write_text(json.dumps(self.meta, indent=2) + "\n")
+        return self
+
+
+BASIC = {
+    "config.json": b'{"hidden": 64}\n',
+    "weights.bin": pattern(3000, 1),
+    "sub/adapter.bin": pattern(700, 2),
+    "nested/deeper/notes.txt": b"nested\n",
+}
+
+
+def derived(src: Case, name: str, why: str, *, expect="not-verified", key=None,
+            args=None, mutate_model=None, bundle: dict | None = None,
+            raw_sig: str | None = None) -> Case:
+    """A case that reuses `src`'s model and bundle, with one change."""
+    c = Case(name, why, key=key or src.meta["key"].split("/")[1].split(".")[0],
+             expect=expect, args=args if args is not None else src.meta["args"],
+             model=src.meta["model"])
+    if src.model.is_dir():
+        shutil.copytree(src.model, c.model, symlinks=True)
+    else:
+        shutil.copy2(src.model, c.model)
+    if mutate_model:
+        mutate_model(c.model)
+    if raw_sig is not None:
+        c.sig.write_text(raw_sig)
+    else:
+        c.sig.write_text(json.dumps(bundle if bundle is not None else load(src.sig), indent=2))
+    return c.write()
+
+
+def main() -> None:
+    if model_signing.__version__ != REFERENCE_VERSION:
+        sys.exit(f"need model-signing=={REFERENCE_VERSION}, found {model_signing.__version__}")
+    ensure_keys()
+    if VECTORS.exists():
+        shutil.rmtree(VECTORS)
+    VECTORS.mkdir()
+
+    # ---- positive: curves -------------------------------------------------
+    base = None
+    for curve in CURVES:
+        c = Case(f"key-{curve}", f"files/sha256 model signed with a {curve} key (reference CLI)",
+                 key=curve)
+        write_files(c.model, BASIC)
+        sign_cli(c.model, c.sig, curve)
+        c.write()
+        if curve == "p256":
+            base = c
+
+    # ---- positive: hash types ---------------------------------------------
+    for alg in ("sha256", "blake2", "blake3"):
+        c = Case(f"files-{alg}", f"files serialization with hash_type {alg}")
+        write_files(c.model, BASIC)
+        sign_api(c.model, c.sig, "p256", alg=alg)
+        c.write()
+
+    # ---- positive: shards -------------------------------------------------
+    shard_files = {
+        "short.bin": pattern(10, 3),        # shorter than the shard size
+        "exact.bin": pattern(16, 4),        # exactly one shard
+        "long.bin": pattern(40, 5),         # 16 + 16 + 8
+        "many.bin": pattern(16 * 11 + 3, 6),  # 12 shards: numeric != lexical order
+        "empty.bin": b"",                   # no shard at all (OMS 6.3.2)
+        "dir/inner.bin": pattern(33, 7),
+    }
+    for alg in ("sha256", "blake2"):
+        c = Case(f"shards-{alg}", f"shard serialization (16-byte shards) with {alg}")
+        write_files(c.model, shard_files)
+        sign_api(c.model, c.sig, "p256", alg=alg, shard=16)
+        c.write()
+    shards = VECTORS / "shards-sha256"
+
+    # ---- positive: names ----------------------------------------------------
+    c = Case("unicode-names", "non-ASCII and non-BMP file names (JSON \\u escapes, surrogate pairs)")
+    write_files(c.model, {"héllo.txt": b"1\n", "日本語/データ.bin": pattern(50, 8),
+                          "emoji-😀.txt": b"2\n", "zz.txt": b"3\n"})
+    sign_cli(c.model, c.sig, "p256")
+    c.write()
+
+    c = Case("spaces-colons", "names with spaces and colons, shard names split at the last two colons")
+    write_files(c.model, {"with space.txt": b"s\n", "a:b:c.bin": pattern(40, 9),
+                          "dir with space/x:1.bin": pattern(5, 10), "a-b/y": b"y",
+                          "a/x": b"x"})
+    sign_api(c.model, c.sig, "p256", shard=16)
+    c.write()
+
+    c = Case("single-file", "a single-file model (the reference names its resource `.`)",
+             model="model.onnx")
+    c.model.write_bytes(pattern(1234, 11))
+    sign_cli(c.model, c.sig, "p256")
+    c.write()
+
+    # ---- positive: ignores ---------------------------------------------------
+    c = Case("git-ignores", "default git paths are not signed at the top level only")
+    write_files(c.model, {"data.bin": pattern(100, 12), ".git/HEAD": b"ref: refs/heads/main\n",
+                          ".git/objects/ab/cdef": b"x", ".gitignore": b"*.tmp\n",
+                          ".gitattributes": b"* binary\n", ".github/workflows/ci.yml": b"on: push\n",
+                          "sub/.gitignore": b"nested, signed\n", ".hidden/file": b"dotdir, signed\n",
+                          ".env": b"dotfile, signed\n"})
+    sign_cli(c.model, c.sig, "p256")
+    c.write()
+
+    c = Case("ignore-paths", "paths ignored at signing are recorded in the predicate and honoured")
+    write_files(c.model, {"model.bin": pattern(64, 13), "cache/tmp.bin": b"cache",
+                          "notes.txt": b"local notes\n"})
+    sign_cli(c.model, c.sig, "p256", "--ignore-paths", str(c.model / "cache"),
+             "--ignore-paths", str(c.model / "notes.txt"))
+    c.write()
+
+    c = Case("sig-inside-model", "the signature file lies inside the model and is not signed",
+             args=[])
+    write_files(c.model, {"model.bin": pattern(64, 14)})
+    c.sig = c.model / "model.sig"
+    c.meta["signature"] = "model/model.sig"
+    sign_cli(c.model, c.sig, "p256")
+    c.write()
+
+    c = Case("symlinks-allowed", "signed with allow_symlinks: links inside the model are followed")
+    write_files(c.model, {"real/weights.bin": pattern(80, 15), "config.json": b"{}\n"})
+    os.symlink("real/weights.bin", c.model / "weights-link.bin")
+    os.symlink("real", c.model / "linked-dir")
+    sign_api(c.model, c.sig, "p256", allow_symlinks=True)
+    c.write()
+
+    # ---- positive: encodings -------------------------------------------------
+    b = load(base.sig)
+    stmt = statement_of(b)
+    c = derived(base, "compat-pae", "signed over model_signing < 1.0's buggy PAE (fallback)",
+                expect="verified", bundle=resign(b, stmt, "p256", compat=True))
+
+    # The outer JSON is not signed: reorder it, add unknown members, escape.
+    weird = {
+        "verificationMaterial": {"tlogEntries": [], "unknown": {"x": [1, {"y": None}]},
+                                 "publicKey": {"hint": b["verificationMaterial"]["publicKey"]["hint"]}},
+        "extra": "ignored",
+        "dsseEnvelope": {"signatures": b["dsseEnvelope"]["signatures"],
+                         "payloadType": "application/vnd.in-toto+json",
+                         "payload": b["dsseEnvelope"]["payload"]},
+        "mediaType": "application/vnd.dev.sigstore.bundle+json;version=0.3",
+    }
+    text = json.dumps(weird, indent=1)
+    text = text.replace('"payloadType"', '"payload\\u0054ype"')
+    text = text.replace("application/vnd.in-toto+json", "application\\/vnd.in-toto+json")
+    text = text.replace(b["dsseEnvelope"]["payload"],
+                        b["dsseEnvelope"]["payload"].replace("/", "\\/"))
+    derived(base, "json-escapes-bundle", "bundle JSON reordered, escaped and with unknown members",
+            expect="verified", raw_sig=text)
+
+    # A signed payload with escaped keys, unknown members and reordering.
+    raw = json.dumps(
+        {"predicate": {"resources": stmt["predicate"]["resources"], "x-extra": [1, 2],
+                       "serialization": stmt["predicate"]["serialization"]},
+         "predicateType": stmt["predicateType"], "subject": stmt["subject"],
+         "_type": stmt["_type"]}, ensure_ascii=True).replace('"_type"', '"_\\u0074ype"').encode()
+    derived(base, "json-escapes-payload", "signed payload with escaped keys and unknown members",
+            expect="verified", bundle=resign(b, stmt, "p256", raw=raw))
+
+    rawkey = json.loads(json.dumps(b))
+    rawkey["verificationMaterial"]["publicKey"] = {
+        "rawBytes": base64.b64encode((KEYS / "p256.pub.pem").read_bytes()).decode(),
+        "keyDetails": "PKIX_ECDSA_P256_SHA_256"}
+    rawkey["dsseEnvelope"]["signatures"][0]["keyid"] = None
+    derived(base, "rawbytes-key", "pre-1.1 bundle shape: publicKey.rawBytes, keyid null",
+            expect="verified", bundle=rawkey)
+
+    # ---- negative: model changes ---------------------------------------------
+    def flip(model: Path) -> None:
+        p = model / "weights.bin"
+        data = bytearray(p.read_bytes())
+        data[1234] ^= 0x01
+        p.write_bytes(bytes(data))
+
+    derived(base, "tampered-byte", "one flipped bit in weights.bin", mutate_model=flip)
+    derived(base, "missing-file", "sub/adapter.bin deleted",
+            mutate_model=lambda m: (m / "sub" / "adapter.bin").unlink())
+    derived(base, "extra-file", "an unsigned file added",
+            mutate_model=lambda m: (m / "sub" / "injected.bin").write_bytes(b"evil"))
+    derived(base, "extra-file-ignored", "an unsigned file added, --ignore-unsigned-files",
+            expect="verified", args=["--ignore-unsigned-files"],
+            mutate_model=lambda m: (m / "sub" / "injected.bin").write_bytes(b"fine"))
+
+    def truncate(model: Path) -> None:
+        p = model / "long.bin"
+        p.write_bytes(p.read_bytes()[:-1])
+
+    def extend(model: Path) -> None:
+        p = model / "long.bin"
+        p.write_bytes(p.read_bytes() + b"!")
+
+    src = Case.__new__(Case)
+    src.dir, src.model, src.sig = shards, shards / "model", shards / "model.sig"
+    src.meta = json.loads((shards / "case.json").read_text())
+    derived(src, "shards-truncated", "a sharded file lost its last byte", mutate_model=truncate)
+    derived(src, "shards-extended", "a sharded file gained a byte", mutate_model=extend)
+
+    # ---- negative: keys ---------------------------------------------------------
+    derived(base, "wrong-key", "verified with another key (the hint names the signer)", key="wrong")
+    nohint = json.loads(json.dumps(b))
+    nohint["verificationMaterial"]["publicKey"] = {}
+    derived(base, "wrong-key-no-hint", "another key and no hint: the signature fails", key="wrong",
+            bundle=nohint)
+
+    # ---- negative: bundle fields (unsigned) --------------------------------------
+    mt = json.loads(json.dumps(b))
+    mt["mediaType"] = "application/vnd.dev.sigstore.bundle.v0.4+json"
+    derived(base, "changed-media-type", "mediaType is not a known bundle version", bundle=mt)
+    pt = json.loads(json.dumps(b))
+    pt["dsseEnvelope"]["payloadType"] = "application/json"
+    derived(base, "changed-payload-type", "payloadType is not in-toto", bundle=pt)
+    cert = json.loads(json.dumps(b))
+    cert["verificationMaterial"] = {"x509CertificateChain": {"certificates": [{"rawBytes": "MAA="}]}}
+    derived(base, "material-mismatch", "a certificate bundle verified with the key method", bundle=cert)
+
+    # ---- negative: payload edited under the original signature -------------------
+    edited = json.loads(json.dumps(b))
+    s2 = statement_of(b)
+    s2["predicate"]["resources"][0]["digest"] = "00" * 32
+    edited["dsseEnvelope"]["payload"] = base64.b64encode(json.dumps(s2, indent=2).encode()).decode()
+    derived(base, "payload-edited", "a resource digest edited after signing", bundle=edited)
+    s3 = statement_of(b)
+    s3["predicateType"] = "https://example.com/other/v1"
+    edited = json.loads(json.dumps(b))
+    edited["dsseEnvelope"]["payload"] = base64.b64encode(json.dumps(s3, indent=2).encode()).decode()
+    derived(base, "predicate-type-edited", "predicateType edited after signing", bundle=edited)
+
+    # ---- negative: re-signed with the test key, caught by statement/manifest rules --
+    def variant(name, why, change, *, fix_root=True, src_case=base):
+        bb = load(src_case.sig)
+        st = statement_of(bb)
+        change(st)
+        derived(src_case, name, why, bundle=resign(bb, st, "p256", fix_root=fix_root))
+
+    res = lambda st: st["predicate"]["resources"]
+    variant("resigned-predicate-type", "re-signed with another predicateType",
+            lambda st: st.__setitem__("predicateType", "https://example.com/other/v1"))
+    variant("resigned-statement-type", "re-signed with another _type",
+            lambda st: st.__setitem__("_type", "https://in-toto.io/Statement/v0.1"))
+    variant("resigned-unsorted", "resources out of order",
+            lambda st: res(st).reverse())
+    variant("resigned-duplicate", "a resource listed twice",
+            lambda st: res(st).insert(1, dict(res(st)[0])))
+    variant("resigned-escape", "a resource named ../escape",
+            lambda st: res(st).insert(0, {"name": "../escape", "algorithm": "sha256",
+                                          "digest": "00" * 32}))
+    variant("resigned-absolute", "a resource named /etc/passwd",
+            lambda st: res(st).insert(0, {"name": "/etc/passwd", "algorithm": "sha256",
+                                          "digest": "00" * 32}))
+    variant("resigned-root-digest", "subject digest does not match the resources",
+            lambda st: st["subject"][0]["digest"].__setitem__("sha256", "ab" * 32), fix_root=False)
+    variant("resigned-empty-resources", "no resources at all",
+            lambda st: st["predicate"].__setitem__("resources", []))
+    variant("resigned-two-subjects", "two subjects",
+            lambda st: st["subject"].append(dict(st["subject"][0])))
+    variant("resigned-algorithm", "a resource's algorithm differs from hash_type",
+            lambda st: res(st)[0].__setitem__("algorithm", "sha512"))
+
+    def overlap(st):
+        # many.bin:16:32 becomes many.bin:8:24 (overlaps its neighbours).
+        for r in res(st):
+            if r["name"] == "many.bin:16:32":
+                r["name"] = "many.bin:8:24"
+    variant("resigned-shards-overlap", "a shard that overlaps its neighbours", overlap, src_case=src)
+
+    def gap(st):
+        st["predicate"]["resources"] = [r for r in res(st) if r["name"] != "long.bin:16:32"]
+    variant("resigned-shards-gap", "a shard removed from the middle of a file", gap, src_case=src)
+
+    # ---- large models rebuilt by the tests from `pattern` (only bundles committed) --
+    gen = ROOT / "generated"
+    if gen.exists():
+        shutil.rmtree(gen)
+    gen.mkdir()
+    import tempfile
+    for name, size in [("1mib", 1 << 20), ("64mib", 64 << 20)]:
+        files = {"weights.bin": (size, 100), "config.json": (100, 101)}
+        with tempfile.TemporaryDirectory() as tmp:
+            model = Path(tmp) / f"model-{name}"
+            write_files(model, {f: pattern(n, seed) for f, (n, seed) in files.items()})
+            sign_cli(model, gen / f"{name}.sig", "p256")
+        (gen / f"{name}.json").write_text(json.dumps(
+            {"key": "keys/p256.pub.pem",
+             "files": {f: {"size": n, "seed": seed} for f, (n, seed) in files.items()}},
+            indent=2) + "\n")
+
+    # ---- the README's sample ------------------------------------------------------
+    if SAMPLE.exists():
+        shutil.rmtree(SAMPLE)
+    write_files(SAMPLE / "model", {"config.json": b'{"layers": 2, "hidden": 16}\n',
+                                   "model.safetensors": pattern(4096, 20),
+                                   "tokenizer/vocab.txt": b"hello\nworld\n"})
+    shutil.copy(KEYS / "p256.pub.pem", SAMPLE / "key.pub")
+    sign_cli(SAMPLE / "model", SAMPLE / "model.sig", "p256")
+
+    print(f"wrote {sum(1 for _ in VECTORS.iterdir())} cases under {VECTORS}")
+
+
+if __name__ == "__main__":
+    main()
