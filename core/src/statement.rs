@@ -124,6 +124,25 @@ pub fn parse_unverified(payload: &[u8]) -> Result<Manifest<'_>, Error> {
     parse_bytes(payload)
 }
 
+/// The raw `name` of resource `index` in a payload, found without
+/// validating anything else: for naming the resource an error is about
+/// when the manifest as a whole was rejected.
+pub fn resource_name_at(payload: &[u8], index: usize) -> Option<JsonStr<'_>> {
+    let root = json::parse(payload).ok()?.object().ok()?;
+    let in_predicate = root
+        .get("predicate")
+        .ok()
+        .flatten()
+        .and_then(|p| p.object().ok())
+        .and_then(|p| p.get("resources").ok().flatten());
+    let list = match in_predicate {
+        Some(list) => list,
+        None => root.get("subject").ok()??,
+    };
+    let item = list.array().ok()?.iter().nth(index)?.ok()?;
+    item.object().ok()?.get("name").ok()??.str().ok()
+}
+
 fn parse_bytes(payload: &[u8]) -> Result<Manifest<'_>, Error> {
     let root = json::parse(payload).map_err(|e| Error::Statement(StatementError::Json(e)))?;
     let root = root

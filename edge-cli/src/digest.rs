@@ -1,0 +1,110 @@
+//! `oms-edge digest`: the root digest a signer would put in `subject[0]`
+//! for a model, computed the way model_signing does: same enumeration,
+//! per-file (or per-shard) digests sorted in the reference's order, then
+//! SHA-256 over the concatenated raw digests (OMS §6.5.1).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use oms_edge_core::hashing::{Digest, HashAlgorithm, Hasher, hash_stream};
+use oms_edge_core::manifest::reference_path_cmp;
+
+use crate::exec::{self, Task};
+use crate::report::usage_error;
+use crate::walk::{Model, WalkOptions, user_ignore};
+
+/// Flags of `oms-edge digest`.
+#[derive(Debug, Args)]
+pub struct DigestArgs {
+    /// sha256, blake2b (or blake2) or blake3.
+    #[arg(long = "hash-type", default_value = "sha256")]
+    hash_type: String,
+    /// Serialize by shards of this many bytes instead of by files (ignored
+    /// for blake3, as the reference does).
+    #[arg(long = "shard-size")]
+    shard_size: Option<u64>,
+    /// Paths to leave out (as for `verify`).
+    #[arg(long = "ignore-paths")]
+    ignore_paths: Vec<PathBuf>,
+    /// Treat top-level git paths as model files.
+    #[arg(long = "no-ignore-git-paths")]
+    no_ignore_git_paths: bool,
+    /// Follow symlinks inside the model.
+    #[arg(long = "allow-symlinks", visible_alias = "allow_symlinks")]
+    allow_symlinks: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+    /// The model: a directory or a single file.
+    model_path: PathBuf,
+}
+
+/// Runs `oms-edge digest`.
+pub fn run(args: &DigestArgs) -> ExitCode {
+    let name = if args.hash_type == "blake2" { "blake2b" } else { args.hash_type.as_str() };
+    let Some(alg) = HashAlgorithm::from_name(name) else {
+        return usage_error(&format!("unknown hash type {:?} (sha256, blake2b, blake3)", args.hash_type));
+    };
+    let shard = match args.shard_size {
+        Some(0) => return usage_error("--shard-size must be positive"),
+        Some(_) if alg == HashAlgorithm::Blake3 => None,
+        other => other,
+    };
+    let root = match std::fs::canonicalize(&args.model_path) {
+        Ok(r) => r,
+        Err(e) => return usage_error(&format!("model {}: {e}", args.model_path.display())),
+    };
+    let opts = WalkOptions {
+        ignore_git_paths: !args.no_ignore_git_paths,
+        allow_symlinks: args.allow_symlinks,
+        ignored: args.ignore_paths.iter().filter_map(|p| user_ignore(&root, p)).collect(),
+    };
+    let model = match Model::walk(&root, &opts) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    // (path, start) of each resource, and the task that hashes it.
+    let mut keys: Vec<(String, u64)> = Vec::new();
+    let mut tasks: Vec<Task> = Vec::new();
+    for e in &model.entries {
+        let ranges: Vec<(u64, u64)> = match shard {
+            None => vec![(0, e.size)],
+            Some(s) => (0..e.size.div_ceil(s)).map(|k| (k * s, ((k + 1) * s).min(e.size))).collect(),
+        };
+        for (start, end) in ranges {
+            keys.push((e.rel.clone(), start));
+            tasks.push(Task { path: e.abs.clone(), offset: start, len: end - start });
+        }
+    }
+    let bar = exec::progress(model.total_bytes(), args.quiet);
+    let whole = shard.is_none();
+    let digests: Vec<Result<Digest, String>> = exec::run(&tasks, bar.as_ref(), |i, reader, buf| {
+        let mut reader = reader.map_err(|e| e.to_string())?;
+        hash_stream(alg, &mut reader, tasks[i].len, whole, buf)
+            .map_err(|e| format!("{}: {e:?}", tasks[i].path.display()))
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let mut items: Vec<((String, u64), Digest)> = Vec::new();
+    for (k, d) in keys.into_iter().zip(digests) {
+        match d {
+            Ok(d) => items.push((k, d)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    items.sort_by(|((pa, sa), _), ((pb, sb), _)| reference_path_cmp(pa, pb).then(sa.cmp(sb)));
+    let mut root_digest = Hasher::new(HashAlgorithm::Sha256);
+    for (_, d) in &items {
+        root_digest.update(d.as_bytes());
+    }
+    out!("{}", root_digest.finalize().hex());
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,91 @@
+//! Parallel hashing: every file (or shard) is a task; tasks run on all
+//! cores, each worker streams through its own fixed buffer, and shards of
+//! one file are read with their own positioned handles.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use embedded_io::{ErrorType, Read};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::walk::{Reader, open_at};
+
+/// Bytes each worker streams through at a time.
+pub const CHUNK: usize = 1 << 20;
+
+/// Models at least this large get a progress bar (when stderr is a TTY).
+const PROGRESS_THRESHOLD: u64 = 256 << 20;
+
+/// One range of one file.
+#[derive(Debug, Clone)]
+pub struct Task {
+    /// What to open.
+    pub path: PathBuf,
+    /// Where to start.
+    pub offset: u64,
+    /// How many bytes the task will read (for scheduling and progress).
+    pub len: u64,
+}
+
+/// A reader that reports progress as it goes.
+pub struct Counting<'a, R> {
+    inner: R,
+    bar: Option<&'a ProgressBar>,
+}
+
+impl<R: ErrorType> ErrorType for Counting<'_, R> {
+    type Error = R::Error;
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
+        let n = self.inner.read(buf)?;
+        if let Some(bar) = self.bar {
+            bar.inc(n as u64);
+        }
+        Ok(n)
+    }
+}
+
+/// A progress bar on stderr, when it is a terminal, the work is large and
+/// the user did not ask for quiet.
+pub fn progress(total: u64, quiet: bool) -> Option<ProgressBar> {
+    if quiet || total < PROGRESS_THRESHOLD || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    Some(bar)
+}
+
+/// Opens every task's file at its offset and runs `f` on it, in parallel;
+/// returns the results in task order. Larger tasks start first so that one
+/// big file does not finish last.
+pub fn run<T, F>(tasks: &[Task], bar: Option<&ProgressBar>, f: F) -> Vec<T>
+where
+    T: Send,
+    F: Fn(usize, std::io::Result<Counting<'_, Reader>>, &mut [u8]) -> T + Sync,
+{
+    let mut order: Vec<usize> = (0..tasks.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(tasks[i].len));
+    let mut results: Vec<(usize, T)> = order
+        .par_iter()
+        .with_max_len(1)
+        .map_init(
+            || vec![0u8; CHUNK],
+            |buf, &i| {
+                let task = &tasks[i];
+                let reader = open_at(&task.path, task.offset).map(|inner| Counting { inner, bar });
+                (i, f(i, reader, buf))
+            },
+        )
+        .collect();
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, t)| t).collect()
+}

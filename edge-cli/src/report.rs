@@ -1,0 +1,377 @@
+//! Output: one line for people (stdout on success, stderr on failure), or a
+//! stable JSON document with `--json`; and the exit code.
+
+use std::fmt::Debug;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use oms_edge_core::Error;
+use oms_edge_core::error::{BundleError, ManifestError, ModelError, StatementError};
+use oms_edge_core::hashing::Digest;
+use oms_edge_core::manifest::VerifiedManifest;
+use oms_edge_core::model::VerifiedModel;
+use oms_edge_core::statement::{Method, PredicateFormat};
+use serde_json::{Value, json};
+
+use crate::walk::WalkError;
+
+/// Exit code 2 with a message.
+pub fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
+}
+
+/// Where one resource stands.
+#[derive(Debug, Clone, Copy)]
+pub enum ResourceResult {
+    /// Not reached (an earlier check failed).
+    NotChecked,
+    /// Present and matching.
+    Ok,
+    /// This check failed.
+    Failed(Error),
+}
+
+/// Why a model is not verified.
+#[derive(Debug)]
+pub enum Failure {
+    /// A check of the core.
+    Core {
+        /// The error.
+        error: Error,
+        /// For an unsigned file: which one.
+        file: Option<String>,
+    },
+    /// The model could not be enumerated under the signed policy.
+    Walk {
+        /// What went wrong.
+        message: String,
+        /// A stable name for it.
+        check: &'static str,
+    },
+}
+
+impl Failure {
+    /// From a core error.
+    pub fn core(error: Error, file: Option<String>) -> Self {
+        Failure::Core { error, file }
+    }
+
+    /// From an enumeration error.
+    pub fn walk(e: &WalkError) -> Self {
+        let check = match e {
+            WalkError::SymlinkNotAllowed(_) => "symlink_not_allowed",
+            WalkError::SymlinkEscapes(_) => "symlink_escapes",
+            WalkError::SymlinkLoop(_) => "symlink_loop",
+            WalkError::NotUtf8(_) => "name_not_utf8",
+            WalkError::NotRegular(_) => "not_regular_file",
+            WalkError::Io(..) => "io",
+            WalkError::Empty => "empty_model",
+        };
+        Failure::Walk {
+            message: e.to_string(),
+            check,
+        }
+    }
+}
+
+/// The verdict.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Every check passed.
+    Verified(VerifiedModel),
+    /// A check failed.
+    Failed(Failure),
+}
+
+/// What the manifest says about one resource.
+#[derive(Debug, Clone)]
+struct Listed {
+    name: String,
+    algorithm: &'static str,
+    digest: Digest,
+}
+
+/// Everything the report prints.
+#[derive(Debug)]
+pub struct Report {
+    method: &'static str,
+    model_path: PathBuf,
+    json: bool,
+    /// The key's curve, for the key method.
+    pub key: Option<&'static str>,
+    model_name: Option<String>,
+    root_digest: Option<Digest>,
+    predicate_type: Option<&'static str>,
+    pae: Option<&'static str>,
+    serialization: Option<Value>,
+    listed: Vec<Listed>,
+    /// Per-resource results, in manifest order.
+    pub resources: Vec<ResourceResult>,
+    /// Files on disk the manifest does not list.
+    pub unsigned: Vec<String>,
+    /// The name of the resource a manifest error is about, when the
+    /// manifest was rejected as a whole (so `listed` is empty).
+    pub failed_name: Option<String>,
+}
+
+fn short(d: &Digest) -> String {
+    let hex = d.hex().to_string();
+    format!("{}…", &hex[..hex.len().min(12)])
+}
+
+/// `DigestMismatch { .. }` → `DigestMismatch`.
+fn head(d: &impl Debug) -> String {
+    let s = format!("{d:?}");
+    s.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("").to_owned()
+}
+
+fn snake(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if c.is_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A stable identifier of the failed check, e.g. `model.digest_mismatch`.
+pub fn check_name(e: &Error) -> String {
+    let field = |f: &oms_edge_core::error::Field, p: &oms_edge_core::error::Problem| {
+        format!("field.{}.{}", f.json_name(), snake(&head(p)))
+    };
+    let detail = match e {
+        Error::Bundle(BundleError::Field { field: f, problem }) => field(f, problem),
+        Error::Bundle(BundleError::Json(j)) | Error::Statement(StatementError::Json(j)) => {
+            format!("json.{}", snake(&head(j)))
+        }
+        Error::Bundle(b) => snake(&head(b)),
+        Error::Key(k) => snake(&head(k)),
+        Error::Dsse(d) => snake(&head(d)),
+        Error::Statement(StatementError::Field { field: f, problem }) => field(f, problem),
+        Error::Statement(s) => snake(&head(s)),
+        Error::Manifest {
+            cause: ManifestError::Field { field: f, problem },
+            ..
+        } => field(f, problem),
+        Error::Manifest { cause, .. } => snake(&head(cause)),
+        Error::Model { cause, .. } => snake(&head(cause)),
+        Error::UnsignedFile => "unsigned_file".to_owned(),
+        Error::Source(_) => "source".to_owned(),
+    };
+    format!("{}.{}", e.step(), detail)
+}
+
+impl Report {
+    /// An empty report for `method` on `model_path`.
+    pub fn new(method: &'static str, model_path: &Path, json: bool) -> Self {
+        Self {
+            method,
+            model_path: model_path.to_path_buf(),
+            json,
+            key: None,
+            model_name: None,
+            root_digest: None,
+            predicate_type: None,
+            pae: None,
+            serialization: None,
+            listed: Vec::new(),
+            resources: Vec::new(),
+            unsigned: Vec::new(),
+            failed_name: None,
+        }
+    }
+
+    /// Records what the verified manifest says.
+    pub fn set_manifest(&mut self, m: &VerifiedManifest<'_>) {
+        self.model_name = m.model_name().map(|n| n.chars().collect());
+        self.root_digest = m.root_digest();
+        self.predicate_type = Some(match m.format() {
+            PredicateFormat::SignatureV1 => oms_edge_core::statement::PREDICATE_TYPE,
+            PredicateFormat::DigestsV01 => oms_edge_core::statement::PREDICATE_TYPE_DIGESTS_V01,
+        });
+        self.pae = Some(match m.pae_encoding() {
+            oms_edge_core::dsse::PaeEncoding::Standard => "standard",
+            oms_edge_core::dsse::PaeEncoding::Compat => "compat",
+        });
+        let ser = m.serialization();
+        let ignore: Vec<String> = ser
+            .ignore_paths
+            .map(|a| {
+                a.iter()
+                    .flatten()
+                    .filter_map(|v| v.str().ok().map(|s| s.chars().collect()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.serialization = Some(json!({
+            "method": ser.method.name(),
+            "hash_type": ser.hash.name(),
+            "shard_size": match ser.method { Method::Shards { shard_size } => Some(shard_size), Method::Files => None },
+            "allow_symlinks": ser.allow_symlinks,
+            "ignore_paths": ignore,
+        }));
+        self.listed = m
+            .resources()
+            .flatten()
+            .map(|r| Listed {
+                name: r.name.chars().collect(),
+                algorithm: r.digest.algorithm().name(),
+                digest: r.digest,
+            })
+            .collect();
+        self.resources = vec![ResourceResult::NotChecked; self.listed.len()];
+    }
+
+    fn name_of(&self, index: usize) -> String {
+        self.listed
+            .get(index)
+            .map(|l| l.name.clone())
+            .or_else(|| self.failed_name.clone())
+            .unwrap_or_else(|| "?".to_owned())
+    }
+
+    /// The one-line explanation of a failure.
+    pub fn failure_line(&self, f: &Failure) -> String {
+        match f {
+            Failure::Walk { message, .. } => message.clone(),
+            Failure::Core {
+                error: Error::UnsignedFile,
+                file,
+            } => {
+                let more = self.unsigned.len().saturating_sub(1);
+                let file = file.clone().unwrap_or_else(|| "?".to_owned());
+                if more > 0 {
+                    format!("{file:?}: file is not in the signed manifest (and {more} more)")
+                } else {
+                    format!("{file:?}: file is not in the signed manifest")
+                }
+            }
+            Failure::Core { error, .. } => self.error_line(error),
+        }
+    }
+
+    fn error_line(&self, e: &Error) -> String {
+        let Some(index) = e.resource_index() else {
+            return e.to_string();
+        };
+        let what = match e {
+            Error::Model {
+                cause: ModelError::DigestMismatch { actual },
+                ..
+            } => {
+                let expected = self.listed.get(index).map(|l| short(&l.digest)).unwrap_or_default();
+                format!(
+                    "{} mismatch (expected {expected}, got {})",
+                    actual.algorithm().name(),
+                    short(actual)
+                )
+            }
+            other => {
+                let s = other.to_string();
+                s.strip_prefix("manifest: ").map(str::to_owned).unwrap_or(s)
+            }
+        };
+        format!("manifest[{index}] {:?}: {what}", self.name_of(index))
+    }
+
+    fn failure_json(&self, f: &Failure) -> Value {
+        match f {
+            Failure::Walk { message, check } => json!({
+                "step": "model", "check": check, "resource": null, "file": null, "message": message,
+            }),
+            Failure::Core { error, file } => {
+                let index = error.resource_index();
+                let file = file.clone().or_else(|| index.map(|i| self.name_of(i)));
+                json!({
+                    "step": error.step(),
+                    "check": check_name(error),
+                    "resource": index,
+                    "file": file,
+                    "message": self.failure_line(f),
+                })
+            }
+        }
+    }
+
+    fn resources_json(&self) -> Vec<Value> {
+        self.listed
+            .iter()
+            .zip(&self.resources)
+            .map(|(l, r)| {
+                let (result, error, actual) = match r {
+                    ResourceResult::NotChecked => ("not checked", None, None),
+                    ResourceResult::Ok => ("ok", None, None),
+                    ResourceResult::Failed(e) => {
+                        let actual = match e {
+                            Error::Model {
+                                cause: ModelError::DigestMismatch { actual },
+                                ..
+                            } => Some(actual.hex().to_string()),
+                            _ => None,
+                        };
+                        ("failed", Some(check_name(e)), actual)
+                    }
+                };
+                json!({
+                    "name": l.name,
+                    "algorithm": l.algorithm,
+                    "digest": l.digest.hex().to_string(),
+                    "result": result,
+                    "error": error,
+                    "actual": actual,
+                })
+            })
+            .collect()
+    }
+
+    /// Prints the verdict and returns the exit code.
+    pub fn finish(self, outcome: Outcome) -> ExitCode {
+        let (verified, failure) = match &outcome {
+            Outcome::Verified(v) => (Some(*v), None),
+            Outcome::Failed(f) => (None, Some(f)),
+        };
+        if self.json {
+            let doc = json!({
+                "verdict": if verified.is_some() { "verified" } else { "not verified" },
+                "method": self.method,
+                "model": { "path": self.model_path.display().to_string(), "name": self.model_name },
+                "key": self.key,
+                "root_digest": self.root_digest.map(|d| format!("sha256:{}", d.hex())),
+                "predicate_type": self.predicate_type,
+                "pae": self.pae,
+                "serialization": self.serialization,
+                "resources": self.resources_json(),
+                "unsigned_files": self.unsigned,
+                "bytes_hashed": verified.map(|v| v.bytes),
+                "failure": failure.map(|f| self.failure_json(f)),
+            });
+            out!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        } else if let Some(v) = verified {
+            let root = v
+                .root_digest
+                .map(|d| format!(", root digest sha256:{}", d.hex()))
+                .unwrap_or_default();
+            out!(
+                "verified: {} ({} resources, {} bytes, {} method{root})",
+                self.model_path.display(),
+                v.resources,
+                v.bytes,
+                self.method,
+            );
+        } else if let Some(f) = failure {
+            eprintln!("not verified: {}", self.failure_line(f));
+        }
+        if verified.is_some() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! `oms-edge verify ...`: read inputs, let the core authenticate the bundle,
+//! enumerate the model under the signed policy, plan, hash in parallel,
+//! tally, report.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use oms_edge_core::Error;
+use oms_edge_core::bundle::{Bundle, decode_base64};
+use oms_edge_core::error::Field;
+use oms_edge_core::keys::PublicKey;
+use oms_edge_core::limits::MAX_BUNDLE_BYTES;
+use oms_edge_core::manifest::VerifiedManifest;
+use oms_edge_core::model::{JobSpec, ModelOptions, Passed};
+use oms_edge_core::statement::{Method, resource_name_at};
+
+use crate::CommonVerifyArgs;
+use crate::exec::{self, Task};
+use crate::report::{Failure, Outcome, Report, ResourceResult, usage_error};
+use crate::walk::{DirSource, Model, WalkOptions, normalize_relative, relative_inside, user_ignore};
+
+/// `verify key`.
+pub fn key(public_key: &Path, args: &CommonVerifyArgs) -> ExitCode {
+    let key_bytes = match std::fs::read(public_key) {
+        Ok(b) => b,
+        Err(e) => return usage_error(&format!("cannot read public key {}: {e}", public_key.display())),
+    };
+    let key = match PublicKey::from_pem_or_der(&key_bytes) {
+        Ok(k) => k,
+        Err(e) => {
+            return usage_error(&format!("public key {}: {}", public_key.display(), Error::Key(e)));
+        }
+    };
+    let inputs = match Inputs::read(args) {
+        Ok(i) => i,
+        Err(code) => return code,
+    };
+    let mut payload = vec![0u8; inputs.bundle.len()];
+    let mut report = Report::new("key", &inputs.model_path, args.json);
+    report.key = Some(key.curve_name());
+    let result = oms_edge_core::verify_key_bundle(&inputs.bundle, &key, &mut payload);
+    match result {
+        Ok(manifest) => check_model(&manifest, &inputs, args, report),
+        Err(e) => failed(report, e, &inputs.bundle),
+    }
+}
+
+/// The bundle's decoded payload, read without any check.
+pub fn raw_payload(bundle: &[u8]) -> Result<Vec<u8>, Error> {
+    let parsed = Bundle::parse(bundle)?;
+    let mut buf = vec![0u8; parsed.envelope.payload.raw().len()];
+    let n = decode_base64(parsed.envelope.payload, &mut buf, Field::Payload)?.len();
+    buf.truncate(n);
+    Ok(buf)
+}
+
+/// Reports a failure of the bundle, signature or manifest steps.
+fn failed(mut report: Report, e: Error, bundle: &[u8]) -> ExitCode {
+    // A manifest rule failed after the signature verified: name the entry.
+    if matches!(e, Error::Manifest { .. } | Error::Statement(_))
+        && let Some(i) = e.resource_index()
+        && let Ok(payload) = raw_payload(bundle)
+    {
+        report.failed_name = resource_name_at(&payload, i).map(|n| n.chars().collect());
+    }
+    report.finish(Outcome::Failed(Failure::core(e, None)))
+}
+
+/// The files a verification reads before the core runs.
+struct Inputs {
+    bundle: Vec<u8>,
+    model_path: PathBuf,
+    root: PathBuf,
+    signature: PathBuf,
+}
+
+impl Inputs {
+    fn read(args: &CommonVerifyArgs) -> Result<Self, ExitCode> {
+        let root = std::fs::canonicalize(&args.model_path).map_err(|e| {
+            usage_error(&format!("model {}: {e}", args.model_path.display()))
+        })?;
+        let meta = std::fs::metadata(&args.signature).map_err(|e| {
+            usage_error(&format!("cannot read signature {}: {e}", args.signature.display()))
+        })?;
+        if meta.len() > MAX_BUNDLE_BYTES as u64 {
+            return Err(usage_error(&format!(
+                "signature {} is larger than {MAX_BUNDLE_BYTES} bytes",
+                args.signature.display()
+            )));
+        }
+        let bundle = std::fs::read(&args.signature).map_err(|e| {
+            usage_error(&format!("cannot read signature {}: {e}", args.signature.display()))
+        })?;
+        let signature = std::fs::canonicalize(&args.signature).unwrap_or_else(|_| args.signature.clone());
+        Ok(Self {
+            bundle,
+            model_path: args.model_path.clone(),
+            root,
+            signature,
+        })
+    }
+}
+
+/// Everything after the bundle verified: enumerate, plan, hash, tally.
+fn check_model(
+    manifest: &VerifiedManifest<'_>,
+    inputs: &Inputs,
+    args: &CommonVerifyArgs,
+    mut report: Report,
+) -> ExitCode {
+    let ser = *manifest.serialization();
+    report.set_manifest(manifest);
+
+    let signed_symlinks = ser.allow_symlinks;
+    if args.allow_symlinks && !signed_symlinks && !args.json {
+        eprintln!(
+            "warning: --allow-symlinks not applied: the signature was made with allow_symlinks=false"
+        );
+    }
+    let mut ignored: Vec<String> = args
+        .ignore_paths
+        .iter()
+        .filter_map(|p| user_ignore(&inputs.root, p))
+        .collect();
+    if let Some(list) = ser.ignore_paths {
+        for item in list.iter().flatten() {
+            if let Ok(s) = item.str() {
+                let s: String = s.chars().collect();
+                if let Some(rel) = normalize_relative(&s) {
+                    ignored.push(rel);
+                }
+            }
+        }
+    }
+    if let Some(rel) = relative_inside(&inputs.root, &inputs.signature) {
+        ignored.push(rel);
+    }
+    let opts = WalkOptions {
+        ignore_git_paths: !args.no_ignore_git_paths,
+        allow_symlinks: signed_symlinks,
+        ignored,
+    };
+    let model = match Model::walk(&inputs.root, &opts) {
+        Ok(m) => m,
+        Err(e) => return report.finish(Outcome::Failed(Failure::walk(&e))),
+    };
+    let mut source = DirSource::new(model);
+    let model_opts = ModelOptions {
+        ignore_unsigned_files: args.ignore_unsigned_files,
+    };
+
+    // Plan (existence, sizes) in manifest order.
+    let mut planner = manifest.planner(model_opts);
+    let mut tasks: Vec<Task> = Vec::new();
+    let mut specs: Vec<JobSpec> = Vec::new();
+    let mut results: Vec<ResourceResult> = vec![ResourceResult::NotChecked; manifest.len()];
+    let mut first_failure: Option<Error> = None;
+    while let Some(item) = planner.next(&mut source) {
+        match item {
+            Ok(job) => {
+                let Some(entry) = source.lookup(job.path) else {
+                    continue;
+                };
+                tasks.push(Task {
+                    path: entry.abs.clone(),
+                    offset: job.spec.offset(),
+                    len: job.spec.len(),
+                });
+                specs.push(job.spec);
+            }
+            Err(e) => {
+                if let Some(i) = e.resource_index()
+                    && let Some(slot) = results.get_mut(i)
+                {
+                    *slot = ResourceResult::Failed(e);
+                }
+                first_failure.get_or_insert(e);
+            }
+        }
+    }
+    let planned = planner.finish(&mut source);
+    let unsigned_exempt = matches!(ser.method, Method::Shards { .. });
+    report.unsigned = if args.ignore_unsigned_files {
+        Vec::new()
+    } else {
+        source.unlisted(unsigned_exempt).map(|e| e.rel.clone()).collect()
+    };
+    let planned = match planned {
+        Ok(p) => p,
+        Err(e) => {
+            report.resources = results;
+            let first = first_failure.unwrap_or(e);
+            let unsigned = report.unsigned.first().cloned();
+            return report.finish(Outcome::Failed(Failure::core(first, unsigned)));
+        }
+    };
+
+    // Hash every task on all cores.
+    let total: u64 = tasks.iter().map(|t| t.len).sum();
+    let bar = exec::progress(total, args.quiet || args.json);
+    let outcomes: Vec<Result<Passed, Error>> = exec::run(&tasks, bar.as_ref(), |i, reader, buf| {
+        let spec = &specs[i];
+        match reader {
+            Ok(mut r) => spec.check(&mut r, buf),
+            Err(e) => Err(Error::Model {
+                index: spec.index(),
+                cause: oms_edge_core::error::ModelError::Read(embedded_io::Error::kind(&e)),
+            }),
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+
+    // Tally in manifest order.
+    let mut tally = manifest.tally();
+    let mut failure = None;
+    for (spec, outcome) in specs.iter().zip(outcomes) {
+        let slot = results.get_mut(spec.index());
+        match outcome {
+            Ok(passed) => {
+                if let Some(slot) = slot {
+                    *slot = ResourceResult::Ok;
+                }
+                // After a failure the tally is moot (and would see a gap).
+                if failure.is_none()
+                    && let Err(e) = tally.record(passed)
+                {
+                    failure = Some(e);
+                }
+            }
+            Err(e) => {
+                if let Some(slot) = slot {
+                    *slot = ResourceResult::Failed(e);
+                }
+                failure.get_or_insert(e);
+            }
+        }
+    }
+    report.resources = results;
+    if let Some(e) = failure {
+        return report.finish(Outcome::Failed(Failure::core(e, None)));
+    }
+    match tally.finish(planned) {
+        Ok(v) => report.finish(Outcome::Verified(v)),
+        Err(e) => report.finish(Outcome::Failed(Failure::core(e, None))),
+    }
+}
+

@@ -1,0 +1,347 @@
+//! Model enumeration per OMS §6.1–§6.2, and the [`ModelSource`] over it.
+//!
+//! - Regular files under the model root, recursively; a single file is a
+//!   model of one file (the manifest names it by its basename, or `.` as
+//!   model_signing does).
+//! - Excluded, with their subtrees: `.git`, `.gitignore`, `.gitattributes`,
+//!   `.github` at the top level only (unless `--no-ignore-git-paths`); the
+//!   caller's `--ignore-paths`; the signed `serialization.ignore_paths`;
+//!   the signature file when it lies inside the model.
+//! - Symlinks follow the *signed* `allow_symlinks`: when false, any symlink
+//!   fails; when true, a link must resolve inside the model root (or it
+//!   fails as escaping), a link that loops or points at one of its own
+//!   ancestors fails, a link to a file is that file's content under the
+//!   link's name, and a link to a directory is not descended (as the
+//!   reference, whose `glob("**/*")` does not follow directory links).
+//! - Names must be UTF-8 (they could not be in the JSON manifest otherwise);
+//!   sockets, FIFOs and devices fail.
+
+use std::collections::HashMap;
+use std::fs::{self, File};
+use std::io::{Seek, SeekFrom};
+use std::path::{Component, Path, PathBuf};
+
+use embedded_io::ErrorKind;
+use embedded_io_adapters::std::FromStd;
+use oms_edge_core::model::ModelSource;
+
+/// Why a model cannot be enumerated. All are "not verified" outcomes.
+#[derive(Debug)]
+pub enum WalkError {
+    /// A symlink while the signed policy forbids them.
+    SymlinkNotAllowed(String),
+    /// A symlink resolving outside the model root.
+    SymlinkEscapes(String),
+    /// A symlink that loops, dangles, or points at its own ancestor.
+    SymlinkLoop(String),
+    /// A name that is not UTF-8.
+    NotUtf8(PathBuf),
+    /// A socket, FIFO or device.
+    NotRegular(String),
+    /// An I/O error while listing.
+    Io(String, std::io::Error),
+    /// The model has no file left after exclusions (OMS §6.1).
+    Empty,
+}
+
+impl std::fmt::Display for WalkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WalkError::SymlinkNotAllowed(p) => write!(
+                f,
+                "{p:?}: is a symlink, and the signature was made with allow_symlinks=false"
+            ),
+            WalkError::SymlinkEscapes(p) => write!(f, "{p:?}: symlink points outside the model"),
+            WalkError::SymlinkLoop(p) => {
+                write!(f, "{p:?}: symlink loops, dangles or points at its own ancestor")
+            }
+            WalkError::NotUtf8(p) => write!(f, "{}: file name is not UTF-8", p.display()),
+            WalkError::NotRegular(p) => write!(f, "{p:?}: not a regular file or directory"),
+            WalkError::Io(p, e) => write!(f, "{p:?}: {e}"),
+            WalkError::Empty => f.write_str("the model has no file left after exclusions"),
+        }
+    }
+}
+
+/// What to leave out and how to treat symlinks.
+#[derive(Debug, Clone, Default)]
+pub struct WalkOptions {
+    /// Exclude `.git`, `.gitignore`, `.gitattributes`, `.github` at the top.
+    pub ignore_git_paths: bool,
+    /// Follow symlinks (the signed policy).
+    pub allow_symlinks: bool,
+    /// Model-relative paths excluded with their subtrees (canonical form).
+    pub ignored: Vec<String>,
+}
+
+const GIT_PATHS: [&str; 4] = [".git", ".gitignore", ".gitattributes", ".github"];
+
+/// One regular file of the model.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Path relative to the model root, `/`-separated.
+    pub rel: String,
+    /// What to open (a symlink's resolved target).
+    pub abs: PathBuf,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// An enumerated model.
+#[derive(Debug)]
+pub struct Model {
+    /// Whether the model is a single file.
+    pub single_file: bool,
+    /// Files, sorted by name.
+    pub entries: Vec<Entry>,
+}
+
+/// Canonical relative form of `p` inside `root`, if it lies inside it.
+pub fn relative_inside(root: &Path, p: &Path) -> Option<String> {
+    let rel = p.strip_prefix(root).ok()?;
+    let mut parts = Vec::new();
+    for c in rel.components() {
+        match c {
+            Component::Normal(s) => parts.push(s.to_str()?.to_owned()),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// Normalizes a model-relative ignore entry (`./a//b/` → `a/b`); `None`
+/// when it is absolute or climbs out with `..`.
+pub fn normalize_relative(p: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    for c in Path::new(p).components() {
+        match c {
+            Component::Normal(s) => parts.push(s.to_str()?.to_owned()),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// Resolves a user `--ignore-paths` entry to a model-relative path: as the
+/// reference, relative to the current directory when that lands inside the
+/// model, else relative to the model; absolute paths must be inside it.
+pub fn user_ignore(root: &Path, p: &Path) -> Option<String> {
+    let candidates: Vec<PathBuf> = if p.is_absolute() {
+        vec![p.to_path_buf()]
+    } else {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        vec![cwd.join(p), root.join(p)]
+    };
+    for c in candidates {
+        let resolved = std::fs::canonicalize(&c).unwrap_or_else(|_| lexical(&c));
+        if let Some(rel) = relative_inside(root, &resolved) {
+            return Some(rel);
+        }
+    }
+    None
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system.
+fn lexical(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+impl Model {
+    /// Enumerates the model at `path` (already canonical).
+    pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Model, WalkError> {
+        let meta = fs::metadata(root).map_err(|e| WalkError::Io(root.display().to_string(), e))?;
+        if meta.is_file() {
+            let name = root
+                .file_name()
+                .and_then(|n| n.to_str())
+                .ok_or_else(|| WalkError::NotUtf8(root.to_path_buf()))?
+                .to_owned();
+            return Ok(Model {
+                single_file: true,
+                entries: vec![Entry {
+                    rel: name,
+                    abs: root.to_path_buf(),
+                    size: meta.len(),
+                }],
+            });
+        }
+        let mut entries = Vec::new();
+        let mut stack = vec![(root.to_path_buf(), String::new())];
+        while let Some((dir, prefix)) = stack.pop() {
+            let read = fs::read_dir(&dir).map_err(|e| WalkError::Io(prefix.clone(), e))?;
+            for item in read {
+                let item = item.map_err(|e| WalkError::Io(prefix.clone(), e))?;
+                let name = item.file_name();
+                let name = name.to_str().ok_or_else(|| WalkError::NotUtf8(item.path()))?;
+                let rel = if prefix.is_empty() {
+                    name.to_owned()
+                } else {
+                    format!("{prefix}/{name}")
+                };
+                if excluded(&rel, prefix.is_empty(), opts) {
+                    continue;
+                }
+                let abs = item.path();
+                let ft = item.file_type().map_err(|e| WalkError::Io(rel.clone(), e))?;
+                if ft.is_symlink() {
+                    if !opts.allow_symlinks {
+                        return Err(WalkError::SymlinkNotAllowed(rel));
+                    }
+                    let target = fs::canonicalize(&abs).map_err(|_| WalkError::SymlinkLoop(rel.clone()))?;
+                    if !target.starts_with(root) {
+                        return Err(WalkError::SymlinkEscapes(rel));
+                    }
+                    let tmeta = fs::metadata(&target).map_err(|e| WalkError::Io(rel.clone(), e))?;
+                    if tmeta.is_dir() {
+                        // A link to a directory: an alias of files that are
+                        // enumerated where they are; but one pointing at its
+                        // own ancestor is a loop.
+                        let real_parent = fs::canonicalize(&dir).map_err(|e| WalkError::Io(rel.clone(), e))?;
+                        if real_parent.starts_with(&target) {
+                            return Err(WalkError::SymlinkLoop(rel));
+                        }
+                    } else if tmeta.is_file() {
+                        entries.push(Entry {
+                            rel,
+                            abs: target,
+                            size: tmeta.len(),
+                        });
+                    } else {
+                        return Err(WalkError::NotRegular(rel));
+                    }
+                } else if ft.is_dir() {
+                    stack.push((abs, rel));
+                } else if ft.is_file() {
+                    let size = item.metadata().map_err(|e| WalkError::Io(rel.clone(), e))?.len();
+                    entries.push(Entry { rel, abs, size });
+                } else {
+                    return Err(WalkError::NotRegular(rel));
+                }
+            }
+        }
+        if entries.is_empty() {
+            return Err(WalkError::Empty);
+        }
+        entries.sort_by(|a, b| a.rel.cmp(&b.rel));
+        Ok(Model {
+            single_file: false,
+            entries,
+        })
+    }
+
+    /// Total size of all files.
+    pub fn total_bytes(&self) -> u64 {
+        self.entries.iter().map(|e| e.size).sum()
+    }
+}
+
+fn excluded(rel: &str, top_level: bool, opts: &WalkOptions) -> bool {
+    if top_level && opts.ignore_git_paths && GIT_PATHS.contains(&rel) {
+        return true;
+    }
+    opts.ignored.iter().any(|p| {
+        rel == p
+            || rel
+                .strip_prefix(p.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+/// The [`ModelSource`] the core checks a directory (or file) through.
+#[derive(Debug)]
+pub struct DirSource {
+    model: Model,
+    index: HashMap<String, usize>,
+    listed: Vec<bool>,
+}
+
+impl DirSource {
+    /// Wraps an enumerated model.
+    pub fn new(model: Model) -> Self {
+        let index = model
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.rel.clone(), i))
+            .collect();
+        let listed = vec![false; model.entries.len()];
+        Self {
+            model,
+            index,
+            listed,
+        }
+    }
+
+    /// The entry a manifest path names (`.` is a single-file model's file).
+    pub fn lookup(&self, path: &str) -> Option<&Entry> {
+        self.position(path).and_then(|i| self.model.entries.get(i))
+    }
+
+    fn position(&self, path: &str) -> Option<usize> {
+        if path == "." && self.model.single_file {
+            return Some(0);
+        }
+        self.index.get(path).copied()
+    }
+
+    /// Files the manifest did not name (for reporting), in name order.
+    pub fn unlisted(&self, empty_files_exempt: bool) -> impl Iterator<Item = &Entry> {
+        self.model
+            .entries
+            .iter()
+            .zip(&self.listed)
+            .filter(move |(e, listed)| !**listed && !(empty_files_exempt && e.size == 0))
+            .map(|(e, _)| e)
+    }
+}
+
+/// The reader model files are hashed through.
+pub type Reader = FromStd<File>;
+
+/// Opens `path` at `offset` as an `embedded_io` reader.
+pub fn open_at(path: &Path, offset: u64) -> std::io::Result<Reader> {
+    let mut f = File::open(path)?;
+    if offset > 0 {
+        f.seek(SeekFrom::Start(offset))?;
+    }
+    Ok(FromStd::new(f))
+}
+
+fn kind(e: &std::io::Error) -> ErrorKind {
+    embedded_io::Error::kind(e)
+}
+
+impl ModelSource for DirSource {
+    type Reader<'s> = FromStd<File>;
+
+    fn file_size(&mut self, path: &str) -> Result<Option<u64>, ErrorKind> {
+        let Some(i) = self.position(path) else {
+            return Ok(None);
+        };
+        if let Some(l) = self.listed.get_mut(i) {
+            *l = true;
+        }
+        Ok(self.model.entries.get(i).map(|e| e.size))
+    }
+
+    fn open(&mut self, path: &str, offset: u64) -> Result<Self::Reader<'_>, ErrorKind> {
+        let entry = self.lookup(path).ok_or(ErrorKind::NotFound)?;
+        open_at(&entry.abs, offset).map_err(|e| kind(&e))
+    }
+
+    fn has_unlisted_file(&mut self, empty_files_exempt: bool) -> Result<bool, ErrorKind> {
+        Ok(self.unlisted(empty_files_exempt).next().is_some())
+    }
+}
