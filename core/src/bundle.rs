@@ -37,9 +37,18 @@ pub enum BundleVersion {
 impl BundleVersion {
     fn from_media_type(m: JsonStr<'_>) -> Option<Self> {
         [
-            ("application/vnd.dev.sigstore.bundle+json;version=0.1", Self::V0_1),
-            ("application/vnd.dev.sigstore.bundle+json;version=0.2", Self::V0_2),
-            ("application/vnd.dev.sigstore.bundle+json;version=0.3", Self::V0_3),
+            (
+                "application/vnd.dev.sigstore.bundle+json;version=0.1",
+                Self::V0_1,
+            ),
+            (
+                "application/vnd.dev.sigstore.bundle+json;version=0.2",
+                Self::V0_2,
+            ),
+            (
+                "application/vnd.dev.sigstore.bundle+json;version=0.3",
+                Self::V0_3,
+            ),
             ("application/vnd.dev.sigstore.bundle.v0.3+json", Self::V0_3),
         ]
         .into_iter()
@@ -149,7 +158,11 @@ fn as_array<'a>(v: Value<'a>, field: Field) -> Result<Array<'a>, BundleError> {
 }
 
 /// An optional string member: absent and `null` both read as `None`.
-fn optional_str<'a>(obj: &Object<'a>, key: &str, field: Field) -> Result<Option<JsonStr<'a>>, BundleError> {
+fn optional_str<'a>(
+    obj: &Object<'a>,
+    key: &str,
+    field: Field,
+) -> Result<Option<JsonStr<'a>>, BundleError> {
     match member(obj, key, field)? {
         None => Ok(None),
         Some(v) if v.is_null() => Ok(None),
@@ -166,8 +179,12 @@ impl<'a> Bundle<'a> {
         let root = json::parse(bytes).map_err(BundleError::Json)?;
         let root = root.object().map_err(|_| BundleError::NotAnObject)?;
 
-        let media_type = as_str(required(&root, "mediaType", Field::MediaType)?, Field::MediaType)?;
-        let version = BundleVersion::from_media_type(media_type).ok_or(BundleError::UnknownMediaType)?;
+        let media_type = as_str(
+            required(&root, "mediaType", Field::MediaType)?,
+            Field::MediaType,
+        )?;
+        let version =
+            BundleVersion::from_media_type(media_type).ok_or(BundleError::UnknownMediaType)?;
 
         let vm = as_object(
             required(&root, "verificationMaterial", Field::VerificationMaterial)?,
@@ -177,11 +194,14 @@ impl<'a> Bundle<'a> {
         let tlog_entries = member(&vm, "tlogEntries", Field::TlogEntries)?
             .map(|v| as_array(v, Field::TlogEntries))
             .transpose()?;
-        let timestamp_verification_data =
-            member(&vm, "timestampVerificationData", Field::TimestampVerificationData)?
-                .filter(|v| !v.is_null())
-                .map(|v| as_object(v, Field::TimestampVerificationData))
-                .transpose()?;
+        let timestamp_verification_data = member(
+            &vm,
+            "timestampVerificationData",
+            Field::TimestampVerificationData,
+        )?
+        .filter(|v| !v.is_null())
+        .map(|v| as_object(v, Field::TimestampVerificationData))
+        .transpose()?;
 
         let dsse = member(&root, "dsseEnvelope", Field::DsseEnvelope)?;
         let message = member(&root, "messageSignature", Field::MessageSignature)?;
@@ -226,7 +246,8 @@ impl<'a> Bundle<'a> {
             (Some(pk), None, None) => {
                 let pk = as_object(pk, Field::PublicKey)?;
                 let hint = optional_str(&pk, "hint", Field::Hint)?.filter(|h| !h.is_empty());
-                let raw_bytes = optional_str(&pk, "rawBytes", Field::RawBytes)?.filter(|h| !h.is_empty());
+                let raw_bytes =
+                    optional_str(&pk, "rawBytes", Field::RawBytes)?.filter(|h| !h.is_empty());
                 Ok(Material::PublicKey { hint, raw_bytes })
             }
             (None, Some(chain), None) => {
@@ -239,7 +260,10 @@ impl<'a> Bundle<'a> {
             }
             (None, None, Some(cert)) => {
                 let cert = as_object(cert, Field::Certificate)?;
-                let raw_bytes = as_str(required(&cert, "rawBytes", Field::RawBytes)?, Field::RawBytes)?;
+                let raw_bytes = as_str(
+                    required(&cert, "rawBytes", Field::RawBytes)?,
+                    Field::RawBytes,
+                )?;
                 Ok(Material::Certificate { raw_bytes })
             }
             _ => Err(BundleError::AmbiguousMaterial),
@@ -260,7 +284,11 @@ impl<'a> Bundle<'a> {
 /// Decodes a base64 JSON string (standard alphabet, padded; escapes such as
 /// `\/` decoded first) into `buf`, returning the bytes. `buf` must hold the
 /// encoded text: it is decoded in place.
-pub fn decode_base64<'b>(s: JsonStr<'_>, buf: &'b mut [u8], field: Field) -> Result<&'b [u8], BundleError> {
+pub fn decode_base64<'b>(
+    s: JsonStr<'_>,
+    buf: &'b mut [u8],
+    field: Field,
+) -> Result<&'b [u8], BundleError> {
     let mut n = 0usize;
     for c in s.bytes() {
         let slot = buf.get_mut(n).ok_or(BundleError::Field {
@@ -274,9 +302,11 @@ pub fn decode_base64<'b>(s: JsonStr<'_>, buf: &'b mut [u8], field: Field) -> Res
         field,
         problem: Problem::TooLong,
     })?;
-    <base64ct::Base64 as base64ct::Encoding>::decode_in_place(text).map_err(|_| BundleError::Field {
-        field,
-        problem: Problem::Base64,
+    <base64ct::Base64 as base64ct::Encoding>::decode_in_place(text).map_err(|_| {
+        BundleError::Field {
+            field,
+            problem: Problem::Base64,
+        }
     })
 }
 
@@ -298,13 +328,30 @@ mod tests {
     #[test]
     fn media_types() {
         for (m, v) in [
-            ("application/vnd.dev.sigstore.bundle+json;version=0.1", BundleVersion::V0_1),
-            ("application/vnd.dev.sigstore.bundle+json;version=0.2", BundleVersion::V0_2),
-            ("application/vnd.dev.sigstore.bundle+json;version=0.3", BundleVersion::V0_3),
-            ("application/vnd.dev.sigstore.bundle.v0.3+json", BundleVersion::V0_3),
-            (r"application\/vnd.dev.sigstore.bundle.v0.3+json", BundleVersion::V0_3),
+            (
+                "application/vnd.dev.sigstore.bundle+json;version=0.1",
+                BundleVersion::V0_1,
+            ),
+            (
+                "application/vnd.dev.sigstore.bundle+json;version=0.2",
+                BundleVersion::V0_2,
+            ),
+            (
+                "application/vnd.dev.sigstore.bundle+json;version=0.3",
+                BundleVersion::V0_3,
+            ),
+            (
+                "application/vnd.dev.sigstore.bundle.v0.3+json",
+                BundleVersion::V0_3,
+            ),
+            (
+                r"application\/vnd.dev.sigstore.bundle.v0.3+json",
+                BundleVersion::V0_3,
+            ),
         ] {
-            let doc = std::format!(r#"{{"mediaType":"{m}","verificationMaterial":{{"publicKey":{{"hint":"ab"}}}},{ENV}}}"#);
+            let doc = std::format!(
+                r#"{{"mediaType":"{m}","verificationMaterial":{{"publicKey":{{"hint":"ab"}}}},{ENV}}}"#
+            );
             assert_eq!(parse(&doc).unwrap().version, v, "{m}");
         }
         for m in [
@@ -313,8 +360,14 @@ mod tests {
             "application/vnd.dev.sigstore.bundle.v0.4+json",
             "application/vnd.dev.sigstore.bundle.v0.3+json ",
         ] {
-            let doc = std::format!(r#"{{"mediaType":"{m}","verificationMaterial":{{"publicKey":{{}}}},{ENV}}}"#);
-            assert_eq!(parse(&doc).unwrap_err(), BundleError::UnknownMediaType, "{m}");
+            let doc = std::format!(
+                r#"{{"mediaType":"{m}","verificationMaterial":{{"publicKey":{{}}}},{ENV}}}"#
+            );
+            assert_eq!(
+                parse(&doc).unwrap_err(),
+                BundleError::UnknownMediaType,
+                "{m}"
+            );
         }
     }
 
@@ -323,16 +376,25 @@ mod tests {
         let mt = r#""mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json""#;
         let ok = |vm: &str| {
             let doc = std::format!(r#"{{{mt},"verificationMaterial":{vm},{ENV}}}"#);
-            Bundle::parse(std::boxed::Box::leak(doc.into_boxed_str()).as_bytes()).map(|b| b.material.kind())
+            Bundle::parse(std::boxed::Box::leak(doc.into_boxed_str()).as_bytes())
+                .map(|b| b.material.kind())
         };
-        assert_eq!(ok(r#"{"publicKey":{"hint":"ab"},"tlogEntries":[]}"#), Ok(MaterialKind::PublicKey));
-        assert_eq!(ok(r#"{"publicKey":{"rawBytes":"YQ==","keyDetails":"X"}}"#), Ok(MaterialKind::PublicKey));
+        assert_eq!(
+            ok(r#"{"publicKey":{"hint":"ab"},"tlogEntries":[]}"#),
+            Ok(MaterialKind::PublicKey)
+        );
+        assert_eq!(
+            ok(r#"{"publicKey":{"rawBytes":"YQ==","keyDetails":"X"}}"#),
+            Ok(MaterialKind::PublicKey)
+        );
         assert_eq!(
             ok(r#"{"x509CertificateChain":{"certificates":[{"rawBytes":"YQ=="}]}}"#),
             Ok(MaterialKind::X509CertificateChain)
         );
         assert_eq!(
-            ok(r#"{"certificate":{"rawBytes":"YQ=="},"tlogEntries":[{}],"timestampVerificationData":{}}"#),
+            ok(
+                r#"{"certificate":{"rawBytes":"YQ=="},"tlogEntries":[{}],"timestampVerificationData":{}}"#
+            ),
             Ok(MaterialKind::Certificate)
         );
         assert_eq!(ok(r#"{}"#), Err(BundleError::AmbiguousMaterial));
@@ -342,15 +404,24 @@ mod tests {
         );
         assert_eq!(
             ok(r#"{"publicKey":{"hint":1}}"#),
-            Err(BundleError::Field { field: Field::Hint, problem: Problem::WrongType })
+            Err(BundleError::Field {
+                field: Field::Hint,
+                problem: Problem::WrongType
+            })
         );
         assert_eq!(
             ok(r#"{"publicKey":{},"tlogEntries":{}}"#),
-            Err(BundleError::Field { field: Field::TlogEntries, problem: Problem::WrongType })
+            Err(BundleError::Field {
+                field: Field::TlogEntries,
+                problem: Problem::WrongType
+            })
         );
         assert_eq!(
             ok(r#"{"publicKey":{"hint":"a","h\u0069nt":"b"}}"#),
-            Err(BundleError::Field { field: Field::Hint, problem: Problem::Duplicate })
+            Err(BundleError::Field {
+                field: Field::Hint,
+                problem: Problem::Duplicate
+            })
         );
     }
 
@@ -371,7 +442,10 @@ mod tests {
     fn base64_with_escapes() {
         let v = json::parse(br#""aGVsbG8\/Pz8=""#).unwrap();
         let mut buf = [0u8; 32];
-        assert_eq!(decode_base64(v.str().unwrap(), &mut buf, Field::Payload).unwrap(), b"hello???");
+        assert_eq!(
+            decode_base64(v.str().unwrap(), &mut buf, Field::Payload).unwrap(),
+            b"hello???"
+        );
         let v = json::parse(br#""aGVsbG8""#).unwrap();
         assert!(decode_base64(v.str().unwrap(), &mut buf, Field::Payload).is_err());
         let mut tiny = [0u8; 4];

@@ -214,10 +214,7 @@ pub fn py_bytes_repr(data: &[u8], mut emit: impl FnMut(&[u8])) {
         } else if c == b'\r' {
             Some((*b"\\r\0\0", 2))
         } else if !(b' '..0x7f).contains(&c) {
-            Some((
-                [b'\\', b'x', hex_digit(c >> 4), hex_digit(c & 15)],
-                4,
-            ))
+            Some(([b'\\', b'x', hex_digit(c >> 4), hex_digit(c & 15)], 4))
         } else {
             None
         };
@@ -257,7 +254,10 @@ mod tests {
         assert_eq!(repr(b"{\"a\": 1}\n"), r#"b'{"a": 1}\n'"#);
         assert_eq!(repr(b"it's"), r#"b"it's""#);
         assert_eq!(repr(b"it's \"x\""), r#"b'it\'s "x"'"#);
-        assert_eq!(repr(b"\\\t\r\x00\x7f\x80\xff~ "), r"b'\\\t\r\x00\x7f\x80\xff~ '");
+        assert_eq!(
+            repr(b"\\\t\r\x00\x7f\x80\xff~ "),
+            r"b'\\\t\r\x00\x7f\x80\xff~ '"
+        );
     }
 
     #[test]

@@ -209,7 +209,9 @@ pub fn hash_stream<R: Read>(
     let mut left = len;
     while left > 0 {
         let want = usize::try_from(left).unwrap_or(usize::MAX).min(buf.len());
-        let chunk = buf.get_mut(..want).ok_or(ModelError::Read(ErrorKind::Other))?;
+        let chunk = buf
+            .get_mut(..want)
+            .ok_or(ModelError::Read(ErrorKind::Other))?;
         let n = read_some(reader, chunk)?;
         if n == 0 {
             return Err(ModelError::Truncated);
@@ -276,8 +278,14 @@ mod tests {
         let mut buf = [0u8; 2];
         let data = b"abcdef";
         let alg = HashAlgorithm::Sha256;
-        assert_eq!(hash_stream(alg, &mut &data[..], 7, false, &mut buf), Err(ModelError::Truncated));
-        assert_eq!(hash_stream(alg, &mut &data[..], 5, true, &mut buf), Err(ModelError::Grew));
+        assert_eq!(
+            hash_stream(alg, &mut &data[..], 7, false, &mut buf),
+            Err(ModelError::Truncated)
+        );
+        assert_eq!(
+            hash_stream(alg, &mut &data[..], 5, true, &mut buf),
+            Err(ModelError::Grew)
+        );
         let part = hash_stream(alg, &mut &data[1..4], 3, true, &mut buf).unwrap();
         let mut r = &data[1..];
         assert_eq!(hash_stream(alg, &mut r, 3, false, &mut buf), Ok(part));

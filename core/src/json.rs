@@ -343,7 +343,9 @@ fn skip_value(b: &[u8], i: usize) -> Result<usize, JsonError> {
                 j += 1;
             }
             b'}' | b']' => {
-                depth = depth.checked_sub(1).ok_or(JsonError::UnexpectedByte { offset: j })?;
+                depth = depth
+                    .checked_sub(1)
+                    .ok_or(JsonError::UnexpectedByte { offset: j })?;
                 j += 1;
                 if depth == 0 {
                     return Ok(j);
@@ -706,7 +708,8 @@ impl<'a> JsonStr<'a> {
 
     /// The decoded text as UTF-8 bytes.
     pub fn bytes(&self) -> Bytes<'a> {
-        self.chars().flat_map(Utf8Bytes::new as fn(char) -> Utf8Bytes)
+        self.chars()
+            .flat_map(Utf8Bytes::new as fn(char) -> Utf8Bytes)
     }
 
     /// Whether the decoded text equals `s`.
@@ -912,7 +915,12 @@ mod tests {
     #[test]
     fn arrays_iterate_lazily() {
         let v = ok(r#"[ "a" , {"x":[1,2]} ,3,[],"\\"]"#);
-        let items: std::vec::Vec<_> = v.array().unwrap().iter().map(|e| e.unwrap().raw()).collect();
+        let items: std::vec::Vec<_> = v
+            .array()
+            .unwrap()
+            .iter()
+            .map(|e| e.unwrap().raw())
+            .collect();
         assert_eq!(
             items,
             [&b"\"a\""[..], br#"{"x":[1,2]}"#, b"3", b"[]", br#""\\""#]
@@ -947,7 +955,10 @@ mod tests {
         assert_eq!(n("15000e-1", u64::MAX), Ok(1500));
         assert_eq!(n("0", u64::MAX), Ok(0));
         assert_eq!(n("-0.0", u64::MAX), Ok(0));
-        assert_eq!(n("0.0001e-5", u64::MAX), Err(JsonError::InvalidNumber { offset: 0 }));
+        assert_eq!(
+            n("0.0001e-5", u64::MAX),
+            Err(JsonError::InvalidNumber { offset: 0 })
+        );
         assert!(n("1000.5", u64::MAX).is_err());
         assert!(n("-1", u64::MAX).is_err());
         assert!(n("1e400", u64::MAX).is_err());

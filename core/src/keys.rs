@@ -206,7 +206,11 @@ impl PublicKey {
                 k.verify_prehash(prehash, &sig).is_ok()
             }
         };
-        if ok { Ok(()) } else { Err(DsseError::BadSignature) }
+        if ok {
+            Ok(())
+        } else {
+            Err(DsseError::BadSignature)
+        }
     }
 }
 
@@ -299,6 +303,9 @@ Qq6J7lTvp/EAXQGOKxW9RP0MGX3qAkvi
         assert_eq!(PublicKey::from_pem_or_der(b""), Err(KeyError::Pem));
         assert_eq!(PublicKey::from_pem_or_der(b"\x30\x00"), Err(KeyError::Spki));
         let cert = P384_PEM.replace("PUBLIC KEY", "CERTIFICATE");
-        assert_eq!(PublicKey::from_pem_or_der(cert.as_bytes()), Err(KeyError::Pem));
+        assert_eq!(
+            PublicKey::from_pem_or_der(cert.as_bytes()),
+            Err(KeyError::Pem)
+        );
     }
 }

@@ -141,7 +141,9 @@ impl<'p> Manifest<'p> {
                 order.step(p, &r)?;
             }
             if let Method::Shards { shard_size } = m.serialization.method {
-                let same_file = prev.as_ref().is_some_and(|p| p.path_bytes().eq(r.path_bytes()));
+                let same_file = prev
+                    .as_ref()
+                    .is_some_and(|p| p.path_bytes().eq(r.path_bytes()));
                 if !same_file {
                     if let Some(p) = &prev {
                         run.finish(p.index, shard_size)?;
@@ -249,7 +251,8 @@ fn get<'a>(obj: &Object<'a>, index: usize, key: &str, field: Field) -> Result<Js
             other => json_err(other),
         })?
         .ok_or(res_field(index, field, Problem::Missing))?;
-    v.str().map_err(|_| res_field(index, field, Problem::WrongType))
+    v.str()
+        .map_err(|_| res_field(index, field, Problem::WrongType))
 }
 
 fn parse_resource<'p>(
@@ -304,9 +307,10 @@ fn parse_resource<'p>(
 
     // 4. algorithm.
     if let Some(alg) = algorithm
-        && !algorithm_matches(alg, ser) {
-            return Err(res_err(index, ManifestError::AlgorithmMismatch));
-        }
+        && !algorithm_matches(alg, ser)
+    {
+        return Err(res_err(index, ManifestError::AlgorithmMismatch));
+    }
 
     // 5. digest.
     let digest = Digest::from_hex(ser.hash, digest_hex.bytes())
@@ -556,7 +560,9 @@ mod tests {
             if let Some(d) = Digest::from_hex(HashAlgorithm::Sha256, digest.bytes()) {
                 root.update(d.as_bytes());
             }
-            items.push(format!(r#"{{"name":"{name}","algorithm":"{alg}","digest":"{digest}"}}"#));
+            items.push(format!(
+                r#"{{"name":"{name}","algorithm":"{alg}","digest":"{digest}"}}"#
+            ));
         }
         let root: [u8; 32] = root.finalize().into();
         let root = format!("{}", crate::hashing::Hex(&root));
@@ -589,16 +595,33 @@ mod tests {
     fn canonical_names() {
         assert!(canonical_path(b"a".iter().copied()));
         assert!(canonical_path(b"a/b.c/...d/...".iter().copied()));
-        for n in ["", "/a", "a/", "a//b", "./a", "a/./b", "a/..", "../a", "..", "a\\b", "a\0"] {
+        for n in [
+            "", "/a", "a/", "a//b", "./a", "a/./b", "a/..", "../a", "..", "a\\b", "a\0",
+        ] {
             assert!(!canonical_path(n.bytes()), "{n:?}");
         }
         assert_eq!(files(&[("a", D0)]), Ok(1));
         assert_eq!(files(&[(".", D0)]), Ok(1));
-        assert_eq!(files(&[(".", D0), ("a", D1)]), bad(1, ManifestError::DotWithOthers));
-        assert_eq!(files(&[("../x", D0)]), bad(0, ManifestError::NonCanonicalName));
-        assert_eq!(files(&[("/etc/passwd", D0)]), bad(0, ManifestError::NonCanonicalName));
-        assert_eq!(files(&[("a\\u0000", D0)]), bad(0, ManifestError::NonCanonicalName));
-        assert_eq!(files(&[("a\\/..", D0)]), bad(0, ManifestError::NonCanonicalName));
+        assert_eq!(
+            files(&[(".", D0), ("a", D1)]),
+            bad(1, ManifestError::DotWithOthers)
+        );
+        assert_eq!(
+            files(&[("../x", D0)]),
+            bad(0, ManifestError::NonCanonicalName)
+        );
+        assert_eq!(
+            files(&[("/etc/passwd", D0)]),
+            bad(0, ManifestError::NonCanonicalName)
+        );
+        assert_eq!(
+            files(&[("a\\u0000", D0)]),
+            bad(0, ManifestError::NonCanonicalName)
+        );
+        assert_eq!(
+            files(&[("a\\/..", D0)]),
+            bad(0, ManifestError::NonCanonicalName)
+        );
     }
 
     #[test]
@@ -622,7 +645,9 @@ mod tests {
     #[test]
     fn shard_rules() {
         // Reference order (numeric) and code-point order both accepted.
-        let numeric: Vec<String> = (0..12).map(|i| format!("w:{}:{}", i * 10, i * 10 + 10)).collect();
+        let numeric: Vec<String> = (0..12)
+            .map(|i| format!("w:{}:{}", i * 10, i * 10 + 10))
+            .collect();
         let numeric: Vec<&str> = numeric.iter().map(String::as_str).collect();
         assert_eq!(shards(10, &numeric), Ok(12));
         let mut lexical = numeric.clone();
@@ -631,17 +656,47 @@ mod tests {
         assert_eq!(shards(10, &lexical), Ok(12));
         // Last shard shorter; names with colons split at the last two.
         assert_eq!(shards(10, &["a:b:0:10", "a:b:10:15", "c:0:3"]), Ok(3));
-        assert_eq!(shards(10, &["w:0:10", "w:10:15", "w:15:20"]), bad(2, ManifestError::ShardsNotContiguous));
-        assert_eq!(shards(10, &["w:0:10", "w:20:25"]), bad(1, ManifestError::ShardsNotContiguous));
-        assert_eq!(shards(10, &["w:0:10", "w:5:15"]), bad(1, ManifestError::ShardsNotContiguous));
-        assert_eq!(shards(10, &["w:10:20"]), bad(0, ManifestError::ShardsNotContiguous));
-        assert_eq!(shards(10, &["w:0:5", "w:10:20"]), bad(1, ManifestError::ShardsNotContiguous));
-        assert_eq!(shards(10, &["w:0:10", "w:0:5"]), bad(1, ManifestError::ShardsNotContiguous));
+        assert_eq!(
+            shards(10, &["w:0:10", "w:10:15", "w:15:20"]),
+            bad(2, ManifestError::ShardsNotContiguous)
+        );
+        assert_eq!(
+            shards(10, &["w:0:10", "w:20:25"]),
+            bad(1, ManifestError::ShardsNotContiguous)
+        );
+        assert_eq!(
+            shards(10, &["w:0:10", "w:5:15"]),
+            bad(1, ManifestError::ShardsNotContiguous)
+        );
+        assert_eq!(
+            shards(10, &["w:10:20"]),
+            bad(0, ManifestError::ShardsNotContiguous)
+        );
+        assert_eq!(
+            shards(10, &["w:0:5", "w:10:20"]),
+            bad(1, ManifestError::ShardsNotContiguous)
+        );
+        assert_eq!(
+            shards(10, &["w:0:10", "w:0:5"]),
+            bad(1, ManifestError::ShardsNotContiguous)
+        );
         assert_eq!(shards(10, &["w:0:0"]), bad(0, ManifestError::BadShardRange));
-        assert_eq!(shards(10, &["w:0:11"]), bad(0, ManifestError::BadShardRange));
-        assert_eq!(shards(10, &["w:10:5"]), bad(0, ManifestError::BadShardRange));
-        for name in ["w", "w:0", "w:00:10", "w:0:010", "w:+0:10", "w:0:1e1", ":0:10"] {
-            let want = if name == ":0:10" { ManifestError::NonCanonicalName } else { ManifestError::BadShardName };
+        assert_eq!(
+            shards(10, &["w:0:11"]),
+            bad(0, ManifestError::BadShardRange)
+        );
+        assert_eq!(
+            shards(10, &["w:10:5"]),
+            bad(0, ManifestError::BadShardRange)
+        );
+        for name in [
+            "w", "w:0", "w:00:10", "w:0:010", "w:+0:10", "w:0:1e1", ":0:10",
+        ] {
+            let want = if name == ":0:10" {
+                ManifestError::NonCanonicalName
+            } else {
+                ManifestError::BadShardName
+            };
             assert_eq!(shards(10, &[name]), bad(0, want), "{name}");
         }
     }
@@ -658,13 +713,24 @@ mod tests {
             statement::parse_unverified(s.as_bytes()).map(|m| m.len()),
             bad(0, ManifestError::AlgorithmMismatch)
         );
-        let s = statement(r#""method":"shards","shard_size":10"#, &[("a:0:1", D0)], "sha256-sharded-11");
+        let s = statement(
+            r#""method":"shards","shard_size":10"#,
+            &[("a:0:1", D0)],
+            "sha256-sharded-11",
+        );
         assert_eq!(
             statement::parse_unverified(s.as_bytes()).map(|m| m.len()),
             bad(0, ManifestError::AlgorithmMismatch)
         );
-        let s = statement(r#""method":"shards","shard_size":10"#, &[("a:0:1", D0)], "sha256");
-        assert_eq!(statement::parse_unverified(s.as_bytes()).map(|m| m.len()), Ok(1));
+        let s = statement(
+            r#""method":"shards","shard_size":10"#,
+            &[("a:0:1", D0)],
+            "sha256",
+        );
+        assert_eq!(
+            statement::parse_unverified(s.as_bytes()).map(|m| m.len()),
+            Ok(1)
+        );
         assert_eq!(files(&[("a", "00")]), bad(0, ManifestError::BadDigest));
     }
 

@@ -399,10 +399,12 @@ impl VerifiedManifest<'_> {
         let mut tally = self.tally();
         while let Some(job) = planner.next(source) {
             let Job { path, spec } = job?;
-            let mut reader = source.open(path, spec.offset).map_err(|kind| Error::Model {
-                index: spec.index,
-                cause: ModelError::Read(kind),
-            })?;
+            let mut reader = source
+                .open(path, spec.offset)
+                .map_err(|kind| Error::Model {
+                    index: spec.index,
+                    cause: ModelError::Read(kind),
+                })?;
             tally.record(spec.check(&mut reader, buf)?)?;
         }
         let planned = planner.finish(source)?;
@@ -451,7 +453,10 @@ impl<'a> ModelSource for SliceModel<'a, '_> {
     }
 
     fn open(&mut self, path: &str, offset: u64) -> Result<&'a [u8], ErrorKind> {
-        let (_, data) = self.find(path).and_then(|i| self.files.get(i)).ok_or(ErrorKind::NotFound)?;
+        let (_, data) = self
+            .find(path)
+            .and_then(|i| self.files.get(i))
+            .ok_or(ErrorKind::NotFound)?;
         let offset = usize::try_from(offset).map_err(|_| ErrorKind::InvalidInput)?;
         data.get(offset..).ok_or(ErrorKind::InvalidInput)
     }

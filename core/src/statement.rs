@@ -114,7 +114,10 @@ fn req_arr<'a>(obj: &Object<'a>, key: &str, field: Field) -> Result<Array<'a>, E
 
 /// Parses and validates the statement in an authenticated payload.
 pub fn parse(payload: VerifiedPayload<'_>) -> Result<VerifiedManifest<'_>, Error> {
-    Ok(VerifiedManifest::new(parse_bytes(payload.bytes())?, payload.encoding()))
+    Ok(VerifiedManifest::new(
+        parse_bytes(payload.bytes())?,
+        payload.encoding(),
+    ))
 }
 
 /// [`parse`] without the authentication proof: for inspecting bundles whose

@@ -30,14 +30,16 @@ pub fn verify_key_bundle<'p>(
     payload_buf: &'p mut [u8],
 ) -> Result<VerifiedManifest<'p>, Error> {
     let bundle = Bundle::parse(bundle)?;
-    let Material::PublicKey { hint, raw_bytes } = bundle.expect_material(MaterialKind::PublicKey)?
+    let Material::PublicKey { hint, raw_bytes } =
+        bundle.expect_material(MaterialKind::PublicKey)?
     else {
         return Err(Error::Key(KeyError::UnsupportedKey));
     };
     if let Some(hint) = hint
-        && !key.matches_hint(hint.bytes()) {
-            return Err(KeyError::HintMismatch.into());
-        }
+        && !key.matches_hint(hint.bytes())
+    {
+        return Err(KeyError::HintMismatch.into());
+    }
     if let Some(raw) = raw_bytes {
         let mut buf = [0u8; 2048];
         let bytes = decode_base64(raw, &mut buf, Field::RawBytes)?;

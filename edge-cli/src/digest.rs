@@ -42,9 +42,16 @@ pub struct DigestArgs {
 
 /// Runs `oms-edge digest`.
 pub fn run(args: &DigestArgs) -> ExitCode {
-    let name = if args.hash_type == "blake2" { "blake2b" } else { args.hash_type.as_str() };
+    let name = if args.hash_type == "blake2" {
+        "blake2b"
+    } else {
+        args.hash_type.as_str()
+    };
     let Some(alg) = HashAlgorithm::from_name(name) else {
-        return usage_error(&format!("unknown hash type {:?} (sha256, blake2b, blake3)", args.hash_type));
+        return usage_error(&format!(
+            "unknown hash type {:?} (sha256, blake2b, blake3)",
+            args.hash_type
+        ));
     };
     let shard = match args.shard_size {
         Some(0) => return usage_error("--shard-size must be positive"),
@@ -58,7 +65,11 @@ pub fn run(args: &DigestArgs) -> ExitCode {
     let opts = WalkOptions {
         ignore_git_paths: !args.no_ignore_git_paths,
         allow_symlinks: args.allow_symlinks,
-        ignored: args.ignore_paths.iter().filter_map(|p| user_ignore(&root, p)).collect(),
+        ignored: args
+            .ignore_paths
+            .iter()
+            .filter_map(|p| user_ignore(&root, p))
+            .collect(),
     };
     let model = match Model::walk(&root, &opts) {
         Ok(m) => m,
@@ -73,11 +84,17 @@ pub fn run(args: &DigestArgs) -> ExitCode {
     for e in &model.entries {
         let ranges: Vec<(u64, u64)> = match shard {
             None => vec![(0, e.size)],
-            Some(s) => (0..e.size.div_ceil(s)).map(|k| (k * s, ((k + 1) * s).min(e.size))).collect(),
+            Some(s) => (0..e.size.div_ceil(s))
+                .map(|k| (k * s, ((k + 1) * s).min(e.size)))
+                .collect(),
         };
         for (start, end) in ranges {
             keys.push((e.rel.clone(), start));
-            tasks.push(Task { path: e.abs.clone(), offset: start, len: end - start });
+            tasks.push(Task {
+                path: e.abs.clone(),
+                offset: start,
+                len: end - start,
+            });
         }
     }
     let bar = exec::progress(model.total_bytes(), args.quiet);

@@ -4,6 +4,7 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use embedded_io::{ErrorType, Read};
@@ -35,6 +36,12 @@ pub struct Counting<'a, R> {
     bar: Option<&'a ProgressBar>,
 }
 
+impl<R> std::fmt::Debug for Counting<'_, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Counting")
+    }
+}
+
 impl<R: ErrorType> ErrorType for Counting<'_, R> {
     type Error = R::Error;
 }
@@ -57,8 +64,10 @@ pub fn progress(total: u64, quiet: bool) -> Option<ProgressBar> {
     }
     let bar = ProgressBar::new(total);
     bar.set_style(
-        ProgressStyle::with_template("{bar:40} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{bar:40} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.enable_steady_tick(Duration::from_millis(200));
     Some(bar)
@@ -74,17 +83,21 @@ where
 {
     let mut order: Vec<usize> = (0..tasks.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(tasks[i].len));
+    // One buffer per worker, allocated up front: memory is workers × CHUNK
+    // whatever the model's size or the scheduling.
+    let buffers: Vec<Mutex<Vec<u8>>> = (0..rayon::current_num_threads().max(1))
+        .map(|_| Mutex::new(vec![0u8; CHUNK]))
+        .collect();
     let mut results: Vec<(usize, T)> = order
         .par_iter()
         .with_max_len(1)
-        .map_init(
-            || vec![0u8; CHUNK],
-            |buf, &i| {
-                let task = &tasks[i];
-                let reader = open_at(&task.path, task.offset).map(|inner| Counting { inner, bar });
-                (i, f(i, reader, buf))
-            },
-        )
+        .map(|&i| {
+            let slot = rayon::current_thread_index().unwrap_or(0) % buffers.len();
+            let mut buf = buffers[slot].lock().unwrap_or_else(|e| e.into_inner());
+            let task = &tasks[i];
+            let reader = open_at(&task.path, task.offset).map(|inner| Counting { inner, bar });
+            (i, f(i, reader, &mut buf))
+        })
         .collect();
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, t)| t).collect()

@@ -29,7 +29,10 @@ pub fn run(args: &InspectArgs) -> ExitCode {
     };
     let fail = |e: Error| {
         if args.json {
-            out!("{}", json!({"error": check_name(&e), "message": e.to_string()}));
+            out!(
+                "{}",
+                json!({"error": check_name(&e), "message": e.to_string()})
+            );
         } else {
             eprintln!("malformed: {e}");
         }
@@ -62,8 +65,10 @@ pub fn run(args: &InspectArgs) -> ExitCode {
     let resources: Vec<_> = manifest
         .resources()
         .flatten()
-        .map(|r| json!({"name": r.name.chars().collect::<String>(), "digest": r.digest.hex().to_string(),
-                        "algorithm": r.digest.algorithm().name()}))
+        .map(|r| {
+            json!({"name": r.name.chars().collect::<String>(), "digest": r.digest.hex().to_string(),
+                        "algorithm": r.digest.algorithm().name()})
+        })
         .collect();
     let doc = json!({
         "verified": false,
@@ -84,14 +89,35 @@ pub fn run(args: &InspectArgs) -> ExitCode {
         out!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     } else {
         out!("UNVERIFIED: this shows what the bundle claims; run `oms-edge verify` to check it.");
-        out!("bundle:        {:?}, signed with the {} method", bundle.version, doc["material"]["method"].as_str().unwrap_or("?"));
-        out!("model name:    {}", doc["model_name"].as_str().unwrap_or("-"));
-        out!("root digest:   sha256:{}", doc["root_digest"].as_str().unwrap_or("-"));
-        out!("serialization: {} / {}{}", ser.method.name(), ser.hash.name(),
-            match ser.method { Method::Shards { shard_size } => format!(" / {shard_size}-byte shards"), Method::Files => String::new() });
+        out!(
+            "bundle:        {:?}, signed with the {} method",
+            bundle.version,
+            doc["material"]["method"].as_str().unwrap_or("?")
+        );
+        out!(
+            "model name:    {}",
+            doc["model_name"].as_str().unwrap_or("-")
+        );
+        out!(
+            "root digest:   sha256:{}",
+            doc["root_digest"].as_str().unwrap_or("-")
+        );
+        out!(
+            "serialization: {} / {}{}",
+            ser.method.name(),
+            ser.hash.name(),
+            match ser.method {
+                Method::Shards { shard_size } => format!(" / {shard_size}-byte shards"),
+                Method::Files => String::new(),
+            }
+        );
         out!("resources:     {}", manifest.len());
         for r in manifest.resources().flatten() {
-            out!("  {}  {}", r.digest.hex(), r.name.chars().collect::<String>());
+            out!(
+                "  {}  {}",
+                r.digest.hex(),
+                r.name.chars().collect::<String>()
+            );
         }
     }
     ExitCode::SUCCESS

@@ -123,7 +123,10 @@ fn short(d: &Digest) -> String {
 /// `DigestMismatch { .. }` → `DigestMismatch`.
 fn head(d: &impl Debug) -> String {
     let s = format!("{d:?}");
-    s.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("").to_owned()
+    s.split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("")
+        .to_owned()
 }
 
 fn snake(s: &str) -> String {
@@ -266,7 +269,11 @@ impl Report {
                 cause: ModelError::DigestMismatch { actual },
                 ..
             } => {
-                let expected = self.listed.get(index).map(|l| short(&l.digest)).unwrap_or_default();
+                let expected = self
+                    .listed
+                    .get(index)
+                    .map(|l| short(&l.digest))
+                    .unwrap_or_default();
                 format!(
                     "{} mismatch (expected {expected}, got {})",
                     actual.algorithm().name(),

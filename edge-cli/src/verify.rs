@@ -2,7 +2,7 @@
 //! enumerate the model under the signed policy, plan, hash in parallel,
 //! tally, report.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use oms_edge_core::Error;
@@ -14,26 +14,66 @@ use oms_edge_core::manifest::VerifiedManifest;
 use oms_edge_core::model::{JobSpec, ModelOptions, Passed};
 use oms_edge_core::statement::{Method, resource_name_at};
 
-use crate::CommonVerifyArgs;
 use crate::exec::{self, Task};
 use crate::report::{Failure, Outcome, Report, ResourceResult, usage_error};
-use crate::walk::{DirSource, Model, WalkOptions, normalize_relative, relative_inside, user_ignore};
+use crate::walk::{
+    DirSource, Model, WalkOptions, normalize_relative, relative_inside, user_ignore,
+};
+use crate::{CommonVerifyArgs, KeyArgs};
+
+/// The result of a `verify` command.
+#[derive(Debug)]
+pub enum Run {
+    /// A usage or configuration error (exit 2).
+    Usage(String),
+    /// A verdict, with what to report.
+    Done(Box<Report>, Outcome),
+}
+
+impl Run {
+    /// Prints the result and returns the exit code.
+    pub fn exit(self) -> ExitCode {
+        match self {
+            Run::Usage(msg) => usage_error(&msg),
+            Run::Done(report, outcome) => report.finish(outcome),
+        }
+    }
+
+    /// The outcome, if the command got that far.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        match self {
+            Run::Usage(_) => None,
+            Run::Done(_, o) => Some(o),
+        }
+    }
+}
 
 /// `verify key`.
-pub fn key(public_key: &Path, args: &CommonVerifyArgs) -> ExitCode {
+pub fn key(args: &KeyArgs) -> Run {
+    let public_key = &args.public_key;
+    let args = &args.common;
     let key_bytes = match std::fs::read(public_key) {
         Ok(b) => b,
-        Err(e) => return usage_error(&format!("cannot read public key {}: {e}", public_key.display())),
+        Err(e) => {
+            return Run::Usage(format!(
+                "cannot read public key {}: {e}",
+                public_key.display()
+            ));
+        }
     };
     let key = match PublicKey::from_pem_or_der(&key_bytes) {
         Ok(k) => k,
         Err(e) => {
-            return usage_error(&format!("public key {}: {}", public_key.display(), Error::Key(e)));
+            return Run::Usage(format!(
+                "public key {}: {}",
+                public_key.display(),
+                Error::Key(e)
+            ));
         }
     };
     let inputs = match Inputs::read(args) {
         Ok(i) => i,
-        Err(code) => return code,
+        Err(msg) => return Run::Usage(msg),
     };
     let mut payload = vec![0u8; inputs.bundle.len()];
     let mut report = Report::new("key", &inputs.model_path, args.json);
@@ -55,7 +95,7 @@ pub fn raw_payload(bundle: &[u8]) -> Result<Vec<u8>, Error> {
 }
 
 /// Reports a failure of the bundle, signature or manifest steps.
-fn failed(mut report: Report, e: Error, bundle: &[u8]) -> ExitCode {
+fn failed(mut report: Report, e: Error, bundle: &[u8]) -> Run {
     // A manifest rule failed after the signature verified: name the entry.
     if matches!(e, Error::Manifest { .. } | Error::Statement(_))
         && let Some(i) = e.resource_index()
@@ -63,7 +103,7 @@ fn failed(mut report: Report, e: Error, bundle: &[u8]) -> ExitCode {
     {
         report.failed_name = resource_name_at(&payload, i).map(|n| n.chars().collect());
     }
-    report.finish(Outcome::Failed(Failure::core(e, None)))
+    Run::Done(Box::new(report), Outcome::Failed(Failure::core(e, None)))
 }
 
 /// The files a verification reads before the core runs.
@@ -75,23 +115,21 @@ struct Inputs {
 }
 
 impl Inputs {
-    fn read(args: &CommonVerifyArgs) -> Result<Self, ExitCode> {
-        let root = std::fs::canonicalize(&args.model_path).map_err(|e| {
-            usage_error(&format!("model {}: {e}", args.model_path.display()))
-        })?;
-        let meta = std::fs::metadata(&args.signature).map_err(|e| {
-            usage_error(&format!("cannot read signature {}: {e}", args.signature.display()))
-        })?;
+    fn read(args: &CommonVerifyArgs) -> Result<Self, String> {
+        let root = std::fs::canonicalize(&args.model_path)
+            .map_err(|e| format!("model {}: {e}", args.model_path.display()))?;
+        let meta = std::fs::metadata(&args.signature)
+            .map_err(|e| format!("cannot read signature {}: {e}", args.signature.display()))?;
         if meta.len() > MAX_BUNDLE_BYTES as u64 {
-            return Err(usage_error(&format!(
+            return Err(format!(
                 "signature {} is larger than {MAX_BUNDLE_BYTES} bytes",
                 args.signature.display()
-            )));
+            ));
         }
-        let bundle = std::fs::read(&args.signature).map_err(|e| {
-            usage_error(&format!("cannot read signature {}: {e}", args.signature.display()))
-        })?;
-        let signature = std::fs::canonicalize(&args.signature).unwrap_or_else(|_| args.signature.clone());
+        let bundle = std::fs::read(&args.signature)
+            .map_err(|e| format!("cannot read signature {}: {e}", args.signature.display()))?;
+        let signature =
+            std::fs::canonicalize(&args.signature).unwrap_or_else(|_| args.signature.clone());
         Ok(Self {
             bundle,
             model_path: args.model_path.clone(),
@@ -107,7 +145,7 @@ fn check_model(
     inputs: &Inputs,
     args: &CommonVerifyArgs,
     mut report: Report,
-) -> ExitCode {
+) -> Run {
     let ser = *manifest.serialization();
     report.set_manifest(manifest);
 
@@ -142,7 +180,7 @@ fn check_model(
     };
     let model = match Model::walk(&inputs.root, &opts) {
         Ok(m) => m,
-        Err(e) => return report.finish(Outcome::Failed(Failure::walk(&e))),
+        Err(e) => return Run::Done(Box::new(report), Outcome::Failed(Failure::walk(&e))),
     };
     let mut source = DirSource::new(model);
     let model_opts = ModelOptions {
@@ -183,7 +221,10 @@ fn check_model(
     report.unsigned = if args.ignore_unsigned_files {
         Vec::new()
     } else {
-        source.unlisted(unsigned_exempt).map(|e| e.rel.clone()).collect()
+        source
+            .unlisted(unsigned_exempt)
+            .map(|e| e.rel.clone())
+            .collect()
     };
     let planned = match planned {
         Ok(p) => p,
@@ -191,7 +232,10 @@ fn check_model(
             report.resources = results;
             let first = first_failure.unwrap_or(e);
             let unsigned = report.unsigned.first().cloned();
-            return report.finish(Outcome::Failed(Failure::core(first, unsigned)));
+            return Run::Done(
+                Box::new(report),
+                Outcome::Failed(Failure::core(first, unsigned)),
+            );
         }
     };
 
@@ -239,11 +283,10 @@ fn check_model(
     }
     report.resources = results;
     if let Some(e) = failure {
-        return report.finish(Outcome::Failed(Failure::core(e, None)));
+        return Run::Done(Box::new(report), Outcome::Failed(Failure::core(e, None)));
     }
     match tally.finish(planned) {
-        Ok(v) => report.finish(Outcome::Verified(v)),
-        Err(e) => report.finish(Outcome::Failed(Failure::core(e, None))),
+        Ok(v) => Run::Done(Box::new(report), Outcome::Verified(v)),
+        Err(e) => Run::Done(Box::new(report), Outcome::Failed(Failure::core(e, None))),
     }
 }
-

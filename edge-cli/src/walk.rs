@@ -53,7 +53,10 @@ impl std::fmt::Display for WalkError {
             ),
             WalkError::SymlinkEscapes(p) => write!(f, "{p:?}: symlink points outside the model"),
             WalkError::SymlinkLoop(p) => {
-                write!(f, "{p:?}: symlink loops, dangles or points at its own ancestor")
+                write!(
+                    f,
+                    "{p:?}: symlink loops, dangles or points at its own ancestor"
+                )
             }
             WalkError::NotUtf8(p) => write!(f, "{}: file name is not UTF-8", p.display()),
             WalkError::NotRegular(p) => write!(f, "{p:?}: not a regular file or directory"),
@@ -184,7 +187,9 @@ impl Model {
             for item in read {
                 let item = item.map_err(|e| WalkError::Io(prefix.clone(), e))?;
                 let name = item.file_name();
-                let name = name.to_str().ok_or_else(|| WalkError::NotUtf8(item.path()))?;
+                let name = name
+                    .to_str()
+                    .ok_or_else(|| WalkError::NotUtf8(item.path()))?;
                 let rel = if prefix.is_empty() {
                     name.to_owned()
                 } else {
@@ -194,12 +199,15 @@ impl Model {
                     continue;
                 }
                 let abs = item.path();
-                let ft = item.file_type().map_err(|e| WalkError::Io(rel.clone(), e))?;
+                let ft = item
+                    .file_type()
+                    .map_err(|e| WalkError::Io(rel.clone(), e))?;
                 if ft.is_symlink() {
                     if !opts.allow_symlinks {
                         return Err(WalkError::SymlinkNotAllowed(rel));
                     }
-                    let target = fs::canonicalize(&abs).map_err(|_| WalkError::SymlinkLoop(rel.clone()))?;
+                    let target =
+                        fs::canonicalize(&abs).map_err(|_| WalkError::SymlinkLoop(rel.clone()))?;
                     if !target.starts_with(root) {
                         return Err(WalkError::SymlinkEscapes(rel));
                     }
@@ -208,7 +216,8 @@ impl Model {
                         // A link to a directory: an alias of files that are
                         // enumerated where they are; but one pointing at its
                         // own ancestor is a loop.
-                        let real_parent = fs::canonicalize(&dir).map_err(|e| WalkError::Io(rel.clone(), e))?;
+                        let real_parent =
+                            fs::canonicalize(&dir).map_err(|e| WalkError::Io(rel.clone(), e))?;
                         if real_parent.starts_with(&target) {
                             return Err(WalkError::SymlinkLoop(rel));
                         }
@@ -224,7 +233,10 @@ impl Model {
                 } else if ft.is_dir() {
                     stack.push((abs, rel));
                 } else if ft.is_file() {
-                    let size = item.metadata().map_err(|e| WalkError::Io(rel.clone(), e))?.len();
+                    let size = item
+                        .metadata()
+                        .map_err(|e| WalkError::Io(rel.clone(), e))?
+                        .len();
                     entries.push(Entry { rel, abs, size });
                 } else {
                     return Err(WalkError::NotRegular(rel));
@@ -302,7 +314,7 @@ impl DirSource {
             .entries
             .iter()
             .zip(&self.listed)
-            .filter(move |(e, listed)| !**listed && !(empty_files_exempt && e.size == 0))
+            .filter(move |(e, listed)| !(**listed || (empty_files_exempt && e.size == 0)))
             .map(|(e, _)| e)
     }
 }

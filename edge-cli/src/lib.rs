@@ -1,0 +1,135 @@
+//! `oms-edge`: verify OpenSSF Model Signing signatures offline.
+//!
+//! The binary is a thin shell over this library (so that the integration
+//! tests can drive each step): argument parsing, directory enumeration,
+//! parallel hashing and reporting. Every check is the core's.
+//!
+//! Exit codes: 0 verified, 1 not verified (any reason, including a
+//! malformed bundle), 2 usage or configuration error.
+
+/// `println!` that ignores a closed stdout (`oms-edge inspect x | head`)
+/// instead of panicking.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+pub mod digest;
+pub mod exec;
+pub mod inspect;
+pub mod report;
+pub mod verify;
+pub mod walk;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Verify OpenSSF Model Signing (OMS) signatures offline.
+#[derive(Debug, Parser)]
+#[command(name = "oms-edge", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Verify a model against its signature.
+    #[command(subcommand)]
+    Verify(VerifyCommand),
+    /// Print a model's root digest, as the reference computes it when signing.
+    Digest(digest::DigestArgs),
+    /// Show what a bundle says, WITHOUT verifying it.
+    Inspect(inspect::InspectArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VerifyCommand {
+    /// Verify a model signed with a private key (`model_signing sign key`).
+    Key(KeyArgs),
+}
+
+/// Flags shared by every `verify` method (the reference's spellings are
+/// accepted too: `--allow_symlinks`, `--ignore_unsigned_files`).
+#[derive(Debug, Args)]
+pub struct CommonVerifyArgs {
+    /// The signature (Sigstore bundle) to verify.
+    #[arg(long, value_name = "SIGNATURE_PATH")]
+    pub signature: PathBuf,
+    /// Paths to leave out of the model: relative to the current directory
+    /// (as the reference) or to the model, or absolute inside the model.
+    #[arg(long = "ignore-paths", value_name = "IGNORE_PATHS")]
+    pub ignore_paths: Vec<PathBuf>,
+    /// Leave `.git`, `.gitignore`, `.gitattributes`, `.github` out (default).
+    #[arg(long = "ignore-git-paths", overrides_with = "no_ignore_git_paths")]
+    pub ignore_git_paths: bool,
+    /// Treat top-level git paths as model files.
+    #[arg(long = "no-ignore-git-paths", overrides_with = "ignore_git_paths")]
+    pub no_ignore_git_paths: bool,
+    /// Accepted for compatibility: the signed `allow_symlinks` decides, and a
+    /// disagreeing flag is reported, never applied.
+    #[arg(long = "allow-symlinks", visible_alias = "allow_symlinks")]
+    pub allow_symlinks: bool,
+    /// Accept files the signature does not list.
+    #[arg(
+        long = "ignore-unsigned-files",
+        visible_alias = "ignore_unsigned_files",
+        overrides_with = "no_ignore_unsigned_files"
+    )]
+    pub ignore_unsigned_files: bool,
+    /// Fail on files the signature does not list (default).
+    #[arg(
+        long = "no-ignore-unsigned-files",
+        alias = "no-ignore_unsigned_files",
+        overrides_with = "ignore_unsigned_files"
+    )]
+    pub no_ignore_unsigned_files: bool,
+    /// Print a JSON document on stdout instead of a line.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// The model: a directory or a single file.
+    #[arg(value_name = "MODEL_PATH")]
+    pub model_path: PathBuf,
+}
+
+/// Flags of `verify key`.
+#[derive(Debug, Args)]
+pub struct KeyArgs {
+    /// The public key (PEM or DER SubjectPublicKeyInfo, EC P-256/384/521).
+    #[arg(
+        long = "public-key",
+        visible_alias = "public_key",
+        value_name = "PUBLIC_KEY"
+    )]
+    pub public_key: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: CommonVerifyArgs,
+}
+
+/// Parses the command line, runs the command, returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match cli.command {
+        Command::Verify(VerifyCommand::Key(args)) => verify::key(&args).exit(),
+        Command::Digest(args) => digest::run(&args),
+        Command::Inspect(args) => inspect::run(&args),
+    }
+}

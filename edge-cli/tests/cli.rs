@@ -1,0 +1,577 @@
+//! The `oms-edge` binary as users and scripts see it: exit codes, the one
+//! failure line, the JSON document, the reference's flag spellings, and the
+//! enumeration rules (ignores, symlinks, names) on real directories.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata")
+}
+
+fn vector(name: &str) -> PathBuf {
+    testdata().join("vectors").join(name)
+}
+
+fn key() -> PathBuf {
+    testdata().join("keys/p256.pub.pem")
+}
+
+fn oms(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_oms-edge"))
+        .args(args)
+        .output()
+        .expect("run oms-edge")
+}
+
+fn verify_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_oms-edge"))
+        .current_dir(dir)
+        .args(["verify", "key"])
+        .args(args)
+        .output()
+        .expect("run oms-edge")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Verifies `model` (a path) against vector `case`'s bundle with `extra`.
+fn verify_case(case: &str, model: &Path, extra: &[&str]) -> Output {
+    let sig = vector(case).join("model.sig");
+    let key = key();
+    let mut args = vec![
+        "verify",
+        "key",
+        "--quiet",
+        "--public-key",
+        s(&key),
+        "--signature",
+        s(&sig),
+    ];
+    args.extend_from_slice(extra);
+    args.push(s(model));
+    oms(&args)
+}
+
+/// A writable copy of a vector's model.
+fn copy_model(case: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dst = tmp.path().join("model");
+    copy_dir(&vector(case).join("model"), &dst);
+    (tmp, dst)
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).expect("mkdir");
+    for e in std::fs::read_dir(src).expect("read_dir") {
+        let e = e.expect("entry");
+        let to = dst.join(e.file_name());
+        let ft = e.file_type().expect("type");
+        if ft.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(e.path()).expect("link"), &to)
+                .expect("symlink");
+        } else if ft.is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            std::fs::copy(e.path(), &to).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn sample_model_verifies() {
+    let sample = testdata().join("sample");
+    let o = oms(&[
+        "verify",
+        "key",
+        "--signature",
+        s(&sample.join("model.sig")),
+        "--public-key",
+        s(&sample.join("key.pub")),
+        s(&sample.join("model")),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("verified: "), "{}", stdout(&o));
+    assert!(stdout(&o).contains("3 resources"));
+}
+
+#[test]
+fn failure_is_one_line_naming_check_and_file() {
+    let o = verify_case("tampered-byte", &vector("tampered-byte").join("model"), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("not verified: manifest[3] \"weights.bin\": sha256 mismatch (expected 8c8daaa6015b…, got 76c89630b61e…)"),
+        "{err}"
+    );
+    assert!(stdout(&o).is_empty());
+
+    let o = verify_case("extra-file", &vector("extra-file").join("model"), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "not verified: \"sub/injected.bin\": file is not in the signed manifest\n"
+    );
+
+    let o = verify_case("missing-file", &vector("missing-file").join("model"), &[]);
+    assert_eq!(
+        stderr(&o),
+        "not verified: manifest[2] \"sub/adapter.bin\": file is missing\n"
+    );
+}
+
+#[test]
+fn json_document_is_stable() {
+    let o = verify_case(
+        "tampered-byte",
+        &vector("tampered-byte").join("model"),
+        &["--json"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let mut keys: Vec<&str> = doc
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "bytes_hashed",
+            "failure",
+            "key",
+            "method",
+            "model",
+            "pae",
+            "predicate_type",
+            "resources",
+            "root_digest",
+            "serialization",
+            "unsigned_files",
+            "verdict"
+        ]
+    );
+    assert_eq!(doc["verdict"], "not verified");
+    assert_eq!(doc["method"], "key");
+    assert_eq!(doc["key"], "P-256");
+    assert_eq!(doc["serialization"]["method"], "files");
+    assert_eq!(doc["serialization"]["hash_type"], "sha256");
+    assert_eq!(doc["failure"]["step"], "model");
+    assert_eq!(doc["failure"]["check"], "model.digest_mismatch");
+    assert_eq!(doc["failure"]["resource"], 3);
+    assert_eq!(doc["failure"]["file"], "weights.bin");
+    let res = doc["resources"].as_array().expect("resources");
+    assert_eq!(res.len(), 4);
+    assert_eq!(res[0]["result"], "ok");
+    assert_eq!(res[3]["result"], "failed");
+    assert_eq!(res[3]["actual"].as_str().map(str::len), Some(64));
+
+    let o = verify_case("key-p256", &vector("key-p256").join("model"), &["--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let doc: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(doc["verdict"], "verified");
+    assert_eq!(doc["failure"], Value::Null);
+    assert_eq!(doc["bytes_hashed"], 3722);
+    assert!(
+        doc["root_digest"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("sha256:"))
+    );
+    assert!(
+        doc["resources"]
+            .as_array()
+            .expect("array")
+            .iter()
+            .all(|r| r["result"] == "ok")
+    );
+
+    // A bundle-level failure is reported in the same shape.
+    let o = verify_case(
+        "changed-media-type",
+        &vector("changed-media-type").join("model"),
+        &["--json"],
+    );
+    let doc: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(doc["failure"]["check"], "bundle.unknown_media_type");
+    assert_eq!(doc["failure"]["resource"], Value::Null);
+}
+
+#[test]
+fn exit_codes() {
+    let model = vector("key-p256").join("model");
+    let sig = vector("key-p256").join("model.sig");
+    // Usage errors: 2.
+    assert_eq!(oms(&["verify", "key", "--bogus"]).status.code(), Some(2));
+    assert_eq!(
+        oms(&["verify", "key", "--signature", s(&sig), s(&model)])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(oms(&["frobnicate"]).status.code(), Some(2));
+    let o = oms(&[
+        "verify",
+        "key",
+        "--public-key",
+        "/nonexistent.pem",
+        "--signature",
+        s(&sig),
+        s(&model),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot read public key"));
+    let o = oms(&[
+        "verify",
+        "key",
+        "--public-key",
+        s(&sig),
+        "--signature",
+        s(&sig),
+        s(&model),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "a bundle is not a key");
+    let o = oms(&[
+        "verify",
+        "key",
+        "--public-key",
+        s(&key()),
+        "--signature",
+        s(&sig),
+        "/nonexistent-model",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = oms(&[
+        "verify",
+        "key",
+        "--public-key",
+        s(&key()),
+        "--signature",
+        "/nonexistent.sig",
+        s(&model),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    // Help is not an error.
+    assert_eq!(oms(&["verify", "key", "--help"]).status.code(), Some(0));
+    // A malformed bundle is "not verified": 1.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let junk = tmp.path().join("junk.sig");
+    std::fs::write(&junk, b"{\"mediaType\": ").expect("write");
+    let o = oms(&[
+        "verify",
+        "key",
+        "--public-key",
+        s(&key()),
+        "--signature",
+        s(&junk),
+        s(&model),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "not verified: bundle: invalid JSON (truncated JSON)\n"
+    );
+}
+
+#[test]
+fn reference_flag_spellings_are_accepted() {
+    let case = vector("extra-file-ignored");
+    let o = oms(&[
+        "verify",
+        "key",
+        "--public_key",
+        s(&key()),
+        "--signature",
+        s(&case.join("model.sig")),
+        "--ignore_unsigned_files",
+        "--allow_symlinks",
+        "--ignore-git-paths",
+        s(&case.join("model")),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The disagreeing --allow_symlinks is reported, not applied.
+    assert!(
+        stderr(&o).contains("--allow-symlinks not applied"),
+        "{}",
+        stderr(&o)
+    );
+    // The last of --ignore-unsigned-files / --no-... wins.
+    let o = oms(&[
+        "verify",
+        "key",
+        "--public-key",
+        s(&key()),
+        "--signature",
+        s(&case.join("model.sig")),
+        "--ignore-unsigned-files",
+        "--no-ignore_unsigned_files",
+        s(&case.join("model")),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn ignore_paths_absolute_model_relative_and_cwd_relative() {
+    let (tmp, model) = copy_model("key-p256");
+    std::fs::create_dir_all(model.join("cache")).expect("mkdir");
+    std::fs::write(model.join("cache/x.bin"), b"local").expect("write");
+    assert_eq!(verify_case("key-p256", &model, &[]).status.code(), Some(1));
+    let abs = model.join("cache");
+    assert_eq!(
+        verify_case("key-p256", &model, &["--ignore-paths", s(&abs)])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        verify_case("key-p256", &model, &["--ignore-paths", "cache"])
+            .status
+            .code(),
+        Some(0)
+    );
+    // Relative to the current directory, as the reference resolves it.
+    let sig = vector("key-p256").join("model.sig");
+    let o = verify_in(
+        tmp.path(),
+        &[
+            "--public-key",
+            s(&key()),
+            "--signature",
+            s(&sig),
+            "--ignore-paths",
+            "model/cache",
+            "model",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // An ignore path outside the model is no ignore at all.
+    let o = verify_case("key-p256", &model, &["--ignore-paths", "/tmp"]);
+    assert_eq!(o.status.code(), Some(1));
+    // Ignoring a signed file makes it missing.
+    let o = verify_case(
+        "key-p256",
+        &model,
+        &["--ignore-paths", s(&abs), "--ignore-paths", "weights.bin"],
+    );
+    assert_eq!(
+        stderr(&o),
+        "not verified: manifest[3] \"weights.bin\": file is missing\n"
+    );
+}
+
+#[test]
+fn signed_policy_governs_symlinks() {
+    // Signed with allow_symlinks=false: any symlink fails, flag or not.
+    let (_tmp, model) = copy_model("key-p256");
+    std::os::unix::fs::symlink("weights.bin", model.join("alias.bin")).expect("symlink");
+    for extra in [&[][..], &["--allow-symlinks"][..]] {
+        let o = verify_case("key-p256", &model, extra);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(
+            stderr(&o).contains(
+                "\"alias.bin\": is a symlink, and the signature was made with allow_symlinks=false"
+            ),
+            "{}",
+            stderr(&o)
+        );
+    }
+
+    // Signed with allow_symlinks=true: links inside the model are fine...
+    let (tmp, model) = copy_model("symlinks-allowed");
+    assert_eq!(
+        verify_case("symlinks-allowed", &model, &[]).status.code(),
+        Some(0)
+    );
+    // ...but not one escaping the model,
+    std::fs::write(tmp.path().join("outside.bin"), b"x").expect("write");
+    std::os::unix::fs::symlink("../outside.bin", model.join("escape.bin")).expect("symlink");
+    let o = verify_case("symlinks-allowed", &model, &["--ignore-unsigned-files"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("\"escape.bin\": symlink points outside the model"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::remove_file(model.join("escape.bin")).expect("rm");
+    // ...nor one that loops,
+    std::os::unix::fs::symlink("loop-b", model.join("loop-a")).expect("symlink");
+    std::os::unix::fs::symlink("loop-a", model.join("loop-b")).expect("symlink");
+    let o = verify_case("symlinks-allowed", &model, &["--ignore-unsigned-files"]);
+    assert!(stderr(&o).contains("symlink loops"), "{}", stderr(&o));
+    std::fs::remove_file(model.join("loop-a")).expect("rm");
+    std::fs::remove_file(model.join("loop-b")).expect("rm");
+    // ...nor one pointing at its own ancestor.
+    std::os::unix::fs::symlink("..", model.join("real/up")).expect("symlink");
+    let o = verify_case("symlinks-allowed", &model, &["--ignore-unsigned-files"]);
+    assert!(
+        stderr(&o).contains("\"real/up\": symlink loops"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn names_must_be_utf8_and_files_regular() {
+    use std::os::unix::ffi::OsStrExt;
+    let (_tmp, model) = copy_model("key-p256");
+    let bad = std::ffi::OsStr::from_bytes(b"bad-\xff.bin");
+    std::fs::write(model.join(bad), b"x").expect("write");
+    let o = verify_case("key-p256", &model, &["--ignore-unsigned-files"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("file name is not UTF-8"),
+        "{}",
+        stderr(&o)
+    );
+
+    let (_tmp, model) = copy_model("key-p256");
+    let _socket = std::os::unix::net::UnixListener::bind(model.join("sock")).expect("socket");
+    let o = verify_case("key-p256", &model, &["--ignore-unsigned-files"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("\"sock\": not a regular file"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn signature_inside_model_and_single_file() {
+    let case = vector("sig-inside-model");
+    let o = oms(&[
+        "verify",
+        "key",
+        "--public-key",
+        s(&key()),
+        "--signature",
+        s(&case.join("model/model.sig")),
+        s(&case.join("model")),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The same bundle copied elsewhere: now model.sig inside is only
+    // excluded because the signed ignore_paths list it.
+    let single = vector("single-file");
+    let o = verify_case("single-file", &single.join("model.onnx"), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A directory is not the single file the bundle names `.`.
+    let o = verify_case("single-file", &single, &[]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+/// `digest` reproduces the root digest the reference signed, for every
+/// positive vector.
+#[test]
+fn digest_matches_the_reference() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(testdata().join("vectors")).expect("vectors") {
+        let dir = entry.expect("entry").path();
+        let case: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("case.json")).expect("case"))
+                .expect("json");
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_owned();
+        if case["expect"] != "verified" || name.starts_with("extra") || name == "rawbytes-key" {
+            continue;
+        }
+        let sig = dir.join(case["signature"].as_str().expect("sig"));
+        let info = oms(&["inspect", "--json", s(&sig)]);
+        let info: Value = serde_json::from_str(&stdout(&info)).expect("inspect JSON");
+        let ser = &info["serialization"];
+        let model = dir.join(case["model"].as_str().expect("model"));
+        let mut args = vec!["digest".to_owned(), "--quiet".to_owned()];
+        args.push(format!(
+            "--hash-type={}",
+            ser["hash_type"].as_str().expect("hash")
+        ));
+        if let Some(n) = ser["shard_size"].as_u64() {
+            args.push(format!("--shard-size={n}"));
+        }
+        if ser["allow_symlinks"] == true {
+            args.push("--allow-symlinks".to_owned());
+        }
+        // The signer's ignores (read from the unverified payload of our own vector).
+        let payload_ignores = ignores_of(&sig);
+        for p in payload_ignores {
+            args.push(format!("--ignore-paths={}", model.join(p).display()));
+        }
+        args.push(model.display().to_string());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = oms(&args);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        assert_eq!(
+            stdout(&o).trim(),
+            info["root_digest"].as_str().expect("root"),
+            "{name}: digest differs from the signed root digest"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 18, "only {checked} vectors checked");
+}
+
+fn ignores_of(sig: &Path) -> Vec<String> {
+    let bundle: Value =
+        serde_json::from_str(&std::fs::read_to_string(sig).expect("sig")).expect("json");
+    let payload = bundle["dsseEnvelope"]["payload"].as_str().expect("payload");
+    let decoded = base64_decode(payload);
+    let stmt: Value = serde_json::from_slice(&decoded).expect("statement");
+    stmt["predicate"]["serialization"]["ignore_paths"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Standard padded base64 (test helper; the core uses base64ct).
+fn base64_decode(text: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => 0,
+    };
+    let bytes: Vec<u8> = text.bytes().filter(|c| *c != b'=').collect();
+    let mut out = Vec::new();
+    for chunk in bytes.chunks(4) {
+        let mut n = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            n |= u32::from(val(*c)) << (18 - 6 * i);
+        }
+        let take = chunk.len().saturating_sub(1);
+        out.extend_from_slice(&n.to_be_bytes()[1..1 + take]);
+    }
+    out
+}
+
+#[test]
+fn inspect_says_it_did_not_verify() {
+    let o = oms(&["inspect", s(&vector("tampered-byte").join("model.sig"))]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.starts_with("UNVERIFIED"), "{out}");
+    assert!(out.contains("weights.bin"));
+    let o = oms(&["inspect", s(&key())]);
+    assert_eq!(o.status.code(), Some(1));
+}

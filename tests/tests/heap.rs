@@ -1,0 +1,147 @@
+//! Peak heap of a full verification does not grow with the model: a 1 MiB
+//! and a 64 MiB model (same layout; testdata/generated, signed by the
+//! reference) peak at the same heap, through the core alone and through the
+//! CLI's whole path (enumeration, planning, parallel hashing, report).
+//!
+//! Each measurement runs in its own process (this binary, re-executed with
+//! `OMS_HEAP_CASE`), because the allocator's peak is process-wide.
+
+use std::alloc::System;
+use std::path::Path;
+use std::process::Command;
+
+use cap::Cap;
+use oms_edge::report::Outcome;
+use oms_edge::{CommonVerifyArgs, KeyArgs};
+use oms_edge_core::keys::PublicKey;
+use oms_edge_core::model::ModelOptions;
+use oms_edge_tests::{Pattern, PatternModel, generated_files, testdata};
+
+#[global_allocator]
+static ALLOCATOR: Cap<System> = Cap::new(System, usize::MAX);
+
+const SIZES: [(&str, u64); 2] = [("1mib", 1 << 20), ("64mib", 64 << 20)];
+
+fn main() {
+    if let Ok(case) = std::env::var("OMS_HEAP_CASE") {
+        let model = std::env::var("OMS_HEAP_MODEL").ok();
+        child(&case, model.as_deref());
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut peaks = Vec::new();
+    for (name, size) in SIZES {
+        let model = tmp.path().join(name);
+        std::fs::create_dir_all(&model).expect("mkdir");
+        for (file, len, seed) in generated_files(size) {
+            std::fs::write(model.join(file), Pattern::new(seed, len).to_vec()).expect("write");
+        }
+        for path in ["core", "cli"] {
+            let out = Command::new(std::env::current_exe().expect("exe"))
+                .env("OMS_HEAP_CASE", format!("{path}:{name}"))
+                .env("OMS_HEAP_MODEL", &model)
+                .env("RAYON_NUM_THREADS", "2")
+                .output()
+                .expect("run child");
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success(),
+                "{path}:{name} failed: {text} {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let peak: u64 = text
+                .trim()
+                .strip_prefix("peak=")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or_else(|| panic!("child said {text:?}"));
+            println!(
+                "heap: {path:4} {name:6} model: verification peak {peak} bytes above its inputs"
+            );
+            peaks.push((path, name, peak));
+        }
+    }
+    let peak = |p: &str, n: &str| {
+        peaks
+            .iter()
+            .find(|x| x.0 == p && x.1 == n)
+            .map(|x| x.2)
+            .unwrap_or(0)
+    };
+    assert_eq!(
+        peak("core", "1mib"),
+        peak("core", "64mib"),
+        "core peak grew with the model"
+    );
+    let (small, large) = (peak("cli", "1mib"), peak("cli", "64mib"));
+    // The CLI's peak is workers × 1 MiB buffers plus bookkeeping; allow the
+    // scheduler's own small allocations to differ a little.
+    assert!(
+        large.abs_diff(small) <= 16 * 1024,
+        "CLI peak grew with the model: {small} -> {large}"
+    );
+}
+
+fn child(case: &str, model: Option<&str>) {
+    let (path, name) = case.split_once(':').expect("path:name");
+    let size = SIZES.iter().find(|s| s.0 == name).expect("size").1;
+    let bundle_path = testdata().join("generated").join(format!("{name}.sig"));
+    let key_path = testdata().join("keys/p256.pub.pem");
+    // Heap held before verifying (paths, inputs) stays allocated throughout;
+    // the setup has no transient larger than the verification, so the
+    // verification's own peak is the process peak above this base.
+    let base;
+    match path {
+        "core" => {
+            // Fixed-size input buffers, so that the two bundles (which differ
+            // by a few bytes of base64) cost the same.
+            let mut bundle = Vec::with_capacity(64 * 1024);
+            std::io::Read::read_to_end(
+                &mut std::fs::File::open(&bundle_path).expect("bundle"),
+                &mut bundle,
+            )
+            .expect("read bundle");
+            assert!(bundle.len() < 64 * 1024);
+            let key =
+                PublicKey::from_pem_or_der(&std::fs::read(&key_path).expect("key")).expect("key");
+            let mut payload = vec![0u8; 64 * 1024];
+            let mut buf = vec![0u8; 1 << 20];
+            let files = generated_files(size);
+            base = ALLOCATOR.allocated();
+            let v = oms_edge_core::verify_key_model(
+                &bundle,
+                &key,
+                &mut payload,
+                &mut PatternModel::new(&files),
+                ModelOptions::default(),
+                &mut buf,
+            )
+            .expect("verified");
+            assert_eq!(v.bytes, size + 100);
+        }
+        _ => {
+            let model = Path::new(model.expect("model dir"));
+            let args = KeyArgs {
+                public_key: key_path,
+                common: CommonVerifyArgs {
+                    signature: bundle_path,
+                    ignore_paths: Vec::new(),
+                    ignore_git_paths: false,
+                    no_ignore_git_paths: false,
+                    allow_symlinks: false,
+                    ignore_unsigned_files: false,
+                    no_ignore_unsigned_files: false,
+                    json: false,
+                    quiet: true,
+                    model_path: model.to_path_buf(),
+                },
+            };
+            base = ALLOCATOR.allocated();
+            let run = oms_edge::verify::key(&args);
+            assert!(
+                matches!(run.outcome(), Some(Outcome::Verified(_))),
+                "{run:?}"
+            );
+        }
+    }
+    println!("peak={}", ALLOCATOR.max_allocated() - base);
+}

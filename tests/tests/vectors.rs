@@ -1,0 +1,257 @@
+//! Every vector made by `testdata/generate.py` with model-signing 1.1.1,
+//! verified through the same code path as `oms-edge verify key`, and each
+//! negative one asserted to fail at exactly the check it was built for.
+
+use oms_edge::report::{Failure, Outcome};
+use oms_edge::verify::{Run, key};
+use oms_edge::{CommonVerifyArgs, KeyArgs};
+use oms_edge_core::Error;
+use oms_edge_core::error::{
+    BundleError, DsseError, KeyError, ManifestError, MaterialKind, ModelError, StatementError,
+};
+use oms_edge_tests::{Case, vector_cases};
+
+type Check = fn(&Outcome) -> bool;
+
+fn core(o: &Outcome) -> Option<Error> {
+    match o {
+        Outcome::Failed(Failure::Core { error, .. }) => Some(*error),
+        _ => None,
+    }
+}
+
+fn verified(o: &Outcome) -> bool {
+    matches!(o, Outcome::Verified(_))
+}
+
+/// The expected outcome of every vector.
+const EXPECTED: &[(&str, Check)] = &[
+    // Positive: everything model-signing 1.1.1 produces, and bundle shapes
+    // of older releases.
+    ("compat-pae", verified),
+    ("extra-file-ignored", verified),
+    ("files-blake2", verified),
+    ("files-blake3", verified),
+    ("files-sha256", verified),
+    ("git-ignores", verified),
+    ("ignore-paths", verified),
+    ("json-escapes-bundle", verified),
+    ("json-escapes-payload", verified),
+    ("key-p256", verified),
+    ("key-p384", verified),
+    ("key-p521", verified),
+    ("rawbytes-key", verified),
+    ("shards-blake2", verified),
+    ("shards-sha256", verified),
+    ("sig-inside-model", verified),
+    ("single-file", verified),
+    ("spaces-colons", verified),
+    ("symlinks-allowed", verified),
+    ("unicode-names", verified),
+    // Negative: the model changed.
+    ("tampered-byte", |o| {
+        matches!(
+            core(o),
+            Some(Error::Model {
+                index: 3,
+                cause: ModelError::DigestMismatch { .. }
+            })
+        )
+    }),
+    ("missing-file", |o| {
+        core(o)
+            == Some(Error::Model {
+                index: 2,
+                cause: ModelError::MissingFile,
+            })
+    }),
+    (
+        "extra-file",
+        |o| matches!(o, Outcome::Failed(Failure::Core { error: Error::UnsignedFile, file: Some(f) }) if f == "sub/injected.bin"),
+    ),
+    ("shards-truncated", |o| {
+        core(o)
+            == Some(Error::Model {
+                index: 6,
+                cause: ModelError::SizeMismatch {
+                    signed: 40,
+                    actual: 39,
+                },
+            })
+    }),
+    ("shards-extended", |o| {
+        core(o)
+            == Some(Error::Model {
+                index: 6,
+                cause: ModelError::SizeMismatch {
+                    signed: 40,
+                    actual: 41,
+                },
+            })
+    }),
+    // Negative: keys.
+    ("wrong-key", |o| {
+        core(o) == Some(Error::Key(KeyError::HintMismatch))
+    }),
+    ("wrong-key-no-hint", |o| {
+        core(o) == Some(Error::Dsse(DsseError::BadSignature))
+    }),
+    // Negative: unsigned bundle fields.
+    ("changed-media-type", |o| {
+        core(o) == Some(Error::Bundle(BundleError::UnknownMediaType))
+    }),
+    ("changed-payload-type", |o| {
+        core(o) == Some(Error::Dsse(DsseError::WrongPayloadType))
+    }),
+    ("material-mismatch", |o| {
+        core(o)
+            == Some(Error::Bundle(BundleError::MaterialMismatch {
+                expected: MaterialKind::PublicKey,
+                found: MaterialKind::X509CertificateChain,
+            }))
+    }),
+    // Negative: the payload changed under the original signature.
+    ("payload-edited", |o| {
+        core(o) == Some(Error::Dsse(DsseError::BadSignature))
+    }),
+    ("predicate-type-edited", |o| {
+        core(o) == Some(Error::Dsse(DsseError::BadSignature))
+    }),
+    // Negative: validly re-signed payloads only statement/manifest rules catch.
+    ("resigned-predicate-type", |o| {
+        core(o) == Some(StatementError::WrongPredicateType.into())
+    }),
+    ("resigned-statement-type", |o| {
+        core(o) == Some(StatementError::WrongStatementType.into())
+    }),
+    ("resigned-unsorted", |o| {
+        core(o) == Some(StatementError::Unsorted { index: 1 }.into())
+    }),
+    ("resigned-duplicate", |o| {
+        core(o) == Some(StatementError::Unsorted { index: 1 }.into())
+    }),
+    ("resigned-escape", |o| {
+        core(o)
+            == Some(Error::Manifest {
+                index: 0,
+                cause: ManifestError::NonCanonicalName,
+            })
+    }),
+    ("resigned-absolute", |o| {
+        core(o)
+            == Some(Error::Manifest {
+                index: 0,
+                cause: ManifestError::NonCanonicalName,
+            })
+    }),
+    ("resigned-root-digest", |o| {
+        core(o) == Some(StatementError::RootDigestMismatch.into())
+    }),
+    ("resigned-empty-resources", |o| {
+        core(o) == Some(StatementError::NoResources.into())
+    }),
+    ("resigned-two-subjects", |o| {
+        core(o) == Some(StatementError::SubjectCount.into())
+    }),
+    ("resigned-algorithm", |o| {
+        core(o)
+            == Some(Error::Manifest {
+                index: 0,
+                cause: ManifestError::AlgorithmMismatch,
+            })
+    }),
+    ("resigned-shards-overlap", |o| {
+        core(o)
+            == Some(Error::Manifest {
+                index: 8,
+                cause: ManifestError::ShardsNotContiguous,
+            })
+    }),
+    ("resigned-shards-gap", |o| {
+        core(o)
+            == Some(Error::Manifest {
+                index: 5,
+                cause: ManifestError::ShardsNotContiguous,
+            })
+    }),
+];
+
+fn run(case: &Case) -> Run {
+    let args = KeyArgs {
+        public_key: case.key.clone(),
+        common: CommonVerifyArgs {
+            signature: case.signature.clone(),
+            ignore_paths: Vec::new(),
+            ignore_git_paths: false,
+            no_ignore_git_paths: false,
+            allow_symlinks: false,
+            ignore_unsigned_files: case.args.iter().any(|a| a == "--ignore-unsigned-files"),
+            no_ignore_unsigned_files: false,
+            json: false,
+            quiet: true,
+            model_path: case.model.clone(),
+        },
+    };
+    key(&args)
+}
+
+#[test]
+fn every_vector_has_an_expectation_and_meets_it() {
+    let cases = vector_cases();
+    assert!(cases.len() >= 40, "vectors missing: {}", cases.len());
+    let mut failures = Vec::new();
+    for name in &cases {
+        let Some((_, check)) = EXPECTED.iter().find(|(n, _)| n == name) else {
+            failures.push(format!("{name}: no expectation in tests/tests/vectors.rs"));
+            continue;
+        };
+        let case = Case::load(name);
+        let run = run(&case);
+        let Some(outcome) = run.outcome() else {
+            failures.push(format!("{name}: usage error {run:?}"));
+            continue;
+        };
+        if !check(outcome) {
+            failures.push(format!("{name}: unexpected {outcome:?}"));
+        }
+        let want_verified = case.expect == "verified";
+        if want_verified != verified(outcome) {
+            failures.push(format!("{name}: case.json says {}", case.expect));
+        }
+    }
+    for (name, _) in EXPECTED {
+        if !cases.iter().any(|c| c == name) {
+            failures.push(format!("{name}: expected but not in testdata/vectors"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn compat_pae_is_reported() {
+    use oms_edge_core::dsse::PaeEncoding;
+    use oms_edge_core::keys::PublicKey;
+    for (name, want) in [
+        ("compat-pae", PaeEncoding::Compat),
+        ("key-p256", PaeEncoding::Standard),
+    ] {
+        let case = Case::load(name);
+        let bundle = std::fs::read(&case.signature).unwrap();
+        let key = PublicKey::from_pem_or_der(&std::fs::read(&case.key).unwrap()).unwrap();
+        let mut buf = vec![0u8; bundle.len()];
+        let m = oms_edge_core::verify_key_bundle(&bundle, &key, &mut buf).unwrap();
+        assert_eq!(m.pae_encoding(), want, "{name}");
+    }
+}
+
+#[test]
+fn der_keys_verify_too() {
+    let case = Case::load("key-p384");
+    let mut args_key = case.key.clone();
+    args_key.set_extension("der");
+    let der = oms_edge_tests::testdata().join("keys/p384.pub.der");
+    assert!(der.exists());
+    let mut case = case;
+    case.key = der;
+    assert!(verified(run(&case).outcome().unwrap()));
+}
