@@ -14,7 +14,35 @@ use rayon::prelude::*;
 use crate::walk::{Reader, open_at};
 
 /// Bytes each worker streams through at a time.
-pub const CHUNK: usize = 1 << 20;
+pub const CHUNK: usize = 128 << 10;
+
+/// Alignment of each worker's buffer. The kernel copies file data into a
+/// 64-byte-aligned buffer much faster: on the development machine (AMD
+/// EPYC, page-cached 1 GiB file) read+SHA-256 takes 0.77 s into an aligned
+/// buffer and 1.10 s into one 16 bytes off, which is where `malloc` puts
+/// large blocks. Chunk size (64 KiB–1 MiB) made no difference.
+const ALIGN: usize = 64;
+
+/// A heap buffer whose usable part starts on an [`ALIGN`] boundary.
+#[derive(Debug)]
+struct AlignedBuf {
+    storage: Vec<u8>,
+    start: usize,
+}
+
+impl AlignedBuf {
+    fn new(len: usize) -> Self {
+        let storage = vec![0u8; len + ALIGN];
+        let start = storage.as_ptr().align_offset(ALIGN).min(ALIGN);
+        Self { storage, start }
+    }
+
+    fn as_mut(&mut self) -> &mut [u8] {
+        let start = self.start;
+        let end = self.storage.len() - ALIGN + start;
+        &mut self.storage[start..end]
+    }
+}
 
 /// Models at least this large get a progress bar (when stderr is a TTY).
 const PROGRESS_THRESHOLD: u64 = 256 << 20;
@@ -85,8 +113,8 @@ where
     order.sort_by_key(|&i| std::cmp::Reverse(tasks[i].len));
     // One buffer per worker, allocated up front: memory is workers × CHUNK
     // whatever the model's size or the scheduling.
-    let buffers: Vec<Mutex<Vec<u8>>> = (0..rayon::current_num_threads().max(1))
-        .map(|_| Mutex::new(vec![0u8; CHUNK]))
+    let buffers: Vec<Mutex<AlignedBuf>> = (0..rayon::current_num_threads().max(1))
+        .map(|_| Mutex::new(AlignedBuf::new(CHUNK)))
         .collect();
     let mut results: Vec<(usize, T)> = order
         .par_iter()
@@ -96,7 +124,7 @@ where
             let mut buf = buffers[slot].lock().unwrap_or_else(|e| e.into_inner());
             let task = &tasks[i];
             let reader = open_at(&task.path, task.offset).map(|inner| Counting { inner, bar });
-            (i, f(i, reader, &mut buf))
+            (i, f(i, reader, buf.as_mut()))
         })
         .collect();
     results.sort_by_key(|(i, _)| *i);
