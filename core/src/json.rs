@@ -132,8 +132,8 @@ fn validate_value(b: &[u8], start: usize) -> Result<usize, JsonError> {
     // true: a value is expected next; false: a value was just completed.
     let mut want_value = true;
     loop {
-        i = skip_ws(b, i);
         if want_value {
+            i = skip_ws(b, i);
             let c = byte(b, i)?;
             match c {
                 b'{' | b'[' => {
@@ -177,9 +177,11 @@ fn validate_value(b: &[u8], start: usize) -> Result<usize, JsonError> {
                 _ => return Err(JsonError::UnexpectedByte { offset: i }),
             }
         } else {
+            // The value ends here, before any trailing whitespace.
             if depth == 0 {
                 return Ok(i);
             }
+            i = skip_ws(b, i);
             let in_object = stack & 1 == 1;
             match byte(b, i)? {
                 b',' => {
@@ -881,6 +883,21 @@ mod tests {
             assert!(parse(s.as_bytes()).is_err(), "accepted {s:?}");
         }
         assert_eq!(parse(b"\xff"), Err(JsonError::NotUtf8));
+    }
+
+    #[test]
+    fn top_level_span_excludes_whitespace() {
+        // Found by fuzzing: a trailing space was part of the value's span.
+        for (doc, raw) in [
+            ("true ", "true"),
+            (" 12\n", "12"),
+            ("\t{} ", "{}"),
+            ("\"x\" ", "\"x\""),
+        ] {
+            assert_eq!(ok(doc).raw(), raw.as_bytes(), "{doc:?}");
+        }
+        assert_eq!(ok("true ").bool(), Ok(true));
+        assert_eq!(ok(" 7 ").exact_u64(10), Ok(7));
     }
 
     #[test]

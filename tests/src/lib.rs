@@ -2,6 +2,8 @@
 //! the deterministic byte pattern `testdata/generate.py` builds large models
 //! from, and a model source that produces those models without memory.
 
+pub mod fuzz_bodies;
+
 use std::path::{Path, PathBuf};
 
 use embedded_io::{ErrorKind, ErrorType, Read};

@@ -1,0 +1,158 @@
+//! The bodies of the cargo-fuzz targets (`fuzz/`), as plain functions so
+//! that a stable test (`tests/tests/fuzz_replay.rs`) replays the seeds and
+//! every crash ever found. Each must return normally on any input; a panic
+//! is the bug being looked for.
+
+use oms_edge_core::json::{self, Kind, Value};
+use oms_edge_core::keys::PublicKey;
+use oms_edge_core::model::{ModelOptions, SliceModel};
+
+/// Walks every value of a parsed document, exercising every accessor.
+fn walk(v: Value<'_>, depth: usize) {
+    assert!(depth <= oms_edge_core::limits::MAX_JSON_DEPTH + 1);
+    match v.kind() {
+        Kind::Object => {
+            let obj = v.object().expect("object");
+            for m in obj.members() {
+                let (k, val) = m.expect("members of a validated object");
+                let mut buf = [0u8; 64];
+                let _ = k.unescape(&mut buf);
+                let _ = obj.get(&k.chars().collect::<String>());
+                walk(val, depth + 1);
+            }
+        }
+        Kind::Array => {
+            for e in v.array().expect("array").iter() {
+                walk(e.expect("elements of a validated array"), depth + 1);
+            }
+        }
+        Kind::String => {
+            let s = v.str().expect("string");
+            let decoded: String = s.chars().collect();
+            let mut buf = vec![0u8; s.raw().len() * 4 + 4];
+            assert_eq!(s.unescape(&mut buf).expect("fits"), decoded);
+            assert!(s.eq_str(&decoded));
+            assert_eq!(s.bytes().collect::<Vec<u8>>(), decoded.as_bytes());
+        }
+        Kind::Number => {
+            let _ = v.exact_u64(u64::MAX);
+        }
+        Kind::Bool => {
+            v.bool().expect("bool");
+        }
+        Kind::Null => assert!(v.is_null()),
+    }
+}
+
+/// The JSON reader: never panics, and agrees with serde_json on validity
+/// (serde_json accepting within our depth bound means we accept too, and
+/// the reverse), and on every decoded string.
+pub fn json(data: &[u8]) {
+    let ours = json::parse(data);
+    if let Ok(v) = ours {
+        walk(v, 0);
+    }
+    let theirs: Result<serde_json::Value, _> = serde_json::from_slice(data);
+    match (&ours, &theirs) {
+        (Ok(_), Err(e)) => panic!("we accept what serde_json rejects: {e}"),
+        (Err(json::JsonError::TooDeep | json::JsonError::NotUtf8), Ok(_)) => {}
+        (Err(e), Ok(_)) => panic!("we reject ({e:?}) what serde_json accepts"),
+        _ => {}
+    }
+    if let (Ok(v), Ok(t)) = (ours, theirs) {
+        same(v, &t);
+    }
+}
+
+/// Our view of a value equals serde_json's (last duplicate key wins there;
+/// only keys we can look up unambiguously are compared).
+fn same(v: Value<'_>, t: &serde_json::Value) {
+    match (v.kind(), t) {
+        (Kind::String, serde_json::Value::String(s)) => {
+            assert_eq!(&v.str().expect("string").chars().collect::<String>(), s);
+        }
+        (Kind::Array, serde_json::Value::Array(items)) => {
+            let ours: Vec<_> = v
+                .array()
+                .expect("array")
+                .iter()
+                .map(|e| e.expect("element"))
+                .collect();
+            assert_eq!(ours.len(), items.len());
+            for (a, b) in ours.into_iter().zip(items) {
+                same(a, b);
+            }
+        }
+        (Kind::Object, serde_json::Value::Object(map)) => {
+            let obj = v.object().expect("object");
+            for (k, tv) in map {
+                if let Ok(Some(ov)) = obj.get(k) {
+                    same(ov, tv);
+                }
+            }
+        }
+        (Kind::Bool, serde_json::Value::Bool(b)) => assert_eq!(v.bool().ok(), Some(*b)),
+        (Kind::Null, serde_json::Value::Null) | (Kind::Number, serde_json::Value::Number(_)) => {}
+        (k, t) => panic!("kind {k:?} vs {t:?}"),
+    }
+}
+
+/// Bundle structure parsing.
+pub fn bundle(data: &[u8]) {
+    if let Ok(b) = oms_edge_core::bundle::Bundle::parse(data) {
+        let mut buf = vec![0u8; data.len()];
+        let _ = oms_edge_core::bundle::decode_base64(
+            b.envelope.payload,
+            &mut buf,
+            oms_edge_core::error::Field::Payload,
+        );
+        let _ = b.envelope.signatures.iter().count();
+        let _ = b.tlog_entries.map(|t| t.iter().count());
+    }
+}
+
+/// Statement and manifest parsing (as if the payload were authenticated),
+/// then planning and checking against an in-memory model.
+pub fn statement(data: &[u8]) {
+    let Ok(m) = oms_edge_core::statement::parse_unverified(data) else {
+        return;
+    };
+    let mut names = Vec::new();
+    for r in m.resources() {
+        let r = r.expect("a validated manifest iterates cleanly");
+        let mut buf = vec![0u8; oms_edge_core::limits::MAX_NAME_BYTES];
+        let path = r.path(&mut buf).expect("path").to_owned();
+        assert!(!path.is_empty());
+        names.push(path);
+    }
+    assert_eq!(names.len(), m.len());
+    let _ = m.resource(m.len() / 2);
+}
+
+/// Public key parsing, hints and DER round trip.
+pub fn keys(data: &[u8]) {
+    if let Ok(k) = PublicKey::from_pem_or_der(data) {
+        let mut buf = [0u8; oms_edge_core::limits::MAX_SPKI_BYTES];
+        let der = k.to_spki_der(&mut buf).expect("re-encodes");
+        assert_eq!(PublicKey::from_pem_or_der(der), Ok(k));
+        let _ = k.matches_hint(b"00".iter().copied());
+    }
+}
+
+const FUZZ_KEY: &[u8] = include_bytes!("../../testdata/keys/p256.pub.pem");
+
+/// The whole key-method path: bundle, key binding, DSSE, statement,
+/// manifest, and a small in-memory model.
+pub fn verify(data: &[u8]) {
+    let Ok(key) = PublicKey::from_pem_or_der(FUZZ_KEY) else {
+        return;
+    };
+    let mut payload = vec![0u8; data.len()];
+    if let Ok(m) = oms_edge_core::verify_key_bundle(data, &key, &mut payload) {
+        let files: [(&str, &[u8]); 3] = [("a", b"alpha"), ("b/c", b""), ("d", &[0u8; 100])];
+        let mut listed = [false; 3];
+        let mut source = SliceModel::new(&files, &mut listed);
+        let mut buf = [0u8; 7];
+        let _ = m.verify_model(&mut source, ModelOptions::default(), &mut buf);
+    }
+}
