@@ -11,6 +11,7 @@ changes signatures (ECDSA signatures are randomized).
 
 Layout:
     keys/<name>.pem, keys/<name>.pub.pem      throw-away test keys
+    pki/<name>.pem, pki/<name>.key.pem        throw-away test PKI (certificates, keys)
     vectors/<case>/case.json                  what to run, what to expect
     vectors/<case>/model/ (or a single file)  the model as it is on disk
     vectors/<case>/model.sig                  the bundle
@@ -19,7 +20,10 @@ Layout:
     sample/                                   the README's sample model
 
 A case.json holds:
-    key        public key, relative to testdata/
+    method     "key" (default) or "certificate"
+    key        public key, relative to testdata/ (key method)
+    chain      trusted certificate files, relative to testdata/ (certificate)
+    at         verification time, RFC 3339 (certificate; default: now)
     model      model path, relative to the case directory
     signature  bundle path, relative to the case directory
     args       extra `oms-edge verify key` flags (paths relative to the case)
@@ -40,8 +44,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import datetime
+
+from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 import model_signing
 from model_signing import hashing, signing
@@ -49,6 +57,7 @@ from model_signing._signing import sign_sigstore_pb as pb
 
 ROOT = Path(__file__).resolve().parent
 KEYS = ROOT / "keys"
+PKI = ROOT / "pki"
 VECTORS = ROOT / "vectors"
 SAMPLE = ROOT / "sample"
 REFERENCE_VERSION = "1.1.1"
@@ -202,6 +211,245 @@ def derived(src: Case, name: str, why: str, *, expect="not-verified", key=None,
     else:
         c.sig.write_text(json.dumps(bundle if bundle is not None else load(src.sig), indent=2))
     return c.write()
+
+
+# ---- certificate method: a throw-away PKI --------------------------------------
+
+VALID_FROM = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
+VALID_TO = datetime.datetime(2045, 1, 1, tzinfo=datetime.timezone.utc)
+VERIFY_AT = "2026-06-01T00:00:00Z"
+
+
+def new_key(kind: str):
+    if kind.startswith("rsa"):
+        return rsa.generate_private_key(public_exponent=65537, key_size=int(kind[3:]))
+    return ec.generate_private_key(CURVES[kind])
+
+
+def name(cn: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "oms-edge test PKI")])
+
+
+def make_cert(cn, key, issuer_cn, issuer_key, *, ca, path_len=None, key_cert_sign=None,
+              digital_signature=None, eku=None, not_before=VALID_FROM, not_after=VALID_TO,
+              hash_alg=hashes.SHA256(), pss=False, critical_unknown=False):
+    if key_cert_sign is None:
+        key_cert_sign = ca
+    if digital_signature is None:
+        digital_signature = not ca
+    b = (x509.CertificateBuilder()
+         .subject_name(name(cn)).issuer_name(name(issuer_cn))
+         .public_key(key.public_key())
+         .serial_number(x509.random_serial_number())
+         .not_valid_before(not_before).not_valid_after(not_after)
+         .add_extension(x509.BasicConstraints(ca=ca, path_length=path_len), critical=True)
+         .add_extension(x509.KeyUsage(
+             digital_signature=digital_signature, content_commitment=False,
+             key_encipherment=not digital_signature and not ca, data_encipherment=False,
+             key_agreement=False, key_cert_sign=key_cert_sign, crl_sign=ca,
+             encipher_only=False, decipher_only=False), critical=True)
+         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False))
+    if eku is not None:
+        b = b.add_extension(x509.ExtendedKeyUsage(eku), critical=False)
+    if critical_unknown:
+        b = b.add_extension(x509.UnrecognizedExtension(
+            x509.ObjectIdentifier("1.3.6.1.4.1.55555.1"), b"\x05\x00"), critical=True)
+    if isinstance(issuer_key, rsa.RSAPrivateKey):
+        pad = (padding.PSS(mgf=padding.MGF1(hash_alg), salt_length=hash_alg.digest_size)
+               if pss else padding.PKCS1v15())
+        return b.sign(issuer_key, hash_alg, rsa_padding=pad)
+    return b.sign(issuer_key, hash_alg)
+
+
+def save_pki(label: str, cert, key=None) -> Path:
+    PKI.mkdir(exist_ok=True)
+    path = PKI / f"{label}.pem"
+    path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    if key is not None:
+        (PKI / f"{label}.key.pem").write_bytes(key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()))
+    return path
+
+
+class Pki:
+    """root -> intermediate -> leaf, on one curve (or an RSA root)."""
+
+    def __init__(self, label, root_kind, int_kind, leaf_kind, hash_alg, *, root_pss=False,
+                 **leaf_opts):
+        self.label = label
+        self.root_key, self.int_key, self.leaf_key = new_key(root_kind), new_key(int_kind), new_key(leaf_kind)
+        self.root = make_cert(f"{label} root", self.root_key, f"{label} root", self.root_key,
+                              ca=True, hash_alg=hash_alg)
+        self.int = make_cert(f"{label} intermediate", self.int_key, f"{label} root", self.root_key,
+                             ca=True, path_len=0, hash_alg=hash_alg, pss=root_pss)
+        leaf_hash = leaf_opts.pop("leaf_hash", hash_alg)
+        self.leaf = make_cert(f"{label} signer", self.leaf_key, f"{label} intermediate",
+                              self.int_key, ca=False, hash_alg=leaf_hash,
+                              eku=[ExtendedKeyUsageOID.CODE_SIGNING], **leaf_opts)
+        self.root_pem = save_pki(f"{label}-root", self.root, self.root_key)
+        self.int_pem = save_pki(f"{label}-intermediate", self.int, self.int_key)
+        self.leaf_pem = save_pki(f"{label}-signer", self.leaf, self.leaf_key)
+
+
+def sign_cert(model: Path, sig: Path, key_pem: Path, leaf_pem: Path, chain: list[Path]) -> None:
+    """Signs with the reference CLI's certificate method."""
+    cli = Path(sys.executable).parent / "model_signing"
+    args = [str(cli), "sign", "certificate", "--private_key", str(key_pem),
+            "--signing_certificate", str(leaf_pem), "--signature", str(sig)]
+    for c in chain:
+        args += ["--certificate_chain", str(c)]
+    subprocess.run([*args, str(model)], check=True, capture_output=True)
+
+
+def cert_case(name_, why, pki: Pki, *, expect="verified", trust=None, chain=None, at=VERIFY_AT,
+              leaf=None, leaf_key=None, bundle_edit=None) -> Case:
+    c = Case(name_, why, expect=expect)
+    c.meta.pop("key")
+    c.meta["method"] = "certificate"
+    trust = trust if trust is not None else [pki.root_pem]
+    c.meta["chain"] = [str(p.relative_to(ROOT)) for p in trust]
+    if at:
+        c.meta["at"] = at
+    write_files(c.model, BASIC)
+    leaf_pem = leaf if leaf is not None else pki.leaf_pem
+    key_pem = leaf_key if leaf_key is not None else PKI / f"{pki.label}-signer.key.pem"
+    sign_cert(c.model, c.sig, key_pem, leaf_pem, chain if chain is not None else [pki.int_pem])
+    if bundle_edit:
+        b = load(c.sig)
+        bundle_edit(b)
+        c.sig.write_text(json.dumps(b, indent=2))
+    return c.write()
+
+
+def der_b64(path: Path) -> str:
+    cert = x509.load_pem_x509_certificate(path.read_bytes())
+    return base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
+
+
+def certificate_cases() -> None:
+    if PKI.exists():
+        shutil.rmtree(PKI)
+    pkis = {}
+    for curve, h in [("p256", hashes.SHA256()), ("p384", hashes.SHA384()), ("p521", hashes.SHA512())]:
+        pki = Pki(curve, curve, curve, curve, h)
+        pkis[curve] = pki
+        cert_case(f"cert-{curve}", f"3-level PKI on {curve}: root -> intermediate -> leaf", pki)
+    rsa_pki = Pki("rsa", "rsa4096", "rsa2048", "p256", hashes.SHA256(), root_pss=True,
+                  leaf_hash=hashes.SHA384())
+    cert_case("cert-rsa-root", "RSA-4096 root signs an RSA-2048 intermediate with PSS; "
+              "it signs a P-256 leaf with PKCS#1 v1.5 SHA-384", rsa_pki)
+    p = pkis["p256"]
+    cert_case("cert-root-in-bundle", "the signer included the root in the bundle's chain", p,
+              chain=[p.int_pem, p.root_pem])
+    def leaf_only(b):
+        # The reference cannot sign with an empty chain; the chain is not
+        # signed, so drop the intermediate afterwards.
+        certs = b["verificationMaterial"]["x509CertificateChain"]["certificates"]
+        del certs[1:]
+    cert_case("cert-supplied-intermediate", "the bundle holds only the leaf; the intermediate "
+              "comes with the trusted root", p, trust=[p.int_pem, p.root_pem], bundle_edit=leaf_only)
+    cert_case("cert-default-time", "no --at: verified at the current time", p, at=None)
+
+    # A CA:TRUE leaf, as the OMS conformance suite's signer uses.
+    ca_leaf_key = new_key("p384")
+    ca_leaf = make_cert("p256 intermediate", ca_leaf_key, "p256 intermediate", p.int_key, ca=True,
+                        digital_signature=True, key_cert_sign=False,
+                        eku=[ExtendedKeyUsageOID.CODE_SIGNING])
+    cert_case("cert-ca-leaf", "the leaf is a CA:TRUE certificate named like its issuer "
+              "(the reference and the OMS conformance suite accept it)", p,
+              leaf=save_pki("ca-leaf", ca_leaf, ca_leaf_key), leaf_key=PKI / "ca-leaf.key.pem")
+
+    # ---- negatives ----
+    other = Pki("other", "p256", "p256", "p256", hashes.SHA256())
+    cert_case("cert-wrong-root", "trusting another root", p, expect="not-verified",
+              trust=[other.root_pem])
+    same_name_key = new_key("p256")
+    impostor = make_cert("p256 root", same_name_key, "p256 root", same_name_key, ca=True)
+    cert_case("cert-wrong-root-same-name", "trusting a root with the same name but another key",
+              p, expect="not-verified", trust=[save_pki("impostor-root", impostor, same_name_key)])
+
+    def leaf_variant(label, **opts):
+        key = new_key("p256")
+        opts.setdefault("eku", [ExtendedKeyUsageOID.CODE_SIGNING])
+        cert = make_cert(f"{label} signer", key, "p256 intermediate", p.int_key, ca=False, **opts)
+        return save_pki(label, cert, key), PKI / f"{label}.key.pem"
+
+    old = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+    leaf, key = leaf_variant("expired-leaf", not_before=old, not_after=old + datetime.timedelta(days=1))
+    cert_case("cert-expired-leaf", "the leaf expired in 2020", p, expect="not-verified", leaf=leaf, leaf_key=key)
+    future = datetime.datetime(2040, 1, 1, tzinfo=datetime.timezone.utc)
+    leaf, key = leaf_variant("future-leaf", not_before=future)
+    cert_case("cert-not-yet-valid-leaf", "the leaf is valid from 2040", p, expect="not-verified",
+              leaf=leaf, leaf_key=key)
+    leaf, key = leaf_variant("no-signing-leaf", digital_signature=False,
+                             eku=[ExtendedKeyUsageOID.SERVER_AUTH])
+    cert_case("cert-leaf-cannot-sign", "the leaf allows keyEncipherment and serverAuth only", p,
+              expect="not-verified", leaf=leaf, leaf_key=key)
+    leaf, key = leaf_variant("critical-ext-leaf", critical_unknown=True)
+    cert_case("cert-critical-extension", "the leaf has an unknown critical extension", p,
+              expect="not-verified", leaf=leaf, leaf_key=key)
+
+    def int_variant(label, **opts):
+        key = new_key("p256")
+        cert = make_cert(f"{label} intermediate", key, "p256 root", p.root_key, **opts)
+        ipem = save_pki(label, cert, key)
+        leaf_key = new_key("p256")
+        leaf = make_cert(f"{label} signer", leaf_key, f"{label} intermediate", key, ca=False,
+                         eku=[ExtendedKeyUsageOID.CODE_SIGNING])
+        return ipem, save_pki(f"{label}-signer", leaf, leaf_key), PKI / f"{label}-signer.key.pem"
+
+    ipem, leaf, key = int_variant("expired-int", ca=True, not_before=old,
+                                  not_after=old + datetime.timedelta(days=365))
+    cert_case("cert-expired-intermediate", "the intermediate expired in 2021", p,
+              expect="not-verified", leaf=leaf, leaf_key=key, chain=[ipem])
+    ipem, leaf, key = int_variant("not-ca-int", ca=False, key_cert_sign=True, digital_signature=False)
+    cert_case("cert-intermediate-not-ca", "the intermediate has basicConstraints CA:FALSE", p,
+              expect="not-verified", leaf=leaf, leaf_key=key, chain=[ipem])
+    ipem, leaf, key = int_variant("no-certsign-int", ca=True, key_cert_sign=False, digital_signature=True)
+    cert_case("cert-intermediate-no-keycertsign", "the intermediate's keyUsage lacks keyCertSign",
+              p, expect="not-verified", leaf=leaf, leaf_key=key, chain=[ipem])
+
+    # pathLen: root -> int (pathLen 0) -> int2 -> leaf.
+    int2_key = new_key("p256")
+    int2 = make_cert("p256 sub-intermediate", int2_key, "p256 intermediate", p.int_key, ca=True)
+    int2_pem = save_pki("sub-intermediate", int2, int2_key)
+    leaf_key = new_key("p256")
+    leaf = make_cert("deep signer", leaf_key, "p256 sub-intermediate", int2_key, ca=False,
+                     eku=[ExtendedKeyUsageOID.CODE_SIGNING])
+    cert_case("cert-path-len", "an intermediate with pathLen 0 has another intermediate below it",
+              p, expect="not-verified", leaf=save_pki("deep-signer", leaf, leaf_key),
+              leaf_key=PKI / "deep-signer.key.pem", chain=[int2_pem, p.int_pem])
+
+    def out_of_order(b):
+        certs = b["verificationMaterial"]["x509CertificateChain"]["certificates"]
+        certs[:] = [certs[0], {"rawBytes": der_b64(p.root_pem)}, certs[1]]
+    cert_case("cert-chain-out-of-order", "the bundle lists leaf, root, intermediate", p,
+              expect="not-verified", bundle_edit=out_of_order)
+    cert_case("cert-root-as-leaf", "the root itself signed, as the leaf", p, expect="not-verified",
+              leaf=p.root_pem, leaf_key=PKI / "p256-root.key.pem", bundle_edit=leaf_only)
+
+    def other_key(b):
+        stmt = statement_of(b)
+        key = serialization.load_pem_private_key((PKI / "other-signer.key.pem").read_bytes(), None)
+        payload = json.dumps(stmt, indent=2).encode()
+        sig = key.sign(pb.pae(payload), ec.ECDSA(hashes.SHA256()))
+        b["dsseEnvelope"]["payload"] = base64.b64encode(payload).decode()
+        b["dsseEnvelope"]["signatures"] = [{"sig": base64.b64encode(sig).decode(), "keyid": ""}]
+    cert_case("cert-other-key", "a valid chain, but the envelope was signed by another key", p,
+              expect="not-verified", bundle_edit=other_key)
+
+    old_root_key = new_key("p256")
+    old_root = make_cert("p256 root", old_root_key, "p256 root", old_root_key, ca=True,
+                         not_before=old, not_after=old + datetime.timedelta(days=365))
+    # The same root key, re-issued with a 2020 validity: the chain verifies,
+    # the anchor has expired.
+    expired_anchor = make_cert("p256 root", p.root_key, "p256 root", p.root_key, ca=True,
+                               not_before=old, not_after=old + datetime.timedelta(days=365))
+    del old_root, old_root_key
+    cert_case("cert-expired-root", "the trusted root expired in 2021", p, expect="not-verified",
+              trust=[save_pki("expired-root", expired_anchor)])
 
 
 def main() -> None:
@@ -440,6 +688,8 @@ def main() -> None:
     def gap(st):
         st["predicate"]["resources"] = [r for r in res(st) if r["name"] != "long.bin:16:32"]
     variant("resigned-shards-gap", "a shard removed from the middle of a file", gap, src_case=src)
+
+    certificate_cases()
 
     # ---- large models rebuilt by the tests from `pattern` (only bundles committed) --
     gen = ROOT / "generated"

@@ -201,6 +201,96 @@ pub enum KeyError {
     RawBytesMismatch,
 }
 
+/// Which certificate a check is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum CertPosition {
+    /// `x509CertificateChain.certificates[i]` of the bundle (0 is the leaf).
+    Bundle(u8),
+    /// An intermediate from the caller's trust material, `i` in load order.
+    Supplied(u8),
+    /// The trust anchor that ends the path.
+    Anchor,
+}
+
+/// Step 5: what is wrong with the certificate chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum CertificateError {
+    /// `certificates` is empty.
+    EmptyChain,
+    /// More than [`crate::limits::MAX_CHAIN_CERTS`] certificates.
+    ChainTooLong,
+    /// Not base64 of a DER X.509 certificate.
+    Encoding {
+        /// Which one.
+        at: CertPosition,
+    },
+    /// The chain is not leaf first with each issuer following its subject.
+    OutOfOrder {
+        /// The certificate that does not issue the one before it.
+        at: CertPosition,
+    },
+    /// The leaf is self-signed: a root, not a signing certificate.
+    LeafSelfSigned,
+    /// No trust anchor (nor supplied intermediate) issued this certificate.
+    UnknownIssuer {
+        /// The certificate whose issuer is unknown.
+        at: CertPosition,
+    },
+    /// Not valid yet at the verification time.
+    NotYetValid {
+        /// Which one.
+        at: CertPosition,
+    },
+    /// Expired at the verification time.
+    Expired {
+        /// Which one.
+        at: CertPosition,
+    },
+    /// A critical extension this verifier does not process.
+    UnsupportedCriticalExtension {
+        /// Which one.
+        at: CertPosition,
+    },
+    /// A signature algorithm outside the supported set, or one that does not
+    /// match the issuer's key or the TBS signature field.
+    UnsupportedSignatureAlgorithm {
+        /// The certificate whose signature it is.
+        at: CertPosition,
+    },
+    /// An RSA issuer key outside 2048–4096 bits.
+    RsaKeySize {
+        /// The certificate whose issuer's key it is.
+        at: CertPosition,
+    },
+    /// The signature does not verify with the issuer's key.
+    BadSignature {
+        /// The certificate whose signature fails.
+        at: CertPosition,
+    },
+    /// An issuer is not a CA (no basicConstraints cA).
+    NotACa {
+        /// Which one.
+        at: CertPosition,
+    },
+    /// An issuer's keyUsage lacks keyCertSign.
+    NoKeyCertSign {
+        /// Which one.
+        at: CertPosition,
+    },
+    /// More intermediates below an issuer than its pathLenConstraint allows.
+    PathLenExceeded {
+        /// Which one.
+        at: CertPosition,
+    },
+    /// The leaf has neither keyUsage digitalSignature nor extKeyUsage
+    /// codeSigning.
+    LeafCannotSign,
+    /// A trust certificate given by the caller is not DER/PEM X.509.
+    TrustMaterial,
+}
+
 /// Step 7: the DSSE envelope and its signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -330,6 +420,8 @@ pub enum Error {
     Bundle(BundleError),
     /// The public key or its binding to the bundle.
     Key(KeyError),
+    /// The certificate chain (certificate method).
+    Certificate(CertificateError),
     /// The DSSE envelope or its signature.
     Dsse(DsseError),
     /// The statement or predicate as a whole.
@@ -365,6 +457,11 @@ impl From<KeyError> for Error {
         Error::Key(e)
     }
 }
+impl From<CertificateError> for Error {
+    fn from(e: CertificateError) -> Self {
+        Error::Certificate(e)
+    }
+}
 impl From<DsseError> for Error {
     fn from(e: DsseError) -> Self {
         Error::Dsse(e)
@@ -383,6 +480,7 @@ impl Error {
         match self {
             Error::Bundle(_) => "bundle",
             Error::Key(_) => "key",
+            Error::Certificate(_) => "x509",
             Error::Dsse(_) => "dsse",
             Error::Statement(_) => "statement",
             Error::Manifest { .. } => "manifest",
@@ -468,6 +566,10 @@ impl fmt::Display for Error {
                     "key: publicKey.rawBytes in the bundle is a different key than the one given"
                 }
             }),
+            Error::Certificate(e) => {
+                f.write_str("x509: ")?;
+                e.fmt(f)
+            }
             Error::Dsse(e) => f.write_str(match e {
                 DsseError::WrongPayloadType => {
                     "dsse: payloadType is not application/vnd.in-toto+json"
@@ -559,6 +661,64 @@ impl fmt::Display for Error {
             },
             Error::UnsignedFile => f.write_str("file is not in the signed manifest"),
             Error::Source(kind) => write!(f, "model source failed ({kind:?})"),
+        }
+    }
+}
+
+impl fmt::Display for CertPosition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CertPosition::Bundle(0) => f.write_str("the leaf certificate"),
+            CertPosition::Bundle(i) => write!(f, "bundle certificate [{i}]"),
+            CertPosition::Supplied(i) => write!(f, "supplied intermediate [{i}]"),
+            CertPosition::Anchor => f.write_str("the trust anchor"),
+        }
+    }
+}
+
+impl fmt::Display for CertificateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use CertificateError as E;
+        match self {
+            E::EmptyChain => f.write_str("the bundle's certificate chain is empty"),
+            E::ChainTooLong => f.write_str("the certificate chain is longer than the limit"),
+            E::Encoding { at } => write!(f, "{at} is not a DER X.509 certificate"),
+            E::OutOfOrder { at } => write!(
+                f,
+                "chain out of order: {at} did not issue the certificate before it"
+            ),
+            E::LeafSelfSigned => f.write_str(
+                "the leaf certificate is self-signed (a root, not a signing certificate)",
+            ),
+            E::UnknownIssuer { at } => write!(f, "{at} was not issued by a trusted root"),
+            E::NotYetValid { at } => write!(f, "{at} is not valid yet at the verification time"),
+            E::Expired { at } => write!(f, "{at} has expired at the verification time"),
+            E::UnsupportedCriticalExtension { at } => {
+                write!(
+                    f,
+                    "{at} has a critical extension this verifier does not process"
+                )
+            }
+            E::UnsupportedSignatureAlgorithm { at } => {
+                write!(f, "{at} is signed with an unsupported algorithm")
+            }
+            E::RsaKeySize { at } => write!(f, "the RSA key that signed {at} is not 2048-4096 bits"),
+            E::BadSignature { at } => write!(
+                f,
+                "the signature on {at} does not verify with its issuer's key"
+            ),
+            E::NotACa { at } => write!(f, "{at} issues certificates but is not a CA"),
+            E::NoKeyCertSign { at } => write!(
+                f,
+                "{at} issues certificates but its keyUsage lacks keyCertSign"
+            ),
+            E::PathLenExceeded { at } => write!(f, "{at}'s pathLenConstraint is exceeded"),
+            E::LeafCannotSign => {
+                f.write_str("the leaf certificate allows neither digitalSignature nor codeSigning")
+            }
+            E::TrustMaterial => {
+                f.write_str("the trust material is not PEM or DER X.509 certificates")
+            }
         }
     }
 }

@@ -5,7 +5,7 @@
 //! 2. the grammar of RFC 8259 §2–§7, strictly: no trailing commas, no
 //!    leading `+` or zeros in numbers, no raw control characters in strings,
 //!    only the escapes of §7, and `\u` surrogates only in valid pairs;
-//! 3. nesting depth at most [`MAX_JSON_DEPTH`](crate::limits::MAX_JSON_DEPTH)
+//! 3. nesting depth at most [`MAX_JSON_DEPTH`]
 //!    (the walk is iterative: depth never costs stack);
 //! 4. nothing but whitespace after the top-level value.
 //!
@@ -57,7 +57,7 @@ pub enum JsonError {
         /// Byte offset into the document.
         offset: usize,
     },
-    /// Nesting deeper than [`MAX_JSON_DEPTH`](crate::limits::MAX_JSON_DEPTH).
+    /// Nesting deeper than [`MAX_JSON_DEPTH`].
     TooDeep,
     /// Non-whitespace after the top-level value.
     TrailingData,
@@ -517,11 +517,17 @@ fn exact_integer(raw: &[u8], max: u64) -> Option<u64> {
             return None;
         }
     }
+    // Zero stays zero however large the exponent (found by fuzzing: a
+    // billion-fold loop on `0e1000000000`); anything else overflows u64
+    // past 10^19.
+    if value == 0 {
+        return Some(0);
+    }
+    if scale > 19 {
+        return None;
+    }
     for _ in 0..scale {
         value = value.checked_mul(10)?;
-        if value > max {
-            return None;
-        }
     }
     (value <= max).then_some(value)
 }
@@ -983,5 +989,9 @@ mod tests {
         assert_eq!(n("18446744073709551615", u64::MAX), Ok(u64::MAX));
         assert!(n("1001", 1000).is_err());
         assert!(ok("\"1\"").exact_u64(10).is_err());
+        // Huge exponents cost nothing.
+        assert_eq!(n("0e1514450368", u64::MAX), Ok(0));
+        assert!(n("1e1514450368", u64::MAX).is_err());
+        assert!(n("1e99999999999", u64::MAX).is_err());
     }
 }

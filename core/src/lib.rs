@@ -11,6 +11,7 @@
 //! | step | module | checks |
 //! |---|---|---|
 //! | 2 | [`bundle`] | bundle JSON, media type, verification material, envelope |
+//! | 5 | `x509` (feature `certificate`) | certificate chain to a pinned root at a given time |
 //! | 7 | [`keys`], [`dsse`] | pinned key, hint, DSSE PAE signature (and the pre-1.0 compat PAE) |
 //! | 8 | [`statement`], [`manifest`] | statement and predicate types, serialization, resource names, order, shards, root digest |
 //! | 9 | [`model`], [`hashing`] | every file present and matching, no unsigned file |
@@ -21,8 +22,11 @@
 //!
 //! The core never reads a clock, a file system or the network: bundle and
 //! key bytes come in as slices, model bytes through a [`model::ModelSource`]
-//! of the caller's, and every buffer is the caller's. Memory use does not
-//! depend on the model's size; bounds on untrusted input live in [`limits`].
+//! of the caller's, time as a parameter, and every buffer is the caller's.
+//! The key method allocates nothing; the certificate method (feature
+//! `certificate`) uses `alloc` for X.509 and RSA, bounded by the chain.
+//! Memory use never depends on the model's size; bounds on untrusted input
+//! live in [`limits`].
 //!
 //! ## Example: verify a key-signed model held in memory
 //!
@@ -91,6 +95,9 @@
 #[cfg(test)]
 extern crate std;
 
+#[cfg(feature = "certificate")]
+extern crate alloc;
+
 pub mod bundle;
 pub mod dsse;
 pub mod error;
@@ -102,6 +109,10 @@ pub mod manifest;
 pub mod model;
 pub mod statement;
 pub mod verify;
+#[cfg(feature = "certificate")]
+pub mod x509;
 
 pub use error::Error;
 pub use verify::{verify_key_bundle, verify_key_model};
+#[cfg(feature = "certificate")]
+pub use x509::verify_certificate_bundle;

@@ -47,3 +47,12 @@ pub const MAX_SHARD_SIZE: u64 = 1 << 53;
 
 /// Most `serialization.ignore_paths` entries honoured from a signed predicate.
 pub const MAX_IGNORE_PATHS: usize = 1024;
+
+/// Most certificates in a bundle's `x509CertificateChain` (leaf included).
+pub const MAX_CHAIN_CERTS: usize = 8;
+
+/// Largest DER certificate accepted.
+pub const MAX_CERT_BYTES: usize = 16 * 1024;
+
+/// Most certificates a caller's trust store may hold.
+pub const MAX_TRUST_CERTS: usize = 256;

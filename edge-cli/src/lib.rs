@@ -51,6 +51,9 @@ pub enum Command {
 pub enum VerifyCommand {
     /// Verify a model signed with a private key (`model_signing sign key`).
     Key(KeyArgs),
+    /// Verify a model signed with a certificate chaining to a root you trust
+    /// (`model_signing sign certificate`).
+    Certificate(CertificateArgs),
 }
 
 /// Flags shared by every `verify` method (the reference's spellings are
@@ -114,6 +117,26 @@ pub struct KeyArgs {
     pub common: CommonVerifyArgs,
 }
 
+/// Flags of `verify certificate`.
+#[derive(Debug, Args)]
+pub struct CertificateArgs {
+    /// PEM (or DER) certificates to trust: self-signed ones are the roots,
+    /// others are intermediates that may complete a path. Repeatable.
+    #[arg(
+        long = "certificate-chain",
+        visible_alias = "certificate_chain",
+        value_name = "CERTIFICATE_PATH"
+    )]
+    pub certificate_chain: Vec<PathBuf>,
+    /// Verify as of this time (RFC 3339, UTC, e.g. 2026-01-31T12:00:00Z)
+    /// instead of now. Every certificate of the path must be valid then.
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: CommonVerifyArgs,
+}
+
 /// Parses the command line, runs the command, returns the exit code.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -129,6 +152,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Verify(VerifyCommand::Key(args)) => verify::key(&args).exit(),
+        Command::Verify(VerifyCommand::Certificate(args)) => verify::certificate(&args).exit(),
         Command::Digest(args) => digest::run(&args),
         Command::Inspect(args) => inspect::run(&args),
     }

@@ -156,6 +156,7 @@ pub fn check_name(e: &Error) -> String {
         }
         Error::Bundle(b) => snake(&head(b)),
         Error::Key(k) => snake(&head(k)),
+        Error::Certificate(c) => snake(&head(c)),
         Error::Dsse(d) => snake(&head(d)),
         Error::Statement(StatementError::Field { field: f, problem }) => field(f, problem),
         Error::Statement(s) => snake(&head(s)),

@@ -13,13 +13,14 @@ use oms_edge_core::limits::MAX_BUNDLE_BYTES;
 use oms_edge_core::manifest::VerifiedManifest;
 use oms_edge_core::model::{JobSpec, ModelOptions, Passed};
 use oms_edge_core::statement::{Method, resource_name_at};
+use oms_edge_core::x509::{TrustStore, UnixTime, verify_certificate_bundle};
 
 use crate::exec::{self, Task};
 use crate::report::{Failure, Outcome, Report, ResourceResult, usage_error};
 use crate::walk::{
     DirSource, Model, WalkOptions, normalize_relative, relative_inside, user_ignore,
 };
-use crate::{CommonVerifyArgs, KeyArgs};
+use crate::{CertificateArgs, CommonVerifyArgs, KeyArgs};
 
 /// The result of a `verify` command.
 #[derive(Debug)]
@@ -51,7 +52,6 @@ impl Run {
 /// `verify key`.
 pub fn key(args: &KeyArgs) -> Run {
     let public_key = &args.public_key;
-    let args = &args.common;
     let key_bytes = match std::fs::read(public_key) {
         Ok(b) => b,
         Err(e) => {
@@ -71,14 +71,83 @@ pub fn key(args: &KeyArgs) -> Run {
             ));
         }
     };
+    run_method(
+        &args.common,
+        "key",
+        Some(key.curve_name()),
+        |bundle, payload| oms_edge_core::verify_key_bundle(bundle, &key, payload),
+    )
+}
+
+/// `verify certificate`.
+pub fn certificate(args: &CertificateArgs) -> Run {
+    if args.certificate_chain.is_empty() {
+        return Run::Usage(
+            "give the trusted root(s) with --certificate-chain (oms-edge never uses system roots)"
+                .to_owned(),
+        );
+    }
+    let mut store = TrustStore::new();
+    for path in &args.certificate_chain {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                return Run::Usage(format!(
+                    "cannot read certificate chain {}: {e}",
+                    path.display()
+                ));
+            }
+        };
+        let added = if bytes.first() == Some(&0x30) {
+            store.add_der(&bytes).map(|()| 1)
+        } else {
+            store.add_pem(&bytes)
+        };
+        if let Err(e) = added {
+            return Run::Usage(format!("certificate chain {}: {e}", path.display()));
+        }
+    }
+    if store.anchor_count() == 0 {
+        return Run::Usage("--certificate-chain holds no self-signed root to trust".to_owned());
+    }
+    let time = match &args.at {
+        None => std::time::SystemTime::now(),
+        Some(at) => match humantime::parse_rfc3339_weak(at) {
+            Ok(t) => t,
+            Err(e) => {
+                return Run::Usage(format!(
+                    "--at {at:?}: {e} (want RFC 3339, e.g. 2026-01-31T12:00:00Z)"
+                ));
+            }
+        },
+    };
+    let secs = time
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    run_method(&args.common, "certificate", None, |bundle, payload| {
+        verify_certificate_bundle(bundle, &store, UnixTime(secs), payload)
+    })
+}
+
+/// The part every method shares: read inputs, authenticate with `verify`,
+/// then check the model.
+fn run_method<F>(
+    args: &CommonVerifyArgs,
+    method: &'static str,
+    key: Option<&'static str>,
+    verify: F,
+) -> Run
+where
+    F: for<'p> FnOnce(&[u8], &'p mut [u8]) -> Result<VerifiedManifest<'p>, Error>,
+{
     let inputs = match Inputs::read(args) {
         Ok(i) => i,
         Err(msg) => return Run::Usage(msg),
     };
     let mut payload = vec![0u8; inputs.bundle.len()];
-    let mut report = Report::new("key", &inputs.model_path, args.json);
-    report.key = Some(key.curve_name());
-    let result = oms_edge_core::verify_key_bundle(&inputs.bundle, &key, &mut payload);
+    let mut report = Report::new(method, &inputs.model_path, args.json);
+    report.key = key;
+    let result = verify(&inputs.bundle, &mut payload);
     match result {
         Ok(manifest) => check_model(&manifest, &inputs, args, report),
         Err(e) => failed(report, e, &inputs.bundle),

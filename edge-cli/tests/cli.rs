@@ -575,3 +575,133 @@ fn inspect_says_it_did_not_verify() {
     let o = oms(&["inspect", s(&key())]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+fn pki(name: &str) -> PathBuf {
+    testdata().join("pki").join(name)
+}
+
+fn verify_cert(case: &str, extra: &[&str]) -> Output {
+    let dir = vector(case);
+    let sig = dir.join("model.sig");
+    let model = dir.join("model");
+    let mut args = vec!["verify", "certificate", "--quiet", "--signature", s(&sig)];
+    args.extend_from_slice(extra);
+    args.push(s(&model));
+    oms(&args)
+}
+
+#[test]
+fn certificate_method() {
+    let root = pki("p256-root.pem");
+    let o = verify_cert("cert-p256", &["--certificate-chain", s(&root)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("certificate method"));
+    // The reference's spelling, and a verification time.
+    let o = verify_cert(
+        "cert-p256",
+        &[
+            "--certificate_chain",
+            s(&root),
+            "--at",
+            "2030-01-01T00:00:00Z",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Before the PKI existed, every certificate is "not yet valid".
+    let o = verify_cert(
+        "cert-p256",
+        &[
+            "--certificate-chain",
+            s(&root),
+            "--at",
+            "2024-06-01T00:00:00Z",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "not verified: x509: the leaf certificate is not valid yet at the verification time\n"
+    );
+    // After it expired (2045).
+    let o = verify_cert(
+        "cert-p256",
+        &[
+            "--certificate-chain",
+            s(&root),
+            "--at",
+            "2046-01-01T00:00:00Z",
+        ],
+    );
+    assert_eq!(
+        stderr(&o),
+        "not verified: x509: the leaf certificate has expired at the verification time\n"
+    );
+    // The key method's bundle is not a certificate bundle, nor the reverse.
+    let o = verify_cert("key-p256", &["--certificate-chain", s(&root)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("signed with the key method"),
+        "{}",
+        stderr(&o)
+    );
+    let o = verify_case("cert-p256", &vector("cert-p256").join("model"), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("signed with the certificate method"),
+        "{}",
+        stderr(&o)
+    );
+    // JSON names the check.
+    let o = verify_cert(
+        "cert-expired-intermediate",
+        &["--certificate-chain", s(&root), "--json"],
+    );
+    let doc: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(doc["method"], "certificate");
+    assert_eq!(doc["failure"]["step"], "x509");
+    assert_eq!(doc["failure"]["check"], "x509.expired");
+}
+
+#[test]
+fn certificate_usage_errors() {
+    let root = pki("p256-root.pem");
+    // No trust given: never fall back to system roots.
+    assert_eq!(verify_cert("cert-p256", &[]).status.code(), Some(2));
+    assert_eq!(
+        verify_cert("cert-p256", &["--certificate-chain", "/nonexistent.pem"])
+            .status
+            .code(),
+        Some(2)
+    );
+    // A key is not a certificate.
+    assert_eq!(
+        verify_cert("cert-p256", &["--certificate-chain", s(&key())])
+            .status
+            .code(),
+        Some(2)
+    );
+    // Only an intermediate: nothing to trust.
+    let o = verify_cert(
+        "cert-p256",
+        &["--certificate-chain", s(&pki("p256-intermediate.pem"))],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no self-signed root"), "{}", stderr(&o));
+    let o = verify_cert(
+        "cert-p256",
+        &["--certificate-chain", s(&root), "--at", "yesterday"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    // DER trust material works too.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let der = tmp.path().join("root.der");
+    let pem = std::fs::read_to_string(&root).expect("pem");
+    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    std::fs::write(&der, base64_decode(&b64)).expect("write");
+    assert_eq!(
+        verify_cert("cert-p256", &["--certificate-chain", s(&der)])
+            .status
+            .code(),
+        Some(0)
+    );
+}

@@ -156,3 +156,21 @@ pub fn verify(data: &[u8]) {
         let _ = m.verify_model(&mut source, ModelOptions::default(), &mut buf);
     }
 }
+
+const FUZZ_ROOT: &[u8] = include_bytes!("../../testdata/pki/p256-root.pem");
+
+/// Trust material parsing, and the whole certificate-method path against a
+/// fixed root at a fixed time.
+pub fn certificate(data: &[u8]) {
+    use oms_edge_core::x509::{Cert, TrustStore, UnixTime, verify_certificate_bundle};
+    let mut scratch = TrustStore::new();
+    let _ = scratch.add_pem(data);
+    let _ = scratch.add_der(data);
+    let _ = Cert::from_der(data).map(|c| c.public_key());
+    let mut store = TrustStore::new();
+    if store.add_pem(FUZZ_ROOT).is_err() {
+        return;
+    }
+    let mut payload = vec![0u8; data.len()];
+    let _ = verify_certificate_bundle(data, &store, UnixTime(1_780_272_000), &mut payload);
+}

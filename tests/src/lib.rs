@@ -30,8 +30,14 @@ pub fn vector_cases() -> Vec<String> {
 pub struct Case {
     /// The case directory.
     pub dir: PathBuf,
-    /// The public key.
+    /// `key` or `certificate`.
+    pub method: String,
+    /// The public key (key method).
     pub key: PathBuf,
+    /// Trusted certificate files (certificate method).
+    pub chain: Vec<PathBuf>,
+    /// Verification time, RFC 3339 (certificate method; `None`: now).
+    pub at: Option<String>,
     /// The model path.
     pub model: PathBuf,
     /// The bundle.
@@ -53,8 +59,26 @@ impl Case {
                 .unwrap_or_else(|| panic!("{name}: {k}"))
                 .to_owned()
         };
+        let strings = |k: &str| -> Vec<String> {
+            v[k].as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
         Case {
-            key: testdata().join(s("key")),
+            method: v["method"].as_str().unwrap_or("key").to_owned(),
+            key: v["key"]
+                .as_str()
+                .map(|k| testdata().join(k))
+                .unwrap_or_default(),
+            chain: strings("chain")
+                .iter()
+                .map(|c| testdata().join(c))
+                .collect(),
+            at: v["at"].as_str().map(str::to_owned),
             model: dir.join(s("model")),
             signature: dir.join(s("signature")),
             args: v["args"]

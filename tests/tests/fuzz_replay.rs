@@ -51,3 +51,8 @@ fn keys() {
 fn verify() {
     assert!(replay("verify", fuzz_bodies::verify) >= 2);
 }
+
+#[test]
+fn certificate() {
+    assert!(replay("certificate", fuzz_bodies::certificate) >= 4);
+}

@@ -28,6 +28,31 @@ fn main() {
         child(&case, model.as_deref());
         return;
     }
+    // The certificate method allocates (x509-cert, RSA): bounded by the
+    // chain, never by the model.
+    for case in ["cert-p256", "cert-rsa-root"] {
+        let out = Command::new(std::env::current_exe().expect("exe"))
+            .env("OMS_HEAP_CASE", format!("x509:{case}"))
+            .output()
+            .expect("run child");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "x509:{case}: {text} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let peak: u64 = text
+            .trim()
+            .strip_prefix("peak=")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("child said {text:?}"));
+        println!("heap: x509 {case}: 3-certificate chain, bundle to manifest: peak {peak} bytes");
+        assert!(
+            peak < 64 * 1024,
+            "{case}: certificate path peak {peak} bytes >= 64 KiB"
+        );
+    }
+
     let tmp = tempfile::tempdir().expect("tempdir");
     let mut peaks = Vec::new();
     for (name, size) in SIZES {
@@ -83,6 +108,9 @@ fn main() {
 
 fn child(case: &str, model: Option<&str>) {
     let (path, name) = case.split_once(':').expect("path:name");
+    if path == "x509" {
+        return x509_child(name);
+    }
     let size = SIZES.iter().find(|s| s.0 == name).expect("size").1;
     let bundle_path = testdata().join("generated").join(format!("{name}.sig"));
     let key_path = testdata().join("keys/p256.pub.pem");
@@ -143,5 +171,26 @@ fn child(case: &str, model: Option<&str>) {
             );
         }
     }
+    println!("peak={}", ALLOCATOR.max_allocated() - base);
+}
+
+/// Peak heap of the certificate method for a vector: root -> intermediate
+/// -> leaf, from bundle bytes to the verified manifest (trust store and
+/// inputs excluded).
+fn x509_child(name: &str) {
+    use oms_edge_core::x509::{TrustStore, UnixTime, verify_certificate_bundle};
+    let case = oms_edge_tests::Case::load(name);
+    let bundle = std::fs::read(&case.signature).expect("bundle");
+    let mut store = TrustStore::new();
+    for c in &case.chain {
+        store
+            .add_pem(&std::fs::read(c).expect("chain"))
+            .expect("pem");
+    }
+    let mut payload = vec![0u8; bundle.len()];
+    let at = UnixTime(1_780_272_000); // 2026-06-01T00:00:00Z, as the vectors
+    let base = ALLOCATOR.allocated();
+    let m = verify_certificate_bundle(&bundle, &store, at, &mut payload).expect("verified");
+    assert_eq!(m.len(), 4);
     println!("peak={}", ALLOCATOR.max_allocated() - base);
 }

@@ -3,11 +3,12 @@
 //! negative one asserted to fail at exactly the check it was built for.
 
 use oms_edge::report::{Failure, Outcome};
-use oms_edge::verify::{Run, key};
-use oms_edge::{CommonVerifyArgs, KeyArgs};
+use oms_edge::verify::{Run, certificate, key};
+use oms_edge::{CertificateArgs, CommonVerifyArgs, KeyArgs};
 use oms_edge_core::Error;
 use oms_edge_core::error::{
-    BundleError, DsseError, KeyError, ManifestError, MaterialKind, ModelError, StatementError,
+    BundleError, CertPosition, CertificateError, DsseError, KeyError, ManifestError, MaterialKind,
+    ModelError, StatementError,
 };
 use oms_edge_tests::{Case, vector_cases};
 
@@ -174,25 +175,125 @@ const EXPECTED: &[(&str, Check)] = &[
                 cause: ManifestError::ShardsNotContiguous,
             })
     }),
+    // Certificate method: positive.
+    ("cert-p256", verified),
+    ("cert-p384", verified),
+    ("cert-p521", verified),
+    ("cert-rsa-root", verified),
+    ("cert-root-in-bundle", verified),
+    ("cert-supplied-intermediate", verified),
+    ("cert-default-time", verified),
+    ("cert-ca-leaf", verified),
+    // Certificate method: negative, each at its check.
+    ("cert-wrong-root", |o| {
+        x509(o)
+            == Some(CertificateError::UnknownIssuer {
+                at: CertPosition::Bundle(1),
+            })
+    }),
+    ("cert-wrong-root-same-name", |o| {
+        x509(o)
+            == Some(CertificateError::BadSignature {
+                at: CertPosition::Bundle(1),
+            })
+    }),
+    ("cert-expired-leaf", |o| {
+        x509(o)
+            == Some(CertificateError::Expired {
+                at: CertPosition::Bundle(0),
+            })
+    }),
+    ("cert-not-yet-valid-leaf", |o| {
+        x509(o)
+            == Some(CertificateError::NotYetValid {
+                at: CertPosition::Bundle(0),
+            })
+    }),
+    ("cert-expired-intermediate", |o| {
+        x509(o)
+            == Some(CertificateError::Expired {
+                at: CertPosition::Bundle(1),
+            })
+    }),
+    ("cert-expired-root", |o| {
+        x509(o)
+            == Some(CertificateError::Expired {
+                at: CertPosition::Anchor,
+            })
+    }),
+    ("cert-intermediate-not-ca", |o| {
+        x509(o)
+            == Some(CertificateError::NotACa {
+                at: CertPosition::Bundle(1),
+            })
+    }),
+    ("cert-intermediate-no-keycertsign", |o| {
+        x509(o)
+            == Some(CertificateError::NoKeyCertSign {
+                at: CertPosition::Bundle(1),
+            })
+    }),
+    ("cert-path-len", |o| {
+        x509(o)
+            == Some(CertificateError::PathLenExceeded {
+                at: CertPosition::Bundle(2),
+            })
+    }),
+    ("cert-leaf-cannot-sign", |o| {
+        x509(o) == Some(CertificateError::LeafCannotSign)
+    }),
+    ("cert-critical-extension", |o| {
+        x509(o)
+            == Some(CertificateError::UnsupportedCriticalExtension {
+                at: CertPosition::Bundle(0),
+            })
+    }),
+    ("cert-chain-out-of-order", |o| {
+        x509(o)
+            == Some(CertificateError::OutOfOrder {
+                at: CertPosition::Bundle(1),
+            })
+    }),
+    ("cert-root-as-leaf", |o| {
+        x509(o) == Some(CertificateError::LeafSelfSigned)
+    }),
+    ("cert-other-key", |o| {
+        core(o) == Some(Error::Dsse(DsseError::BadSignature))
+    }),
 ];
 
+fn x509(o: &Outcome) -> Option<CertificateError> {
+    match core(o) {
+        Some(Error::Certificate(e)) => Some(e),
+        _ => None,
+    }
+}
+
 fn run(case: &Case) -> Run {
-    let args = KeyArgs {
-        public_key: case.key.clone(),
-        common: CommonVerifyArgs {
-            signature: case.signature.clone(),
-            ignore_paths: Vec::new(),
-            ignore_git_paths: false,
-            no_ignore_git_paths: false,
-            allow_symlinks: false,
-            ignore_unsigned_files: case.args.iter().any(|a| a == "--ignore-unsigned-files"),
-            no_ignore_unsigned_files: false,
-            json: false,
-            quiet: true,
-            model_path: case.model.clone(),
-        },
+    let common = CommonVerifyArgs {
+        signature: case.signature.clone(),
+        ignore_paths: Vec::new(),
+        ignore_git_paths: false,
+        no_ignore_git_paths: false,
+        allow_symlinks: false,
+        ignore_unsigned_files: case.args.iter().any(|a| a == "--ignore-unsigned-files"),
+        no_ignore_unsigned_files: false,
+        json: false,
+        quiet: true,
+        model_path: case.model.clone(),
     };
-    key(&args)
+    match case.method.as_str() {
+        "key" => key(&KeyArgs {
+            public_key: case.key.clone(),
+            common,
+        }),
+        "certificate" => certificate(&CertificateArgs {
+            certificate_chain: case.chain.clone(),
+            at: case.at.clone(),
+            common,
+        }),
+        other => panic!("unknown method {other}"),
+    }
 }
 
 #[test]

@@ -1,0 +1,597 @@
+//! Step 5 (certificate method): the bundle's `x509CertificateChain` must
+//! chain to a pinned root, at a verification time the caller passes in.
+//!
+//! Checks, in order (RFC 5280 §6.1 for a single, ordered path):
+//! 1. the chain holds 1 to [`MAX_CHAIN_CERTS`] DER certificates, leaf first;
+//! 2. it is in order: each certificate's issuer is the next one's subject;
+//! 3. the leaf is not self-signed (a root is not a signing certificate);
+//! 4. the path is completed to a trust anchor: the top certificate is an
+//!    anchor, or is issued (name and signature) by one, possibly through
+//!    intermediates the caller supplied; otherwise the issuer is unknown;
+//! 5. every certificate of the path, anchor included, is valid at the
+//!    verification time (both bounds inclusive);
+//! 6. no certificate has a critical extension this verifier does not
+//!    process (it processes basicConstraints, keyUsage, extKeyUsage and
+//!    accepts subjectAltName, subject and authority key identifiers);
+//! 7. each certificate's signature verifies with its issuer's key, under
+//!    an algorithm matching the TBS signature field: ECDSA on P-256, P-384
+//!    or P-521 with SHA-256/384/512, or RSA (2048–4096 bits) with PKCS#1
+//!    v1.5 or PSS (MGF1 with the same hash) and SHA-256/384/512;
+//! 8. every issuer is a CA (basicConstraints cA), may sign certificates
+//!    (keyCertSign when keyUsage is present), and its pathLenConstraint
+//!    covers the non-self-issued intermediates below it;
+//! 9. the leaf may sign: keyUsage digitalSignature, or extKeyUsage
+//!    codeSigning (what the reference accepts). A leaf that is also a CA is
+//!    accepted, as the reference (OpenSSL) and RFC 5280 allow: the OMS
+//!    conformance suite signs with one;
+//! 10. the leaf's key is EC P-256, P-384 or P-521: it verifies the DSSE
+//!     envelope (with SHA-256 for the pre-1.0 compat encoding, as the
+//!     reference does for this method).
+//!
+//! Time: the core has no clock. [`UnixTime`] comes from the caller (the CLI
+//! uses the system clock, or `--at`). Unlike the reference, which validates
+//! at the leaf's own notBefore and so never rejects an expired certificate,
+//! the whole path must be valid at that time (OMS §8.2).
+//!
+//! Why hand-written path validation: rustls-webpki (the well-kept no_std
+//! validator) rejects a CA certificate used as the end entity
+//! (`CaUsedAsEndEntity`, a web-PKI rule with no option to relax it), and
+//! ignores keyUsage entirely. OMS signing certificates need neither web-PKI
+//! rule: the reference accepts a CA:TRUE leaf and the OMS conformance suite
+//! requires it, and keyCertSign is required here. The path is linear (the
+//! bundle orders it), so path building reduces to finding the anchor.
+//! Parsing is x509-cert's, signatures are RustCrypto's.
+//!
+//! This module needs `alloc` (x509-cert's owned types, RSA big integers);
+//! its peak heap for a three-certificate chain is measured by
+//! `tests/tests/heap.rs`.
+
+use alloc::vec::Vec;
+
+use der::asn1::ObjectIdentifier;
+use der::{Decode, Encode, Reader, SliceReader};
+use sha2::{Digest as _, Sha256, Sha384, Sha512};
+use x509_cert::Certificate;
+use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage};
+
+use crate::bundle::{Bundle, Material, decode_base64};
+use crate::dsse::{CompatHash, verify_envelope};
+use crate::error::{BundleError, CertPosition, CertificateError, Error, Field, MaterialKind};
+use crate::keys::PublicKey;
+use crate::limits::{MAX_CERT_BYTES, MAX_CHAIN_CERTS, MAX_TRUST_CERTS};
+use crate::manifest::VerifiedManifest;
+use crate::statement;
+
+/// Seconds since the Unix epoch, UTC: the verification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct UnixTime(pub u64);
+
+const ECDSA_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
+const ECDSA_SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.3");
+const ECDSA_SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.4");
+const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const RSA_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
+const RSA_SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12");
+const RSA_SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.13");
+const RSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+const MGF1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.8");
+const SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
+const SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2");
+const SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3");
+const EXT_BASIC_CONSTRAINTS: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.19");
+const EXT_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.15");
+const EXT_EXT_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37");
+const EXT_SUBJECT_ALT_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
+const EXT_SUBJECT_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.14");
+const EXT_AUTHORITY_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.35");
+const KP_CODE_SIGNING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.3");
+
+/// A parsed certificate and its raw TBS bytes (what the issuer signed).
+#[derive(Debug, Clone)]
+pub struct Cert {
+    der: Vec<u8>,
+    tbs: (usize, usize),
+    parsed: Certificate,
+}
+
+impl Cert {
+    /// Parses a DER certificate.
+    pub fn from_der(der: &[u8]) -> Option<Cert> {
+        if der.len() > MAX_CERT_BYTES {
+            return None;
+        }
+        let parsed = Certificate::from_der(der).ok()?;
+        // The TBS is the first element of the outer SEQUENCE: slice it out
+        // rather than re-encode it.
+        let mut outer = SliceReader::new(der).ok()?;
+        let header = der::Header::decode(&mut outer).ok()?;
+        let start = usize::try_from(outer.position()).ok()?;
+        let tbs = outer.tlv_bytes().ok()?;
+        let _ = header;
+        let end = start.checked_add(tbs.len())?;
+        Some(Cert {
+            der: der.to_vec(),
+            tbs: (start, end),
+            parsed,
+        })
+    }
+
+    /// The DER encoding.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    fn tbs(&self) -> &[u8] {
+        self.der.get(self.tbs.0..self.tbs.1).unwrap_or(&[])
+    }
+
+    fn self_issued(&self) -> bool {
+        let t = self.parsed.tbs_certificate();
+        t.subject() == t.issuer()
+    }
+
+    fn issued(&self, child: &Cert) -> bool {
+        self.parsed.tbs_certificate().subject() == child.parsed.tbs_certificate().issuer()
+    }
+
+    fn spki_der(&self) -> Option<Vec<u8>> {
+        self.parsed
+            .tbs_certificate()
+            .subject_public_key_info()
+            .to_der()
+            .ok()
+    }
+
+    /// The subject's key, if it is one the DSSE step can use.
+    pub fn public_key(&self) -> Result<PublicKey, crate::error::KeyError> {
+        let der = self.spki_der().ok_or(crate::error::KeyError::Spki)?;
+        PublicKey::from_spki_der(&der)
+    }
+
+    fn validity(&self) -> (u64, u64) {
+        let v = self.parsed.tbs_certificate().validity();
+        (
+            v.not_before.to_unix_duration().as_secs(),
+            v.not_after.to_unix_duration().as_secs(),
+        )
+    }
+
+    fn basic_constraints(&self) -> Option<BasicConstraints> {
+        self.parsed
+            .tbs_certificate()
+            .get_extension::<BasicConstraints>()
+            .ok()
+            .flatten()
+            .map(|(_, bc)| bc)
+    }
+
+    fn key_usage(&self) -> Option<KeyUsage> {
+        self.parsed
+            .tbs_certificate()
+            .get_extension::<KeyUsage>()
+            .ok()
+            .flatten()
+            .map(|(_, ku)| ku)
+    }
+
+    fn has_code_signing(&self) -> bool {
+        self.parsed
+            .tbs_certificate()
+            .get_extension::<ExtendedKeyUsage>()
+            .ok()
+            .flatten()
+            .is_some_and(|(_, eku)| eku.0.contains(&KP_CODE_SIGNING))
+    }
+
+    /// Whether every critical extension is one this module processes, and
+    /// the ones it processes decode (once each).
+    fn extensions_ok(&self) -> bool {
+        let t = self.parsed.tbs_certificate();
+        let known = [
+            EXT_BASIC_CONSTRAINTS,
+            EXT_KEY_USAGE,
+            EXT_EXT_KEY_USAGE,
+            EXT_SUBJECT_ALT_NAME,
+            EXT_SUBJECT_KEY_ID,
+            EXT_AUTHORITY_KEY_ID,
+        ];
+        let critical_ok = t.extensions().is_none_or(|exts| {
+            exts.iter()
+                .all(|e| !e.critical || known.contains(&e.extn_id))
+        });
+        critical_ok
+            && t.get_extension::<BasicConstraints>().is_ok()
+            && t.get_extension::<KeyUsage>().is_ok()
+            && t.get_extension::<ExtendedKeyUsage>().is_ok()
+    }
+
+    /// Whether `issuer`'s key made this certificate's signature.
+    fn signed_by(&self, issuer: &Cert) -> Result<(), SigFailure> {
+        let outer = self.parsed.signature_algorithm();
+        if outer != self.parsed.tbs_certificate().signature() {
+            return Err(SigFailure::Unsupported);
+        }
+        let sig = self.parsed.signature().as_bytes().ok_or(SigFailure::Bad)?;
+        let spki = issuer.parsed.tbs_certificate().subject_public_key_info();
+        let tbs = self.tbs();
+        match outer.oid {
+            ECDSA_SHA256 | ECDSA_SHA384 | ECDSA_SHA512 => {
+                if outer.parameters.is_some() {
+                    return Err(SigFailure::Unsupported);
+                }
+                let key = issuer
+                    .spki_der()
+                    .and_then(|d| PublicKey::from_spki_der(&d).ok())
+                    .ok_or(SigFailure::Unsupported)?;
+                let mut digest = [0u8; 64];
+                let n = hash_into(outer.oid, tbs, &mut digest);
+                key.verify_prehash(digest.get(..n).unwrap_or(&[]), sig)
+                    .map_err(|_| SigFailure::Bad)
+            }
+            RSA_SHA256 | RSA_SHA384 | RSA_SHA512 | RSA_PSS => {
+                if spki.algorithm.oid != RSA_ENCRYPTION {
+                    return Err(SigFailure::Unsupported);
+                }
+                let key_bytes = spki
+                    .subject_public_key
+                    .as_bytes()
+                    .ok_or(SigFailure::Unsupported)?;
+                rsa_verify(outer, key_bytes, tbs, sig)
+            }
+            _ => Err(SigFailure::Unsupported),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SigFailure {
+    Unsupported,
+    KeySize,
+    Bad,
+}
+
+/// Hashes `data` with the hash of an ECDSA signature algorithm.
+fn hash_into(alg: ObjectIdentifier, data: &[u8], out: &mut [u8; 64]) -> usize {
+    let copy = |out: &mut [u8; 64], d: &[u8]| {
+        for (o, i) in out.iter_mut().zip(d) {
+            *o = *i;
+        }
+        d.len()
+    };
+    match alg {
+        ECDSA_SHA384 => copy(out, &Sha384::digest(data)),
+        ECDSA_SHA512 => copy(out, &Sha512::digest(data)),
+        _ => copy(out, &Sha256::digest(data)),
+    }
+}
+
+/// RSA PKCS#1 v1.5 or PSS verification of a certificate signature.
+fn rsa_verify(
+    alg: &spki::AlgorithmIdentifierOwned,
+    key_der: &[u8],
+    tbs: &[u8],
+    sig: &[u8],
+) -> Result<(), SigFailure> {
+    use rsa::pkcs1::DecodeRsaPublicKey;
+    use rsa::signature::Verifier;
+    use rsa::traits::PublicKeyParts;
+
+    let key = rsa::RsaPublicKey::from_pkcs1_der(key_der).map_err(|_| SigFailure::Unsupported)?;
+    let bits = key.n().bits();
+    if !(2048..=4096).contains(&bits) {
+        return Err(SigFailure::KeySize);
+    }
+    let bad = |_| SigFailure::Bad;
+    match alg.oid {
+        RSA_SHA256 | RSA_SHA384 | RSA_SHA512 => {
+            // RFC 4055 §5: parameters NULL (or, leniently, absent).
+            if let Some(p) = &alg.parameters
+                && !p.is_null()
+            {
+                return Err(SigFailure::Unsupported);
+            }
+            let sig = rsa::pkcs1v15::Signature::try_from(sig).map_err(bad)?;
+            match alg.oid {
+                RSA_SHA256 => rsa::pkcs1v15::VerifyingKey::<Sha256>::new(key).verify(tbs, &sig),
+                RSA_SHA384 => rsa::pkcs1v15::VerifyingKey::<Sha384>::new(key).verify(tbs, &sig),
+                _ => rsa::pkcs1v15::VerifyingKey::<Sha512>::new(key).verify(tbs, &sig),
+            }
+            .map_err(bad)
+        }
+        _ => {
+            let params = alg.parameters.as_ref().ok_or(SigFailure::Unsupported)?;
+            let params = params.to_der().map_err(|_| SigFailure::Unsupported)?;
+            let params = rsa::pkcs1::RsaPssParams::<der::Any>::from_der(&params)
+                .map_err(|_| SigFailure::Unsupported)?;
+            let hash = params.hash.oid;
+            let mgf_ok = params.mask_gen.oid == MGF1
+                && params
+                    .mask_gen
+                    .parameters
+                    .as_ref()
+                    .is_some_and(|p| p.oid == hash);
+            if !mgf_ok || params.trailer_field != rsa::pkcs1::TrailerField::BC {
+                return Err(SigFailure::Unsupported);
+            }
+            let salt = usize::from(params.salt_len);
+            let sig = rsa::pss::Signature::try_from(sig).map_err(bad)?;
+            match hash {
+                SHA256 => {
+                    rsa::pss::VerifyingKey::<Sha256>::new_with_salt_len(key, salt).verify(tbs, &sig)
+                }
+                SHA384 => {
+                    rsa::pss::VerifyingKey::<Sha384>::new_with_salt_len(key, salt).verify(tbs, &sig)
+                }
+                SHA512 => {
+                    rsa::pss::VerifyingKey::<Sha512>::new_with_salt_len(key, salt).verify(tbs, &sig)
+                }
+                _ => return Err(SigFailure::Unsupported),
+            }
+            .map_err(bad)
+        }
+    }
+}
+
+/// The caller's pinned trust: self-issued certificates are anchors, the
+/// others intermediates that may complete a path (as OpenSSL treats a
+/// store without partial-chain verification, which the reference uses).
+#[derive(Debug, Clone, Default)]
+pub struct TrustStore {
+    anchors: Vec<Cert>,
+    intermediates: Vec<Cert>,
+}
+
+impl TrustStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one DER certificate.
+    pub fn add_der(&mut self, der: &[u8]) -> Result<(), CertificateError> {
+        if self.anchors.len() + self.intermediates.len() >= MAX_TRUST_CERTS {
+            return Err(CertificateError::TrustMaterial);
+        }
+        let cert = Cert::from_der(der).ok_or(CertificateError::TrustMaterial)?;
+        if cert.self_issued() {
+            self.anchors.push(cert);
+        } else {
+            self.intermediates.push(cert);
+        }
+        Ok(())
+    }
+
+    /// Adds every `CERTIFICATE` block of a PEM file (text around the blocks
+    /// is ignored); returns how many. A file with none is an error.
+    pub fn add_pem(&mut self, text: &[u8]) -> Result<usize, CertificateError> {
+        const BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
+        const END: &[u8] = b"-----END CERTIFICATE-----";
+        let mut rest = text;
+        let mut n = 0;
+        while let Some(start) = find(rest, BEGIN) {
+            let block_and_after = rest.get(start..).ok_or(CertificateError::TrustMaterial)?;
+            let end =
+                find(block_and_after, END).ok_or(CertificateError::TrustMaterial)? + END.len();
+            let block = block_and_after
+                .get(..end)
+                .ok_or(CertificateError::TrustMaterial)?;
+            let (label, der) =
+                pem_rfc7468::decode_vec(block).map_err(|_| CertificateError::TrustMaterial)?;
+            if label != "CERTIFICATE" {
+                return Err(CertificateError::TrustMaterial);
+            }
+            self.add_der(&der)?;
+            n += 1;
+            rest = block_and_after.get(end..).unwrap_or(&[]);
+        }
+        if n == 0 {
+            return Err(CertificateError::TrustMaterial);
+        }
+        Ok(n)
+    }
+
+    /// How many anchors the store holds.
+    pub fn anchor_count(&self) -> usize {
+        self.anchors.len()
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// One element of the validated path.
+#[derive(Debug, Clone, Copy)]
+enum Link<'c> {
+    Bundle(u8, &'c Cert),
+    Supplied(u8, &'c Cert),
+    Anchor(&'c Cert),
+}
+
+impl<'c> Link<'c> {
+    fn cert(&self) -> &'c Cert {
+        match self {
+            Link::Bundle(_, c) | Link::Supplied(_, c) | Link::Anchor(c) => c,
+        }
+    }
+
+    fn position(&self) -> CertPosition {
+        match self {
+            Link::Bundle(i, _) => CertPosition::Bundle(*i),
+            Link::Supplied(i, _) => CertPosition::Supplied(*i),
+            Link::Anchor(_) => CertPosition::Anchor,
+        }
+    }
+}
+
+fn position_u8(i: usize) -> u8 {
+    u8::try_from(i).unwrap_or(u8::MAX)
+}
+
+/// Checks 1–9 over an already decoded chain; returns the leaf's key (10).
+pub fn validate_chain(
+    chain: &[Cert],
+    store: &TrustStore,
+    time: UnixTime,
+) -> Result<PublicKey, Error> {
+    use CertificateError as E;
+    let err = |e: CertificateError| Error::Certificate(e);
+    // 1.
+    let leaf = chain.first().ok_or(err(E::EmptyChain))?;
+    if chain.len() > MAX_CHAIN_CERTS {
+        return Err(err(E::ChainTooLong));
+    }
+    // 2.
+    for (i, pair) in chain.windows(2).enumerate() {
+        if let [child, parent] = pair
+            && !parent.issued(child)
+        {
+            return Err(err(E::OutOfOrder {
+                at: CertPosition::Bundle(position_u8(i + 1)),
+            }));
+        }
+    }
+    // 3.
+    if leaf.self_issued() && leaf.signed_by(leaf).is_ok() {
+        return Err(err(E::LeafSelfSigned));
+    }
+    // 4.
+    let mut path: Vec<Link<'_>> = chain
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Link::Bundle(position_u8(i), c))
+        .collect();
+    loop {
+        let top = path.last().map(|l| l.cert()).ok_or(err(E::EmptyChain))?;
+        let top_at = path.last().map_or(CertPosition::Anchor, |l| l.position());
+        // The bundle may carry the root itself.
+        if path.len() > 1
+            && let Some(a) = store.anchors.iter().find(|a| a.der == top.der)
+        {
+            path.pop();
+            path.push(Link::Anchor(a));
+            break;
+        }
+        if let Some(a) = store
+            .anchors
+            .iter()
+            .find(|a| a.issued(top) && top.signed_by(a).is_ok())
+        {
+            path.push(Link::Anchor(a));
+            break;
+        }
+        if path.len() >= MAX_CHAIN_CERTS + 2 {
+            return Err(err(E::ChainTooLong));
+        }
+        let next = store.intermediates.iter().enumerate().find(|(_, c)| {
+            c.issued(top) && !path.iter().any(|l| l.cert().der == c.der) && top.signed_by(c).is_ok()
+        });
+        match next {
+            Some((i, c)) => path.push(Link::Supplied(position_u8(i), c)),
+            None => {
+                let named = store
+                    .anchors
+                    .iter()
+                    .chain(&store.intermediates)
+                    .any(|a| a.issued(top));
+                return Err(err(if named {
+                    E::BadSignature { at: top_at }
+                } else {
+                    E::UnknownIssuer { at: top_at }
+                }));
+            }
+        }
+    }
+    // 5–8, leaf first.
+    for (i, link) in path.iter().enumerate() {
+        let cert = link.cert();
+        let at = link.position();
+        let (not_before, not_after) = cert.validity();
+        if time.0 < not_before {
+            return Err(err(E::NotYetValid { at }));
+        }
+        if time.0 > not_after {
+            return Err(err(E::Expired { at }));
+        }
+        if !cert.extensions_ok() {
+            return Err(err(E::UnsupportedCriticalExtension { at }));
+        }
+        if let Some(issuer) = path.get(i + 1) {
+            match cert.signed_by(issuer.cert()) {
+                Ok(()) => {}
+                Err(SigFailure::Unsupported) => {
+                    return Err(err(E::UnsupportedSignatureAlgorithm { at }));
+                }
+                Err(SigFailure::KeySize) => return Err(err(E::RsaKeySize { at })),
+                Err(SigFailure::Bad) => return Err(err(E::BadSignature { at })),
+            }
+        }
+        if i > 0 {
+            let bc = cert.basic_constraints();
+            if !bc.as_ref().is_some_and(|b| b.ca) {
+                return Err(err(E::NotACa { at }));
+            }
+            if cert.key_usage().is_some_and(|ku| !ku.key_cert_sign()) {
+                return Err(err(E::NoKeyCertSign { at }));
+            }
+            if let Some(max) = bc.and_then(|b| b.path_len_constraint) {
+                let below = path
+                    .get(1..i)
+                    .map_or(0, |s| s.iter().filter(|l| !l.cert().self_issued()).count());
+                if below > usize::from(max) {
+                    return Err(err(E::PathLenExceeded { at }));
+                }
+            }
+        }
+    }
+    // 9.
+    let can_sign =
+        leaf.key_usage().is_some_and(|ku| ku.digital_signature()) || leaf.has_code_signing();
+    if !can_sign {
+        return Err(err(E::LeafCannotSign));
+    }
+    // 10.
+    leaf.public_key().map_err(Error::Key)
+}
+
+/// Verifies a certificate-signed OMS bundle against pinned trust at `time`
+/// and returns its authenticated manifest.
+///
+/// `payload_buf` receives the decoded payload; it must be at least as long
+/// as the payload's base64 text (the bundle's size always suffices).
+pub fn verify_certificate_bundle<'p>(
+    bundle: &[u8],
+    store: &TrustStore,
+    time: UnixTime,
+    payload_buf: &'p mut [u8],
+) -> Result<VerifiedManifest<'p>, Error> {
+    let parsed = Bundle::parse(bundle)?;
+    let Material::X509CertificateChain { certificates } =
+        parsed.expect_material(MaterialKind::X509CertificateChain)?
+    else {
+        return Err(Error::Certificate(CertificateError::EmptyChain));
+    };
+    let mut chain = Vec::new();
+    for (i, item) in certificates.iter().enumerate() {
+        if i >= MAX_CHAIN_CERTS {
+            return Err(Error::Certificate(CertificateError::ChainTooLong));
+        }
+        let at = CertPosition::Bundle(position_u8(i));
+        let encoding = Error::Certificate(CertificateError::Encoding { at });
+        let item = item.map_err(BundleError::Json)?;
+        let raw = item
+            .object()
+            .ok()
+            .and_then(|o| o.get("rawBytes").ok().flatten())
+            .and_then(|v| v.str().ok())
+            .ok_or(encoding)?;
+        let mut buf = alloc::vec![0u8; raw.raw().len()];
+        let der = decode_base64(raw, &mut buf, Field::Certificates).map_err(|_| encoding)?;
+        chain.push(Cert::from_der(der).ok_or(encoding)?);
+    }
+    let key = validate_chain(&chain, store, time)?;
+    drop(chain);
+    let payload = verify_envelope(&parsed.envelope, &key, CompatHash::Sha256, payload_buf)?;
+    statement::parse(payload)
+}
