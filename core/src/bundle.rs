@@ -310,11 +310,6 @@ pub fn decode_base64<'b>(
     })
 }
 
-/// Bytes needed to hold the base64 text of `s` for [`decode_base64`].
-pub fn base64_text_len(s: JsonStr<'_>) -> usize {
-    s.raw().len()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

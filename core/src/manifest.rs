@@ -443,19 +443,25 @@ impl OrderCheck {
 /// component, i.e. `/` sorts before every other byte), then shard start
 /// and end as numbers.
 fn reference_cmp(a: &Resource<'_>, b: &Resource<'_>) -> Ordering {
-    let sep_first = |c: u8| if c == b'/' { 0u16 } else { u16::from(c) + 1 };
     a.path_bytes()
-        .map(sep_first)
-        .cmp(b.path_bytes().map(sep_first))
+        .map(separator_first)
+        .cmp(b.path_bytes().map(separator_first))
         .then_with(|| a.range.cmp(&b.range))
+}
+
+/// Maps a path byte so that `/` sorts before every other byte: comparing
+/// mapped paths compares them component by component.
+fn separator_first(c: u8) -> u16 {
+    if c == b'/' { 0 } else { u16::from(c) + 1 }
 }
 
 /// Path order used by the Python reference for sorting directory listings:
 /// components compared in turn (`a/b` < `a-b`). Exposed for callers that
 /// build manifests or digests the way the reference does.
 pub fn reference_path_cmp(a: &str, b: &str) -> Ordering {
-    let key = |c: u8| if c == b'/' { 0u16 } else { u16::from(c) + 1 };
-    a.bytes().map(key).cmp(b.bytes().map(key))
+    a.bytes()
+        .map(separator_first)
+        .cmp(b.bytes().map(separator_first))
 }
 
 /// Check 6 across the shards of one file, in any order, without storage:

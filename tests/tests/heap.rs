@@ -31,21 +31,7 @@ fn main() {
     // The certificate method allocates (x509-cert, RSA): bounded by the
     // chain, never by the model.
     for case in ["cert-p256", "cert-rsa-root"] {
-        let out = Command::new(std::env::current_exe().expect("exe"))
-            .env("OMS_HEAP_CASE", format!("x509:{case}"))
-            .output()
-            .expect("run child");
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "x509:{case}: {text} {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let peak: u64 = text
-            .trim()
-            .strip_prefix("peak=")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("child said {text:?}"));
+        let peak = measure(&format!("x509:{case}"), None);
         println!("heap: x509 {case}: 3-certificate chain, bundle to manifest: peak {peak} bytes");
         assert!(
             peak < 64 * 1024,
@@ -62,23 +48,7 @@ fn main() {
             std::fs::write(model.join(file), Pattern::new(seed, len).to_vec()).expect("write");
         }
         for path in ["core", "cli"] {
-            let out = Command::new(std::env::current_exe().expect("exe"))
-                .env("OMS_HEAP_CASE", format!("{path}:{name}"))
-                .env("OMS_HEAP_MODEL", &model)
-                .env("RAYON_NUM_THREADS", "2")
-                .output()
-                .expect("run child");
-            let text = String::from_utf8_lossy(&out.stdout);
-            assert!(
-                out.status.success(),
-                "{path}:{name} failed: {text} {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let peak: u64 = text
-                .trim()
-                .strip_prefix("peak=")
-                .and_then(|p| p.parse().ok())
-                .unwrap_or_else(|| panic!("child said {text:?}"));
+            let peak = measure(&format!("{path}:{name}"), Some(&model));
             println!(
                 "heap: {path:4} {name:6} model: verification peak {peak} bytes above its inputs"
             );
@@ -104,6 +74,26 @@ fn main() {
         large.abs_diff(small) <= 16 * 1024,
         "CLI peak grew with the model: {small} -> {large}"
     );
+}
+
+/// Runs one measurement in a child process; returns its peak heap.
+fn measure(case: &str, model: Option<&Path>) -> u64 {
+    let mut cmd = Command::new(std::env::current_exe().expect("exe"));
+    cmd.env("OMS_HEAP_CASE", case).env("RAYON_NUM_THREADS", "2");
+    if let Some(m) = model {
+        cmd.env("OMS_HEAP_MODEL", m);
+    }
+    let out = cmd.output().expect("run child");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{case} failed: {text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text.trim()
+        .strip_prefix("peak=")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("child said {text:?}"))
 }
 
 fn child(case: &str, model: Option<&str>) {
