@@ -229,6 +229,13 @@ pub struct Resources<'p> {
     serialization: Serialization<'p>,
 }
 
+impl Resources<'_> {
+    /// The index of the next resource.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+}
+
 impl<'p> Iterator for Resources<'p> {
     type Item = Result<Resource<'p>, Error>;
 

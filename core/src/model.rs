@@ -179,6 +179,7 @@ pub struct Planner<'p> {
     run: Option<Run>,
     path: [u8; MAX_NAME_BYTES],
     first_error: Option<Error>,
+    done: bool,
 }
 
 impl<'p> Planner<'p> {
@@ -220,6 +221,7 @@ impl<'p> Planner<'p> {
                     Some(Ok(r)) => r,
                     Some(Err(e)) => return self.fail(e),
                     None => {
+                        self.done = true;
                         let run = self.run.take()?;
                         return match self.close(run) {
                             Some(e) => self.fail(e),
@@ -228,67 +230,66 @@ impl<'p> Planner<'p> {
                     }
                 },
             };
-            if let Some(run) = self.run {
-                let same = self
-                    .path
-                    .get(..run.path_len)
-                    .is_some_and(|p| p.iter().copied().eq(r.path_bytes()));
-                if !same {
-                    self.run = None;
-                    self.lookahead = Some(r);
-                    if let Some(e) = self.close(run) {
-                        return self.fail(e);
+            let mut run = match self.run {
+                Some(run) => {
+                    let same = self
+                        .path
+                        .get(..run.path_len)
+                        .is_some_and(|p| p.iter().copied().eq(r.path_bytes()));
+                    if !same {
+                        self.run = None;
+                        self.lookahead = Some(r);
+                        if let Some(e) = self.close(run) {
+                            return self.fail(e);
+                        }
+                        continue;
                     }
-                    continue;
+                    run
                 }
-            } else {
-                // Copy the path (unescaped) into the run's buffer; manifest
-                // validation bounded it by MAX_NAME_BYTES.
-                let mut path_len = 0;
-                for (dst, b) in self.path.iter_mut().zip(r.path_bytes()) {
-                    *dst = b;
-                    path_len += 1;
+                None => {
+                    // A new file: copy its path (unescaped) into the run's
+                    // buffer (manifest validation bounded it by
+                    // MAX_NAME_BYTES), and ask for its size once.
+                    let mut path_len = 0;
+                    for (dst, b) in self.path.iter_mut().zip(r.path_bytes()) {
+                        *dst = b;
+                        path_len += 1;
+                    }
+                    let mut run = Run {
+                        path_len,
+                        size: None,
+                        signed_end: 0,
+                        last_index: r.index,
+                    };
+                    match source.file_size(self.run_path(&run)) {
+                        Ok(size) => run.size = size,
+                        Err(kind) => return self.fail(Error::Source(kind)),
+                    }
+                    run
                 }
-                let mut run = Run {
-                    path_len,
-                    size: None,
-                    signed_end: 0,
-                    last_index: r.index,
-                };
-                let path = self.run_path(&run);
-                match source.file_size(path) {
-                    Ok(size) => run.size = size,
-                    Err(kind) => return self.fail(Error::Source(kind)),
-                }
-                self.run = Some(run);
-            }
-            let Some(run) = self.run.as_mut() else {
-                continue;
             };
             run.last_index = r.index;
+            if let Some((_, end)) = r.range {
+                run.signed_end = run.signed_end.max(end);
+            }
+            self.run = Some(run);
+            let model_error = |cause| Error::Model {
+                index: r.index,
+                cause,
+            };
             let Some(size) = run.size else {
-                return self.fail(Error::Model {
-                    index: r.index,
-                    cause: ModelError::MissingFile,
-                });
+                return self.fail(model_error(ModelError::MissingFile));
             };
             let (offset, len, whole_file) = match r.range {
                 None => (0, size, true),
-                Some((start, end)) => {
-                    run.signed_end = run.signed_end.max(end);
-                    if end > size {
-                        return self.fail(Error::Model {
-                            index: r.index,
-                            cause: ModelError::SizeMismatch {
-                                signed: end,
-                                actual: size,
-                            },
-                        });
-                    }
-                    (start, end - start, false)
+                Some((start, end)) if end <= size => (start, end - start, false),
+                Some((_, end)) => {
+                    return self.fail(model_error(ModelError::SizeMismatch {
+                        signed: end,
+                        actual: size,
+                    }));
                 }
             };
-            let path_len = run.path_len;
             let spec = JobSpec {
                 index: r.index,
                 offset,
@@ -296,19 +297,24 @@ impl<'p> Planner<'p> {
                 whole_file,
                 expected: r.digest,
             };
-            let path = self
-                .path
-                .get(..path_len)
-                .and_then(|p| core::str::from_utf8(p).ok())
-                .unwrap_or("");
-            return Some(Ok(Job { path, spec }));
+            return Some(Ok(Job {
+                path: self.run_path(&run),
+                spec,
+            }));
         }
     }
 
     /// After the last job: the first planning failure, or check 4.
+    /// Finishing before [`Planner::next`] returned `None` is a failure.
     pub fn finish<S: ModelSource>(self, source: &mut S) -> Result<Planned, Error> {
         if let Some(e) = self.first_error {
             return Err(e);
+        }
+        if !self.done {
+            return Err(Error::Model {
+                index: self.resources.index(),
+                cause: ModelError::MissingFile,
+            });
         }
         if !self.opts.ignore_unsigned_files {
             let exempt = matches!(self.method, Method::Shards { .. });
@@ -374,6 +380,7 @@ impl VerifiedManifest<'_> {
             run: None,
             path: [0; MAX_NAME_BYTES],
             first_error: None,
+            done: false,
         }
     }
 
@@ -466,5 +473,111 @@ impl<'a> ModelSource for SliceModel<'a, '_> {
             let listed = self.listed.get(i).copied().unwrap_or(false);
             !(listed || (empty_files_exempt && data.is_empty()))
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dsse::PaeEncoding;
+    use crate::hashing::{HashAlgorithm, Hasher};
+    use crate::statement::parse_unverified;
+    use std::format;
+    use std::string::String;
+    use std::vec::Vec;
+
+    /// A statement over `files` with their true SHA-256 digests.
+    fn statement(files: &[(&str, &[u8])]) -> String {
+        let mut root = Hasher::new(HashAlgorithm::Sha256);
+        let mut items = Vec::new();
+        for (name, data) in files {
+            let mut h = Hasher::new(HashAlgorithm::Sha256);
+            h.update(data);
+            let d = h.finalize();
+            root.update(d.as_bytes());
+            items.push(format!(
+                r#"{{"name":"{name}","algorithm":"sha256","digest":"{}"}}"#,
+                d.hex()
+            ));
+        }
+        format!(
+            r#"{{"_type":"https://in-toto.io/Statement/v1","subject":[{{"name":"m","digest":{{"sha256":"{}"}}}}],"predicateType":"https://model_signing/signature/v1.0","predicate":{{"serialization":{{"method":"files","hash_type":"sha256","allow_symlinks":false}},"resources":[{}]}}}}"#,
+            root.finalize().hex(),
+            items.join(",")
+        )
+    }
+
+    const FILES: [(&str, &[u8]); 2] = [("a", b"alpha"), ("b", b"beta")];
+
+    #[test]
+    fn sequential_verification_and_its_failures() {
+        let text = statement(&FILES);
+        let m = VerifiedManifest::new(
+            parse_unverified(text.as_bytes()).unwrap(),
+            PaeEncoding::Standard,
+        );
+        let mut listed = [false; 3];
+        let mut buf = [0u8; 3];
+        let opts = ModelOptions::default();
+        let v = m
+            .verify_model(&mut SliceModel::new(&FILES, &mut listed), opts, &mut buf)
+            .unwrap();
+        assert_eq!((v.resources, v.bytes), (2, 9));
+
+        let extra: [(&str, &[u8]); 3] = [FILES[0], FILES[1], ("c", b"")];
+        let got = m.verify_model(&mut SliceModel::new(&extra, &mut listed), opts, &mut buf);
+        assert_eq!(got, Err(Error::UnsignedFile));
+        let lenient = ModelOptions {
+            ignore_unsigned_files: true,
+        };
+        assert!(
+            m.verify_model(&mut SliceModel::new(&extra, &mut listed), lenient, &mut buf)
+                .is_ok()
+        );
+
+        let missing = [FILES[1]];
+        let got = m.verify_model(&mut SliceModel::new(&missing, &mut listed), opts, &mut buf);
+        assert_eq!(
+            got,
+            Err(Error::Model {
+                index: 0,
+                cause: ModelError::MissingFile
+            })
+        );
+    }
+
+    #[test]
+    fn tokens_cannot_be_skipped_or_repeated() {
+        let text = statement(&FILES);
+        let m = VerifiedManifest::new(
+            parse_unverified(text.as_bytes()).unwrap(),
+            PaeEncoding::Standard,
+        );
+        let mut listed = [false; 2];
+        let mut source = SliceModel::new(&FILES, &mut listed);
+        let mut buf = [0u8; 8];
+
+        // Finishing a plan early fails.
+        let mut planner = m.planner(ModelOptions::default());
+        let _ = planner.next(&mut source);
+        assert!(planner.finish(&mut source).is_err());
+
+        // A tally needs every resource's token, in order, once.
+        let mut planner = m.planner(ModelOptions::default());
+        let mut passes = Vec::new();
+        while let Some(job) = planner.next(&mut source) {
+            let Job { path, spec } = job.unwrap();
+            let mut r = source.open(path, spec.offset()).unwrap();
+            passes.push(spec.check(&mut r, &mut buf).unwrap());
+        }
+        let planned = planner.finish(&mut source).unwrap();
+        let mut tally = m.tally();
+        tally.record(passes[0]).unwrap();
+        assert!(tally.record(passes[0]).is_err());
+        let mut tally = m.tally();
+        tally.record(passes[0]).unwrap();
+        assert!(m.tally().finish(planned).is_err());
+        tally.record(passes[1]).unwrap();
+        assert_eq!(tally.finish(planned).unwrap().resources, 2);
     }
 }
