@@ -513,6 +513,13 @@ def main() -> None:
     c.model.write_bytes(pattern(1234, 11))
     sign_cli(c.model, c.sig, "p256")
     c.write()
+    single = c
+    b1 = load(single.sig)
+    st1 = statement_of(b1)
+    st1["predicate"]["resources"][0]["name"] = "model.onnx"
+    derived(single, "single-file-basename", "a single-file model named by its basename, as the "
+            "spec says (re-signed with the test key)", expect="verified",
+            bundle=resign(b1, st1, "p256"))
 
     # ---- positive: ignores ---------------------------------------------------
     c = Case("git-ignores", "default git paths are not signed at the top level only")

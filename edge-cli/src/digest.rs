@@ -71,7 +71,7 @@ pub fn run(args: &DigestArgs) -> ExitCode {
             .filter_map(|p| user_ignore(&root, p))
             .collect(),
     };
-    let model = match Model::walk(&root, &opts) {
+    let model = match Model::walk(&root, &args.model_path, &opts) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("error: {e}");

@@ -247,7 +247,7 @@ fn check_model(
         allow_symlinks: signed_symlinks,
         ignored,
     };
-    let model = match Model::walk(&inputs.root, &opts) {
+    let model = match Model::walk(&inputs.root, &inputs.model_path, &opts) {
         Ok(m) => m,
         Err(e) => return Run::Done(Box::new(report), Outcome::Failed(Failure::walk(&e))),
     };

@@ -162,12 +162,15 @@ fn lexical(p: &Path) -> PathBuf {
 }
 
 impl Model {
-    /// Enumerates the model at `path` (already canonical).
-    pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Model, WalkError> {
+    /// Enumerates the model at `root` (canonical); `given` is the path as
+    /// the user wrote it, whose last component names a single-file model
+    /// (a link `model.bin -> blobs/3f2a...` is still `model.bin`).
+    pub fn walk(root: &Path, given: &Path, opts: &WalkOptions) -> Result<Model, WalkError> {
         let meta = fs::metadata(root).map_err(|e| WalkError::Io(root.display().to_string(), e))?;
         if meta.is_file() {
-            let name = root
+            let name = given
                 .file_name()
+                .or_else(|| root.file_name())
                 .and_then(|n| n.to_str())
                 .ok_or_else(|| WalkError::NotUtf8(root.to_path_buf()))?
                 .to_owned();

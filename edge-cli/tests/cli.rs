@@ -705,3 +705,25 @@ fn certificate_usage_errors() {
         Some(0)
     );
 }
+
+#[test]
+fn single_file_model_behind_a_link_keeps_its_name() {
+    // As in a Hugging Face cache: snapshots/x/model.onnx -> ../../blobs/<hash>.
+    // The reference names the resource `.`; a signer following the spec
+    // names it by its basename: both resolve through the link's own name.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let blob = tmp.path().join("3f2a9c");
+    std::fs::copy(vector("single-file").join("model.onnx"), &blob).expect("copy");
+    let link = tmp.path().join("model.onnx");
+    std::os::unix::fs::symlink(&blob, &link).expect("symlink");
+    for case in ["single-file", "single-file-basename"] {
+        let o = verify_case(case, &link, &[]);
+        assert_eq!(o.status.code(), Some(0), "{case}: {}", stderr(&o));
+    }
+    // The blob under its own name is not the file the bundle names.
+    let o = verify_case("single-file-basename", &blob, &[]);
+    assert_eq!(
+        stderr(&o),
+        "not verified: manifest[0] \"model.onnx\": file is missing\n"
+    );
+}

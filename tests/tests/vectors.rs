@@ -46,6 +46,7 @@ const EXPECTED: &[(&str, Check)] = &[
     ("shards-sha256", verified),
     ("sig-inside-model", verified),
     ("single-file", verified),
+    ("single-file-basename", verified),
     ("spaces-colons", verified),
     ("symlinks-allowed", verified),
     ("unicode-names", verified),
