@@ -105,10 +105,9 @@ impl Cert {
         // The TBS is the first element of the outer SEQUENCE: slice it out
         // rather than re-encode it.
         let mut outer = SliceReader::new(der).ok()?;
-        let header = der::Header::decode(&mut outer).ok()?;
+        der::Header::decode(&mut outer).ok()?;
         let start = usize::try_from(outer.position()).ok()?;
         let tbs = outer.tlv_bytes().ok()?;
-        let _ = header;
         let end = start.checked_add(tbs.len())?;
         Some(Cert {
             der: der.to_vec(),

@@ -463,8 +463,6 @@ fn signature_inside_model_and_single_file() {
         s(&case.join("model")),
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    // The same bundle copied elsewhere: now model.sig inside is only
-    // excluded because the signed ignore_paths list it.
     let single = vector("single-file");
     let o = verify_case("single-file", &single.join("model.onnx"), &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
