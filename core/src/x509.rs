@@ -156,31 +156,28 @@ impl Cert {
         )
     }
 
-    fn basic_constraints(&self) -> Option<BasicConstraints> {
+    /// Extension `T`, when present once and well formed (malformed or
+    /// repeated ones are caught by `extensions_ok`).
+    fn extension<'a, T: der::Decode<'a> + der::oid::AssociatedOid>(&'a self) -> Option<T> {
         self.parsed
             .tbs_certificate()
-            .get_extension::<BasicConstraints>()
+            .get_extension::<T>()
             .ok()
             .flatten()
-            .map(|(_, bc)| bc)
+            .map(|(_, ext)| ext)
+    }
+
+    fn basic_constraints(&self) -> Option<BasicConstraints> {
+        self.extension()
     }
 
     fn key_usage(&self) -> Option<KeyUsage> {
-        self.parsed
-            .tbs_certificate()
-            .get_extension::<KeyUsage>()
-            .ok()
-            .flatten()
-            .map(|(_, ku)| ku)
+        self.extension()
     }
 
     fn has_code_signing(&self) -> bool {
-        self.parsed
-            .tbs_certificate()
-            .get_extension::<ExtendedKeyUsage>()
-            .ok()
-            .flatten()
-            .is_some_and(|(_, eku)| eku.0.contains(&KP_CODE_SIGNING))
+        self.extension::<ExtendedKeyUsage>()
+            .is_some_and(|eku| eku.0.contains(&KP_CODE_SIGNING))
     }
 
     /// Whether every critical extension is one this module processes, and
