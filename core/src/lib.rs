@@ -105,9 +105,13 @@ pub mod hashing;
 pub mod json;
 pub mod keys;
 pub mod limits;
+#[cfg(feature = "sigstore")]
+pub mod logkey;
 pub mod manifest;
 pub mod model;
 pub mod statement;
+#[cfg(feature = "sigstore")]
+pub mod trust_root;
 pub mod verify;
 #[cfg(feature = "certificate")]
 pub mod x509;
