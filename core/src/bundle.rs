@@ -10,8 +10,10 @@
 //!    and/or `rawBytes`), `x509CertificateChain` (`certificates[].rawBytes`)
 //!    or `certificate` (`rawBytes`), plus optional `tlogEntries` (array) and
 //!    `timestampVerificationData` (object);
-//! 4. the content is a `dsseEnvelope` with `payload`, `payloadType` and a
-//!    `signatures` array (a `messageSignature` is not an OMS bundle).
+//! 4. the content is exactly one of a `dsseEnvelope` with `payload`,
+//!    `payloadType` and a `signatures` array, or a `messageSignature` with
+//!    `signature` and an optional `messageDigest` (not an OMS bundle, but
+//!    what `verify-bundle` checks for artifacts).
 //!
 //! Any member the verifier reads that appears twice is rejected; unknown
 //! members are ignored. `mediaType` only selects how the bundle is read: it
@@ -112,8 +114,35 @@ pub struct Bundle<'a> {
     pub tlog_entries: Option<Array<'a>>,
     /// `verificationMaterial.timestampVerificationData`, when present.
     pub timestamp_verification_data: Option<Object<'a>>,
-    /// The DSSE envelope.
-    pub envelope: Envelope<'a>,
+    /// The signed content.
+    pub content: Content<'a>,
+}
+
+/// What the bundle's signature covers.
+#[derive(Debug, Clone, Copy)]
+pub enum Content<'a> {
+    /// `dsseEnvelope`: what every OMS bundle carries.
+    Dsse(Envelope<'a>),
+    /// `messageSignature`: a signature over an artifact's digest.
+    MessageSignature(MessageSignature<'a>),
+}
+
+/// `messageSignature`, still encoded.
+#[derive(Debug, Clone, Copy)]
+pub struct MessageSignature<'a> {
+    /// `messageDigest`, when present.
+    pub digest: Option<MessageDigest<'a>>,
+    /// `signature`, base64.
+    pub signature: JsonStr<'a>,
+}
+
+/// `messageSignature.messageDigest`, still encoded.
+#[derive(Debug, Clone, Copy)]
+pub struct MessageDigest<'a> {
+    /// `algorithm`, e.g. `SHA2_256`.
+    pub algorithm: JsonStr<'a>,
+    /// `digest`, base64.
+    pub digest: JsonStr<'a>,
 }
 
 /// Looks `key` up in `obj`, mapping JSON problems to [`BundleError`]s.
@@ -205,18 +234,40 @@ impl<'a> Bundle<'a> {
 
         let dsse = member(&root, "dsseEnvelope", Field::DsseEnvelope)?;
         let message = member(&root, "messageSignature", Field::MessageSignature)?;
-        let envelope = match (dsse, message) {
+        let content = match (dsse, message) {
             (Some(_), Some(_)) => {
                 return Err(BundleError::Field {
                     field: Field::MessageSignature,
                     problem: Problem::Invalid,
                 });
             }
-            (None, Some(_)) => return Err(BundleError::NotDsse),
             (None, None) => return Err(missing(Field::DsseEnvelope)),
+            (None, Some(msg)) => {
+                let msg = as_object(msg, Field::MessageSignature)?;
+                let signature = as_str(
+                    required(&msg, "signature", Field::Signature)?,
+                    Field::Signature,
+                )?;
+                // `messageDigest` is optional in the proto; a verifier
+                // given the artifact hashes it itself.
+                let digest = member(&msg, "messageDigest", Field::MessageDigest)?
+                    .filter(|v| !v.is_null())
+                    .map(|d| -> Result<_, BundleError> {
+                        let d = as_object(d, Field::MessageDigest)?;
+                        Ok(MessageDigest {
+                            algorithm: as_str(
+                                required(&d, "algorithm", Field::Algorithm)?,
+                                Field::Algorithm,
+                            )?,
+                            digest: as_str(required(&d, "digest", Field::Digest)?, Field::Digest)?,
+                        })
+                    })
+                    .transpose()?;
+                Content::MessageSignature(MessageSignature { digest, signature })
+            }
             (Some(env), None) => {
                 let env = as_object(env, Field::DsseEnvelope)?;
-                Envelope {
+                Content::Dsse(Envelope {
                     payload: as_str(required(&env, "payload", Field::Payload)?, Field::Payload)?,
                     payload_type: as_str(
                         required(&env, "payloadType", Field::PayloadType)?,
@@ -226,7 +277,7 @@ impl<'a> Bundle<'a> {
                         required(&env, "signatures", Field::Signatures)?,
                         Field::Signatures,
                     )?,
-                }
+                })
             }
         };
         Ok(Bundle {
@@ -234,7 +285,7 @@ impl<'a> Bundle<'a> {
             material,
             tlog_entries,
             timestamp_verification_data,
-            envelope,
+            content,
         })
     }
 
@@ -267,6 +318,14 @@ impl<'a> Bundle<'a> {
                 Ok(Material::Certificate { raw_bytes })
             }
             _ => Err(BundleError::AmbiguousMaterial),
+        }
+    }
+
+    /// The DSSE envelope; a `messageSignature` is not an OMS bundle.
+    pub fn envelope(&self) -> Result<&Envelope<'a>, BundleError> {
+        match &self.content {
+            Content::Dsse(env) => Ok(env),
+            Content::MessageSignature(_) => Err(BundleError::NotDsse),
         }
     }
 
@@ -421,12 +480,25 @@ mod tests {
     }
 
     #[test]
-    fn content_must_be_dsse() {
+    fn content_is_dsse_or_message_signature() {
         let head = r#""mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","verificationMaterial":{"publicKey":{}}"#;
         let doc = std::format!(r#"{{{head}}}"#);
         assert_eq!(parse(&doc).unwrap_err(), missing(Field::DsseEnvelope));
         let doc = std::format!(r#"{{{head},"messageSignature":{{}}}}"#);
-        assert_eq!(parse(&doc).unwrap_err(), BundleError::NotDsse);
+        assert_eq!(parse(&doc).unwrap_err(), missing(Field::Signature));
+        let doc = std::format!(r#"{{{head},"messageSignature":{{"signature":"YQ=="}}}}"#);
+        assert_eq!(
+            parse(&doc).unwrap().envelope().unwrap_err(),
+            BundleError::NotDsse
+        );
+        let doc = std::format!(
+            r#"{{{head},"messageSignature":{{"signature":"YQ==","messageDigest":{{"algorithm":"SHA2_256","digest":"YQ=="}}}}}}"#
+        );
+        let b = parse(&doc).unwrap();
+        let Content::MessageSignature(m) = b.content else {
+            panic!()
+        };
+        assert!(m.digest.unwrap().algorithm.eq_str("SHA2_256"));
         let doc = std::format!(r#"{{{head},"dsseEnvelope":{{"payload":"","signatures":[]}}}}"#);
         assert_eq!(parse(&doc).unwrap_err(), missing(Field::PayloadType));
         assert_eq!(parse("[]").unwrap_err(), BundleError::NotAnObject);

@@ -157,8 +157,9 @@ where
 /// The bundle's decoded payload, read without any check.
 pub fn raw_payload(bundle: &[u8]) -> Result<Vec<u8>, Error> {
     let parsed = Bundle::parse(bundle)?;
-    let mut buf = vec![0u8; parsed.envelope.payload.raw().len()];
-    let n = decode_base64(parsed.envelope.payload, &mut buf, Field::Payload)?.len();
+    let envelope = parsed.envelope()?;
+    let mut buf = vec![0u8; envelope.payload.raw().len()];
+    let n = decode_base64(envelope.payload, &mut buf, Field::Payload)?.len();
     buf.truncate(n);
     Ok(buf)
 }

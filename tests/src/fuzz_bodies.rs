@@ -101,12 +101,14 @@ fn same(v: Value<'_>, t: &serde_json::Value) {
 pub fn bundle(data: &[u8]) {
     if let Ok(b) = oms_edge_core::bundle::Bundle::parse(data) {
         let mut buf = vec![0u8; data.len()];
-        let _ = oms_edge_core::bundle::decode_base64(
-            b.envelope.payload,
-            &mut buf,
-            oms_edge_core::error::Field::Payload,
-        );
-        let _ = b.envelope.signatures.iter().count();
+        if let Ok(env) = b.envelope() {
+            let _ = oms_edge_core::bundle::decode_base64(
+                env.payload,
+                &mut buf,
+                oms_edge_core::error::Field::Payload,
+            );
+            let _ = env.signatures.iter().count();
+        }
         let _ = b.tlog_entries.map(|t| t.iter().count());
     }
 }
