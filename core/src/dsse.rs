@@ -63,8 +63,9 @@ impl<'p> VerifiedPayload<'p> {
     }
 }
 
-/// Checks 1–2: the payload type and the one signature's bytes.
-fn signature<'s>(env: &Envelope<'_>, sig_buf: &'s mut [u8]) -> Result<&'s [u8], Error> {
+/// Checks 1–2: the payload type and the one signature's bytes, decoded
+/// into `sig_buf`.
+pub fn envelope_signature<'s>(env: &Envelope<'_>, sig_buf: &'s mut [u8]) -> Result<&'s [u8], Error> {
     if !env.payload_type.eq_str(IN_TOTO_PAYLOAD_TYPE) {
         return Err(DsseError::WrongPayloadType.into());
     }
@@ -121,7 +122,7 @@ pub fn verify_envelope<'p>(
     payload_buf: &'p mut [u8],
 ) -> Result<VerifiedPayload<'p>, Error> {
     let mut sig_buf = [0u8; MAX_SIGNATURE_BYTES * 2];
-    let sig = signature(env, &mut sig_buf)?;
+    let sig = envelope_signature(env, &mut sig_buf)?;
     let needed = env.payload.raw().len();
     if payload_buf.len() < needed {
         return Err(BundleError::PayloadTooLarge { needed }.into());

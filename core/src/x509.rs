@@ -130,7 +130,7 @@ impl Cert {
         t.subject() == t.issuer()
     }
 
-    fn issued(&self, child: &Cert) -> bool {
+    pub(crate) fn issued(&self, child: &Cert) -> bool {
         self.parsed.tbs_certificate().subject() == child.parsed.tbs_certificate().issuer()
     }
 
