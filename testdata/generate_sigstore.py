@@ -1046,7 +1046,8 @@ def build_cases(pki: Pki) -> list[Case]:
         "tlog entry logIndex -1 (SET re-signed over it; proof index unchanged)",
         b.hashedrekord("log-index-negative", opts=b.opts(log_index=-1)))
     bad("v2-log-index-mismatch", "artifact", "log-index",
-        "Rekor v2 (unsharded) entry whose logIndex differs from its inclusion proof's",
+        "Rekor v2 (unsharded) entry whose logIndex differs from its inclusion proof's "
+        "(oms-edge's own rule; no Sigstore client checks it)",
         b.hashedrekord("v2-log-index-mismatch", v2=True, opts=b.opts(log_index=4242)))
 
     # ---- negatives: certificates ---------------------------------------
