@@ -1,0 +1,1623 @@
+#!/usr/bin/env python3
+"""Builds offline Sigstore test vectors for oms-edge from a throw-away local PKI.
+
+    python3 -m venv /tmp/venv
+    /tmp/venv/bin/pip install -r testdata/requirements.txt
+    /tmp/venv/bin/python testdata/generate_sigstore.py
+
+Nothing here talks to the network: a Fulcio-like CA, a CT log, a Rekor v1 log
+(ECDSA P-256), a Rekor v2 log (Ed25519, C2SP signed-note checkpoints) and an
+RFC 3161 TSA are all simulated with python `cryptography` (X.509, signatures)
+and `asn1crypto` (the CMS timestamp token). Bundles are written the way
+sigstore-python 4.x writes them (Sigstore bundle protobuf JSON, lowerCamel
+names, compact), and log entry bodies the way Rekor v1 / rekor-tiles store
+them (RFC 8785 canonical JSON).
+
+Every case is then checked twice, and the script exits non-zero on any
+surprise:
+  * independent_checks() below runs every check of the pipeline without
+    stopping at the first failure: a positive must fail none, a negative
+    exactly its `check` (plus `also`, where unavoidable);
+  * sigstore-python (and model_signing for model cases) verifies it offline
+    against the local trusted root; a rejected positive is an error unless
+    listed in KNOWN_GAPS, a negative it accepts is only reported (it skips
+    some checks). Positives must also survive a parse/serialize round trip
+    through sigstore-python's bundle model unchanged.
+The table it prints is written into sigstore/README.md.
+
+Layout (all below testdata/sigstore/):
+    keys/*.pem                  throw-away private keys and CA certificates
+                                (TEST ONLY; reused on reruns so the trust
+                                roots stay stable)
+    trusted_root.json           the local Sigstore trusted root
+    trusted_root_*.json         variants a few negative cases need
+    artifacts/                  files signed by the artifact cases
+    models/                     model directories signed by the model cases
+    cases/<name>/bundle.sigstore.json, cases/<name>/case.json
+    README.md                   description + the sigstore-python table
+
+case.json (paths relative to the case directory):
+    kind          "model" or "artifact"
+    model         model directory (kind model)
+    artifact      artifact file (kind artifact)
+    trusted_root  trusted root JSON
+    identity      expected SAN (email or URI)
+    issuer        expected OIDC issuer
+    expect        "ok" or "fail"
+    check         (negatives) the one check that must reject it
+    also          (rare) checks that cannot help failing too; `check` must
+                  still be the one reported, as it comes first
+    why           one line
+Every case verifies (or fails) the same way at any "now" from 2025 to
+2099: certificates are checked at the signed times, not the clock. Only
+integrated-time-future depends on the clock (it fails until 2099).
+
+Structure is deterministic (names, times, serials, tree shapes); ECDSA
+signatures are randomized, so reruns change signature bytes only.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import json
+import shutil
+import struct
+import sys
+import tempfile
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import rfc8785
+from asn1crypto import algos as a_algos
+from asn1crypto import cms as a_cms
+from asn1crypto import core as a_core
+from asn1crypto import tsp as a_tsp
+from asn1crypto import x509 as a_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.x509.name import _ASN1Type
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
+
+ROOT = Path(__file__).resolve().parent / "sigstore"
+KEYS = ROOT / "keys"
+CASES = ROOT / "cases"
+MODELS = ROOT / "models"
+ARTIFACTS = ROOT / "artifacts"
+
+UTC = datetime.timezone.utc
+T_CA = datetime.datetime(2025, 1, 1, tzinfo=UTC)
+T_SIGN = datetime.datetime(2025, 6, 2, 10, 0, 0, tzinfo=UTC)  # leaf notBefore
+LEAF_LIFETIME = datetime.timedelta(minutes=10)  # as Fulcio issues them
+T_INTEGRATED = T_SIGN + datetime.timedelta(seconds=23)  # Rekor v1 integratedTime
+T_TSA = T_SIGN + datetime.timedelta(seconds=24)  # RFC 3161 genTime
+T_FUTURE = datetime.datetime(2099, 6, 1, 10, 0, 0, tzinfo=UTC)
+
+EMAIL = "signer@example.com"
+EMAIL_ISSUER = "https://oidc.example.com"
+URI = "https://github.com/example/model-repo/.github/workflows/sign.yml@refs/heads/main"
+URI_ISSUER = "https://token.actions.githubusercontent.com"
+
+REKOR1_URL = "https://rekor.local"
+REKOR1_ORIGIN = "rekor.local - 1234567890"
+REKOR1_NAME = "rekor.local"
+REKOR1_INDEX_OFFSET = 1000  # v1 logIndex is global; the proof index is per shard
+REKOR2_URL = "https://log2026.rekor.local"
+REKOR2_ORIGIN = "log2026.rekor.local"
+WITNESS_NAME = "witness.local"
+CT_URL = "https://ctfe.local/test"
+FULCIO_URL = "https://fulcio.local"
+TSA_URL = "https://timestamp.local/api/v1/timestamp"
+
+MT_NEW = "application/vnd.dev.sigstore.bundle.v0.3+json"
+MT_03 = "application/vnd.dev.sigstore.bundle+json;version=0.3"
+MT_02 = "application/vnd.dev.sigstore.bundle+json;version=0.2"
+MT_01 = "application/vnd.dev.sigstore.bundle+json;version=0.1"
+INTOTO = "application/vnd.in-toto+json"
+
+OID_ISSUER_V1 = ObjectIdentifier("1.3.6.1.4.1.57264.1.1")
+OID_ISSUER_V2 = ObjectIdentifier("1.3.6.1.4.1.57264.1.8")
+OID_SCT_LIST = ObjectIdentifier("1.3.6.1.4.1.11129.2.4.2")
+TSA_POLICY = "1.3.6.1.4.1.57264.2"
+
+# Positive cases sigstore-python rejects on purpose; anything else rejected
+# makes the script fail.
+KNOWN_GAPS = {
+    "v2-dsse002-model-tsa": "sigstore-python 4.5 dropped Rekor v2 dsse/0.0.2 "
+    "entries (rekor-v2-spec 6.1.4 now logs DSSE as hashedrekord/0.0.2)",
+    "issuer-v2-only": "sigstore-python's Identity policy reads only the "
+    "legacy 1.3.6.1.4.1.57264.1.1 issuer extension",
+}
+
+
+# --------------------------------------------------------------------------
+# small helpers
+
+
+def b64(b: bytes) -> str:
+    return base64.b64encode(b).decode()
+
+
+def sha256(b: bytes) -> bytes:
+    return hashlib.sha256(b).digest()
+
+
+def unix(t: datetime.datetime) -> int:
+    return int(t.timestamp())
+
+
+def rfc3339(t: datetime.datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def der(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.DER)
+
+
+def pem(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def spki(key) -> bytes:
+    return key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def ed_raw(key: ed25519.Ed25519PublicKey) -> bytes:
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def serial_for(label: str) -> int:
+    """A deterministic, positive, 20-byte-at-most serial number."""
+    return int.from_bytes(sha256(b"serial:" + label.encode())[:20], "big") >> 1
+
+
+def pae(payload_type: str, payload: bytes) -> bytes:
+    """DSSE v1 pre-authentication encoding."""
+    t = payload_type.encode()
+    return b"DSSEv1 %d %s %d %s" % (len(t), t, len(payload), payload)
+
+
+def ecdsa(key: ec.EllipticCurvePrivateKey, msg: bytes, h=None) -> bytes:
+    return key.sign(msg, ec.ECDSA(h or hashes.SHA256()))
+
+
+def name(org: str, cn: str) -> x509.Name:
+    return x509.Name([
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, org, _ASN1Type.PrintableString),
+        x509.NameAttribute(NameOID.COMMON_NAME, cn, _ASN1Type.PrintableString),
+    ])
+
+
+def canonical(obj: Any) -> bytes:
+    """RFC 8785 JSON, as Rekor and rekor-tiles store entry bodies."""
+    return rfc8785.dumps(obj)
+
+
+# --------------------------------------------------------------------------
+# throw-away PKI
+
+
+def load_key(label: str, kind: str):
+    KEYS.mkdir(parents=True, exist_ok=True)
+    path = KEYS / f"{label}.pem"
+    if path.exists():
+        return serialization.load_pem_private_key(path.read_bytes(), None)
+    key = {
+        "p256": lambda: ec.generate_private_key(ec.SECP256R1()),
+        "p384": lambda: ec.generate_private_key(ec.SECP384R1()),
+        "ed25519": ed25519.Ed25519PrivateKey.generate,
+    }[kind]()
+    path.write_bytes(key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ))
+    return key
+
+
+def stored_cert(label: str, key, build: Callable[[], x509.Certificate]) -> x509.Certificate:
+    """Reuses keys/<label>.crt.pem when it still matches its key."""
+    path = KEYS / f"{label}.crt.pem"
+    if path.exists():
+        cert = x509.load_pem_x509_certificate(path.read_bytes())
+        if spki(cert.public_key()) == spki(key.public_key()):
+            return cert
+    cert = build()
+    path.write_bytes(pem(cert))
+    return cert
+
+
+def key_usage(*, signing: bool) -> x509.KeyUsage:
+    """digitalSignature (end entities) or keyCertSign + cRLSign (CAs)."""
+    return x509.KeyUsage(
+        digital_signature=signing, content_commitment=False, key_encipherment=False,
+        data_encipherment=False, key_agreement=False, key_cert_sign=not signing,
+        crl_sign=not signing, encipher_only=False, decipher_only=False)
+
+
+def ca_cert(label, key, subject, *, issuer_cert=None, issuer_key=None,
+            not_before, not_after, path_len, code_signing_eku=False) -> x509.Certificate:
+    def build():
+        iss_name = issuer_cert.subject if issuer_cert else subject
+        iss_key = issuer_key or key
+        b = (x509.CertificateBuilder()
+             .subject_name(subject).issuer_name(iss_name)
+             .public_key(key.public_key()).serial_number(serial_for(label))
+             .not_valid_before(not_before).not_valid_after(not_after)
+             .add_extension(key_usage(signing=False), critical=True))
+        if code_signing_eku:
+            # Fulcio's real intermediate carries EKU codeSigning.
+            b = b.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CODE_SIGNING]),
+                                critical=False)
+        b = (b.add_extension(x509.BasicConstraints(ca=True, path_length=path_len), critical=True)
+             .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                            critical=False))
+        if issuer_cert:
+            b = b.add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_cert.public_key()),
+                critical=False)
+        return b.sign(iss_key, hashes.SHA384())
+    return stored_cert(label, key, build)
+
+
+def tsa_leaf_cert(label, key, subject, issuer_cert, issuer_key, not_before, not_after):
+    def build():
+        return (x509.CertificateBuilder()
+                .subject_name(subject).issuer_name(issuer_cert.subject)
+                .public_key(key.public_key()).serial_number(serial_for(label))
+                .not_valid_before(not_before).not_valid_after(not_after)
+                .add_extension(key_usage(signing=True), critical=True)
+                .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                               critical=False)
+                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                    issuer_cert.public_key()), critical=False)
+                .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]),
+                               critical=True)
+                .sign(issuer_key, hashes.SHA384()))
+    return stored_cert(label, key, build)
+
+
+@dataclass
+class Tsa:
+    key: Any
+    leaf: x509.Certificate
+    root: x509.Certificate
+
+
+class Pki:
+    def __init__(self) -> None:
+        (self.fulcio_root_key, self.fulcio_root,
+         self.fulcio_int_key, self.fulcio_int) = self._fulcio("fulcio", "sigstore.local")
+        # A CA the trusted root does not know (chain-untrusted).
+        _, _, self.rogue_int_key, self.rogue_int = self._fulcio("rogue-fulcio", "rogue.local")
+
+        self.rekor1 = load_key("rekor-v1", "p256")
+        self.rekor2 = load_key("rekor-v2", "ed25519")
+        self.ct = load_key("ctlog", "p256")
+        self.witness = load_key("witness", "ed25519")
+        self.wrong_p256 = load_key("wrong-p256", "p256")  # SET/checkpoint/SCT forgeries
+        self.wrong_ed25519 = load_key("wrong-ed25519", "ed25519")
+        self.signer = load_key("signer", "p256")  # Fulcio leaf keys (ephemeral in real life)
+
+        self.tsa = self._tsa("tsa", name("sigstore.local", "sigstore-tsa-selfsigned"),
+                             name("sigstore.local", "sigstore-tsa"),
+                             T_CA, datetime.datetime(2035, 1, 1, tzinfo=UTC),
+                             T_CA, datetime.datetime(2035, 1, 1, tzinfo=UTC))
+        # Its leaf expired before T_SIGN (tsa-validity-cert).
+        self.tsa_old = self._tsa("tsa-old", name("sigstore.local", "sigstore-tsa-2024-root"),
+                                 name("sigstore.local", "sigstore-tsa-2024"),
+                                 datetime.datetime(2024, 1, 1, tzinfo=UTC),
+                                 datetime.datetime(2034, 1, 1, tzinfo=UTC),
+                                 datetime.datetime(2024, 1, 1, tzinfo=UTC),
+                                 datetime.datetime(2025, 1, 1, tzinfo=UTC))
+        # Not in any trusted root (tsa-untrusted).
+        self.tsa_rogue = self._tsa("tsa-rogue", name("rogue.local", "sigstore-tsa-selfsigned"),
+                                   name("rogue.local", "sigstore-tsa"),
+                                   T_CA, datetime.datetime(2035, 1, 1, tzinfo=UTC),
+                                   T_CA, datetime.datetime(2035, 1, 1, tzinfo=UTC))
+
+    @staticmethod
+    def _fulcio(label: str, org: str):
+        """Root + intermediate shaped like Fulcio's (P-384, pathlen 1 / 0, the
+        intermediate with EKU codeSigning), valid until 2100 (GeneralizedTime)."""
+        far = datetime.datetime(2100, 1, 1, tzinfo=UTC)
+        root_key = load_key(f"{label}-root", "p384")
+        root = ca_cert(f"{label}-root", root_key, name(org, "sigstore"),
+                       not_before=T_CA, not_after=far, path_len=1)
+        int_key = load_key(f"{label}-intermediate", "p384")
+        inter = ca_cert(f"{label}-intermediate", int_key, name(org, "sigstore-intermediate"),
+                        issuer_cert=root, issuer_key=root_key, not_before=T_CA,
+                        not_after=far - datetime.timedelta(days=1), path_len=0,
+                        code_signing_eku=True)
+        return root_key, root, int_key, inter
+
+    def _tsa(self, label, root_name, leaf_name, root_nb, root_na, leaf_nb, leaf_na) -> Tsa:
+        root_key = load_key(f"{label}-root", "p384")
+        root = ca_cert(f"{label}-root", root_key, root_name,
+                       not_before=root_nb, not_after=root_na, path_len=0)
+        leaf_key = load_key(f"{label}-leaf", "p384")
+        leaf = tsa_leaf_cert(f"{label}-leaf", leaf_key, leaf_name, root, root_key,
+                             leaf_nb, leaf_na)
+        return Tsa(leaf_key, leaf, root)
+
+    # ids ---------------------------------------------------------------
+
+    def rekor1_id(self) -> bytes:
+        return sha256(spki(self.rekor1.public_key()))
+
+    def rekor2_id(self) -> bytes:
+        # rekor-tiles / sigstore: SHA-256(origin || "\n" || 0x01 || raw key),
+        # the C2SP signed-note Ed25519 key ID; its first 4 bytes are the key hint.
+        return sha256(REKOR2_ORIGIN.encode() + b"\n\x01" + ed_raw(self.rekor2.public_key()))
+
+    def ct_id(self) -> bytes:
+        return sha256(spki(self.ct.public_key()))
+
+    # trusted root ------------------------------------------------------
+
+    def trusted_root(self, *, tsa: Tsa | None = None, tsa_valid_for=None) -> dict:
+        tsa = tsa or self.tsa
+        start = rfc3339(T_CA)
+
+        def key(raw: bytes, details: str, valid_start: str) -> dict:
+            return {"rawBytes": b64(raw), "keyDetails": details,
+                    "validFor": {"start": valid_start}}
+
+        return {
+            "mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+            "tlogs": [
+                {"baseUrl": REKOR1_URL, "hashAlgorithm": "SHA2_256",
+                 "publicKey": key(spki(self.rekor1.public_key()),
+                                  "PKIX_ECDSA_P256_SHA_256", start),
+                 "logId": {"keyId": b64(self.rekor1_id())}},
+                {"baseUrl": REKOR2_URL, "hashAlgorithm": "SHA2_256",
+                 "publicKey": key(spki(self.rekor2.public_key()), "PKIX_ED25519", start),
+                 "logId": {"keyId": b64(self.rekor2_id())}},
+            ],
+            "certificateAuthorities": [{
+                "subject": {"organization": "sigstore.local", "commonName": "sigstore"},
+                "uri": FULCIO_URL,
+                "certChain": {"certificates": [{"rawBytes": b64(der(self.fulcio_int))},
+                                               {"rawBytes": b64(der(self.fulcio_root))}]},
+                "validFor": {"start": start},
+            }],
+            "ctlogs": [
+                {"baseUrl": CT_URL, "hashAlgorithm": "SHA2_256",
+                 "publicKey": key(spki(self.ct.public_key()), "PKIX_ECDSA_P256_SHA_256", start),
+                 "logId": {"keyId": b64(self.ct_id())}},
+            ],
+            "timestampAuthorities": [{
+                "subject": {"organization": "sigstore.local",
+                            "commonName": tsa.root.subject.get_attributes_for_oid(
+                                NameOID.COMMON_NAME)[0].value},
+                "uri": TSA_URL,
+                "certChain": {"certificates": [{"rawBytes": b64(der(tsa.leaf))},
+                                               {"rawBytes": b64(der(tsa.root))}]},
+                "validFor": tsa_valid_for or {"start": rfc3339(tsa.leaf.not_valid_before_utc)},
+            }],
+        }
+
+
+# --------------------------------------------------------------------------
+# Fulcio-like leaf certificates with an embedded SCT (RFC 6962 3.2)
+
+
+def sct_list(pki: Pki, issuer: x509.Certificate, precert_tbs: bytes, ts: datetime.datetime,
+             ct_key) -> bytes:
+    """A TLS-encoded SignedCertificateTimestampList with one v1 precert SCT."""
+    ts_ms = unix(ts) * 1000
+    issuer_key_hash = sha256(spki(issuer.public_key()))
+    signed = (struct.pack("!BBQH", 0, 0, ts_ms, 1)  # v1, certificate_timestamp, precert_entry
+              + issuer_key_hash
+              + len(precert_tbs).to_bytes(3, "big") + precert_tbs
+              + struct.pack("!H", 0))  # no CtExtensions
+    sig = ecdsa(ct_key, signed)
+    sct = (struct.pack("!B", 0) + pki.ct_id() + struct.pack("!QH", ts_ms, 0)
+           + struct.pack("!BBH", 4, 3, len(sig)) + sig)  # sha256, ecdsa
+    body = struct.pack("!H", len(sct)) + sct
+    return struct.pack("!H", len(body)) + body
+
+
+def der_octets(b: bytes) -> bytes:
+    return a_core.OctetString(b).dump()
+
+
+def der_utf8(s: str) -> bytes:
+    return a_core.UTF8String(s).dump()
+
+
+def leaf_cert(pki: Pki, label: str, *, key=None, email: str | None = EMAIL,
+              uri: str | None = None, issuer: str = EMAIL_ISSUER,
+              not_before: datetime.datetime = T_SIGN, legacy_issuer=True, v2_issuer=True,
+              is_ca=False, eku=(ExtendedKeyUsageOID.CODE_SIGNING,), sct="good",
+              sct_time: datetime.datetime | None = None, ca=None) -> x509.Certificate:
+    """Issues a leaf the way Fulcio does: empty subject, critical SAN, issuer
+    extensions, then an embedded SCT over the precertificate TBS."""
+    ca_cert_, ca_key = ca or (pki.fulcio_int, pki.fulcio_int_key)
+    key = key or pki.signer
+    sans: list[x509.GeneralName] = []
+    if email:
+        sans.append(x509.RFC822Name(email))
+    if uri:
+        sans.append(x509.UniformResourceIdentifier(uri))
+    b = (x509.CertificateBuilder()
+         .subject_name(x509.Name([])).issuer_name(ca_cert_.subject)
+         .public_key(key.public_key()).serial_number(serial_for("leaf:" + label))
+         .not_valid_before(not_before).not_valid_after(not_before + LEAF_LIFETIME)
+         .add_extension(key_usage(signing=True), critical=True))
+    if eku:
+        b = b.add_extension(x509.ExtendedKeyUsage(list(eku)), critical=False)
+    if is_ca:
+        b = b.add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+    b = (b.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                         critical=False)
+         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+             ca_cert_.public_key()), critical=False)
+         .add_extension(x509.SubjectAlternativeName(sans), critical=True))
+    if legacy_issuer:  # raw bytes, not DER (deprecated Fulcio extension)
+        b = b.add_extension(x509.UnrecognizedExtension(OID_ISSUER_V1, issuer.encode()),
+                            critical=False)
+    if v2_issuer:  # DER UTF8String
+        b = b.add_extension(x509.UnrecognizedExtension(OID_ISSUER_V2, der_utf8(issuer)),
+                            critical=False)
+    if sct == "none":
+        return b.sign(ca_key, hashes.SHA384())
+    precert = b.sign(ca_key, hashes.SHA384())
+    tbs = precert.tbs_certificate_bytes
+    ct_key = pki.wrong_p256 if sct == "bad-signature" else pki.ct
+    lst = sct_list(pki, ca_cert_, tbs, sct_time or not_before, ct_key)
+    final = b.add_extension(x509.UnrecognizedExtension(OID_SCT_LIST, der_octets(lst)),
+                            critical=False).sign(ca_key, hashes.SHA384())
+    assert final.tbs_precertificate_bytes == tbs, "precert TBS must round-trip"
+    return final
+
+
+# --------------------------------------------------------------------------
+# RFC 6962 Merkle tree
+
+
+def leaf_hash(data: bytes) -> bytes:
+    return sha256(b"\x00" + data)
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    return sha256(b"\x01" + left + right)
+
+
+def _split(n: int) -> int:
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    return k
+
+
+def mth(hashes_: list[bytes]) -> bytes:
+    if len(hashes_) == 1:
+        return hashes_[0]
+    k = _split(len(hashes_))
+    return node_hash(mth(hashes_[:k]), mth(hashes_[k:]))
+
+
+def audit_path(m: int, hashes_: list[bytes]) -> list[bytes]:
+    """RFC 6962 2.1.1 PATH(m, D[n]), leaf-to-root order."""
+    n = len(hashes_)
+    if n == 1:
+        return []
+    k = _split(n)
+    if m < k:
+        return audit_path(m, hashes_[:k]) + [mth(hashes_[k:])]
+    return audit_path(m - k, hashes_[k:]) + [mth(hashes_[:k])]
+
+
+def tree_with(body: bytes, size: int, index: int, seed: str) -> tuple[bytes, list[bytes]]:
+    """Root and inclusion path for `body` placed at `index` among dummy leaves."""
+    leaves = [leaf_hash(b'{"dummy":%d,"tree":"%s"}' % (i, seed.encode())) for i in range(size)]
+    leaves[index] = leaf_hash(body)
+    return mth(leaves), audit_path(index, leaves)
+
+
+# Tree shapes, cycled over entries: inner nodes, right border, perfect tree,
+# first leaf, last leaf of an odd tree ...
+SHAPES = [(11, 6), (13, 12), (8, 5), (7, 2), (12, 0), (9, 8), (10, 3), (13, 9)]
+
+
+# --------------------------------------------------------------------------
+# checkpoints (C2SP signed note)
+
+
+def note_line(signer_name: str, hint: bytes, sig: bytes) -> str:
+    return f"\u2014 {signer_name} {b64(hint + sig)}\n"
+
+
+def checkpoint_body(origin: str, size: int, root: bytes, extra: list[str] = ()) -> str:
+    return f"{origin}\n{size}\n{b64(root)}\n" + "".join(f"{e}\n" for e in extra)
+
+
+def cosignature_line(pki: Pki, body: str, ts: int) -> str:
+    """C2SP tlog-cosignature/v1 (Ed25519) line from a witness the trusted root
+    does not know: verifiers must skip it."""
+    pub = ed_raw(pki.witness.public_key())
+    hint = sha256(WITNESS_NAME.encode() + b"\n\x04" + pub)[:4]
+    msg = b"cosignature/v1\ntime %d\n" % ts + body.encode()
+    return note_line(WITNESS_NAME, hint, ts.to_bytes(8, "big") + pki.witness.sign(msg))
+
+
+# --------------------------------------------------------------------------
+# log entries
+
+
+@dataclass
+class EntryOpts:
+    """Knobs for the negatives; the defaults build an honest entry."""
+    shape: tuple[int, int] = (11, 6)
+    integrated_time: datetime.datetime = T_INTEGRATED
+    log_index: int | None = None  # top-level; default proof index (+ offset for v1)
+    set_key: Any = None  # v1 SET signer (default: the log key)
+    cp_key: Any = None  # checkpoint signer (default: the log key)
+    cp_hint: bytes | None = None  # default: from the log id
+    cp_root: bytes | None = None  # root the checkpoint commits to (default: proof root)
+    cp_origin: str | None = None
+    cp_extra: list[str] = field(default_factory=list)
+    cp_lines: str = "log"  # "log", "log+witness", "witness-only"
+    tamper_sibling: bool = False
+
+
+def merkle(body: bytes, o: EntryOpts, seed: str) -> tuple[bytes, list[bytes]]:
+    """Root and audit path; with tamper_sibling one sibling is changed and
+    nothing recomputed."""
+    root, path = tree_with(body, *o.shape, seed)
+    if o.tamper_sibling:
+        mid = len(path) // 2
+        path = path[:mid] + [sha256(b"tampered:" + path[mid])] + path[mid + 1:]
+    return root, path
+
+
+def inclusion_proof(o: EntryOpts, root: bytes, path: list[bytes], checkpoint: str) -> dict:
+    size, index = o.shape
+    return {"logIndex": str(index), "rootHash": b64(root), "treeSize": str(size),
+            "hashes": [b64(h) for h in path], "checkpoint": {"envelope": checkpoint}}
+
+
+def tlog_v1(pki: Pki, body: bytes, kind: str, o: EntryOpts, seed: str) -> dict:
+    size, index = o.shape
+    root, path = merkle(body, o, seed)
+    log_index = o.log_index if o.log_index is not None else index + REKOR1_INDEX_OFFSET
+    set_payload = canonical({
+        "body": b64(body), "integratedTime": unix(o.integrated_time),
+        "logID": pki.rekor1_id().hex(), "logIndex": log_index,
+    })
+    set_sig = ecdsa(o.set_key or pki.rekor1, set_payload)
+    cp = checkpoint_body(o.cp_origin or REKOR1_ORIGIN, size, o.cp_root or root, o.cp_extra)
+    hint = o.cp_hint or pki.rekor1_id()[:4]
+    cp += "\n" + note_line(REKOR1_NAME, hint, ecdsa(o.cp_key or pki.rekor1, cp.encode()))
+    return {
+        "logIndex": str(log_index),
+        "logId": {"keyId": b64(pki.rekor1_id())},
+        "kindVersion": {"kind": kind, "version": "0.0.1"},
+        "integratedTime": str(unix(o.integrated_time)),
+        "inclusionPromise": {"signedEntryTimestamp": b64(set_sig)},
+        "inclusionProof": inclusion_proof(o, root, path, cp),
+        "canonicalizedBody": b64(body),
+    }
+
+
+def tlog_v2(pki: Pki, body: bytes, kind: str, o: EntryOpts, seed: str) -> dict:
+    size, index = o.shape
+    root, path = merkle(body, o, seed)
+    # cp_origin changes only the note's first line: the signature line still
+    # names the log, so a verifier finds the signature and must then notice
+    # the origin.
+    cp = checkpoint_body(o.cp_origin or REKOR2_ORIGIN, size, o.cp_root or root, o.cp_extra)
+    hint = o.cp_hint or pki.rekor2_id()[:4]
+    log_line = note_line(REKOR2_ORIGIN, hint, (o.cp_key or pki.rekor2).sign(cp.encode()))
+    witness = cosignature_line(pki, cp, unix(T_TSA) + 5)
+    lines = {"log": log_line, "log+witness": log_line + witness, "witness-only": witness}
+    cp += "\n" + lines[o.cp_lines]
+    log_index = o.log_index if o.log_index is not None else index
+    return {
+        "logIndex": str(log_index),
+        "logId": {"keyId": b64(pki.rekor2_id())},
+        "kindVersion": {"kind": kind, "version": "0.0.2"},
+        "inclusionProof": inclusion_proof(o, root, path, cp),
+        "canonicalizedBody": b64(body),
+    }
+
+
+def body_hashedrekord_v1(cert_or_pem: bytes, sig: bytes, digest: bytes) -> bytes:
+    return canonical({
+        "apiVersion": "0.0.1", "kind": "hashedrekord",
+        "spec": {
+            "data": {"hash": {"algorithm": "sha256", "value": digest.hex()}},
+            "signature": {"content": b64(sig), "publicKey": {"content": b64(cert_or_pem)}},
+        },
+    })
+
+
+def envelope_json(env: dict) -> dict:
+    return {"payload": env["payload"], "payloadType": env["payloadType"],
+            "signatures": [{"sig": s["sig"]} for s in env["signatures"]]}
+
+
+def body_dsse_v1(cert: x509.Certificate, env: dict, payload_for_hash: bytes | None = None) -> bytes:
+    payload = base64.b64decode(env["payload"])
+    return canonical({
+        "apiVersion": "0.0.1", "kind": "dsse",
+        "spec": {
+            # Rekor hashes the canonical JSON of the envelope it was given.
+            "envelopeHash": {"algorithm": "sha256",
+                             "value": sha256(canonical(envelope_json(env))).hex()},
+            "payloadHash": {"algorithm": "sha256",
+                            "value": sha256(payload_for_hash or payload).hex()},
+            "signatures": [{"signature": s["sig"], "verifier": b64(pem(cert))}
+                           for s in env["signatures"]],
+        },
+    })
+
+
+def v2_verifier(cert: x509.Certificate) -> dict:
+    return {"keyDetails": "PKIX_ECDSA_P256_SHA_256",
+            "x509Certificate": {"rawBytes": b64(der(cert))}}
+
+
+def body_hashedrekord_v2(cert: x509.Certificate, sig: bytes, digest: bytes) -> bytes:
+    return canonical({
+        "apiVersion": "0.0.2", "kind": "hashedrekord",
+        "spec": {"hashedRekordV002": {
+            "data": {"algorithm": "SHA2_256", "digest": b64(digest)},
+            "signature": {"content": b64(sig), "verifier": v2_verifier(cert)},
+        }},
+    })
+
+
+def body_dsse_v2(cert: x509.Certificate, env: dict) -> bytes:
+    """The rekor-tiles dsse/0.0.2 entry (deprecated in favour of hashedrekord
+    over the PAE, rekor-v2-spec 6.1.4)."""
+    payload = base64.b64decode(env["payload"])
+    return canonical({
+        "apiVersion": "0.0.2", "kind": "dsse",
+        "spec": {"dsseV002": {
+            "payloadHash": {"algorithm": "SHA2_256", "digest": b64(sha256(payload))},
+            "signatures": [{"content": s["sig"], "verifier": v2_verifier(cert)}
+                           for s in env["signatures"]],
+        }},
+    })
+
+
+# --------------------------------------------------------------------------
+# RFC 3161 timestamp tokens (CMS SignedData over TSTInfo), built with asn1crypto
+
+
+def timestamp_response(tsa: Tsa, message: bytes, gen_time: datetime.datetime, label: str,
+                       *, imprint_of: bytes | None = None, embed_cert=True) -> bytes:
+    """A TimeStampResp as a Sigstore TSA returns it: status granted, token
+    signed with ecdsa-with-SHA256 by a P-384 key, signed attributes
+    contentType, signingTime, messageDigest, signingCertificateV2."""
+    leaf = a_x509.Certificate.load(der(tsa.leaf))
+    sha256_alg = a_algos.DigestAlgorithm({"algorithm": "sha256", "parameters": a_core.Null()})
+    tst = a_tsp.TSTInfo({
+        "version": "v1",
+        "policy": TSA_POLICY,
+        "message_imprint": {"hash_algorithm": sha256_alg,
+                            "hashed_message": sha256(imprint_of or message)},
+        "serial_number": serial_for("tst:" + label),
+        "gen_time": gen_time,
+        "accuracy": {"seconds": 1},
+        "nonce": serial_for("nonce:" + label) >> 88,
+        "tsa": a_x509.GeneralName(name="directory_name", value=leaf.subject),
+    })
+    tst_der = tst.dump()
+    ess = a_tsp.SigningCertificateV2({"certs": [{
+        "cert_hash": sha256(der(tsa.leaf)),
+        "issuer_serial": {
+            "issuer": [a_x509.GeneralName(name="directory_name", value=leaf.issuer)],
+            "serial_number": leaf.serial_number,
+        },
+    }]})
+    attrs = [
+        a_cms.CMSAttribute({"type": "content_type", "values": ["tst_info"]}),
+        a_cms.CMSAttribute({"type": "signing_time",
+                            "values": [a_cms.Time({"utc_time": gen_time})]}),
+        a_cms.CMSAttribute({"type": "message_digest", "values": [sha256(tst_der)]}),
+        a_cms.CMSAttribute({"type": "signing_certificate_v2", "values": [ess]}),
+    ]
+    attrs.sort(key=lambda a: a.dump())  # DER SET OF order
+    signed_attrs = a_cms.CMSAttributes(attrs)
+    signature = ecdsa(tsa.key, signed_attrs.dump())  # signed as a SET (tag 0x31)
+    signer = a_cms.SignerInfo({
+        "version": "v1",
+        "sid": a_cms.SignerIdentifier(name="issuer_and_serial_number", value={
+            "issuer": leaf.issuer, "serial_number": leaf.serial_number}),
+        "digest_algorithm": {"algorithm": "sha256"},
+        "signed_attrs": signed_attrs,
+        "signature_algorithm": {"algorithm": "sha256_ecdsa"},
+        "signature": signature,
+    })
+    sd = {
+        "version": "v3",
+        "digest_algorithms": [{"algorithm": "sha256"}],
+        "encap_content_info": {"content_type": "tst_info", "content": tst},
+        "signer_infos": [signer],
+    }
+    if embed_cert:
+        sd["certificates"] = [leaf]
+    token = a_cms.ContentInfo({"content_type": "signed_data",
+                               "content": a_cms.SignedData(sd)})
+    return a_tsp.TimeStampResp({"status": {"status": "granted"},
+                                "time_stamp_token": token}).dump()
+
+
+# --------------------------------------------------------------------------
+# content: artifacts, models, DSSE
+
+
+ARTIFACT = "artifact.txt"
+OTHER_ARTIFACT = "other.txt"
+MODEL = "tiny-model"
+
+
+def write_inputs() -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / ARTIFACT).write_bytes(b"oms-edge sigstore test artifact\n")
+    (ARTIFACTS / OTHER_ARTIFACT).write_bytes(b"a different artifact\n")
+    files = {
+        "config.json": b'{"hidden_size": 8, "layers": 2}\n',
+        "weights.bin": bytes(range(256)) * 2,
+        "tokenizer/vocab.txt": b"<pad>\n<s>\n</s>\nhello\nworld\n",
+        "README.md": b"# tiny-model\n\nA throw-away model for oms-edge's Sigstore vectors.\n",
+    }
+    for root, tamper in [(MODELS / MODEL, False), (MODELS / "tampered" / MODEL, True)]:
+        if root.exists():
+            shutil.rmtree(root)
+        for rel, data in files.items():
+            p = root / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            if tamper and rel == "weights.bin":
+                data = data[:100] + bytes([data[100] ^ 1]) + data[101:]
+            p.write_bytes(data)
+
+
+def model_payload() -> bytes:
+    """The OMS in-toto statement exactly as model_signing 1.1.1 signs it
+    (model_signing.signing.Config.sign -> hashing -> Payload -> JSON)."""
+    from google.protobuf import json_format
+    from model_signing import hashing
+    from model_signing._signing import signing as ms_signing
+
+    manifest = hashing.Config().hash(MODELS / MODEL)
+    payload = ms_signing.Payload(manifest)
+    return json_format.MessageToJson(payload.statement.pb).encode("utf-8")
+
+
+def artifact_statement(data: bytes, subject_name: str = ARTIFACT) -> bytes:
+    return json.dumps({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": subject_name, "digest": {"sha256": sha256(data).hex()}}],
+        "predicateType": "https://slsa.dev/provenance/v1",
+        "predicate": {
+            "buildDefinition": {"buildType": "https://oms-edge.test/build/v1"},
+            "runDetails": {"builder": {"id": "https://oms-edge.test/builder"}},
+        },
+    }, separators=(",", ":")).encode()
+
+
+def dsse_envelope(key, payload: bytes, *, sign_over: bytes | None = None) -> dict:
+    sig = ecdsa(key, pae(INTOTO, sign_over or payload))
+    return {"payload": b64(payload), "payloadType": INTOTO, "signatures": [{"sig": b64(sig)}]}
+
+
+# --------------------------------------------------------------------------
+# bundles
+
+
+def bundle(media_type: str, cert: x509.Certificate, entry: dict, *,
+           message: tuple[bytes, bytes] | None = None, envelope: dict | None = None,
+           tokens: list[bytes] | None = None) -> dict:
+    vm: dict[str, Any] = {}
+    if media_type in (MT_01, MT_02):
+        vm["x509CertificateChain"] = {"certificates": [{"rawBytes": b64(der(cert))}]}
+    else:
+        vm["certificate"] = {"rawBytes": b64(der(cert))}
+    vm["tlogEntries"] = [entry]
+    if tokens is not None:
+        vm["timestampVerificationData"] = {
+            "rfc3161Timestamps": [{"signedTimestamp": b64(t)} for t in tokens]}
+    out: dict[str, Any] = {"mediaType": media_type, "verificationMaterial": vm}
+    if message:
+        digest, sig = message
+        out["messageSignature"] = {
+            "messageDigest": {"algorithm": "SHA2_256", "digest": b64(digest)},
+            "signature": b64(sig)}
+    else:
+        out["dsseEnvelope"] = envelope
+    return out
+
+
+@dataclass
+class Case:
+    name: str
+    kind: str  # model | artifact
+    expect: str  # ok | fail
+    why: str
+    bundle: dict
+    check: str | None = None
+    identity: str = EMAIL
+    issuer: str = EMAIL_ISSUER
+    trusted_root: str = "trusted_root.json"
+    model_dir: str = MODEL  # below models/
+    artifact: str = ARTIFACT
+    style: str = "compact"  # or "legacy" (see write_json)
+    # Checks that fail too, where no bundle can avoid it; a verifier must
+    # report `check` because it comes first in the pipeline.
+    also: tuple[str, ...] = ()
+
+
+class Builder:
+    """Makes each case from scratch with the knobs it needs."""
+
+    def __init__(self, pki: Pki) -> None:
+        self.pki = pki
+        self.shape_i = 0
+        self.artifact = (ARTIFACTS / ARTIFACT).read_bytes()
+        self.model_payload = model_payload()
+
+    def shape(self) -> tuple[int, int]:
+        s = SHAPES[self.shape_i % len(SHAPES)]
+        self.shape_i += 1
+        return s
+
+    def opts(self, **kw) -> EntryOpts:
+        kw.setdefault("shape", self.shape())
+        return EntryOpts(**kw)
+
+    # messageSignature over the artifact (hashedrekord)
+
+    def hashedrekord(self, label: str, *, v2=False, media=MT_NEW, cert=None, key=None,
+                     opts: EntryOpts | None = None, body_digest: bytes | None = None,
+                     tokens: Callable[[bytes], list[bytes]] | None = None,
+                     **cert_kw) -> dict:
+        pki = self.pki
+        key = key or pki.signer
+        cert = cert or leaf_cert(pki, label, key=key, **cert_kw)
+        digest = sha256(self.artifact)
+        sig = ecdsa(key, self.artifact)
+        opts = opts or self.opts()
+        if v2:
+            body = body_hashedrekord_v2(cert, sig, body_digest or digest)
+            entry = tlog_v2(pki, body, "hashedrekord", opts, label)
+            toks = tokens(sig) if tokens else [timestamp_response(pki.tsa, sig, T_TSA, label)]
+        else:
+            body = body_hashedrekord_v1(pem(cert), sig, body_digest or digest)
+            entry = tlog_v1(pki, body, "hashedrekord", opts, label)
+            toks = tokens(sig) if tokens else None
+        return bundle(media, cert, entry, message=(digest, sig), tokens=toks)
+
+    # DSSE (model statement or artifact statement)
+
+    def dsse(self, label: str, payload: bytes, *, v2=False, v2_kind="hashedrekord",
+             media=MT_NEW, opts: EntryOpts | None = None, sign_over: bytes | None = None,
+             body_payload: bytes | None = None,
+             tokens: Callable[[bytes], list[bytes]] | None = None, **cert_kw) -> dict:
+        pki = self.pki
+        cert = leaf_cert(pki, label, **cert_kw)
+        env = dsse_envelope(pki.signer, payload, sign_over=sign_over)
+        sig = base64.b64decode(env["signatures"][0]["sig"])
+        opts = opts or self.opts()
+        if v2:
+            if v2_kind == "hashedrekord":
+                # rekor-v2-spec 6.1.4: digest = SHA-256(PAE), signature = envelope sig.
+                signed = pae(INTOTO, body_payload or payload)
+                body = body_hashedrekord_v2(cert, sig, sha256(signed))
+            else:
+                body = body_dsse_v2(cert, env)
+            entry = tlog_v2(pki, body, v2_kind, opts, label)
+            toks = tokens(sig) if tokens else [timestamp_response(pki.tsa, sig, T_TSA, label)]
+        else:
+            body = body_dsse_v1(cert, env, body_payload)
+            entry = tlog_v1(pki, body, "dsse", opts, label)
+            toks = tokens(sig) if tokens else None
+        return bundle(media, cert, entry, envelope=env, tokens=toks)
+
+
+def build_cases(pki: Pki) -> list[Case]:
+    b = Builder(pki)
+    mp = b.model_payload
+    art_stmt = artifact_statement(b.artifact)
+    other_stmt = artifact_statement((ARTIFACTS / OTHER_ARTIFACT).read_bytes(), OTHER_ARTIFACT)
+    tampered_mp = mp.replace(b'"sha256"', b'"sha256" ', 1)
+    assert tampered_mp != mp
+    cases: list[Case] = []
+
+    def ok(name, kind, why, bnd, **kw):
+        cases.append(Case(name, kind, "ok", why, bnd, **kw))
+
+    def bad(name, kind, check, why, bnd, **kw):
+        cases.append(Case(name, kind, "fail", why, bnd, check=check, **kw))
+
+    # ---- positives -----------------------------------------------------
+    ok("v1-hashedrekord", "artifact",
+       "Rekor v1 hashedrekord 0.0.1, SET + inclusion proof, bundle v0.3",
+       b.hashedrekord("v1-hashedrekord"))
+    ok("v1-dsse-model", "model",
+       "OMS model signed with the sigstore method, Rekor v1 dsse 0.0.1",
+       b.dsse("v1-dsse-model", mp))
+    ok("v1-dsse-artifact", "artifact",
+       "in-toto statement whose subject is the artifact, Rekor v1 dsse 0.0.1, URI SAN",
+       b.dsse("v1-dsse-artifact", art_stmt, email=None, uri=URI, issuer=URI_ISSUER),
+       identity=URI, issuer=URI_ISSUER)
+    ok("v2-hashedrekord-tsa", "artifact",
+       "Rekor v2 hashedrekord 0.0.2 + RFC 3161 timestamp (no SET, no integratedTime)",
+       b.hashedrekord("v2-hashedrekord-tsa", v2=True))
+    ok("v2-dsse-model-tsa", "model",
+       "OMS model, Rekor v2: DSSE logged as hashedrekord 0.0.2 over SHA-256(PAE) + TSA",
+       b.dsse("v2-dsse-model-tsa", mp, v2=True))
+    ok("v2-dsse002-model-tsa", "model",
+       "OMS model, Rekor v2 dsse 0.0.2 entry (rekor-tiles' earlier DSSE encoding) + TSA",
+       b.dsse("v2-dsse002-model-tsa", mp, v2=True, v2_kind="dsse"))
+    ok("v2-dsse-artifact-tsa", "artifact",
+       "in-toto statement over the artifact, Rekor v2 hashedrekord over PAE + TSA",
+       b.dsse("v2-dsse-artifact-tsa", art_stmt, v2=True))
+    ok("v2-checkpoint-cosigned", "artifact",
+       "v2 checkpoint with an extra witness cosignature line (unknown key, ignored)",
+       b.hashedrekord("v2-checkpoint-cosigned", v2=True, opts=b.opts(cp_lines="log+witness")))
+    ok("v2-tsa-no-embedded-cert", "artifact",
+       "timestamp token without embedded certificates (TSA chain from the trusted root)",
+       b.hashedrekord("v2-tsa-no-embedded-cert", v2=True, tokens=lambda s: [
+           timestamp_response(pki.tsa, s, T_TSA, "v2-tsa-no-embedded-cert", embed_cert=False)]))
+    ok("media-v0.1", "artifact",
+       "bundle v0.1: x509CertificateChain, SET, inclusion proof, checkpoint with Timestamp line",
+       b.hashedrekord("media-v0.1", media=MT_01,
+                      opts=b.opts(cp_extra=[f"Timestamp: {unix(T_INTEGRATED)}000000000"])),
+       style="legacy")
+    ok("media-v0.2", "artifact",
+       "bundle v0.2: x509CertificateChain, SET, inclusion proof",
+       b.hashedrekord("media-v0.2", media=MT_02,
+                      opts=b.opts(cp_extra=[f"Timestamp: {unix(T_INTEGRATED)}000000000"])),
+       style="legacy")
+    ok("media-v0.3", "artifact",
+       "bundle v0.3 under its older media type application/vnd.dev.sigstore.bundle+json;version=0.3",
+       b.hashedrekord("media-v0.3", media=MT_03))
+    ok("legacy-issuer-only", "artifact",
+       "leaf carries only the legacy issuer extension 1.3.6.1.4.1.57264.1.1",
+       b.hashedrekord("legacy-issuer-only", v2_issuer=False))
+    ok("issuer-v2-only", "artifact",
+       "leaf carries only the issuer extension 1.3.6.1.4.1.57264.1.8 (DER UTF8String)",
+       b.hashedrekord("issuer-v2-only", legacy_issuer=False))
+
+    # ---- negatives: transparency log -----------------------------------
+    bad("set-wrong-key", "artifact", "set",
+        "SET signed by a key that is not the log's (everything else valid)",
+        b.hashedrekord("set-wrong-key", opts=b.opts(set_key=pki.wrong_p256)))
+    bad("inclusion-proof-sibling", "artifact", "inclusion-proof",
+        "one Merkle sibling hash changed, nothing recomputed",
+        b.hashedrekord("inclusion-proof-sibling", opts=b.opts(tamper_sibling=True)))
+    bad("v2-inclusion-proof-sibling", "artifact", "inclusion-proof",
+        "Rekor v2 entry with one Merkle sibling hash changed",
+        b.hashedrekord("v2-inclusion-proof-sibling", v2=True,
+                       opts=b.opts(tamper_sibling=True)))
+    bad("downgrade-v01-bad-proof", "artifact", "inclusion-proof",
+        "v0.1 bundle (SET valid) with a corrupted inclusion proof: the media type must not "
+        "switch the proof check off",
+        b.hashedrekord("downgrade-v01-bad-proof", media=MT_01,
+                       opts=b.opts(tamper_sibling=True)))
+    bad("checkpoint-signature", "artifact", "checkpoint-signature",
+        "v1 checkpoint signed by another key under the log's key hint",
+        b.hashedrekord("checkpoint-signature", opts=b.opts(cp_key=pki.wrong_p256)))
+    bad("v2-checkpoint-signature", "artifact", "checkpoint-signature",
+        "v2 checkpoint signed by another Ed25519 key under the log's key hint",
+        b.hashedrekord("v2-checkpoint-signature", v2=True,
+                       opts=b.opts(cp_key=pki.wrong_ed25519)))
+    bad("v2-checkpoint-witness-only", "artifact", "checkpoint-signature",
+        "v2 checkpoint carrying only a witness cosignature, no log signature",
+        b.hashedrekord("v2-checkpoint-witness-only", v2=True,
+                       opts=b.opts(cp_lines="witness-only")))
+    bad("checkpoint-root", "artifact", "checkpoint-root",
+        "checkpoint validly signed over a different root than the (valid) inclusion proof's",
+        b.hashedrekord("checkpoint-root", opts=b.opts(cp_root=sha256(b"another root"))))
+    bad("checkpoint-keyhint", "artifact", "checkpoint-keyhint",
+        "valid log signature but the key hint bytes do not name the log's key",
+        b.hashedrekord("checkpoint-keyhint", opts=b.opts(cp_hint=b"\x00\x11\x22\x33")))
+    bad("v2-checkpoint-origin", "artifact", "checkpoint-origin",
+        "v2 checkpoint signed by the log key (signature line names the log) whose origin "
+        "line is log2026.rekor.evil",
+        b.hashedrekord("v2-checkpoint-origin", v2=True,
+                       opts=b.opts(cp_origin="log2026.rekor.evil")))
+    bad("body-binding", "artifact", "body-binding",
+        "hashedrekord body records another artifact's digest (SET/proof valid for that body)",
+        b.hashedrekord("body-binding",
+                       body_digest=sha256((ARTIFACTS / OTHER_ARTIFACT).read_bytes())))
+    bad("v2-body-binding", "artifact", "body-binding",
+        "hashedrekord 0.0.2 body records another artifact's digest",
+        b.hashedrekord("v2-body-binding", v2=True,
+                       body_digest=sha256((ARTIFACTS / OTHER_ARTIFACT).read_bytes())))
+    bad("body-binding-dsse", "artifact", "body-binding",
+        "dsse 0.0.1 body records the payload hash of another statement",
+        b.dsse("body-binding-dsse", art_stmt, body_payload=other_stmt))
+    bad("integrated-time-future", "artifact", "integrated-time-future",
+        "integratedTime in 2099 (leaf, SCT, SET all consistent with it): later than now",
+        b.hashedrekord("integrated-time-future", not_before=T_FUTURE, sct_time=T_SIGN,
+                       opts=b.opts(integrated_time=T_FUTURE + datetime.timedelta(seconds=23))))
+    bad("log-index-negative", "artifact", "log-index",
+        "tlog entry logIndex -1 (SET re-signed over it; proof index unchanged)",
+        b.hashedrekord("log-index-negative", opts=b.opts(log_index=-1)))
+    bad("v2-log-index-mismatch", "artifact", "log-index",
+        "Rekor v2 (unsharded) entry whose logIndex differs from its inclusion proof's "
+        "(oms-edge's own rule; no Sigstore client checks it)",
+        b.hashedrekord("v2-log-index-mismatch", v2=True, opts=b.opts(log_index=4242)))
+
+    # ---- negatives: certificates ---------------------------------------
+    bad("sct-bad-signature", "artifact", "sct",
+        "embedded SCT names the trusted CT log but is signed by another key",
+        b.hashedrekord("sct-bad-signature", sct="bad-signature"))
+    bad("sct-missing", "artifact", "sct",
+        "leaf without an embedded SCT",
+        b.hashedrekord("sct-missing", sct="none"))
+    bad("identity-mismatch", "artifact", "identity",
+        "valid bundle; the verifier expects another SAN",
+        b.hashedrekord("identity-mismatch"), identity="someone-else@example.com")
+    bad("issuer-mismatch", "artifact", "issuer",
+        "valid bundle; the verifier expects another OIDC issuer",
+        b.hashedrekord("issuer-mismatch"), issuer="https://accounts.example.net")
+    bad("leaf-validity", "artifact", "leaf-validity",
+        "integratedTime 60 s after the leaf expired (SET re-signed over it)",
+        b.hashedrekord("leaf-validity", opts=b.opts(
+            integrated_time=T_SIGN + LEAF_LIFETIME + datetime.timedelta(seconds=60))))
+    bad("v2-leaf-validity", "artifact", "leaf-validity",
+        "TSA time 60 s after the leaf expired (token otherwise valid)",
+        b.hashedrekord("v2-leaf-validity", v2=True, tokens=lambda s: [timestamp_response(
+            pki.tsa, s, T_SIGN + LEAF_LIFETIME + datetime.timedelta(seconds=60),
+            "v2-leaf-validity")]))
+    bad("root-as-leaf", "artifact", "root-as-leaf",
+        "the trusted Fulcio root itself in the leaf position, signing with its key "
+        "(it also lacks SAN/SCT/EKU; the chain step must reject it first)",
+        b.hashedrekord("root-as-leaf", cert=pki.fulcio_root, key=pki.fulcio_root_key),
+        also=("leaf-is-ca", "key-usage", "no-codesigning", "sct", "identity", "issuer"))
+    bad("leaf-is-ca", "artifact", "leaf-is-ca",
+        "Fulcio-like leaf with basicConstraints CA:TRUE (path length allows it)",
+        b.hashedrekord("leaf-is-ca", is_ca=True))
+    bad("no-codesigning", "artifact", "no-codesigning",
+        "leaf EKU is clientAuth instead of codeSigning",
+        b.hashedrekord("no-codesigning", eku=(ExtendedKeyUsageOID.CLIENT_AUTH,)))
+    bad("chain-untrusted", "artifact", "chain",
+        "leaf (with a valid SCT) issued by an intermediate the trusted root does not know",
+        b.hashedrekord("chain-untrusted", ca=(pki.rogue_int, pki.rogue_int_key)),
+        also=("sct",))  # the SCT names its issuer's key: unverifiable without a chain
+
+    # ---- negatives: timestamps -----------------------------------------
+    bad("tsa-imprint", "artifact", "tsa-imprint",
+        "token from the trusted TSA but its messageImprint hashes the artifact, not the signature",
+        b.hashedrekord("tsa-imprint", v2=True, tokens=lambda s: [timestamp_response(
+            pki.tsa, s, T_TSA, "tsa-imprint", imprint_of=b.artifact)]))
+    bad("tsa-untrusted", "artifact", "tsa-untrusted",
+        "token (with embedded cert) from a TSA the trusted root does not list",
+        b.hashedrekord("tsa-untrusted", v2=True, tokens=lambda s: [timestamp_response(
+            pki.tsa_rogue, s, T_TSA, "tsa-untrusted")]))
+    bad("tsa-validity-cert", "artifact", "tsa-validity",
+        "TSA leaf certificate expired (2025-01-01) before genTime",
+        b.hashedrekord("tsa-validity-cert", v2=True, tokens=lambda s: [timestamp_response(
+            pki.tsa_old, s, T_TSA, "tsa-validity-cert")]),
+        trusted_root="trusted_root_tsa_old.json")
+    bad("tsa-validity-window", "artifact", "tsa-validity",
+        "genTime after the end of the TSA's validFor window in the trusted root",
+        b.hashedrekord("tsa-validity-window", v2=True),
+        trusted_root="trusted_root_tsa_window.json")
+    bad("no-timestamp-v2", "artifact", "no-timestamp-v2",
+        "Rekor v2 entry and no RFC 3161 timestamp: no trusted time at all",
+        b.hashedrekord("no-timestamp-v2", v2=True, tokens=lambda s: None))
+    bad("duplicate-timestamp", "artifact", "duplicate-timestamp",
+        "the same valid token twice (must not count as two time sources)",
+        b.hashedrekord("duplicate-timestamp", v2=True, tokens=lambda s: [timestamp_response(
+            pki.tsa, s, T_TSA, "duplicate-timestamp")] * 2))
+
+    # ---- negatives: signed content -------------------------------------
+    bad("dsse-signature", "model", "dsse-signature",
+        "DSSE signature over another payload; log body consistent with the envelope",
+        b.dsse("dsse-signature", mp, sign_over=tampered_mp))
+    bad("model-digest", "model", "model-digest",
+        "valid bundle; one byte of weights.bin on disk differs from the signed manifest",
+        b.dsse("model-digest", mp), model_dir=f"tampered/{MODEL}")
+    return cases
+
+
+# --------------------------------------------------------------------------
+# writing
+
+
+def write_json(path: Path, obj: Any, *, style="pretty") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = {
+        # What sigstore-python 4.x / model_signing 1.x write (pydantic, UTF-8).
+        "compact": lambda: json.dumps(obj, separators=(",", ":"), ensure_ascii=False),
+        # What older clients wrote: ", " / ": " separators, non-ASCII escaped
+        # (the checkpoint's em dash becomes \u2014).
+        "legacy": lambda: json.dumps(obj),
+        "pretty": lambda: json.dumps(obj, indent=2) + "\n",
+    }[style]()
+    path.write_text(text, encoding="utf-8")
+
+
+def write_case(case: Case) -> dict:
+    d = CASES / case.name
+    meta: dict[str, Any] = {"kind": case.kind}
+    if case.kind == "model":
+        meta["model"] = f"../../models/{case.model_dir}"
+    else:
+        meta["artifact"] = f"../../artifacts/{case.artifact}"
+    meta["trusted_root"] = f"../../{case.trusted_root}"
+    meta["identity"] = case.identity
+    meta["issuer"] = case.issuer
+    meta["expect"] = case.expect
+    if case.check:
+        meta["check"] = case.check
+    if case.also:
+        meta["also"] = list(case.also)
+    meta["why"] = case.why
+    write_json(d / "case.json", meta)
+    # In protobuf field order, as the clients write them.
+    write_json(d / "bundle.sigstore.json", case.bundle, style=case.style)
+    return meta
+
+
+# --------------------------------------------------------------------------
+# independent checks: run EVERY check (no early exit) so each negative can be
+# shown to fail exactly its one check. Written from the specs, not from
+# sigstore-python, which stops at the first failure and skips some checks.
+
+
+def _verify_ecdsa(pub, sig: bytes, msg: bytes, h=None) -> bool:
+    try:
+        pub.verify(sig, msg, ec.ECDSA(h or hashes.SHA256()))
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _verify_any(pub, sig: bytes, msg: bytes) -> bool:
+    if isinstance(pub, ed25519.Ed25519PublicKey):
+        try:
+            pub.verify(sig, msg)
+            return True
+        except Exception:  # noqa: BLE001
+            return False
+    return _verify_ecdsa(pub, sig, msg)
+
+
+def _root_from_proof(leaf: bytes, index: int, size: int, proof: list[bytes]) -> bytes | None:
+    """RFC 9162 2.1.3.2 inclusion proof verification."""
+    if index >= size:
+        return None
+    fn, sn, r = index, size - 1, leaf
+    for p in proof:
+        if sn == 0:
+            return None
+        if fn & 1 or fn == sn:
+            r = node_hash(p, r)
+            while fn & 1 == 0 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        else:
+            r = node_hash(r, p)
+        fn >>= 1
+        sn >>= 1
+    return r if sn == 0 else None
+
+
+def _load_root(path: Path) -> dict:
+    tr = json.loads(path.read_text())
+
+    def t(s):
+        return datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+    def window(v):
+        return (t(v["start"]), t(v["end"]) if "end" in v else None)
+
+    logs = {}
+    for lg in tr["tlogs"]:
+        logs[base64.b64decode(lg["logId"]["keyId"])] = {
+            "key": serialization.load_der_public_key(base64.b64decode(lg["publicKey"]["rawBytes"])),
+            "host": lg["baseUrl"].split("://", 1)[1],
+        }
+    cts = {base64.b64decode(c["logId"]["keyId"]):
+           serialization.load_der_public_key(base64.b64decode(c["publicKey"]["rawBytes"]))
+           for c in tr["ctlogs"]}
+    cas = [[x509.load_der_x509_certificate(base64.b64decode(c["rawBytes"]))
+            for c in ca["certChain"]["certificates"]] for ca in tr["certificateAuthorities"]]
+    tsas = [([x509.load_der_x509_certificate(base64.b64decode(c["rawBytes"]))
+              for c in ta["certChain"]["certificates"]], window(ta["validFor"]))
+            for ta in tr["timestampAuthorities"]]
+    return {"logs": logs, "cts": cts, "cas": cas, "tsas": tsas}
+
+
+def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    try:
+        cert.verify_directly_issued_by(issuer)
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _valid_at(cert: x509.Certificate, t: datetime.datetime) -> bool:
+    return cert.not_valid_before_utc <= t <= cert.not_valid_after_utc
+
+
+def _check_token(tr: dict, resp: bytes, signature: bytes, fails: set[str]) -> datetime.datetime | None:
+    """One RFC 3161 token: returns its genTime if it is trustworthy."""
+    token = a_tsp.TimeStampResp.load(resp)["time_stamp_token"]
+    sd = token["content"]
+    tst_der = sd["encap_content_info"]["content"].contents
+    tst = a_tsp.TSTInfo.load(tst_der)
+    gen = tst["gen_time"].native
+    ok = True
+    if tst["message_imprint"]["hashed_message"].native != sha256(signature):
+        fails.add("tsa-imprint")
+        ok = False
+    si = sd["signer_infos"][0]
+    attrs = {a["type"].native: a["values"][0] for a in si["signed_attrs"]}
+    signed = b"\x31" + si["signed_attrs"].dump()[1:]  # [0] IMPLICIT -> SET OF
+    trusted = None
+    for chain, window in tr["tsas"]:
+        leaf, root = chain[0], chain[-1]
+        if (_verify_ecdsa(leaf.public_key(), si["signature"].native, signed)
+                and attrs["message_digest"].native == sha256(tst_der)
+                and attrs["signing_certificate_v2"]["certs"][0]["cert_hash"].native
+                == sha256(der(leaf))
+                and _issued_by(leaf, root)):
+            trusted = (leaf, root, window)
+            break
+    if trusted is None:
+        fails.add("tsa-untrusted")
+        return None
+    leaf, root, (start, end) = trusted
+    if not (_valid_at(leaf, gen) and _valid_at(root, gen)):
+        fails.add("tsa-validity")
+        ok = False
+    if not (start <= gen and (end is None or gen <= end)):
+        fails.add("tsa-validity")
+        ok = False
+    return gen if ok else None
+
+
+def _check_checkpoint(tr_log: dict, log_id: bytes, v2: bool, envelope: str, root_hash: bytes,
+                      tree_size: int, fails: set[str]) -> None:
+    text, _, sigs = envelope.partition("\n\n")
+    body = text + "\n"
+    lines = text.split("\n")
+    origin = lines[0]
+    host = tr_log["host"]
+    if (origin != host) if v2 else not origin.startswith(host + " - "):
+        fails.add("checkpoint-origin")
+    if int(lines[1]) != tree_size:
+        fails.add("checkpoint-size")
+    if base64.b64decode(lines[2]) != root_hash:
+        fails.add("checkpoint-root")
+    signer = host  # the log signs under its host name (v1) / origin (v2)
+    named = []
+    for ln in sigs.split("\n"):
+        if ln.startswith("\u2014 "):
+            who, sig = ln[2:].split(" ")
+            if who == signer:
+                named.append(base64.b64decode(sig))
+    if not named:
+        fails.add("checkpoint-signature")  # no signature from the log at all
+        return
+    hinted = [s for s in named if s[:4] == log_id[:4]]
+    if not hinted:
+        fails.add("checkpoint-keyhint")
+        return
+    if not any(_verify_any(tr_log["key"], s[4:], body.encode()) for s in hinted):
+        fails.add("checkpoint-signature")
+
+
+def independent_checks(case: Case, meta: dict, now: datetime.datetime) -> set[str]:
+    d = CASES / case.name
+    bnd = json.loads((d / "bundle.sigstore.json").read_text())
+    tr = _load_root((d / meta["trusted_root"]).resolve())
+    fails: set[str] = set()
+    vm = bnd["verificationMaterial"]
+    cert_der = base64.b64decode(
+        vm["certificate"]["rawBytes"] if "certificate" in vm
+        else vm["x509CertificateChain"]["certificates"][0]["rawBytes"])
+    cert = x509.load_der_x509_certificate(cert_der)
+    env = bnd.get("dsseEnvelope")
+    if env:
+        payload = base64.b64decode(env["payload"])
+        signature = base64.b64decode(env["signatures"][0]["sig"])
+        signed_bytes = pae(env["payloadType"], payload)
+    else:
+        signature = base64.b64decode(bnd["messageSignature"]["signature"])
+    artifact = (d / meta["artifact"]).read_bytes() if case.kind == "artifact" else None
+
+    # transparency log entry
+    times: list[datetime.datetime] = []
+    (entry,) = vm["tlogEntries"]
+    log_id = base64.b64decode(entry["logId"]["keyId"])
+    tr_log = tr["logs"][log_id]
+    body = base64.b64decode(entry["canonicalizedBody"])
+    v2 = entry["kindVersion"]["version"] == "0.0.2"
+    proof = entry["inclusionProof"]
+    p_index, p_size = int(proof["logIndex"]), int(proof["treeSize"])
+    root_hash = base64.b64decode(proof["rootHash"])
+    if int(entry["logIndex"]) < 0 or (v2 and int(entry["logIndex"]) != p_index):
+        fails.add("log-index")
+    computed = _root_from_proof(leaf_hash(body), p_index, p_size,
+                                [base64.b64decode(h) for h in proof["hashes"]])
+    if computed != root_hash:
+        fails.add("inclusion-proof")
+    _check_checkpoint(tr_log, log_id, v2, proof["checkpoint"]["envelope"], root_hash, p_size,
+                      fails)
+    if not v2:
+        it = int(entry["integratedTime"])
+        set_msg = canonical({"body": entry["canonicalizedBody"], "integratedTime": it,
+                             "logID": log_id.hex(), "logIndex": int(entry["logIndex"])})
+        if _verify_any(tr_log["key"], base64.b64decode(
+                entry["inclusionPromise"]["signedEntryTimestamp"]), set_msg):
+            t = datetime.datetime.fromtimestamp(it, UTC)
+            if t > now:
+                fails.add("integrated-time-future")
+            else:
+                times.append(t)
+        else:
+            fails.add("set")
+
+    # the body must describe this bundle's content
+    got = json.loads(body)
+    kind = entry["kindVersion"]["kind"]
+    if kind == "hashedrekord" and not v2:
+        want = json.loads(body_hashedrekord_v1(pem(cert), signature, sha256(artifact)))
+    elif kind == "dsse" and not v2:
+        want = json.loads(body_dsse_v1(cert, env))
+        want["spec"]["envelopeHash"] = got["spec"].get("envelopeHash")  # not recomputable
+    elif kind == "hashedrekord":
+        want = json.loads(body_hashedrekord_v2(
+            cert, signature, sha256(signed_bytes) if env else sha256(artifact)))
+    else:
+        want = json.loads(body_dsse_v2(cert, env))
+    if got != want:
+        fails.add("body-binding")
+
+    # timestamps
+    tokens = [base64.b64decode(t["signedTimestamp"]) for t in
+              vm.get("timestampVerificationData", {}).get("rfc3161Timestamps", [])]
+    if len(set(tokens)) != len(tokens):
+        fails.add("duplicate-timestamp")
+    for tok in dict.fromkeys(tokens):
+        t = _check_token(tr, tok, signature, fails)
+        if t:
+            times.append(t)
+    if v2 and not tokens:
+        fails.add("no-timestamp-v2")
+
+    # certificate
+    anchors = [c for chain in tr["cas"] for c in chain]
+    bc = None
+    try:
+        bc = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
+    except x509.ExtensionNotFound:
+        pass
+    if cert.subject == cert.issuer and _issued_by(cert, cert) or any(
+            der(cert) == der(a) for a in anchors):
+        fails.add("root-as-leaf")
+    if bc is not None and bc.ca:
+        fails.add("leaf-is-ca")
+    chain = next((ch for ch in tr["cas"] if _issued_by(cert, ch[0])
+                  and all(_issued_by(a, b_) for a, b_ in zip(ch, ch[1:]))), None)
+    if chain is None and "root-as-leaf" not in fails:
+        fails.add("chain")
+    for t in times:
+        if not _valid_at(cert, t) or (chain and not all(_valid_at(c, t) for c in chain)):
+            fails.add("leaf-validity")
+    try:
+        ku = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+        if not ku.digital_signature:
+            fails.add("key-usage")
+    except x509.ExtensionNotFound:
+        fails.add("key-usage")
+    try:
+        eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+        if ExtendedKeyUsageOID.CODE_SIGNING not in eku:
+            fails.add("no-codesigning")
+    except x509.ExtensionNotFound:
+        fails.add("no-codesigning")
+    # embedded SCT (RFC 6962 3.2): signature over the precert TBS
+    try:
+        (sct,) = cert.extensions.get_extension_for_class(
+            x509.PrecertificateSignedCertificateTimestamps).value
+        issuer = chain[0] if chain else cert
+        ct_key = tr["cts"].get(sct.log_id)
+        ts_ms = int(sct.timestamp.replace(tzinfo=UTC).timestamp() * 1000)
+        tbs = cert.tbs_precertificate_bytes
+        msg = (struct.pack("!BBQH", 0, 0, ts_ms, 1) + sha256(spki(issuer.public_key()))
+               + len(tbs).to_bytes(3, "big") + tbs + struct.pack("!H", 0))
+        if ct_key is None or not _verify_ecdsa(ct_key, sct.signature, msg):
+            fails.add("sct")
+    except (x509.ExtensionNotFound, ValueError):
+        fails.add("sct")
+    # policy
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        sans = san.get_values_for_type(x509.RFC822Name) + san.get_values_for_type(
+            x509.UniformResourceIdentifier)
+    except x509.ExtensionNotFound:
+        sans = []
+    if case.identity not in sans:
+        fails.add("identity")
+    exts = {e.oid: e.value for e in cert.extensions}
+    if OID_ISSUER_V2 in exts:  # prefer the DER extension, fall back to the legacy one
+        got_issuer = a_core.UTF8String.load(exts[OID_ISSUER_V2].value).native
+    elif OID_ISSUER_V1 in exts:
+        got_issuer = exts[OID_ISSUER_V1].value.decode()
+    else:
+        got_issuer = None
+    if got_issuer != case.issuer:
+        fails.add("issuer")
+
+    # signature over the content
+    pub = cert.public_key()
+    if env:
+        if not _verify_ecdsa(pub, signature, signed_bytes):
+            fails.add("dsse-signature")
+        if env["payloadType"] != INTOTO:
+            fails.add("payload-type")
+        stmt = json.loads(payload)
+        if case.kind == "artifact":
+            if not any(sb["digest"].get("sha256") == sha256(artifact).hex()
+                       for sb in stmt["subject"]):
+                fails.add("subject")
+        else:
+            from model_signing import hashing
+            from model_signing._signing import signing as ms_signing
+            expected = ms_signing.dsse_payload_to_manifest(stmt)
+            actual = hashing.Config().hash((d / meta["model"]).resolve())
+            if {r.identifier: r.digest for r in actual.resource_descriptors()} != {
+                    r.identifier: r.digest for r in expected.resource_descriptors()}:
+                fails.add("model-digest")
+    else:
+        md = base64.b64decode(bnd["messageSignature"]["messageDigest"]["digest"])
+        if md != sha256(artifact) or not _verify_ecdsa(pub, signature, artifact):
+            fails.add("signature")
+    return fails
+
+
+# --------------------------------------------------------------------------
+# cross-check with sigstore-python
+
+
+def roundtrip_ok(raw: str, style: str) -> str | None:
+    """sigstore-python's own serializer must reproduce what we wrote: the
+    same bytes (compact style) or the same JSON value (legacy style)."""
+    from sigstore_models.bundle.v1 import Bundle as PbBundle
+    try:
+        again = PbBundle.from_json(raw).to_json()
+    except Exception as e:  # noqa: BLE001 - reported, not hidden
+        return f"does not parse: {type(e).__name__}"
+    same = again == raw if style == "compact" else json.loads(again) == json.loads(raw)
+    return None if same else "serializes differently"
+
+
+def sigstore_python_verdict(case: Case, meta: dict) -> str:
+    from sigstore.models import Bundle, TrustedRoot
+    from sigstore.verify import Verifier, policy
+
+    d = CASES / case.name
+    raw = (d / "bundle.sigstore.json").read_text()
+    tr_path = (d / meta["trusted_root"]).resolve()
+    try:
+        verifier = Verifier(trusted_root=TrustedRoot.from_file(str(tr_path)))
+        pol = policy.Identity(identity=case.identity, issuer=case.issuer)
+        if case.kind == "artifact":
+            bnd = Bundle.from_json(raw)
+            data = (d / meta["artifact"]).read_bytes()
+            if bnd._inner.dsse_envelope is None:
+                verifier.verify_artifact(data, bnd, pol)
+            else:
+                ptype, payload = verifier.verify_dsse(bnd, pol)
+                stmt = json.loads(payload)
+                if ptype != INTOTO:
+                    raise ValueError(f"payload type {ptype}")
+                if not any(s.get("digest", {}).get("sha256") == sha256(data).hex()
+                           for s in stmt["subject"]):
+                    raise ValueError("artifact is not a subject of the statement")
+        else:
+            verify_model_with_model_signing(case, d / meta["model"], d / "bundle.sigstore.json",
+                                            tr_path)
+        return "ok"
+    except Exception as e:  # noqa: BLE001 - the message is the result
+        msg = " ".join(str(e).split())
+        return f"fail: {type(e).__name__}: {msg[:90]}"
+
+
+def verify_model_with_model_signing(case: Case, model: Path, sig: Path, tr_path: Path) -> None:
+    """model_signing 1.1.1's own sigstore verification, given a client trust
+    config wrapping our trusted root."""
+    from model_signing import verifying
+
+    trust = {
+        "mediaType": "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json",
+        "trustedRoot": json.loads(tr_path.read_text()),
+        "signingConfig": {"mediaType": "application/vnd.dev.sigstore.signingconfig.v0.2+json"},
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg = Path(tmp) / "trust_config.json"
+        cfg.write_text(json.dumps(trust))
+        verifying.Config().use_sigstore_verifier(
+            identity=case.identity, oidc_issuer=case.issuer, trust_config=cfg,
+        ).verify(model.resolve(), sig)
+
+
+def readme_table(rows: list[tuple[Case, str]]) -> str:
+    out = ["| case | kind | expect | check | why | sigstore-python 4.5.1 | agrees |",
+           "| --- | --- | --- | --- | --- | --- | --- |"]
+    for case, verdict in rows:
+        agrees = (verdict == "ok") == (case.expect == "ok")
+        note = "yes" if agrees else ("**no** (known gap)" if case.name in KNOWN_GAPS else "**no**")
+        short = verdict if len(verdict) <= 80 else verdict[:77] + "..."
+        out.append(f"| {case.name} | {case.kind} | {case.expect} | {case.check or ''} | "
+                   f"{case.why} | {short.replace('|', '/')} | {note} |")
+    return "\n".join(out)
+
+
+def update_readme(table: str) -> None:
+    readme = ROOT / "README.md"
+    start, end = "<!-- sigstore-python table start -->", "<!-- sigstore-python table end -->"
+    text = readme.read_text() if readme.exists() else f"{start}\n{end}\n"
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    readme.write_text(f"{head}{start}\n{table}\n{end}{tail}")
+
+
+def main() -> int:
+    pki = Pki()
+    write_inputs()
+    write_json(ROOT / "trusted_root.json", pki.trusted_root())
+    write_json(ROOT / "trusted_root_tsa_old.json", pki.trusted_root(tsa=pki.tsa_old))
+    write_json(ROOT / "trusted_root_tsa_window.json", pki.trusted_root(tsa_valid_for={
+        "start": rfc3339(T_CA), "end": rfc3339(T_SIGN - datetime.timedelta(days=1))}))
+
+    cases = build_cases(pki)
+    names = [c.name for c in cases]
+    assert len(names) == len(set(names)), "duplicate case names"
+    if CASES.exists():
+        shutil.rmtree(CASES)
+
+    problems: list[str] = []
+    rows: list[tuple[Case, str]] = []
+    for case in cases:
+        meta = write_case(case)
+        raw = (CASES / case.name / "bundle.sigstore.json").read_text()
+        rt = roundtrip_ok(raw, case.style)
+        if rt and case.expect == "ok":
+            problems.append(f"{case.name}: bundle {rt} through sigstore-python's model")
+        failed = independent_checks(case, meta, datetime.datetime.now(UTC))
+        want = set() if case.expect == "ok" else {case.check, *case.also}
+        if failed != want:
+            problems.append(f"{case.name}: checks failing {sorted(failed)}, want {sorted(want)}")
+        verdict = sigstore_python_verdict(case, meta)
+        rows.append((case, verdict))
+        if case.expect == "ok" and verdict != "ok" and case.name not in KNOWN_GAPS:
+            problems.append(f"{case.name}: positive rejected by sigstore-python: {verdict}")
+
+    table = readme_table(rows)
+    print(table)
+    update_readme(table)
+    disagree = [c.name for c, v in rows if (v == "ok") != (c.expect == "ok")]
+    print(f"\n{len(cases)} cases; sigstore-python disagrees on {len(disagree)}: "
+          f"{', '.join(disagree) or '-'}")
+    for name_, why in KNOWN_GAPS.items():
+        print(f"known gap {name_}: {why}")
+    if problems:
+        print("\nPROBLEMS:", *problems, sep="\n  ", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except Exception:  # noqa: BLE001
+        traceback.print_exc()
+        sys.exit(2)
