@@ -231,7 +231,7 @@ impl fmt::Display for TrustRootError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::TooLarge => f.write_str("trusted root: document too large"),
-            Self::Json(e) => write!(f, "trusted root: invalid JSON ({e:?})"),
+            Self::Json(e) => write!(f, "trusted root: {e}"),
             Self::UnknownMediaType => f.write_str("trusted root: unsupported mediaType"),
             Self::Field { at, field, problem } => {
                 write!(f, "trusted root: {at}: {field} {problem}")
