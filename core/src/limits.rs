@@ -56,3 +56,18 @@ pub const MAX_CERT_BYTES: usize = 16 * 1024;
 
 /// Most certificates a caller's trust store may hold.
 pub const MAX_TRUST_CERTS: usize = 256;
+
+/// Largest trusted root (`trusted_root.json`) or client trust config
+/// accepted, in bytes. The production root is about 7 KB and the staging
+/// root about 8 KB; 128 KiB leaves room for private deployments with long
+/// RSA chains and many retired instances.
+pub const MAX_TRUST_ROOT_BYTES: usize = 128 * 1024;
+
+/// Most entries in each list of a trusted root (`tlogs`, `ctlogs`,
+/// `certificateAuthorities`, `timestampAuthorities`). Staging lists 4 logs;
+/// every retired instance stays listed, so this allows years of rotations.
+pub const MAX_TRUST_ROOT_ENTRIES: usize = 32;
+
+/// Most certificates in one `certChain` of a trusted root (Fulcio and the
+/// TSAs use 1 or 2: an intermediate and a root).
+pub const MAX_TRUST_ROOT_CHAIN_CERTS: usize = 8;
