@@ -99,6 +99,8 @@ extern crate std;
 extern crate alloc;
 
 pub mod bundle;
+#[cfg(feature = "sigstore")]
+pub mod checkpoint;
 pub mod dsse;
 pub mod error;
 pub mod hashing;

@@ -71,3 +71,20 @@ pub const MAX_TRUST_ROOT_ENTRIES: usize = 32;
 /// Most certificates in one `certChain` of a trusted root (Fulcio and the
 /// TSAs use 1 or 2: an intermediate and a root).
 pub const MAX_TRUST_ROOT_CHAIN_CERTS: usize = 8;
+
+/// Largest signed checkpoint (`inclusionProof.checkpoint.envelope`) accepted,
+/// in bytes. C2SP signed-note asks verifiers to accept at least 16
+/// signatures of up to nearly 5 kB each (post-quantum); a Rekor checkpoint
+/// is a few hundred bytes. Parsing borrows from the input and allocates
+/// nothing, so this bounds work, not memory.
+pub const MAX_CHECKPOINT_BYTES: usize = 128 * 1024;
+
+/// Most signature lines a checkpoint may carry (the log's and its
+/// witnesses'). C2SP signed-note requires accepting at least 16;
+/// sigstore-go (`golang.org/x/mod/sumdb/note`) stops at 100. Each line that
+/// names the log's key costs one signature verification.
+pub const MAX_CHECKPOINT_SIGNATURES: usize = 32;
+
+/// Most extension lines after a checkpoint's root hash (Rekor v1 writes one,
+/// `Timestamp: …`; C2SP tlog-checkpoint does not recommend any).
+pub const MAX_CHECKPOINT_EXTENSIONS: usize = 16;
