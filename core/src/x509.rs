@@ -431,6 +431,27 @@ pub fn validate_chain(
     store: &TrustStore,
     time: UnixTime,
 ) -> Result<PublicKey, Error> {
+    validate_path(chain, store, time)?;
+    let leaf = chain
+        .first()
+        .ok_or(Error::Certificate(CertificateError::EmptyChain))?;
+    // 9.
+    let can_sign =
+        leaf.key_usage().is_some_and(|ku| ku.digital_signature()) || leaf.has_code_signing();
+    if !can_sign {
+        return Err(Error::Certificate(CertificateError::LeafCannotSign));
+    }
+    // 10.
+    leaf.public_key().map_err(Error::Key)
+}
+
+/// Checks 1–8 (the path itself, not what its leaf may do): shared with the
+/// timestamp step, whose leaf is a TSA's rather than a signer's.
+pub(crate) fn validate_path(
+    chain: &[Cert],
+    store: &TrustStore,
+    time: UnixTime,
+) -> Result<(), Error> {
     use CertificateError as E;
     let err = |e: CertificateError| Error::Certificate(e);
     // 1.
@@ -541,14 +562,7 @@ pub fn validate_chain(
             }
         }
     }
-    // 9.
-    let can_sign =
-        leaf.key_usage().is_some_and(|ku| ku.digital_signature()) || leaf.has_code_signing();
-    if !can_sign {
-        return Err(err(E::LeafCannotSign));
-    }
-    // 10.
-    leaf.public_key().map_err(Error::Key)
+    Ok(())
 }
 
 /// Verifies a certificate-signed OMS bundle against pinned trust at `time`
