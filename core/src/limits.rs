@@ -56,3 +56,20 @@ pub const MAX_CERT_BYTES: usize = 16 * 1024;
 
 /// Most certificates a caller's trust store may hold.
 pub const MAX_TRUST_CERTS: usize = 256;
+
+/// Most RFC 3161 timestamps a bundle may carry (sigstore-go's
+/// `maxAllowedTimestamps`).
+pub const MAX_TIMESTAMPS: usize = 32;
+
+/// Largest DER `TimeStampResp` accepted. A response with a three-certificate
+/// RSA-4096 chain embedded is about 6 KiB.
+pub const MAX_TIMESTAMP_BYTES: usize = 32 * 1024;
+
+/// Most certificates a timestamp token may embed (they are compared with
+/// the trusted TSA's, never trusted themselves).
+pub const MAX_TSA_EMBEDDED_CERTS: usize = 8;
+
+/// Most signed attributes a timestamp token's `SignerInfo` may carry (TSAs
+/// send three or four: contentType, signingTime, messageDigest,
+/// signingCertificate).
+pub const MAX_SIGNED_ATTRIBUTES: usize = 16;
