@@ -113,6 +113,8 @@ pub mod manifest;
 pub mod model;
 pub mod statement;
 #[cfg(feature = "sigstore")]
+pub mod timestamp;
+#[cfg(feature = "sigstore")]
 pub mod trust_root;
 pub mod verify;
 #[cfg(feature = "certificate")]

@@ -88,3 +88,20 @@ pub const MAX_CHECKPOINT_SIGNATURES: usize = 32;
 /// Most extension lines after a checkpoint's root hash (Rekor v1 writes one,
 /// `Timestamp: …`; C2SP tlog-checkpoint does not recommend any).
 pub const MAX_CHECKPOINT_EXTENSIONS: usize = 16;
+
+/// Most RFC 3161 timestamps a bundle may carry (sigstore-go's
+/// `maxAllowedTimestamps`).
+pub const MAX_TIMESTAMPS: usize = 32;
+
+/// Largest DER `TimeStampResp` accepted. A response with a three-certificate
+/// RSA-4096 chain embedded is about 6 KiB.
+pub const MAX_TIMESTAMP_BYTES: usize = 32 * 1024;
+
+/// Most certificates a timestamp token may embed (they are compared with
+/// the trusted TSA's, never trusted themselves).
+pub const MAX_TSA_EMBEDDED_CERTS: usize = 8;
+
+/// Most signed attributes a timestamp token's `SignerInfo` may carry (TSAs
+/// send three or four: contentType, signingTime, messageDigest,
+/// signingCertificate).
+pub const MAX_SIGNED_ATTRIBUTES: usize = 16;

@@ -67,21 +67,28 @@ use crate::statement;
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct UnixTime(pub u64);
 
-const ECDSA_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
-const ECDSA_SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.3");
-const ECDSA_SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.4");
-const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
-const RSA_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
-const RSA_SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12");
-const RSA_SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.13");
+pub(crate) const ECDSA_SHA256: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
+pub(crate) const ECDSA_SHA384: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.3");
+pub(crate) const ECDSA_SHA512: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.4");
+pub(crate) const RSA_ENCRYPTION: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+pub(crate) const RSA_SHA256: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
+pub(crate) const RSA_SHA384: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12");
+pub(crate) const RSA_SHA512: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.13");
 const RSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
 const MGF1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.8");
-const SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
-const SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2");
-const SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3");
+pub(crate) const SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
+pub(crate) const SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2");
+pub(crate) const SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3");
 const EXT_BASIC_CONSTRAINTS: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.19");
 const EXT_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.15");
-const EXT_EXT_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37");
+pub(crate) const EXT_EXT_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37");
 const EXT_SUBJECT_ALT_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
 const EXT_SUBJECT_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.14");
 const EXT_AUTHORITY_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.35");
@@ -119,6 +126,12 @@ impl Cert {
     /// The DER encoding.
     pub fn der(&self) -> &[u8] {
         &self.der
+    }
+
+    /// The parsed certificate (for the timestamp step's TSA checks).
+    #[cfg(feature = "sigstore")]
+    pub(crate) fn certificate(&self) -> &Certificate {
+        &self.parsed
     }
 
     fn tbs(&self) -> &[u8] {
@@ -431,6 +444,27 @@ pub fn validate_chain(
     store: &TrustStore,
     time: UnixTime,
 ) -> Result<PublicKey, Error> {
+    validate_path(chain, store, time)?;
+    let leaf = chain
+        .first()
+        .ok_or(Error::Certificate(CertificateError::EmptyChain))?;
+    // 9.
+    let can_sign =
+        leaf.key_usage().is_some_and(|ku| ku.digital_signature()) || leaf.has_code_signing();
+    if !can_sign {
+        return Err(Error::Certificate(CertificateError::LeafCannotSign));
+    }
+    // 10.
+    leaf.public_key().map_err(Error::Key)
+}
+
+/// Checks 1–8 (the path itself, not what its leaf may do): shared with the
+/// timestamp step, whose leaf is a TSA's rather than a signer's.
+pub(crate) fn validate_path(
+    chain: &[Cert],
+    store: &TrustStore,
+    time: UnixTime,
+) -> Result<(), Error> {
     use CertificateError as E;
     let err = |e: CertificateError| Error::Certificate(e);
     // 1.
@@ -541,14 +575,7 @@ pub fn validate_chain(
             }
         }
     }
-    // 9.
-    let can_sign =
-        leaf.key_usage().is_some_and(|ku| ku.digital_signature()) || leaf.has_code_signing();
-    if !can_sign {
-        return Err(err(E::LeafCannotSign));
-    }
-    // 10.
-    leaf.public_key().map_err(Error::Key)
+    Ok(())
 }
 
 /// Verifies a certificate-signed OMS bundle against pinned trust at `time`
