@@ -109,6 +109,8 @@ pub mod limits;
 pub mod logkey;
 pub mod manifest;
 pub mod model;
+#[cfg(feature = "sigstore")]
+pub mod sct;
 pub mod statement;
 #[cfg(feature = "sigstore")]
 pub mod trust_root;

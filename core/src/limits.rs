@@ -56,3 +56,8 @@ pub const MAX_CERT_BYTES: usize = 16 * 1024;
 
 /// Most certificates a caller's trust store may hold.
 pub const MAX_TRUST_CERTS: usize = 256;
+
+/// Most SCTs accepted in a leaf certificate's embedded SCT list (RFC 6962
+/// §3.3). Fulcio embeds one, web PKI certificates two to five; each SCT from
+/// a trusted log costs one signature verification.
+pub const MAX_EMBEDDED_SCTS: usize = 16;
