@@ -111,6 +111,10 @@ pub mod limits;
 pub mod logkey;
 pub mod manifest;
 pub mod model;
+#[cfg(feature = "sigstore")]
+pub mod policy;
+#[cfg(feature = "sigstore")]
+pub mod sct;
 pub mod statement;
 #[cfg(feature = "sigstore")]
 pub mod timestamp;

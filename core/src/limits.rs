@@ -105,3 +105,8 @@ pub const MAX_TSA_EMBEDDED_CERTS: usize = 8;
 /// send three or four: contentType, signingTime, messageDigest,
 /// signingCertificate).
 pub const MAX_SIGNED_ATTRIBUTES: usize = 16;
+
+/// Most SCTs accepted in a leaf certificate's embedded SCT list (RFC 6962
+/// §3.3). Fulcio embeds one, web PKI certificates two to five; each SCT from
+/// a trusted log costs one signature verification.
+pub const MAX_EMBEDDED_SCTS: usize = 16;

@@ -658,18 +658,18 @@ fn check_tsa(checked: &Checked, tsa: &CertificateAuthority) -> Result<Option<()>
     let Some(leaf) = tsa.chain.first().and_then(|d| Cert::from_der(d)) else {
         return Ok(None);
     };
-    if !names(&checked.signer.sid, leaf.certificate()) {
+    if !names(&checked.signer.sid, leaf.parsed()) {
         return Ok(None);
     }
     let embedded = checked
         .certificates
         .as_ref()
         .map_or(&[][..], |s| s.0.as_slice());
-    check_embedded(embedded, leaf.certificate())?;
+    check_embedded(embedded, leaf.parsed())?;
     // 7.
     verify_signature(
         &checked.signer,
-        leaf.certificate(),
+        leaf.parsed(),
         &checked.signed_attrs,
         checked.digest,
     )?;
@@ -679,10 +679,10 @@ fn check_tsa(checked: &Checked, tsa: &CertificateAuthority) -> Result<Option<()>
         let at = CertPosition::Bundle(u8::try_from(i).unwrap_or(u8::MAX));
         chain.push(Cert::from_der(der).ok_or(E::Chain(CertificateError::Encoding { at }))?);
     }
-    check_leaf_eku(leaf.certificate())?;
+    check_leaf_eku(leaf.parsed())?;
     let last = chain.len().saturating_sub(1);
     for cert in chain.get(1..last).unwrap_or(&[]) {
-        check_intermediate_eku(cert.certificate())?;
+        check_intermediate_eku(cert.parsed())?;
     }
     // 9.
     let mut store = TrustStore::new();

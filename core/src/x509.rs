@@ -128,13 +128,8 @@ impl Cert {
         &self.der
     }
 
-    /// The parsed certificate (for the timestamp step's TSA checks).
-    #[cfg(feature = "sigstore")]
-    pub(crate) fn certificate(&self) -> &Certificate {
-        &self.parsed
-    }
-
-    fn tbs(&self) -> &[u8] {
+    /// The raw TBSCertificate bytes, as the issuer signed them.
+    pub(crate) fn tbs(&self) -> &[u8] {
         self.der.get(self.tbs.0..self.tbs.1).unwrap_or(&[])
     }
 
@@ -147,7 +142,14 @@ impl Cert {
         self.parsed.tbs_certificate().subject() == child.parsed.tbs_certificate().issuer()
     }
 
-    fn spki_der(&self) -> Option<Vec<u8>> {
+    /// The parsed certificate, for the Sigstore checks (SCTs, policy).
+    #[cfg(feature = "sigstore")]
+    pub(crate) fn parsed(&self) -> &Certificate {
+        &self.parsed
+    }
+
+    /// The subject's SubjectPublicKeyInfo, DER.
+    pub(crate) fn spki_der(&self) -> Option<Vec<u8>> {
         self.parsed
             .tbs_certificate()
             .subject_public_key_info()
