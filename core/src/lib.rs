@@ -108,6 +108,7 @@ pub mod limits;
 #[cfg(feature = "sigstore")]
 pub mod logkey;
 pub mod manifest;
+pub mod merkle;
 pub mod model;
 pub mod statement;
 #[cfg(feature = "sigstore")]

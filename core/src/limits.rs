@@ -56,3 +56,12 @@ pub const MAX_CERT_BYTES: usize = 16 * 1024;
 
 /// Most certificates a caller's trust store may hold.
 pub const MAX_TRUST_CERTS: usize = 256;
+
+/// Most hashes an RFC 6962 inclusion proof may carry. A tree of up to
+/// 2^64 − 1 leaves never needs more than 64, so this rejects no valid proof;
+/// it bounds the work a hostile proof can ask for.
+pub const MAX_INCLUSION_PROOF_HASHES: usize = 64;
+
+/// Most transparency-log entries a bundle may list (`tlogEntries`), as in
+/// sigstore-go (`internal/limits`, `MaxAllowedTlogEntries`).
+pub const MAX_TLOG_ENTRIES: usize = 32;
