@@ -112,6 +112,8 @@ pub mod merkle;
 pub mod model;
 pub mod statement;
 #[cfg(feature = "sigstore")]
+pub mod tlog;
+#[cfg(feature = "sigstore")]
 pub mod trust_root;
 pub mod verify;
 #[cfg(feature = "certificate")]

@@ -154,8 +154,56 @@ pub fn verify_inclusion(
     }
 }
 
+/// Reference tree hashing straight from RFC 6962's recursive definitions,
+/// for tests here and in [`crate::tlog`].
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use std::vec::Vec;
+
+    /// MTH(D[n]) straight from RFC 6962 §2.1: split at the largest power
+    /// of two below n.
+    pub(crate) fn mth(leaves: &[Hash]) -> Hash {
+        match leaves.len() {
+            0 => Sha256::digest([]).into(),
+            1 => leaves[0],
+            n => {
+                let k = split(n);
+                node_hash(&mth(&leaves[..k]), &mth(&leaves[k..]))
+            }
+        }
+    }
+
+    fn split(n: usize) -> usize {
+        let mut k = 1;
+        while k * 2 < n {
+            k *= 2;
+        }
+        k
+    }
+
+    /// PATH(m, D[n]) from RFC 6962 §2.1.1.
+    pub(crate) fn path(m: usize, leaves: &[Hash]) -> Vec<Hash> {
+        let n = leaves.len();
+        if n <= 1 {
+            return Vec::new();
+        }
+        let k = split(n);
+        if m < k {
+            let mut p = path(m, &leaves[..k]);
+            p.push(mth(&leaves[k..]));
+            p
+        } else {
+            let mut p = path(m - k, &leaves[k..]);
+            p.push(mth(&leaves[..k]));
+            p
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::testing::{mth, path};
     use super::*;
     use std::vec::Vec;
 
@@ -233,45 +281,6 @@ mod tests {
             ],
         ),
     ];
-
-    /// MTH(D[n]) straight from RFC 6962 §2.1: split at the largest power
-    /// of two below n.
-    fn mth(leaves: &[Hash]) -> Hash {
-        match leaves.len() {
-            0 => Sha256::digest([]).into(),
-            1 => leaves[0],
-            n => {
-                let k = split(n);
-                node_hash(&mth(&leaves[..k]), &mth(&leaves[k..]))
-            }
-        }
-    }
-
-    fn split(n: usize) -> usize {
-        let mut k = 1;
-        while k * 2 < n {
-            k *= 2;
-        }
-        k
-    }
-
-    /// PATH(m, D[n]) from RFC 6962 §2.1.1.
-    fn path(m: usize, leaves: &[Hash]) -> Vec<Hash> {
-        let n = leaves.len();
-        if n <= 1 {
-            return Vec::new();
-        }
-        let k = split(n);
-        if m < k {
-            let mut p = path(m, &leaves[..k]);
-            p.push(mth(&leaves[k..]));
-            p
-        } else {
-            let mut p = path(m - k, &leaves[k..]);
-            p.push(mth(&leaves[..k]));
-            p
-        }
-    }
 
     fn rfc_leaves() -> Vec<Hash> {
         LEAVES.iter().map(|l| leaf_hash(&bytes(l))).collect()
