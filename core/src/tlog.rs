@@ -1791,4 +1791,453 @@ mod tests {
             );
         }
     }
+
+    fn hr001() -> E {
+        E::v1(
+            "hashedrekord",
+            "0.0.1",
+            hashedrekord_v001("sha256", &digest(), SIG, &pem_b64("CERTIFICATE", CERT)),
+        )
+    }
+
+    fn hr002() -> E {
+        E::v2(
+            "hashedrekord",
+            hashedrekord_v002(
+                "SHA2_256",
+                &digest(),
+                SIG,
+                &v2_verifier("x509Certificate", CERT),
+            ),
+        )
+    }
+
+    fn check_with(e: &E, version: BundleVersion, log: &Log) -> Result<VerifiedEntry, TlogError> {
+        e.check(log, &message(), &Signer::Certificate(CERT), version)
+    }
+
+    fn check(e: &E) -> Result<VerifiedEntry, TlogError> {
+        check_with(e, BundleVersion::V0_3, &log())
+    }
+
+    #[test]
+    fn integers_are_non_negative_decimal() {
+        let with_index = |index: &str| E {
+            log_index: index.into(),
+            set: Set::No,
+            ..hr001()
+        };
+        for (index, want) in [
+            ("\"42\"", Ok(42)),
+            ("42", Ok(42)),
+            ("\"0\"", Ok(0)),
+            ("\"9223372036854775807\"", Ok(i64::MAX as u64)),
+            ("\"-1\"", Err(TlogError::Negative(TlogField::LogIndex))),
+            ("-1", Err(TlogError::Negative(TlogField::LogIndex))),
+            (
+                "\"9223372036854775808\"",
+                Err(field(TlogField::LogIndex, Problem::Invalid)),
+            ),
+            ("\"042\"", Err(field(TlogField::LogIndex, Problem::Invalid))),
+            ("\"4e1\"", Err(field(TlogField::LogIndex, Problem::Invalid))),
+            ("4.2e1", Err(field(TlogField::LogIndex, Problem::Invalid))),
+            ("\"\"", Err(field(TlogField::LogIndex, Problem::Invalid))),
+            (
+                "\"\\u0034\"",
+                Err(field(TlogField::LogIndex, Problem::Invalid)),
+            ),
+            ("true", Err(field(TlogField::LogIndex, Problem::WrongType))),
+            ("null", Err(field(TlogField::LogIndex, Problem::Missing))),
+        ] {
+            assert_eq!(
+                check(&with_index(index)).map(|v| v.log_index),
+                want,
+                "{index}"
+            );
+        }
+        let mut e = hr001();
+        e.time = Some("\"-5\"".into());
+        e.set = Set::No;
+        assert_eq!(
+            check(&e),
+            Err(TlogError::Negative(TlogField::IntegratedTime))
+        );
+        let mut e = hr001();
+        e.set = Set::No;
+        e.proof.as_mut().unwrap().index = "\"-1\"".into();
+        assert_eq!(
+            check(&e),
+            Err(TlogError::Negative(TlogField::ProofLogIndex))
+        );
+    }
+
+    #[test]
+    fn log_must_be_trusted() {
+        let mut e = hr001();
+        e.key_id = Some(vec![0xaa; 32]);
+        assert_eq!(check(&e), Err(TlogError::UnknownLog));
+        // A log whose validity has no start is not trusted for anything.
+        let mut l = log();
+        l.root.tlogs[0].valid_for.start = None;
+        assert_eq!(
+            check_with(&hr001(), BundleVersion::V0_3, &l),
+            Err(TlogError::LogKeyNotValid)
+        );
+        assert_eq!(
+            check_with(&hr002(), BundleVersion::V0_3, &l),
+            Err(TlogError::LogKeyNotValid)
+        );
+        // The log is reported by its place in the trusted root.
+        let mut l = log();
+        let first = l.root.tlogs[0].clone();
+        l.root.tlogs[0].log_id = vec![1; 32];
+        l.root.tlogs.push(first);
+        assert_eq!(
+            check_with(&hr001(), BundleVersion::V0_3, &l).unwrap().log,
+            1
+        );
+    }
+
+    #[test]
+    fn inclusion_promise_is_always_verified() {
+        let ok = check(&hr001()).unwrap();
+        assert_eq!(ok.integrated_time, Some(T));
+        let mut e = hr001();
+        e.set = Set::Bad;
+        assert_eq!(
+            check(&e),
+            Err(TlogError::SetSignature(LogKeyError::BadSignature))
+        );
+        // Even in a v0.3 bundle with a good inclusion proof.
+        assert!(e.proof.is_some());
+        // The time is signed: a SET over another time fails.
+        let mut e = hr001();
+        e.time = Some(format!("\"{}\"", T + 1));
+        let text = e
+            .render(&log())
+            .replace(&format!("\"{}\"", T + 1), &format!("\"{T}\""));
+        assert!(text.contains(&format!("\"integratedTime\":\"{T}\"")));
+        let good = hr001().render(&log());
+        assert_ne!(text, good, "the SET differs");
+        let v = json::parse(text.as_bytes()).unwrap();
+        let (m, c) = (message(), Signer::Certificate(CERT));
+        let l = log();
+        assert_eq!(
+            verify_entry(v, &cx(&m, &c, &l.root, BundleVersion::V0_3)),
+            Err(TlogError::SetSignature(LogKeyError::BadSignature))
+        );
+        // Time after `now`, time outside the log key's window, no time.
+        let mut e = hr001();
+        e.time = Some(format!("\"{}\"", NOW + 1));
+        assert_eq!(check(&e), Err(TlogError::IntegratedTimeInFuture));
+        e.time = Some(format!("\"{NOW}\""));
+        assert_eq!(check(&e).unwrap().integrated_time, Some(NOW));
+        let mut l = log();
+        l.root.tlogs[0].valid_for.end = Some(T - 1);
+        assert_eq!(
+            check_with(&hr001(), BundleVersion::V0_3, &l),
+            Err(TlogError::LogKeyNotValid)
+        );
+        l.root.tlogs[0].valid_for = TimeRange {
+            start: Some(T),
+            end: Some(T),
+        };
+        assert!(check_with(&hr001(), BundleVersion::V0_3, &l).is_ok());
+        l.root.tlogs[0].valid_for.start = Some(T + 1);
+        l.root.tlogs[0].valid_for.end = None;
+        assert_eq!(
+            check_with(&hr001(), BundleVersion::V0_3, &l),
+            Err(TlogError::LogKeyNotValid)
+        );
+        let text = hr001()
+            .render(&log())
+            .replace(&format!("\"integratedTime\":\"{T}\","), "");
+        let v = json::parse(text.as_bytes()).unwrap();
+        assert_eq!(
+            verify_entry(v, &cx(&m, &c, &l.root, BundleVersion::V0_3)),
+            Err(field(TlogField::IntegratedTime, Problem::Missing))
+        );
+        // Rekor v2 entries carry no promise.
+        let mut e = hr002();
+        e.time = Some(format!("\"{T}\""));
+        e.set = Set::Good;
+        assert_eq!(check(&e), Err(TlogError::UnexpectedPromise));
+        // An unsigned time is never reported.
+        let mut e = hr001();
+        e.set = Set::No;
+        assert_eq!(check(&e).unwrap().integrated_time, None);
+    }
+
+    #[test]
+    fn inclusion_proof_is_always_verified() {
+        let v = check(&hr002()).unwrap();
+        let inc = v.inclusion.unwrap();
+        assert_eq!(inc.tree_size, 50);
+        assert!(inc.checkpoint.starts_with("log.example\n50\n"));
+        assert!(inc.checkpoint.ends_with("\n\n\u{2014} log.example AAAA\n"));
+        // Every leaf position and tree shape folds to its root.
+        for (index, size) in [
+            (0u64, 1u64),
+            (0, 2),
+            (1, 2),
+            (6, 7),
+            (7, 8),
+            (16, 17),
+            (5, 17),
+        ] {
+            let mut e = hr001();
+            e.log_index = format!("\"{index}\"");
+            e.set = Set::No;
+            let p = e.proof.as_mut().unwrap();
+            p.index = format!("\"{index}\"");
+            p.size = size;
+            let got = check(&e).unwrap().inclusion.unwrap();
+            assert_eq!(got.tree_size, size);
+        }
+        let broken = |f: &dyn Fn(&mut Proof)| {
+            let mut e = hr002();
+            f(e.proof.as_mut().unwrap());
+            check(&e)
+        };
+        assert_eq!(
+            broken(&|p| p.corrupt = true),
+            Err(TlogError::InclusionProof(MerkleError::RootMismatch))
+        );
+        assert_eq!(
+            broken(&|p| p.extra_hashes = 1),
+            Err(TlogError::InclusionProof(MerkleError::WrongProofLength {
+                expected: 6,
+                found: 7
+            }))
+        );
+        assert_eq!(
+            broken(&|p| p.extra_hashes = MAX_INCLUSION_PROOF_HASHES - 6 + 1),
+            Err(TlogError::InclusionProof(MerkleError::ProofTooLong))
+        );
+        assert_eq!(
+            broken(&|p| p.checkpoint = false),
+            Err(field(TlogField::Checkpoint, Problem::Missing))
+        );
+        // Rekor v2 proves the entry's own index.
+        assert_eq!(
+            broken(&|p| p.index = "\"41\"".into()),
+            Err(TlogError::LogIndexMismatch)
+        );
+        // A proof for a leaf past the tree's end.
+        let mut e = hr001();
+        e.set = Set::No;
+        e.proof.as_mut().unwrap().size = 42;
+        let text = e
+            .render(&log())
+            .replace("\"treeSize\":\"42\"", "\"treeSize\":\"40\"");
+        let v = json::parse(text.as_bytes()).unwrap();
+        let (m, c, l) = (message(), Signer::Certificate(CERT), log());
+        assert_eq!(
+            verify_entry(v, &cx(&m, &c, &l.root, BundleVersion::V0_3)),
+            Err(TlogError::InclusionProof(MerkleError::IndexOutOfRange))
+        );
+        // A root hash that is not 32 bytes.
+        let text = hr002()
+            .render(&log())
+            .replace("\"rootHash\":\"", "\"rootHash\":\"AAAA");
+        let v = json::parse(text.as_bytes()).unwrap();
+        assert_eq!(
+            verify_entry(v, &cx(&m, &c, &l.root, BundleVersion::V0_3)),
+            Err(field(TlogField::RootHash, Problem::Invalid))
+        );
+    }
+
+    #[test]
+    fn what_each_version_requires() {
+        let l = log();
+        let no_proof = E {
+            proof: None,
+            ..hr001()
+        };
+        let no_set = E {
+            set: Set::No,
+            ..hr001()
+        };
+        let corrupt = {
+            let mut e = hr001();
+            e.proof.as_mut().unwrap().corrupt = true;
+            e
+        };
+        for (e, version, want) in [
+            (&no_proof, BundleVersion::V0_1, Ok(())),
+            (
+                &no_proof,
+                BundleVersion::V0_2,
+                Err(TlogError::MissingInclusionProof),
+            ),
+            (
+                &no_proof,
+                BundleVersion::V0_3,
+                Err(TlogError::MissingInclusionProof),
+            ),
+            (
+                &no_set,
+                BundleVersion::V0_1,
+                Err(TlogError::MissingInclusionPromise),
+            ),
+            (&no_set, BundleVersion::V0_2, Ok(())),
+            (&no_set, BundleVersion::V0_3, Ok(())),
+            // A present proof is verified whatever the version claims.
+            (
+                &corrupt,
+                BundleVersion::V0_1,
+                Err(TlogError::InclusionProof(MerkleError::RootMismatch)),
+            ),
+        ] {
+            assert_eq!(check_with(e, version, &l).map(|_| ()), want, "{version:?}");
+        }
+        let v2 = E {
+            proof: None,
+            ..hr002()
+        };
+        for version in [BundleVersion::V0_1, BundleVersion::V0_3] {
+            assert_eq!(
+                check_with(&v2, version, &l),
+                Err(TlogError::MissingInclusionProof)
+            );
+            assert!(check_with(&hr002(), version, &l).is_ok());
+        }
+    }
+
+    fn run_all(entries: &[String], l: &Log) -> Result<Vec<VerifiedEntry>, (usize, TlogError)> {
+        let text = format!("[{}]", entries.join(","));
+        let v = json::parse(text.as_bytes()).unwrap();
+        verify_entries(
+            v.array().unwrap(),
+            &message(),
+            &Signer::Certificate(CERT),
+            &l.root,
+            BundleVersion::V0_3,
+            NOW,
+        )
+    }
+
+    #[test]
+    fn entries_are_counted_and_deduplicated() {
+        let l = log();
+        assert_eq!(run_all(&[], &l), Err((0, TlogError::NoEntries)));
+        let one = hr001().render(&l);
+        let other = {
+            let mut e = hr002();
+            e.log_index = "\"7\"".into();
+            e.proof.as_mut().unwrap().index = "\"7\"".into();
+            e.render(&l)
+        };
+        let got = run_all(&[one.clone(), other.clone()], &l).unwrap();
+        assert_eq!(got.iter().map(|v| v.log_index).collect::<Vec<_>>(), [42, 7]);
+        // The same log and index count once, each copy still verified.
+        let at_limit = vec![one.clone(); MAX_TLOG_ENTRIES];
+        assert_eq!(run_all(&at_limit, &l).unwrap().len(), 1);
+        let past = vec![one.clone(); MAX_TLOG_ENTRIES + 1];
+        assert_eq!(
+            run_all(&past, &l),
+            Err((MAX_TLOG_ENTRIES, TlogError::TooManyEntries))
+        );
+        let mut bad = hr001();
+        bad.set = Set::Bad;
+        assert_eq!(
+            run_all(&[one, bad.render(&l)], &l),
+            Err((1, TlogError::SetSignature(LogKeyError::BadSignature)))
+        );
+        assert_eq!(
+            run_all(&["[]".into()], &l),
+            Err((0, field(TlogField::Entry, Problem::WrongType)))
+        );
+    }
+
+    // A real Rekor v1 entry and the public-good Rekor key, from sigstore-js
+    // (packages/verify/src/__tests__/__fixtures__/bundles/v01/signature.ts,
+    // `validBundleWithSigningCert`; the key from
+    // packages/verify/src/timestamp/__tests__/tlog.test.ts). Public data.
+    const REKOR_KEY: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE2G2Y+2tabdTV5BcGiBIx0a9fAFwrkBbmLSGtks4L3qX6yYY0zufBnhC8Ur/iy55GhWP/9A/bY2LhC30M9+RYtw==";
+    const REKOR_LOG_ID: &str = "wNI9atQGlz+VWfO6LRygH4QUfY/8W4RFwiT5i5WRgB0=";
+    const REAL_CERT: &str = "MIICoDCCAiagAwIBAgIUevae+nLQ8mg6OyOB43MKJ10F2CEwCgYIKoZIzj0EAwMwNzEVMBMGA1UEChMMc2lnc3RvcmUuZGV2MR4wHAYDVQQDExVzaWdzdG9yZS1pbnRlcm1lZGlhdGUwHhcNMjIxMTA5MDEzMzA5WhcNMjIxMTA5MDE0MzA5WjAAMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE9DbYBIMQLtWb6J5gtL69jgRwwEfdtQtKvvG4+o3ZzlOroJplpXaVgF6wBDob++rNG9/AzSaBmApkEwI52XBjWqOCAUUwggFBMA4GA1UdDwEB/wQEAwIHgDATBgNVHSUEDDAKBggrBgEFBQcDAzAdBgNVHQ4EFgQUVIIFc08z6uV9Y96S+v5oDbbmHEYwHwYDVR0jBBgwFoAU39Ppz1YkEZb5qNjpKFWixi4YZD8wHwYDVR0RAQH/BBUwE4ERYnJpYW5AZGVoYW1lci5jb20wLAYKKwYBBAGDvzABAQQeaHR0cHM6Ly9naXRodWIuY29tL2xvZ2luL29hdXRoMIGKBgorBgEEAdZ5AgQCBHwEegB4AHYA3T0wasbHETJjGR4cmWc3AqJKXrjePK3/h4pygC8p7o4AAAGEWgUGQwAABAMARzBFAiEAlKycMBC2q+QM+mct60RNENxpURHes6vgOBWdx71XcXgCIAtnMzw/cBw5h0hrYJ8b1PJjoxn3k1N2TdgofqvMhbSTMAoGCCqGSM49BAMDA2gAMGUCMQC2KLFYSiD/+S1WEsyf9czf52w+E577Hi77r8pGUM1rQ/Bzg1aGvQs0/kAg3S/JSDgCMEdN5dIS0tRm1SOMbOFcW+1yzR+OiCVJ7DVFwUdI3D/7ERxtN9e/LJ6uaRnR/Sanrw==";
+    const REAL_DIGEST: &str = "aOZWslHmfoNYvvhIOrDVHGYZ8+ehqfDnWDjUH/No9yg=";
+    const REAL_SIG: &str = "MEQCIHs5aUulq1HpR+fwmSKpLk/oAwq5O9CDNFHhZAKfG5GmAiBwcVnf2obzsCGVlf0AIvbvHr21NXt7tpLBl4+Brh6OKA==";
+    const REAL_SET: &str = "MEUCIFUNcHgHB318gCNJR0/CH4E0daODbnfePyzKCDqrt3twAiEA9N+ZObaLwVJwvOtPgkfoBa5NzjTH0eC06YBlOyZlMiY=";
+    const REAL_BODY: &str = "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiI2OGU2NTZiMjUxZTY3ZTgzNThiZWY4NDgzYWIwZDUxYzY2MTlmM2U3YTFhOWYwZTc1ODM4ZDQxZmYzNjhmNzI4In19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FUUNJSHM1YVV1bHExSHBSK2Z3bVNLcExrL29Bd3E1TzlDRE5GSGhaQUtmRzVHbUFpQndjVm5mMm9ienNDR1ZsZjBBSXZidkhyMjFOWHQ3dHBMQmw0K0JyaDZPS0E9PSIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCRFJWSlVTVVpKUTBGVVJTMHRMUzB0Q2sxSlNVTnZSRU5EUVdsaFowRjNTVUpCWjBsVlpYWmhaU3R1VEZFNGJXYzJUM2xQUWpRelRVdEtNVEJHTWtORmQwTm5XVWxMYjFwSmVtb3dSVUYzVFhjS1RucEZWazFDVFVkQk1WVkZRMmhOVFdNeWJHNWpNMUoyWTIxVmRWcEhWakpOVWpSM1NFRlpSRlpSVVVSRmVGWjZZVmRrZW1SSE9YbGFVekZ3WW01U2JBcGpiVEZzV2tkc2FHUkhWWGRJYUdOT1RXcEplRTFVUVRWTlJFVjZUWHBCTlZkb1kwNU5ha2w0VFZSQk5VMUVSVEJOZWtFMVYycEJRVTFHYTNkRmQxbElDa3R2V2tsNmFqQkRRVkZaU1V0dldrbDZhakJFUVZGalJGRm5RVVU1UkdKWlFrbE5VVXgwVjJJMlNqVm5kRXcyT1dwblVuZDNSV1prZEZGMFMzWjJSelFLSzI4elducHNUM0p2U25Cc2NGaGhWbWRHTm5kQ1JHOWlLeXR5VGtjNUwwRjZVMkZDYlVGd2EwVjNTVFV5V0VKcVYzRlBRMEZWVlhkblowWkNUVUUwUndwQk1WVmtSSGRGUWk5M1VVVkJkMGxJWjBSQlZFSm5UbFpJVTFWRlJFUkJTMEpuWjNKQ1owVkdRbEZqUkVGNlFXUkNaMDVXU0ZFMFJVWm5VVlZXU1VsR0NtTXdPSG8yZFZZNVdUazJVeXQyTlc5RVltSnRTRVZaZDBoM1dVUldVakJxUWtKbmQwWnZRVlV6T1ZCd2VqRlphMFZhWWpWeFRtcHdTMFpYYVhocE5Ga0tXa1E0ZDBoM1dVUldVakJTUVZGSUwwSkNWWGRGTkVWU1dXNUtjRmxYTlVGYVIxWnZXVmN4YkdOcE5XcGlNakIzVEVGWlMwdDNXVUpDUVVkRWRucEJRZ3BCVVZGbFlVaFNNR05JVFRaTWVUbHVZVmhTYjJSWFNYVlpNamwwVERKNGRsb3liSFZNTWpsb1pGaFNiMDFKUjB0Q1oyOXlRbWRGUlVGa1dqVkJaMUZEQ2tKSWQwVmxaMEkwUVVoWlFUTlVNSGRoYzJKSVJWUktha2RTTkdOdFYyTXpRWEZLUzFoeWFtVlFTek12YURSd2VXZERPSEEzYnpSQlFVRkhSVmRuVlVjS1VYZEJRVUpCVFVGU2VrSkdRV2xGUVd4TGVXTk5Ra015Y1N0UlRTdHRZM1EyTUZKT1JVNTRjRlZTU0dWek5uWm5UMEpYWkhnM01WaGpXR2REU1VGMGJncE5lbmN2WTBKM05XZ3dhSEpaU2poaU1WQkthbTk0YmpOck1VNHlWR1JuYjJaeGRrMW9ZbE5VVFVGdlIwTkRjVWRUVFRRNVFrRk5SRUV5WjBGTlIxVkRDazFSUXpKTFRFWlpVMmxFTHl0VE1WZEZjM2xtT1dONlpqVXlkeXRGTlRjM1NHazNOM0k0Y0VkVlRURnlVUzlDZW1jeFlVZDJVWE13TDJ0Qlp6TlRMMG9LVTBSblEwMUZaRTQxWkVsVE1IUlNiVEZUVDAxaVQwWmpWeXN4ZVhwU0swOXBRMVpLTjBSV1JuZFZaRWt6UkM4M1JWSjRkRTQ1WlM5TVNqWjFZVkp1VWdvdlUyRnVjbmM5UFFvdExTMHRMVVZPUkNCRFJWSlVTVVpKUTBGVVJTMHRMUzB0Q2c9PSJ9fX19";
+
+    fn unb64(s: &str) -> Vec<u8> {
+        decode_base64_bytes(s.as_bytes().to_vec(), TlogField::Entry).unwrap()
+    }
+
+    #[test]
+    fn real_rekor_entry_and_set() {
+        let key = unb64(REKOR_KEY);
+        let log_id = unb64(REKOR_LOG_ID);
+        // Rekor's log ID is the SHA-256 of its key's DER SPKI.
+        assert_eq!(Sha256::digest(&key).as_slice(), log_id.as_slice());
+        let root = |start: u64| TrustedRoot {
+            tlogs: vec![TransparencyLog {
+                base_url: "https://rekor.sigstore.dev".into(),
+                key: LogKey {
+                    details: KeyDetails::EcdsaP256Sha256,
+                    der: key.clone(),
+                },
+                // Production's rekor.sigstore.dev key: 2021-01-12T11:53:27Z.
+                valid_for: TimeRange {
+                    start: Some(start),
+                    end: None,
+                },
+                log_id: log_id.clone(),
+            }],
+            ..TrustedRoot::default()
+        };
+        let entry = format!(
+            r#"[{{"logIndex":"6757503","logId":{{"keyId":"{REKOR_LOG_ID}"}},"kindVersion":{{"kind":"hashedrekord","version":"0.0.1"}},"integratedTime":"1667957590","inclusionPromise":{{"signedEntryTimestamp":"{REAL_SET}"}},"canonicalizedBody":"{REAL_BODY}"}}]"#
+        );
+        let cert = unb64(REAL_CERT);
+        let sig = unb64(REAL_SIG);
+        let digest: [u8; 32] = unb64(REAL_DIGEST).try_into().unwrap();
+        let content = Content::MessageSignature {
+            digest_sha256: digest,
+            signature: &sig,
+        };
+        let signer = Signer::Certificate(&cert);
+        let entries = json::parse(entry.as_bytes()).unwrap().array().unwrap();
+        let run = |content: &Content<'_>, version, now, start| {
+            verify_entries(entries, content, &signer, &root(start), version, now)
+        };
+        let got = run(&content, BundleVersion::V0_1, NOW, 1_610_452_407).unwrap();
+        assert_eq!(
+            got,
+            [VerifiedEntry {
+                log: 0,
+                log_index: 6_757_503,
+                kind: EntryKind::HashedRekord001,
+                integrated_time: Some(1_667_957_590),
+                rekor_v2: false,
+                inclusion: None,
+            }]
+        );
+        // The same entry checked before it was logged, against a key not yet
+        // valid, in a bundle version that needs a proof, for another digest.
+        assert_eq!(
+            run(&content, BundleVersion::V0_1, 1_667_957_589, 1_610_452_407),
+            Err((0, TlogError::IntegratedTimeInFuture))
+        );
+        assert_eq!(
+            run(&content, BundleVersion::V0_1, NOW, 1_667_957_591),
+            Err((0, TlogError::LogKeyNotValid))
+        );
+        assert_eq!(
+            run(&content, BundleVersion::V0_2, NOW, 1_610_452_407),
+            Err((0, TlogError::MissingInclusionProof))
+        );
+        let mut other = digest;
+        other[31] ^= 1;
+        let wrong = Content::MessageSignature {
+            digest_sha256: other,
+            signature: &sig,
+        };
+        assert_eq!(
+            run(&wrong, BundleVersion::V0_1, NOW, 1_610_452_407),
+            Err((0, TlogError::DigestMismatch))
+        );
+    }
 }
