@@ -173,32 +173,56 @@ impl EntryKind {
 /// A member of a log entry or of its body, for error reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-#[allow(missing_docs)]
 pub enum TlogField {
+    /// `tlogEntries[]`.
     Entry,
+    /// `logIndex`.
     LogIndex,
+    /// `logId`.
     LogId,
+    /// `logId.keyId`.
     KeyId,
+    /// `kindVersion`.
     KindVersion,
+    /// `kindVersion.kind`.
     Kind,
+    /// `kindVersion.version`.
     Version,
+    /// `integratedTime`.
     IntegratedTime,
+    /// `inclusionPromise`.
     InclusionPromise,
+    /// `inclusionPromise.signedEntryTimestamp`.
     SignedEntryTimestamp,
+    /// `inclusionProof`.
     InclusionProof,
+    /// `inclusionProof.logIndex`.
     ProofLogIndex,
+    /// `inclusionProof.rootHash`.
     RootHash,
+    /// `inclusionProof.treeSize`.
     TreeSize,
+    /// `inclusionProof.hashes`.
     Hashes,
+    /// `inclusionProof.checkpoint.envelope`.
     Checkpoint,
+    /// `canonicalizedBody`.
     CanonicalizedBody,
+    /// `canonicalizedBody kind`.
     BodyKind,
+    /// `canonicalizedBody apiVersion`.
     BodyApiVersion,
+    /// `canonicalizedBody spec`.
     BodySpec,
+    /// `canonicalizedBody digest`.
     BodyDigest,
+    /// `canonicalizedBody signature`.
     BodySignature,
+    /// `canonicalizedBody verifier`.
     BodyVerifier,
+    /// `canonicalizedBody signatures`.
     BodySignatures,
+    /// `canonicalizedBody payloadHash`.
     BodyPayloadHash,
 }
 
