@@ -110,3 +110,11 @@ pub const MAX_SIGNED_ATTRIBUTES: usize = 16;
 /// §3.3). Fulcio embeds one, web PKI certificates two to five; each SCT from
 /// a trusted log costs one signature verification.
 pub const MAX_EMBEDDED_SCTS: usize = 16;
+/// Most hashes an RFC 6962 inclusion proof may carry. A tree of up to
+/// 2^64 − 1 leaves never needs more than 64, so this rejects no valid proof;
+/// it bounds the work a hostile proof can ask for.
+pub const MAX_INCLUSION_PROOF_HASHES: usize = 64;
+
+/// Most transparency-log entries a bundle may list (`tlogEntries`), as in
+/// sigstore-go (`internal/limits`, `MaxAllowedTlogEntries`).
+pub const MAX_TLOG_ENTRIES: usize = 32;
