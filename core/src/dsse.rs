@@ -65,7 +65,10 @@ impl<'p> VerifiedPayload<'p> {
 
 /// Checks 1–2: the payload type and the one signature's bytes, decoded
 /// into `sig_buf`.
-pub fn envelope_signature<'s>(env: &Envelope<'_>, sig_buf: &'s mut [u8]) -> Result<&'s [u8], Error> {
+pub fn envelope_signature<'s>(
+    env: &Envelope<'_>,
+    sig_buf: &'s mut [u8],
+) -> Result<&'s [u8], Error> {
     if !env.payload_type.eq_str(IN_TOTO_PAYLOAD_TYPE) {
         return Err(DsseError::WrongPayloadType.into());
     }

@@ -449,6 +449,46 @@ pub enum Error {
     UnsignedFile,
     /// The model source failed outside of reading a resource.
     Source(embedded_io::ErrorKind),
+    /// The sigstore method as a whole (what no single check owns).
+    #[cfg(feature = "sigstore")]
+    Sigstore(crate::sigstore::SigstoreError),
+    /// One transparency-log entry.
+    #[cfg(feature = "sigstore")]
+    Tlog {
+        /// Index into `verificationMaterial.tlogEntries`.
+        entry: usize,
+        /// What failed.
+        cause: crate::tlog::TlogError,
+    },
+    /// The signed checkpoint of one transparency-log entry.
+    #[cfg(feature = "sigstore")]
+    Checkpoint {
+        /// Index into `verificationMaterial.tlogEntries`.
+        entry: usize,
+        /// What failed.
+        cause: crate::checkpoint::CheckpointError,
+    },
+    /// One RFC 3161 timestamp.
+    #[cfg(feature = "sigstore")]
+    Timestamp {
+        /// Index into `timestampVerificationData.rfc3161Timestamps`.
+        index: usize,
+        /// What failed.
+        cause: crate::timestamp::TimestampError,
+    },
+    /// The leaf certificate's embedded SCTs.
+    #[cfg(feature = "sigstore")]
+    Sct(crate::sct::SctError),
+    /// The identity policy or the Fulcio leaf profile.
+    #[cfg(feature = "sigstore")]
+    Policy(crate::policy::PolicyError),
+}
+
+#[cfg(feature = "sigstore")]
+impl From<crate::sigstore::SigstoreError> for Error {
+    fn from(e: crate::sigstore::SigstoreError) -> Self {
+        Error::Sigstore(e)
+    }
 }
 
 impl From<BundleError> for Error {
@@ -489,6 +529,18 @@ impl Error {
             Error::Statement(_) => "statement",
             Error::Manifest { .. } => "manifest",
             Error::Model { .. } | Error::UnsignedFile | Error::Source(_) => "model",
+            #[cfg(feature = "sigstore")]
+            Error::Sigstore(_) => "sigstore",
+            #[cfg(feature = "sigstore")]
+            Error::Tlog { .. } => "tlog",
+            #[cfg(feature = "sigstore")]
+            Error::Checkpoint { .. } => "checkpoint",
+            #[cfg(feature = "sigstore")]
+            Error::Timestamp { .. } => "timestamp",
+            #[cfg(feature = "sigstore")]
+            Error::Sct(_) => "sct",
+            #[cfg(feature = "sigstore")]
+            Error::Policy(_) => "policy",
         }
     }
 
@@ -665,6 +717,20 @@ impl fmt::Display for Error {
             },
             Error::UnsignedFile => f.write_str("file is not in the signed manifest"),
             Error::Source(kind) => write!(f, "model source failed ({kind:?})"),
+            #[cfg(feature = "sigstore")]
+            Error::Sigstore(e) => write!(f, "sigstore: {e}"),
+            #[cfg(feature = "sigstore")]
+            Error::Tlog { entry, cause } => write!(f, "tlogEntries[{entry}]: {cause}"),
+            #[cfg(feature = "sigstore")]
+            Error::Checkpoint { entry, cause } => {
+                write!(f, "tlogEntries[{entry}]: {cause}")
+            }
+            #[cfg(feature = "sigstore")]
+            Error::Timestamp { index, cause } => write!(f, "rfc3161Timestamps[{index}]: {cause}"),
+            #[cfg(feature = "sigstore")]
+            Error::Sct(e) => write!(f, "{e}"),
+            #[cfg(feature = "sigstore")]
+            Error::Policy(e) => write!(f, "{e}"),
         }
     }
 }

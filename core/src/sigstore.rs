@@ -185,8 +185,14 @@ pub fn verify_artifact_bundle(
         Content::Dsse(env) => alloc::vec![0u8; env.payload.raw().len()],
         Content::MessageSignature(_) => Vec::new(),
     };
-    let (signed, evidence) =
-        verify_parsed(&parsed, trust, signer, now, Some(artifact), &mut payload_buf)?;
+    let (signed, evidence) = verify_parsed(
+        &parsed,
+        trust,
+        signer,
+        now,
+        Some(artifact),
+        &mut payload_buf,
+    )?;
     if let Signed::Payload(p) = signed {
         subject_matches(p.bytes(), &artifact.0)?;
     }
@@ -314,14 +320,11 @@ fn verify_parsed<'p>(
             })?)
         }
         Signer::Key(key) => {
-            let Material::PublicKey { hint, raw_bytes } = parsed.material else {
+            // `hint` is an opaque, unsigned label in Sigstore bundles (not
+            // model_signing's SHA-256 of the key): the signature decides.
+            let Material::PublicKey { raw_bytes, .. } = parsed.material else {
                 return Err(SigstoreError::NotKeyMaterial.into());
             };
-            if let Some(hint) = hint
-                && !key.matches_hint(hint.bytes())
-            {
-                return Err(KeyError::HintMismatch.into());
-            }
             if let Some(raw) = raw_bytes {
                 let bytes = decode_owned(raw, Field::RawBytes)?;
                 match PublicKey::from_pem_or_der(&bytes) {
@@ -339,6 +342,11 @@ fn verify_parsed<'p>(
         .filter(|e| !e.is_empty())
         .ok_or(Error::Sigstore(SigstoreError::NoTlogEntry))?;
     let mut dsse_payload = Vec::new();
+    let payload_type: alloc::string::String = match &parsed.content {
+        Content::Dsse(env) => env.payload_type.chars().collect(),
+        Content::MessageSignature(_) => alloc::string::String::new(),
+    };
+    let signatures = [signature];
     let content = match (&parsed.content, message_digest) {
         (Content::MessageSignature(_), Some(digest)) => tlog::Content::MessageSignature {
             digest_sha256: digest,
@@ -347,9 +355,9 @@ fn verify_parsed<'p>(
         (Content::Dsse(env), _) => {
             dsse_payload = decode_owned(env.payload, Field::Payload)?;
             tlog::Content::Dsse {
-                payload_type: env.payload_type,
+                payload_type: &payload_type,
                 payload: &dsse_payload,
-                signature,
+                signatures: &signatures,
             }
         }
         (Content::MessageSignature(_), None) => {
@@ -378,7 +386,7 @@ fn verify_parsed<'p>(
     drop(dsse_payload);
     let mut times = Vec::new();
     let mut rekor_v2 = false;
-    for (i, e) in verified.entries.iter().enumerate() {
+    for (i, e) in verified.iter().enumerate() {
         if let Some(inc) = &e.inclusion {
             let log = trust
                 .tlogs
@@ -421,20 +429,23 @@ fn verify_parsed<'p>(
             let key = key.ok_or(Error::Sigstore(SigstoreError::NoObservedTime))?;
             let issuer_cert = issuer_cert.ok_or(Error::Sigstore(SigstoreError::NoCaAtTime))?;
             policy::check_leaf_profile(leaf).map_err(Error::Policy)?;
-            let scts = sct::verify_embedded_scts(leaf, &issuer_cert, &trust.ctlogs)
-                .map_err(Error::Sct)?;
+            let scts =
+                sct::verify_embedded_scts(leaf, &issuer_cert, &trust.ctlogs).map_err(Error::Sct)?;
             let id = policy::check(leaf, identity, issuer).map_err(Error::Policy)?;
             (key, Some(id), scts)
         }
-        (None, Signer::Key(key)) => (key.clone(), None, 0),
+        (None, Signer::Key(key)) => (*key, None, 0),
         _ => return Err(SigstoreError::NoCertificate.into()),
     };
 
     // 7. The signature.
     let signed = match (&parsed.content, message_digest) {
-        (Content::Dsse(env), _) => {
-            Signed::Payload(verify_envelope(env, &key, CompatHash::KeyCurve, payload_buf)?)
-        }
+        (Content::Dsse(env), _) => Signed::Payload(verify_envelope(
+            env,
+            &key,
+            CompatHash::KeyCurve,
+            payload_buf,
+        )?),
         (Content::MessageSignature(_), Some(digest)) => {
             key.verify_prehash(&digest, signature)
                 .map_err(|_| Error::Sigstore(SigstoreError::BadMessageSignature))?;
@@ -446,7 +457,7 @@ fn verify_parsed<'p>(
     };
     let evidence = Evidence {
         identity,
-        entries: verified.entries.iter().map(|e| (e.log, e.log_index)).collect(),
+        entries: verified.iter().map(|e| (e.log, e.log_index)).collect(),
         times,
         scts,
     };

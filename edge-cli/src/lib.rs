@@ -20,6 +20,7 @@ pub mod digest;
 pub mod exec;
 pub mod inspect;
 pub mod report;
+pub mod sigstore;
 pub mod verify;
 pub mod walk;
 
@@ -45,6 +46,9 @@ pub enum Command {
     Digest(digest::DigestArgs),
     /// Show what a bundle says, WITHOUT verifying it.
     Inspect(inspect::InspectArgs),
+    /// Verify a Sigstore bundle over an artifact (the sigstore-conformance
+    /// client protocol): keyless with an identity, or with a managed key.
+    VerifyBundle(sigstore::VerifyBundleArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -54,6 +58,9 @@ pub enum VerifyCommand {
     /// Verify a model signed with a certificate chaining to a root you trust
     /// (`model_signing sign certificate`).
     Certificate(CertificateArgs),
+    /// Verify a model signed keyless with Sigstore (`model_signing sign
+    /// sigstore`), offline, against a pinned trusted root.
+    Sigstore(sigstore::SigstoreArgs),
 }
 
 /// Flags shared by every `verify` method (the reference's spellings are
@@ -153,6 +160,8 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Verify(VerifyCommand::Key(args)) => verify::key(&args).exit(),
         Command::Verify(VerifyCommand::Certificate(args)) => verify::certificate(&args).exit(),
+        Command::Verify(VerifyCommand::Sigstore(args)) => sigstore::verify(&args).exit(),
+        Command::VerifyBundle(args) => sigstore::verify_bundle(&args),
         Command::Digest(args) => digest::run(&args),
         Command::Inspect(args) => inspect::run(&args),
     }

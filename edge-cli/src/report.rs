@@ -100,6 +100,8 @@ pub struct Report {
     json: bool,
     /// The key's curve, for the key method.
     pub key: Option<&'static str>,
+    /// What a Sigstore verification proved (signer, log entries, times).
+    pub signer: Option<Value>,
     model_name: Option<String>,
     root_digest: Option<Digest>,
     predicate_type: Option<&'static str>,
@@ -168,6 +170,12 @@ pub fn check_name(e: &Error) -> String {
         Error::Model { cause, .. } => snake(&head(cause)),
         Error::UnsignedFile => "unsigned_file".to_owned(),
         Error::Source(_) => "source".to_owned(),
+        Error::Sigstore(e) => snake(&head(e)),
+        Error::Tlog { cause, .. } => snake(&head(cause)),
+        Error::Checkpoint { cause, .. } => snake(&head(cause)),
+        Error::Timestamp { cause, .. } => snake(&head(cause)),
+        Error::Sct(e) => snake(&head(e)),
+        Error::Policy(e) => snake(&head(e)),
     };
     format!("{}.{}", e.step(), detail)
 }
@@ -180,6 +188,7 @@ impl Report {
             model_path: model_path.to_path_buf(),
             json,
             key: None,
+            signer: None,
             model_name: None,
             root_digest: None,
             predicate_type: None,
@@ -351,6 +360,7 @@ impl Report {
                 "method": self.method,
                 "model": { "path": self.model_path.display().to_string(), "name": self.model_name },
                 "key": self.key,
+                "sigstore": self.signer,
                 "root_digest": self.root_digest.map(|d| format!("sha256:{}", d.hex())),
                 "predicate_type": self.predicate_type,
                 "pae": self.pae,

@@ -75,7 +75,7 @@ pub fn key(args: &KeyArgs) -> Run {
         &args.common,
         "key",
         Some(key.curve_name()),
-        |bundle, payload| oms_edge_core::verify_key_bundle(bundle, &key, payload),
+        |bundle, payload, _| oms_edge_core::verify_key_bundle(bundle, &key, payload),
     )
 }
 
@@ -124,21 +124,21 @@ pub fn certificate(args: &CertificateArgs) -> Run {
     let secs = time
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    run_method(&args.common, "certificate", None, |bundle, payload| {
+    run_method(&args.common, "certificate", None, |bundle, payload, _| {
         verify_certificate_bundle(bundle, &store, UnixTime(secs), payload)
     })
 }
 
-/// The part every method shares: read inputs, authenticate with `verify`,
-/// then check the model.
-fn run_method<F>(
+/// The part every method shares: read inputs, authenticate with `verify`
+/// (which may add to the report), then check the model.
+pub fn run_method<F>(
     args: &CommonVerifyArgs,
     method: &'static str,
     key: Option<&'static str>,
     verify: F,
 ) -> Run
 where
-    F: for<'p> FnOnce(&[u8], &'p mut [u8]) -> Result<VerifiedManifest<'p>, Error>,
+    F: for<'p> FnOnce(&[u8], &'p mut [u8], &mut Report) -> Result<VerifiedManifest<'p>, Error>,
 {
     let inputs = match Inputs::read(args) {
         Ok(i) => i,
@@ -147,7 +147,7 @@ where
     let mut payload = vec![0u8; inputs.bundle.len()];
     let mut report = Report::new(method, &inputs.model_path, args.json);
     report.key = key;
-    let result = verify(&inputs.bundle, &mut payload);
+    let result = verify(&inputs.bundle, &mut payload, &mut report);
     match result {
         Ok(manifest) => check_model(&manifest, &inputs, args, report),
         Err(e) => failed(report, e, &inputs.bundle),

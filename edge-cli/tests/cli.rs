@@ -163,6 +163,7 @@ fn json_document_is_stable() {
             "resources",
             "root_digest",
             "serialization",
+            "sigstore",
             "unsigned_files",
             "verdict"
         ]
@@ -724,4 +725,108 @@ fn single_file_model_behind_a_link_keeps_its_name() {
         stderr(&o),
         "not verified: manifest[0] \"model.onnx\": file is missing\n"
     );
+}
+
+fn sigstore_case(name: &str) -> PathBuf {
+    testdata().join("sigstore/cases").join(name)
+}
+
+#[test]
+fn verify_sigstore_model_offline() {
+    let case = sigstore_case("v1-dsse-model");
+    let root = testdata().join("sigstore/trusted_root.json");
+    let model = testdata().join("sigstore/models/tiny-model");
+    let args = |identity: &str| {
+        vec![
+            "verify".to_owned(),
+            "sigstore".to_owned(),
+            "--signature".to_owned(),
+            s(&case.join("bundle.sigstore.json")).to_owned(),
+            "--identity".to_owned(),
+            identity.to_owned(),
+            "--identity-provider".to_owned(),
+            "https://oidc.example.com".to_owned(),
+            "--trusted-root".to_owned(),
+            s(&root).to_owned(),
+            "--json".to_owned(),
+            s(&model).to_owned(),
+        ]
+    };
+    let run = |a: Vec<String>| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        oms(&a)
+    };
+    let o = run(args("signer@example.com"));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(doc["verdict"], "verified");
+    assert_eq!(doc["method"], "sigstore");
+    assert_eq!(doc["sigstore"]["identity"], "signer@example.com");
+    assert_eq!(doc["sigstore"]["issuer"], "https://oidc.example.com");
+    assert_eq!(
+        doc["sigstore"]["tlog_entries"][0]["log"],
+        "https://rekor.local"
+    );
+    assert!(doc["sigstore"]["tlog_entries"][0]["log_index"].is_u64());
+    assert_eq!(doc["sigstore"]["verified_times"][0]["source"], "tlog");
+
+    let mut a = args("someone-else@example.com");
+    a.retain(|x| x != "--json");
+    let o = run(a);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.starts_with("not verified: identity:"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+
+    // Not a usable trusted root: a usage error, not a verdict.
+    let mut a = args("signer@example.com");
+    let i = a.iter().position(|x| x == "--trusted-root").unwrap();
+    a[i + 1] = s(&key()).to_owned();
+    assert_eq!(run(a).status.code(), Some(2));
+}
+
+#[test]
+fn verify_bundle_conformance_protocol() {
+    let case = sigstore_case("v2-hashedrekord-tsa");
+    let artifact = testdata().join("sigstore/artifacts/artifact.txt");
+    let root = testdata().join("sigstore/trusted_root.json");
+    let bytes = std::fs::read(&artifact).unwrap();
+    let digest: String = {
+        use sha2::Digest as _;
+        sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    let bundle = case.join("bundle.sigstore.json");
+    let base = [
+        "verify-bundle",
+        "--bundle",
+        s(&bundle),
+        "--certificate-identity",
+        "signer@example.com",
+        "--certificate-oidc-issuer",
+        "https://oidc.example.com",
+        "--trusted-root",
+        s(&root),
+    ];
+    for target in [s(&artifact).to_owned(), format!("sha256:{digest}")] {
+        let mut a = base.to_vec();
+        a.push(&target);
+        let o = oms(&a);
+        assert_eq!(o.status.code(), Some(0), "{target}: {}", stderr(&o));
+    }
+    // Another artifact: rejected with one line.
+    let other = testdata().join("sigstore/artifacts/other.txt");
+    let mut a = base.to_vec();
+    a.push(s(&other));
+    let o = oms(&a);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    // A malformed digest or no identity: usage errors.
+    let mut a = base.to_vec();
+    a.push("sha256:abc");
+    assert_eq!(oms(&a).status.code(), Some(2));
+    let o = oms(&["verify-bundle", "--bundle", s(&bundle), s(&artifact)]);
+    assert_eq!(o.status.code(), Some(2));
 }

@@ -1,0 +1,273 @@
+//! `oms-edge verify sigstore` and `oms-edge verify-bundle`: the trusted root
+//! (bundled production or staging, or a file), the clock, and the report of
+//! what the core's Sigstore verification proved.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+use oms_edge_core::Error;
+use oms_edge_core::keys::PublicKey;
+use oms_edge_core::sigstore::{
+    ArtifactDigest, Evidence, ObservedTime, Signer, verify_artifact_bundle, verify_sigstore_bundle,
+};
+use oms_edge_core::trust_root::{PRODUCTION_TRUSTED_ROOT, STAGING_TRUSTED_ROOT, TrustedRoot};
+use oms_edge_core::x509::UnixTime;
+use serde_json::{Value, json};
+use sha2::{Digest as _, Sha256};
+
+use crate::CommonVerifyArgs;
+use crate::report::{check_name, usage_error};
+use crate::verify::{Run, run_method};
+
+/// Where the trusted root comes from (the reference's flags).
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// Use the bundled Sigstore staging trusted root instead of production.
+    #[arg(long = "use-staging", visible_alias = "use_staging")]
+    pub use_staging: bool,
+    /// A `trusted_root.json` to trust instead of the bundled production root.
+    #[arg(
+        long = "trusted-root",
+        visible_alias = "trusted_root",
+        value_name = "FILE",
+        conflicts_with_all = ["trust_config", "use_staging"]
+    )]
+    pub trusted_root: Option<PathBuf>,
+    /// A ClientTrustConfig (`--trust-config` of the reference) whose
+    /// trusted root to trust.
+    #[arg(
+        long = "trust-config",
+        visible_alias = "trust_config",
+        value_name = "FILE",
+        conflicts_with = "use_staging"
+    )]
+    pub trust_config: Option<PathBuf>,
+}
+
+/// Flags of `verify sigstore`.
+#[derive(Debug, Args)]
+pub struct SigstoreArgs {
+    /// The signer's identity: the certificate's SAN (email or URI), exactly.
+    #[arg(long, value_name = "IDENTITY")]
+    pub identity: String,
+    /// The signer's OIDC issuer (Fulcio's issuer extension), exactly.
+    #[arg(
+        long = "identity-provider",
+        visible_alias = "identity_provider",
+        value_name = "URL"
+    )]
+    pub identity_provider: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub trust: TrustArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: CommonVerifyArgs,
+}
+
+/// Flags of `verify-bundle` (the sigstore-conformance client protocol).
+#[derive(Debug, Args)]
+pub struct VerifyBundleArgs {
+    /// The Sigstore bundle.
+    #[arg(long, value_name = "FILE")]
+    pub bundle: PathBuf,
+    /// Keyless: the certificate's SAN, exactly.
+    #[arg(
+        long = "certificate-identity",
+        value_name = "IDENTITY",
+        requires = "certificate_oidc_issuer"
+    )]
+    pub certificate_identity: Option<String>,
+    /// Keyless: the OIDC issuer, exactly.
+    #[arg(
+        long = "certificate-oidc-issuer",
+        value_name = "URL",
+        requires = "certificate_identity"
+    )]
+    pub certificate_oidc_issuer: Option<String>,
+    /// A managed key (PEM SubjectPublicKeyInfo) instead of an identity.
+    #[arg(long, value_name = "FILE", conflicts_with = "certificate_identity")]
+    pub key: Option<PathBuf>,
+    /// A `trusted_root.json` instead of the bundled production root.
+    #[arg(long = "trusted-root", value_name = "FILE", conflicts_with = "staging")]
+    pub trusted_root: Option<PathBuf>,
+    /// Use the bundled staging trusted root.
+    #[arg(long)]
+    pub staging: bool,
+    /// Print a JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// The artifact: a file, or `sha256:<hex>` of one.
+    #[arg(value_name = "ARTIFACT")]
+    pub artifact: String,
+}
+
+/// Loads the trusted root the flags name.
+pub fn load_trust(
+    trusted_root: Option<&Path>,
+    trust_config: Option<&Path>,
+    staging: bool,
+) -> Result<TrustedRoot, String> {
+    let (what, bytes) = match (trusted_root, trust_config) {
+        (Some(p), _) | (None, Some(p)) => (
+            p.display().to_string(),
+            std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?,
+        ),
+        (None, None) if staging => (
+            "the bundled staging trusted root".to_owned(),
+            STAGING_TRUSTED_ROOT.to_vec(),
+        ),
+        (None, None) => (
+            "the bundled production trusted root".to_owned(),
+            PRODUCTION_TRUSTED_ROOT.to_vec(),
+        ),
+    };
+    TrustedRoot::parse_any(&bytes).map_err(|e| format!("trusted root {what}: {e}"))
+}
+
+fn now() -> UnixTime {
+    UnixTime(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+    )
+}
+
+fn rfc3339(t: u64) -> String {
+    humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_secs(t))
+        .to_string()
+}
+
+/// The evidence as JSON: signer, issuer, log entries, verified times.
+pub fn evidence_json(e: &Evidence, trust: &TrustedRoot) -> Value {
+    json!({
+        "identity": e.identity.as_ref().map(|i| i.san.clone()),
+        "issuer": e.identity.as_ref().map(|i| i.issuer.clone()),
+        "tlog_entries": e.entries.iter().map(|(log, index)| json!({
+            "log": trust.tlogs.get(*log).map(|l| l.base_url.clone()),
+            "log_index": index,
+        })).collect::<Vec<_>>(),
+        "verified_times": e.times.iter().map(|t| json!({
+            "source": match t { ObservedTime::Tlog(_) => "tlog", ObservedTime::Timestamp(_) => "timestamp" },
+            "time": rfc3339(t.unix()),
+        })).collect::<Vec<_>>(),
+        "scts": e.scts,
+    })
+}
+
+/// `verify sigstore`.
+pub fn verify(args: &SigstoreArgs) -> Run {
+    let trust = match load_trust(
+        args.trust.trusted_root.as_deref(),
+        args.trust.trust_config.as_deref(),
+        args.trust.use_staging,
+    ) {
+        Ok(t) => t,
+        Err(msg) => return Run::Usage(msg),
+    };
+    let signer = Signer::Identity {
+        identity: &args.identity,
+        issuer: &args.identity_provider,
+    };
+    let now = now();
+    run_method(&args.common, "sigstore", None, |bundle, payload, report| {
+        let (manifest, evidence) = verify_sigstore_bundle(bundle, &trust, signer, now, payload)?;
+        report.signer = Some(evidence_json(&evidence, &trust));
+        Ok(manifest)
+    })
+}
+
+/// `verify-bundle`.
+pub fn verify_bundle(args: &VerifyBundleArgs) -> ExitCode {
+    match run_verify_bundle(args) {
+        Err(msg) => usage_error(&msg),
+        Ok((trust, Ok(evidence))) => {
+            if args.json {
+                let mut doc = evidence_json(&evidence, &trust);
+                doc["verdict"] = json!("verified");
+                out!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            } else {
+                let who = evidence
+                    .identity
+                    .as_ref()
+                    .map(|i| format!("{} ({})", i.san, i.issuer))
+                    .unwrap_or_else(|| "the given key".to_owned());
+                out!("verified: {} signed by {who}", args.artifact);
+            }
+            ExitCode::SUCCESS
+        }
+        Ok((_, Err(e))) => {
+            if args.json {
+                let doc = json!({
+                    "verdict": "not verified",
+                    "failure": { "step": e.step(), "check": check_name(&e), "message": e.to_string() },
+                });
+                out!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            } else {
+                eprintln!("not verified: {e}");
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+type BundleVerdict = (TrustedRoot, Result<Evidence, Error>);
+
+fn run_verify_bundle(args: &VerifyBundleArgs) -> Result<BundleVerdict, String> {
+    let trust = load_trust(args.trusted_root.as_deref(), None, args.staging)?;
+    let bundle = std::fs::read(&args.bundle)
+        .map_err(|e| format!("cannot read bundle {}: {e}", args.bundle.display()))?;
+    let digest = match args.artifact.strip_prefix("sha256:") {
+        Some(hex) => parse_sha256_hex(hex)
+            .ok_or_else(|| format!("{}: not a sha256:<64 hex digits> digest", args.artifact))?,
+        None => {
+            let mut file = std::fs::File::open(&args.artifact)
+                .map_err(|e| format!("cannot read artifact {}: {e}", args.artifact))?;
+            let mut h = Sha256::new();
+            let mut buf = vec![0u8; 128 * 1024];
+            loop {
+                let n = std::io::Read::read(&mut file, &mut buf)
+                    .map_err(|e| format!("cannot read artifact {}: {e}", args.artifact))?;
+                if n == 0 {
+                    break;
+                }
+                h.update(buf.get(..n).unwrap_or_default());
+            }
+            h.finalize().into()
+        }
+    };
+    let key;
+    let signer = match (
+        &args.key,
+        &args.certificate_identity,
+        &args.certificate_oidc_issuer,
+    ) {
+        (Some(path), _, _) => {
+            let bytes = std::fs::read(path)
+                .map_err(|e| format!("cannot read key {}: {e}", path.display()))?;
+            key = PublicKey::from_pem_or_der(&bytes)
+                .map_err(|e| format!("key {}: {}", path.display(), Error::Key(e)))?;
+            Signer::Key(&key)
+        }
+        (None, Some(identity), Some(issuer)) => Signer::Identity { identity, issuer },
+        _ => {
+            return Err(
+                "give --certificate-identity and --certificate-oidc-issuer, or --key".to_owned(),
+            );
+        }
+    };
+    let result = verify_artifact_bundle(&bundle, &trust, signer, now(), ArtifactDigest(digest));
+    Ok((trust, result))
+}
+
+fn parse_sha256_hex(hex: &str) -> Option<[u8; 32]> {
+    if hex.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, slot) in out.iter_mut().enumerate() {
+        *slot = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}

@@ -1,0 +1,154 @@
+//! The offline Sigstore vectors of `testdata/sigstore` (made by
+//! `testdata/generate_sigstore.py` with a throw-away local PKI and
+//! cross-checked with sigstore-python): every positive verifies, and every
+//! negative is rejected by exactly the check it was built for.
+
+use std::path::{Path, PathBuf};
+
+use oms_edge::CommonVerifyArgs;
+use oms_edge::report::{Failure, Outcome};
+use oms_edge::sigstore::{SigstoreArgs, TrustArgs, load_trust};
+use oms_edge::verify::Run;
+use oms_edge_core::Error;
+use oms_edge_core::sigstore::{ArtifactDigest, Signer, verify_artifact_bundle};
+use oms_edge_core::x509::UnixTime;
+use serde_json::Value;
+use sha2::{Digest as _, Sha256};
+
+fn cases_dir() -> PathBuf {
+    oms_edge_tests::testdata().join("sigstore/cases")
+}
+
+fn now() -> UnixTime {
+    UnixTime(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+    )
+}
+
+/// Runs one case; `Ok(())` when it verified, else the core's error (model
+/// cases through the CLI's code path, artifact cases through the core).
+fn run(dir: &Path, case: &Value) -> Result<(), Option<Error>> {
+    let s = |k: &str| case[k].as_str().unwrap().to_owned();
+    let root = dir.join(s("trusted_root"));
+    let bundle = dir.join("bundle.sigstore.json");
+    match case["kind"].as_str().unwrap() {
+        "model" => {
+            let args = SigstoreArgs {
+                identity: s("identity"),
+                identity_provider: s("issuer"),
+                trust: TrustArgs {
+                    use_staging: false,
+                    trusted_root: Some(root),
+                    trust_config: None,
+                },
+                common: CommonVerifyArgs {
+                    signature: bundle,
+                    ignore_paths: vec![],
+                    ignore_git_paths: false,
+                    no_ignore_git_paths: false,
+                    allow_symlinks: false,
+                    ignore_unsigned_files: false,
+                    no_ignore_unsigned_files: false,
+                    json: true,
+                    quiet: true,
+                    model_path: dir.join(s("model")),
+                },
+            };
+            match oms_edge::sigstore::verify(&args) {
+                Run::Done(_, Outcome::Verified(_)) => Ok(()),
+                Run::Done(_, Outcome::Failed(Failure::Core { error, .. })) => Err(Some(error)),
+                other => panic!("{}: {other:?}", dir.display()),
+            }
+        }
+        "artifact" => {
+            let trust = load_trust(Some(&root), None, false).unwrap();
+            let artifact = std::fs::read(dir.join(s("artifact"))).unwrap();
+            let digest: [u8; 32] = Sha256::digest(&artifact).into();
+            let bytes = std::fs::read(&bundle).unwrap();
+            let identity = s("identity");
+            let issuer = s("issuer");
+            let signer = Signer::Identity {
+                identity: &identity,
+                issuer: &issuer,
+            };
+            verify_artifact_bundle(&bytes, &trust, signer, now(), ArtifactDigest(digest))
+                .map(|_| ())
+                .map_err(Some)
+        }
+        k => panic!("unknown kind {k}"),
+    }
+}
+
+/// Whether `e` is the failure of the check the generator names.
+fn is_check(check: &str, e: &Error) -> bool {
+    use oms_edge_core::error::CertificateError as C;
+    let step = e.step();
+    let detail = oms_edge::report::check_name(e);
+    match check {
+        "set" => detail.contains("set"),
+        "inclusion-proof" => step == "tlog" && detail.contains("inclusion"),
+        "checkpoint-signature" | "checkpoint-root" | "checkpoint-keyhint" | "checkpoint-origin" => {
+            step == "checkpoint"
+        }
+        "body-binding" => step == "tlog",
+        "integrated-time-future" => step == "tlog" && detail.contains("future"),
+        "log-index" => step == "tlog",
+        "sct" => step == "sct",
+        "identity" | "issuer" => step == "policy",
+        "leaf-is-ca" | "no-codesigning" => step == "policy",
+        "leaf-validity" => matches!(
+            e,
+            Error::Certificate(C::Expired { .. } | C::NotYetValid { .. })
+        ),
+        "root-as-leaf" => matches!(e, Error::Certificate(C::LeafSelfSigned)),
+        "chain" => step == "x509",
+        "tsa-imprint" | "tsa-untrusted" | "tsa-validity" | "duplicate-timestamp" => {
+            step == "timestamp"
+        }
+        "no-timestamp-v2" => step == "sigstore",
+        "dsse-signature" => step == "dsse",
+        "model-digest" => step == "model",
+        _ => false,
+    }
+}
+
+#[test]
+fn offline_sigstore_vectors() {
+    let mut names: Vec<_> = std::fs::read_dir(cases_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 40, "{} cases", names.len());
+    let mut bad = Vec::new();
+    let (mut pos, mut neg) = (0, 0);
+    for dir in &names {
+        let case: Value =
+            serde_json::from_slice(&std::fs::read(dir.join("case.json")).unwrap()).unwrap();
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let result = run(dir, &case);
+        match (case["expect"].as_str().unwrap(), result) {
+            ("ok", Ok(())) => pos += 1,
+            ("ok", Err(e)) => bad.push(format!("{name}: expected ok, got {e:?}")),
+            ("fail", Ok(())) => bad.push(format!("{name}: expected failure, verified")),
+            ("fail", Err(None)) => bad.push(format!("{name}: failed outside the core")),
+            ("fail", Err(Some(e))) => {
+                let check = case["check"].as_str().unwrap();
+                if is_check(check, &e) {
+                    neg += 1;
+                } else {
+                    bad.push(format!(
+                        "{name}: expected check {check}, got {} ({e})",
+                        oms_edge::report::check_name(&e)
+                    ));
+                }
+            }
+            (x, _) => panic!("expect {x}"),
+        }
+    }
+    println!("{pos} positive and {neg} negative Sigstore vectors as expected");
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
