@@ -412,6 +412,16 @@ fn verify_parsed<'p>(
         return Err(SigstoreError::NoTimestamp.into());
     }
     times.extend(stamps.iter().map(|s| ObservedTime::Timestamp(s.gen_time)));
+    // The instants the certificate must be valid at, in whole seconds: a
+    // genTime with a fraction lies strictly between two of them, so both
+    // are checked (a leaf whose notAfter is the earlier second had expired).
+    let mut instants: Vec<u64> = times.iter().map(ObservedTime::unix).collect();
+    instants.extend(
+        stamps
+            .iter()
+            .filter(|s| s.fraction)
+            .map(|s| s.gen_time.saturating_add(1)),
+    );
 
     // 5–6. The certificate at every observed time, SCTs, identity.
     let (key, identity, scts) = match (&leaf, signer) {
@@ -421,8 +431,8 @@ fn verify_parsed<'p>(
             }
             let mut issuer_cert = None;
             let mut key = None;
-            for t in &times {
-                let (k, iss) = chain_at(leaf, trust, t.unix())?;
+            for &t in &instants {
+                let (k, iss) = chain_at(leaf, trust, t)?;
                 key = Some(k);
                 issuer_cert = Some(iss);
             }
