@@ -6,6 +6,7 @@
 use oms_edge_core::json::{self, Kind, Value};
 use oms_edge_core::keys::PublicKey;
 use oms_edge_core::model::{ModelOptions, SliceModel};
+use sha2::Digest as _;
 
 /// Walks every value of a parsed document, exercising every accessor.
 fn walk(v: Value<'_>, depth: usize) {
@@ -175,4 +176,85 @@ pub fn certificate(data: &[u8]) {
     }
     let mut payload = vec![0u8; data.len()];
     let _ = verify_certificate_bundle(data, &store, UnixTime(1_780_272_000), &mut payload);
+}
+
+/// Trusted-root and ClientTrustConfig parsing.
+pub fn trust_root(data: &[u8]) {
+    use oms_edge_core::trust_root::TrustedRoot;
+    if let Ok(root) = TrustedRoot::parse_any(data) {
+        for log in root.tlogs.iter().chain(&root.ctlogs) {
+            let _ = log.key.verify(b"message", &[0x30, 0x06, 2, 1, 1, 2, 1, 1]);
+            let _ = root.tlog_by_id(&log.log_id);
+        }
+    }
+}
+
+/// Checkpoint (signed note) parsing, and verification against the local
+/// test Rekor logs with an arbitrary root.
+pub fn checkpoint(data: &[u8]) {
+    use oms_edge_core::checkpoint;
+    let Ok(note) = core::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok((cp, lines)) = checkpoint::parse(note) {
+        let _ = cp.extension_lines().count();
+        for line in lines.flatten() {
+            let mut buf = [0u8; 512];
+            let _ = line.signature(&mut buf);
+        }
+    }
+    if let Some(root) = sigstore_root() {
+        for log in &root.tlogs {
+            let _ = checkpoint::verify(note, log, &[0u8; 32], 7);
+        }
+    }
+}
+
+/// RFC 6962 inclusion proofs: index and size from the first 16 bytes, the
+/// rest as proof hashes; checked against the root the proof itself gives
+/// (so every fold runs to the end).
+pub fn inclusion_proof(data: &[u8]) {
+    use oms_edge_core::merkle;
+    let Some((head, rest)) = data.split_at_checked(16) else {
+        return;
+    };
+    let index = u64::from_le_bytes(head[..8].try_into().unwrap_or_default());
+    let size = u64::from_le_bytes(head[8..].try_into().unwrap_or_default()) % (1 << 40);
+    let proof: Vec<[u8; 32]> = rest
+        .chunks_exact(32)
+        .map(|c| c.try_into().unwrap_or([0; 32]))
+        .collect();
+    let leaf = merkle::leaf_hash(b"leaf");
+    if let Ok(root) = merkle::root_from_inclusion_proof(index, size, &leaf, &proof) {
+        assert!(merkle::verify_inclusion(index, size, &leaf, &proof, &root).is_ok());
+    }
+}
+
+const SIGSTORE_ROOT: &[u8] = include_bytes!("../../testdata/sigstore/trusted_root.json");
+
+fn sigstore_root() -> Option<oms_edge_core::trust_root::TrustedRoot> {
+    oms_edge_core::trust_root::TrustedRoot::parse(SIGSTORE_ROOT).ok()
+}
+
+/// The whole sigstore method against the local test trusted root: as an OMS
+/// model bundle, and as an artifact bundle (message signature or DSSE).
+pub fn sigstore(data: &[u8]) {
+    use oms_edge_core::sigstore::{
+        ArtifactDigest, Signer, verify_artifact_bundle, verify_sigstore_bundle,
+    };
+    use oms_edge_core::x509::UnixTime;
+    let Some(root) = sigstore_root() else {
+        return;
+    };
+    let signer = Signer::Identity {
+        identity: "signer@example.com",
+        issuer: "https://oidc.example.com",
+    };
+    let now = UnixTime(1_795_000_000);
+    let mut payload = vec![0u8; data.len()];
+    if let Ok((m, _)) = verify_sigstore_bundle(data, &root, signer, now, &mut payload) {
+        let _ = m.len();
+    }
+    let digest: [u8; 32] = sha2::Sha256::digest(b"artifact").into();
+    let _ = verify_artifact_bundle(data, &root, signer, now, ArtifactDigest(digest));
 }

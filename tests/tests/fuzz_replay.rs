@@ -56,3 +56,23 @@ fn verify() {
 fn certificate() {
     assert!(replay("certificate", fuzz_bodies::certificate) >= 4);
 }
+
+#[test]
+fn trust_root() {
+    assert!(replay("trust_root", fuzz_bodies::trust_root) >= 2);
+}
+
+#[test]
+fn checkpoint() {
+    assert!(replay("checkpoint", fuzz_bodies::checkpoint) >= 8);
+}
+
+#[test]
+fn inclusion_proof() {
+    assert!(replay("inclusion_proof", fuzz_bodies::inclusion_proof) >= 4);
+}
+
+#[test]
+fn sigstore() {
+    assert!(replay("sigstore", fuzz_bodies::sigstore) >= 6);
+}
