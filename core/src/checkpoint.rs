@@ -293,7 +293,7 @@ pub fn open_note(note: &str) -> Result<(&str, SignatureLines<'_>), CheckpointErr
     }
     let split = note.rfind("\n\n").ok_or(CheckpointError::NoBlankLine)?;
     let (text, block) = note
-        .split_at_checked(split + 1)
+        .split_at_checked(split.saturating_add(1))
         .ok_or(CheckpointError::NoBlankLine)?;
     let block = block.get(1..).unwrap_or_default();
     if !block.ends_with('\n') {
@@ -442,12 +442,12 @@ fn verify_known_key(
     name: &str,
     hint: [u8; 4],
 ) -> Result<usize, CheckpointError> {
-    let mut verified = 0;
+    let mut verified = 0usize;
     for line in lines {
         let line = line?;
         if line.name == name && line.key_hint == hint {
             verify_line(key, text, &line)?;
-            verified += 1;
+            verified = verified.saturating_add(1);
         }
     }
     Ok(verified)

@@ -83,11 +83,12 @@ pub fn inclusion_proof_len(leaf_index: u64, tree_size: u64) -> Result<usize, Mer
     if leaf_index >= tree_size {
         return Err(MerkleError::IndexOutOfRange);
     }
-    let last = tree_size - 1;
-    let inner = u64::BITS - (leaf_index ^ last).leading_zeros();
+    // leaf_index < tree_size, so tree_size >= 1.
+    let last = tree_size.saturating_sub(1);
+    let inner = u64::BITS.saturating_sub((leaf_index ^ last).leading_zeros());
     let border = leaf_index.checked_shr(inner).unwrap_or(0).count_ones();
     // At most 64 + 0: both counts are bit counts of one u64.
-    Ok((inner + border) as usize)
+    Ok(usize::try_from(inner.saturating_add(border)).unwrap_or(usize::MAX))
 }
 
 /// The root that `proof` leads to from `leaf_hash` at `leaf_index` in a tree
@@ -111,7 +112,7 @@ pub fn root_from_inclusion_proof(
     }
     // fn: the node's index at the current level; sn: the last node's.
     let mut fnode = leaf_index;
-    let mut snode = tree_size - 1;
+    let mut snode = tree_size.saturating_sub(1);
     let mut r = *leaf_hash;
     for p in proof {
         if snode == 0 {

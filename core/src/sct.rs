@@ -158,7 +158,7 @@ pub fn verify_embedded_scts(
         signed_data(&mut message, sct, &issuer_key_hash, &precert)
             .ok_or(SctError::Precertificate)?;
         match verify_one(sct, &message, ctlogs) {
-            Ok(()) => verified += 1,
+            Ok(()) => verified = verified.saturating_add(1),
             Err(why) => furthest = furthest.max(why),
         }
     }
@@ -326,13 +326,13 @@ fn precert_tbs(tbs: &[u8]) -> Option<Vec<u8>> {
         while !items.is_finished() {
             let item = items.tlv_bytes().ok()?;
             if Extension::from_der(item).ok()?.extn_id == SCT_LIST_OID {
-                removed += 1;
+                removed = removed.saturating_add(1);
             } else {
                 kept.extend_from_slice(item);
             }
         }
         if !kept.is_empty() {
-            let mut sequence = Vec::with_capacity(kept.len() + 8);
+            let mut sequence = Vec::with_capacity(kept.len().saturating_add(8));
             push_tlv(&mut sequence, Tag::Sequence, &kept)?;
             push_tlv(&mut body, EXTENSIONS, &sequence)?;
         }
@@ -340,7 +340,7 @@ fn precert_tbs(tbs: &[u8]) -> Option<Vec<u8>> {
     if removed != 1 {
         return None;
     }
-    let mut out = Vec::with_capacity(body.len() + 8);
+    let mut out = Vec::with_capacity(body.len().saturating_add(8));
     push_tlv(&mut out, Tag::Sequence, &body)?;
     Some(out)
 }

@@ -232,9 +232,9 @@ fn hex_eq(text: impl Iterator<Item = u8>, bytes: &[u8]) -> bool {
     let mut want = bytes.iter().flat_map(|b| [b >> 4, b & 0xf]);
     for c in text {
         let v = match c {
-            b'0'..=b'9' => c - b'0',
-            b'a'..=b'f' => c - b'a' + 10,
-            b'A'..=b'F' => c - b'A' + 10,
+            b'0'..=b'9' => c.wrapping_sub(b'0'),
+            b'a'..=b'f' => c.wrapping_sub(b'a' - 10),
+            b'A'..=b'F' => c.wrapping_sub(b'A' - 10),
             _ => return false,
         };
         if want.next() != Some(v) {

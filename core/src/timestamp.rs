@@ -337,9 +337,12 @@ fn parse_gen_time(text: &[u8]) -> Option<(u64, bool)> {
         return None;
     }
     let num = |at: usize, len: usize| -> Option<u16> {
-        main.get(at..at + len)?.iter().try_fold(0u16, |n, d| {
-            n.checked_mul(10)?.checked_add(u16::from(d - b'0'))
-        })
+        main.get(at..at.checked_add(len)?)?
+            .iter()
+            .try_fold(0u16, |n, d| {
+                n.checked_mul(10)?
+                    .checked_add(u16::from(d.wrapping_sub(b'0')))
+            })
     };
     let small = |at: usize| num(at, 2).and_then(|n| u8::try_from(n).ok());
     let (fraction, z) = match rest {
@@ -743,7 +746,7 @@ fn decode_base64_lines(text: JsonStr<'_>) -> Option<Vec<u8>> {
     let mut n = 0;
     for c in text.bytes().filter(|c| !matches!(c, b'\r' | b'\n')) {
         *buf.get_mut(n)? = c;
-        n += 1;
+        n = n.saturating_add(1);
     }
     let len = <base64ct::Base64 as base64ct::Encoding>::decode_in_place(buf.get_mut(..n)?)
         .ok()?

@@ -395,7 +395,7 @@ pub fn verify_entries(
     let mut count = 0usize;
     for (i, e) in entries.iter().enumerate() {
         e.map_err(|e| (i, TlogError::Json(e)))?;
-        count += 1;
+        count = count.saturating_add(1);
         if count > MAX_TLOG_ENTRIES {
             return Err((i, TlogError::TooManyEntries));
         }
@@ -494,11 +494,15 @@ fn verify_entry(entry: Value<'_>, cx: &Context<'_>) -> Result<VerifiedEntry, Tlo
 /// hex only). Hand-written: four members need no JSON serializer.
 pub fn set_payload(body: &[u8], integrated_time: u64, log_id: &[u8], log_index: u64) -> Vec<u8> {
     let b64_len = Base64::encoded_len(body);
-    let mut out = Vec::with_capacity(b64_len + 2 * log_id.len() + 96);
+    let mut out = Vec::with_capacity(
+        b64_len
+            .saturating_add(log_id.len().saturating_mul(2))
+            .saturating_add(96),
+    );
     let mut digits = [0u8; 20];
     out.extend_from_slice(b"{\"body\":\"");
     let start = out.len();
-    out.resize(start + b64_len, 0);
+    out.resize(start.saturating_add(b64_len), 0);
     if let Some(tail) = out.get_mut(start..) {
         // Cannot fail: the tail is exactly the encoded length.
         let _ = Base64::encode(body, tail);
@@ -520,9 +524,10 @@ pub fn set_payload(body: &[u8], integrated_time: u64, log_id: &[u8], log_index: 
 fn decimal(mut v: u64, buf: &mut [u8; 20]) -> &[u8] {
     let mut i = buf.len();
     loop {
-        i -= 1;
+        i = i.saturating_sub(1);
         if let Some(d) = buf.get_mut(i) {
-            *d = b'0' + (v % 10) as u8;
+            // reason: v % 10 < 10, so the digit stays in b'0'..=b'9'.
+            *d = b'0'.wrapping_add((v % 10) as u8);
         }
         v /= 10;
         if v == 0 {
@@ -608,7 +613,7 @@ impl<'a> Proof<'a> {
                 .get_mut(count)
                 .ok_or(TlogError::InclusionProof(MerkleError::ProofTooLong))?;
             *slot = hash_of(h, TlogField::Hashes)?;
-            count += 1;
+            count = count.saturating_add(1);
         }
         let checkpoint = match member(&o, "checkpoint", TlogField::Checkpoint)? {
             None => None,
@@ -892,7 +897,7 @@ fn signatures_match(
             TlogField::BodySignatures,
         )?;
         let sig = read(&item)?;
-        n += 1;
+        n = n.saturating_add(1);
         if n > wanted.len() {
             return Err(TlogError::SignatureMismatch);
         }
@@ -991,7 +996,7 @@ fn hex_hash_matches(hash: &Object<'_>, digest: &[u8; 32]) -> Result<(), TlogErro
             _ => return Err(field(f, Problem::Invalid)),
         };
         equal &= digest.get(n) == Some(&b);
-        n += 1;
+        n = n.saturating_add(1);
     }
     if equal && n == digest.len() {
         Ok(())
@@ -1115,7 +1120,7 @@ fn int64(v: Value<'_>, f: TlogField) -> Result<u64, TlogError> {
     for d in text {
         n = n
             .checked_mul(10)
-            .and_then(|n| n.checked_add(u64::from(d - b'0')))
+            .and_then(|n| n.checked_add(u64::from(d.wrapping_sub(b'0'))))
             .filter(|n| *n <= i64::MAX as u64)
             .ok_or(field(f, Problem::Invalid))?;
     }

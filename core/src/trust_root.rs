@@ -526,7 +526,7 @@ impl Location {
             return Err(TrustRootError::StartAfterEnd { at: self });
         }
         // Round inwards to whole seconds (see `TimeRange`).
-        let start = start.0 + u64::from(start.1 > 0);
+        let start = start.0.saturating_add(u64::from(start.1 > 0));
         Ok(TimeRange {
             start: Some(start),
             end: end.map(|(secs, _)| secs),
@@ -661,9 +661,16 @@ fn authority(at: Location, obj: &Object<'_>) -> Result<CertificateAuthority, Tru
 pub fn parse_rfc3339(text: &str) -> Option<(u64, u32)> {
     let b = text.as_bytes();
     let num = |at: usize, len: usize| -> Option<u16> {
-        b.get(at..at + len)?.iter().try_fold(0u16, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + u16::from(c - b'0'))
-        })
+        b.get(at..at.checked_add(len)?)?
+            .iter()
+            .try_fold(0u16, |n, &c| {
+                c.is_ascii_digit()
+                    .then(|| {
+                        n.checked_mul(10)?
+                            .checked_add(u16::from(c.wrapping_sub(b'0')))
+                    })
+                    .flatten()
+            })
     };
     let two = |at: usize| num(at, 2).and_then(|n| u8::try_from(n).ok());
     let layout = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
@@ -682,20 +689,25 @@ pub fn parse_rfc3339(text: &str) -> Option<(u64, u32)> {
             return None;
         }
         for &c in fraction.get(..digits)? {
-            nanos = nanos * 10 + u32::from(c - b'0');
+            nanos = nanos
+                .saturating_mul(10)
+                .saturating_add(u32::from(c.wrapping_sub(b'0')));
         }
-        nanos *= 10u32.pow(u32::try_from(9 - digits).ok()?);
+        nanos = nanos
+            .saturating_mul(10u32.checked_pow(u32::try_from(9usize.checked_sub(digits)?).ok()?)?);
         rest = fraction.get(digits..)?;
     }
     let utc = match rest {
         b"Z" => local,
         [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
-            let at = b.len() - rest.len();
-            let (hours, minutes) = (num(at + 1, 2)?, num(at + 4, 2)?);
+            let at = b.len().checked_sub(rest.len())?;
+            let (hours, minutes) = (num(at.checked_add(1)?, 2)?, num(at.checked_add(4)?, 2)?);
             if hours > 23 || minutes > 59 {
                 return None;
             }
-            let offset = u64::from(hours) * 3600 + u64::from(minutes) * 60;
+            let offset = u64::from(hours)
+                .saturating_mul(3600)
+                .saturating_add(u64::from(minutes).saturating_mul(60));
             // local = UTC + offset
             if *sign == b'+' {
                 local.checked_sub(offset)?

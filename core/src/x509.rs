@@ -361,7 +361,7 @@ impl TrustStore {
 
     /// Adds one DER certificate.
     pub fn add_der(&mut self, der: &[u8]) -> Result<(), CertificateError> {
-        if self.anchors.len() + self.intermediates.len() >= MAX_TRUST_CERTS {
+        if self.anchors.len().saturating_add(self.intermediates.len()) >= MAX_TRUST_CERTS {
             return Err(CertificateError::TrustMaterial);
         }
         let cert = Cert::from_der(der).ok_or(CertificateError::TrustMaterial)?;
@@ -379,11 +379,12 @@ impl TrustStore {
         const BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
         const END: &[u8] = b"-----END CERTIFICATE-----";
         let mut rest = text;
-        let mut n = 0;
+        let mut n = 0usize;
         while let Some(start) = find(rest, BEGIN) {
             let block_and_after = rest.get(start..).ok_or(CertificateError::TrustMaterial)?;
-            let end =
-                find(block_and_after, END).ok_or(CertificateError::TrustMaterial)? + END.len();
+            let end = find(block_and_after, END)
+                .ok_or(CertificateError::TrustMaterial)?
+                .saturating_add(END.len());
             let block = block_and_after
                 .get(..end)
                 .ok_or(CertificateError::TrustMaterial)?;
@@ -393,7 +394,7 @@ impl TrustStore {
                 return Err(CertificateError::TrustMaterial);
             }
             self.add_der(&der)?;
-            n += 1;
+            n = n.saturating_add(1);
             rest = block_and_after.get(end..).unwrap_or(&[]);
         }
         if n == 0 {
@@ -480,7 +481,7 @@ pub(crate) fn validate_path(
             && !parent.issued(child)
         {
             return Err(err(E::OutOfOrder {
-                at: CertPosition::Bundle(position_u8(i + 1)),
+                at: CertPosition::Bundle(position_u8(i.saturating_add(1))),
             }));
         }
     }
@@ -556,7 +557,7 @@ pub(crate) fn validate_path(
         if !cert.extensions_ok() {
             return Err(err(E::UnsupportedCriticalExtension { at }));
         }
-        if let Some(issuer) = path.get(i + 1)
+        if let Some(issuer) = path.get(i.saturating_add(1))
             && !pre_verified.contains(&i)
         {
             match cert.signed_by(issuer.cert()) {
