@@ -16,6 +16,8 @@
 //!
 //! The PAE is streamed into the hash: no buffer holds it.
 
+#![deny(clippy::arithmetic_side_effects)]
+
 use crate::bundle::{Envelope, decode_base64};
 use crate::error::{BundleError, DsseError, Error, Field, Problem};
 use crate::keys::{PrehashState, PublicKey, SigHash};
@@ -65,7 +67,10 @@ impl<'p> VerifiedPayload<'p> {
 
 /// Checks 1–2: the payload type and the one signature's bytes, decoded
 /// into `sig_buf`.
-pub fn envelope_signature<'s>(env: &Envelope<'_>, sig_buf: &'s mut [u8]) -> Result<&'s [u8], Error> {
+pub fn envelope_signature<'s>(
+    env: &Envelope<'_>,
+    sig_buf: &'s mut [u8],
+) -> Result<&'s [u8], Error> {
     if !env.payload_type.eq_str(IN_TOTO_PAYLOAD_TYPE) {
         return Err(DsseError::WrongPayloadType.into());
     }
@@ -77,7 +82,7 @@ pub fn envelope_signature<'s>(env: &Envelope<'_>, sig_buf: &'s mut [u8]) -> Resu
     let mut count = 1usize;
     for extra in sigs {
         extra.map_err(BundleError::Json)?;
-        count += 1;
+        count = count.saturating_add(1);
         if count > MAX_DSSE_SIGNATURES {
             break;
         }
@@ -222,7 +227,8 @@ pub fn py_bytes_repr(data: &[u8], mut emit: impl FnMut(&[u8])) {
         if let Some((bytes, n)) = esc {
             emit(data.get(run_start..i).unwrap_or(&[]));
             emit(bytes.get(..n).unwrap_or(&[]));
-            run_start = i + 1;
+            // `i < data.len()`.
+            run_start = i.saturating_add(1);
         }
     }
     emit(data.get(run_start..).unwrap_or(&[]));
@@ -232,8 +238,9 @@ pub fn py_bytes_repr(data: &[u8], mut emit: impl FnMut(&[u8])) {
 /// The lowercase hex digit for a nibble.
 pub(crate) fn hex_digit(n: u8) -> u8 {
     match n & 15 {
-        d @ 0..=9 => b'0' + d,
-        d => b'a' + d - 10,
+        // `d <= 15`: the sums stay within ASCII, no wrap occurs.
+        d @ 0..=9 => b'0'.wrapping_add(d),
+        d => (b'a' - 10).wrapping_add(d),
     }
 }
 

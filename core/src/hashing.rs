@@ -4,6 +4,8 @@
 //! Algorithms (OMS §7, the names the reference writes): `sha256` (FIPS
 //! 180-4), `blake2b` (BLAKE2b-512, RFC 7693) and `blake3` (32-byte output).
 
+#![deny(clippy::arithmetic_side_effects)]
+
 use core::fmt;
 
 use blake2::Blake2b512;
@@ -81,7 +83,8 @@ impl Digest {
                 None => hi = Some(v),
                 Some(h) => {
                     *bytes.get_mut(n)? = (h << 4) | v;
-                    n += 1;
+                    // `n < 64`: the write above just succeeded.
+                    n = n.saturating_add(1);
                 }
             }
         }
@@ -217,7 +220,8 @@ pub fn hash_stream<R: Read>(
             return Err(ModelError::Truncated);
         }
         hasher.update(chunk.get(..n).ok_or(ModelError::Read(ErrorKind::Other))?);
-        left -= n as u64;
+        // `n <= chunk.len() <= left`: never saturates.
+        left = left.saturating_sub(n as u64);
     }
     if expect_end {
         let probe = buf.get_mut(..1).ok_or(ModelError::Read(ErrorKind::Other))?;

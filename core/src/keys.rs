@@ -11,6 +11,8 @@
 //! 4. signatures are DER ECDSA with the hash model_signing pairs with the
 //!    curve: P-256/SHA-256, P-384/SHA-384, P-521/SHA-512.
 
+#![deny(clippy::arithmetic_side_effects)]
+
 use der::asn1::{AnyRef, BitStringRef, ObjectIdentifier};
 use der::{Decode, Encode};
 use ecdsa::signature::hazmat::PrehashVerifier;
@@ -255,7 +257,9 @@ fn pem_public_key<'b>(text: &[u8], buf: &'b mut [u8]) -> Result<&'b [u8], KeyErr
     }
     let start = find(text, BEGIN).ok_or(KeyError::Pem)?;
     let rest = text.get(start..).ok_or(KeyError::Pem)?;
-    let end = find(rest, END).ok_or(KeyError::Pem)? + END.len();
+    let end = find(rest, END)
+        .and_then(|at| at.checked_add(END.len()))
+        .ok_or(KeyError::Pem)?;
     let block = rest.get(..end).ok_or(KeyError::Pem)?;
     let (label, der) = pem_rfc7468::decode(block, buf).map_err(|_| KeyError::Pem)?;
     if label != "PUBLIC KEY" {
