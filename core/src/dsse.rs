@@ -3,7 +3,8 @@
 //! Checks, in order:
 //! 1. `payloadType` is `application/vnd.in-toto+json` (in-toto Statement v1);
 //! 2. `signatures` holds exactly one entry (OMS §4.1); its `keyid` may be
-//!    absent, `null` or any string (OMS does not use it); `sig` is base64;
+//!    absent, `null` or any string (OMS does not use it); `sig` is base64
+//!    of at most [`MAX_SIGNATURE_BYTES`] bytes;
 //! 3. the signature verifies over PAE(payloadType, payload) =
 //!    `"DSSEv1" SP LEN(type) SP type SP LEN(payload) SP payload`;
 //! 4. only if that fails, over the encoding model_signing used before v1.0
@@ -128,6 +129,14 @@ pub fn verify_envelope<'p>(
 ) -> Result<VerifiedPayload<'p>, Error> {
     let mut sig_buf = [0u8; MAX_SIGNATURE_BYTES * 2];
     let sig = envelope_signature(env, &mut sig_buf)?;
+    // The buffer holds the base64 text; the limit is on the decoded DER.
+    if sig.len() > MAX_SIGNATURE_BYTES {
+        return Err(BundleError::Field {
+            field: Field::Sig,
+            problem: Problem::TooLong,
+        }
+        .into());
+    }
     let needed = env.payload.raw().len();
     if payload_buf.len() < needed {
         return Err(BundleError::PayloadTooLarge { needed }.into());

@@ -1,8 +1,9 @@
 //! Pinned public keys for the `key` method (OMS §4.1, §4.2).
 //!
 //! Checks, in order:
-//! 1. the key is a PEM `PUBLIC KEY` document (RFC 7468, explanatory text
-//!    before it allowed, as OpenSSL and `cryptography` allow) or DER;
+//! 1. the key is a PEM `PUBLIC KEY` document of at most [`MAX_PEM_BYTES`]
+//!    (RFC 7468, explanatory text before it allowed, as OpenSSL and
+//!    `cryptography` allow) or DER, of at most [`MAX_SPKI_BYTES`];
 //! 2. it is a SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) for id-ecPublicKey
 //!    (RFC 5480) on P-256, P-384 or P-521 with a valid point;
 //! 3. a bundle's `publicKey.hint`, when present, is the lowercase hex SHA-256
@@ -110,6 +111,9 @@ impl PublicKey {
 
     /// Reads a DER SubjectPublicKeyInfo.
     pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
+        if der.len() > MAX_SPKI_BYTES {
+            return Err(KeyError::Spki);
+        }
         let spki = SubjectPublicKeyInfoRef::from_der(der).map_err(|_| KeyError::Spki)?;
         Self::from_spki(&spki)
     }
