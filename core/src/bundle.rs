@@ -19,6 +19,8 @@
 //! members are ignored. `mediaType` only selects how the bundle is read: it
 //! is not signed, so it never switches a check off.
 
+#![deny(clippy::arithmetic_side_effects)]
+
 use crate::error::{BundleError, Field, MaterialKind, Problem};
 use crate::json::{self, Array, JsonError, JsonStr, Object, Value};
 use crate::limits::MAX_BUNDLE_BYTES;
@@ -355,7 +357,8 @@ pub fn decode_base64<'b>(
             problem: Problem::TooLong,
         })?;
         *slot = c;
-        n += 1;
+        // `n < buf.len()`: the write above just succeeded.
+        n = n.saturating_add(1);
     }
     let text = buf.get_mut(..n).ok_or(BundleError::Field {
         field,

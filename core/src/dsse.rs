@@ -3,7 +3,8 @@
 //! Checks, in order:
 //! 1. `payloadType` is `application/vnd.in-toto+json` (in-toto Statement v1);
 //! 2. `signatures` holds exactly one entry (OMS §4.1); its `keyid` may be
-//!    absent, `null` or any string (OMS does not use it); `sig` is base64;
+//!    absent, `null` or any string (OMS does not use it); `sig` is base64
+//!    of at most [`MAX_SIGNATURE_BYTES`] bytes;
 //! 3. the signature verifies over PAE(payloadType, payload) =
 //!    `"DSSEv1" SP LEN(type) SP type SP LEN(payload) SP payload`;
 //! 4. only if that fails, over the encoding model_signing used before v1.0
@@ -15,6 +16,8 @@
 //!    hard-coded SHA-256); [`CompatHash`] selects which.
 //!
 //! The PAE is streamed into the hash: no buffer holds it.
+
+#![deny(clippy::arithmetic_side_effects)]
 
 use crate::bundle::{Envelope, decode_base64};
 use crate::error::{BundleError, DsseError, Error, Field, Problem};
@@ -80,7 +83,7 @@ pub fn envelope_signature<'s>(
     let mut count = 1usize;
     for extra in sigs {
         extra.map_err(BundleError::Json)?;
-        count += 1;
+        count = count.saturating_add(1);
         if count > MAX_DSSE_SIGNATURES {
             break;
         }
@@ -126,6 +129,14 @@ pub fn verify_envelope<'p>(
 ) -> Result<VerifiedPayload<'p>, Error> {
     let mut sig_buf = [0u8; MAX_SIGNATURE_BYTES * 2];
     let sig = envelope_signature(env, &mut sig_buf)?;
+    // The buffer holds the base64 text; the limit is on the decoded DER.
+    if sig.len() > MAX_SIGNATURE_BYTES {
+        return Err(BundleError::Field {
+            field: Field::Sig,
+            problem: Problem::TooLong,
+        }
+        .into());
+    }
     let needed = env.payload.raw().len();
     if payload_buf.len() < needed {
         return Err(BundleError::PayloadTooLarge { needed }.into());
@@ -225,7 +236,8 @@ pub fn py_bytes_repr(data: &[u8], mut emit: impl FnMut(&[u8])) {
         if let Some((bytes, n)) = esc {
             emit(data.get(run_start..i).unwrap_or(&[]));
             emit(bytes.get(..n).unwrap_or(&[]));
-            run_start = i + 1;
+            // `i < data.len()`.
+            run_start = i.saturating_add(1);
         }
     }
     emit(data.get(run_start..).unwrap_or(&[]));
@@ -235,8 +247,9 @@ pub fn py_bytes_repr(data: &[u8], mut emit: impl FnMut(&[u8])) {
 /// The lowercase hex digit for a nibble.
 pub(crate) fn hex_digit(n: u8) -> u8 {
     match n & 15 {
-        d @ 0..=9 => b'0' + d,
-        d => b'a' + d - 10,
+        // `d <= 15`: the sums stay within ASCII, no wrap occurs.
+        d @ 0..=9 => b'0'.wrapping_add(d),
+        d => (b'a' - 10).wrapping_add(d),
     }
 }
 

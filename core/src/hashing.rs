@@ -4,6 +4,8 @@
 //! Algorithms (OMS §7, the names the reference writes): `sha256` (FIPS
 //! 180-4), `blake2b` (BLAKE2b-512, RFC 7693) and `blake3` (32-byte output).
 
+#![deny(clippy::arithmetic_side_effects)]
+
 use core::fmt;
 
 use blake2::Blake2b512;
@@ -11,6 +13,11 @@ use embedded_io::{ErrorKind, Read};
 use sha2::{Digest as _, Sha256};
 
 use crate::error::ModelError;
+use crate::limits::MAX_DIGEST_HEX;
+
+/// Room for the longest digest (BLAKE2b-512): [`MAX_DIGEST_HEX`] bounds
+/// the hex a manifest may carry because decoding stops when this is full.
+const MAX_DIGEST_BYTES: usize = MAX_DIGEST_HEX / 2;
 
 /// A hash algorithm a manifest may name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,7 +63,7 @@ impl HashAlgorithm {
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Digest {
     algorithm: HashAlgorithm,
-    bytes: [u8; 64],
+    bytes: [u8; MAX_DIGEST_BYTES],
 }
 
 impl Digest {
@@ -65,14 +72,14 @@ impl Digest {
         if value.len() != algorithm.digest_len() {
             return None;
         }
-        let mut bytes = [0; 64];
+        let mut bytes = [0; MAX_DIGEST_BYTES];
         bytes.get_mut(..value.len())?.copy_from_slice(value);
         Some(Self { algorithm, bytes })
     }
 
     /// Decodes hex (either case) of exactly the algorithm's length.
     pub fn from_hex(algorithm: HashAlgorithm, hex: impl IntoIterator<Item = u8>) -> Option<Self> {
-        let mut bytes = [0; 64];
+        let mut bytes = [0; MAX_DIGEST_BYTES];
         let mut n = 0usize;
         let mut hi: Option<u8> = None;
         for c in hex {
@@ -81,7 +88,8 @@ impl Digest {
                 None => hi = Some(v),
                 Some(h) => {
                     *bytes.get_mut(n)? = (h << 4) | v;
-                    n += 1;
+                    // `n < MAX_DIGEST_BYTES`: the write above succeeded.
+                    n = n.saturating_add(1);
                 }
             }
         }
@@ -174,9 +182,9 @@ impl Hasher {
 
     /// The digest of everything fed so far.
     pub fn finalize(self) -> Digest {
-        let mut bytes = [0; 64];
+        let mut bytes = [0; MAX_DIGEST_BYTES];
         let algorithm = self.algorithm();
-        let copy = |out: &mut [u8; 64], d: &[u8]| {
+        let copy = |out: &mut [u8; MAX_DIGEST_BYTES], d: &[u8]| {
             for (o, i) in out.iter_mut().zip(d) {
                 *o = *i;
             }
@@ -217,7 +225,8 @@ pub fn hash_stream<R: Read>(
             return Err(ModelError::Truncated);
         }
         hasher.update(chunk.get(..n).ok_or(ModelError::Read(ErrorKind::Other))?);
-        left -= n as u64;
+        // `n <= chunk.len() <= left`: never saturates.
+        left = left.saturating_sub(n as u64);
     }
     if expect_end {
         let probe = buf.get_mut(..1).ok_or(ModelError::Read(ErrorKind::Other))?;

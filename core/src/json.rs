@@ -25,6 +25,8 @@
 //! (`fuzz/`), and every function in it is total: malformed input yields a
 //! [`JsonError`], never a panic.
 
+#![deny(clippy::arithmetic_side_effects)]
+
 use crate::limits::MAX_JSON_DEPTH;
 
 /// What went wrong while reading JSON.
@@ -111,7 +113,8 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
         if !matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
             break;
         }
-        i += 1;
+        // `i` indexes a byte of `b`, so `i + 1` fits: never saturates.
+        i = i.saturating_add(1);
     }
     i
 }
@@ -142,13 +145,13 @@ fn validate_value(b: &[u8], start: usize) -> Result<usize, JsonError> {
                     }
                     let is_object = c == b'{';
                     stack = (stack << 1) | u128::from(is_object);
-                    depth += 1;
-                    i = skip_ws(b, i + 1);
+                    depth = depth.saturating_add(1);
+                    i = skip_ws(b, i.saturating_add(1));
                     let close = if is_object { b'}' } else { b']' };
                     if byte(b, i)? == close {
                         stack >>= 1;
-                        depth -= 1;
-                        i += 1;
+                        depth = depth.saturating_sub(1);
+                        i = i.saturating_add(1);
                         want_value = false;
                     } else if is_object {
                         i = validate_key(b, i)?;
@@ -185,21 +188,22 @@ fn validate_value(b: &[u8], start: usize) -> Result<usize, JsonError> {
             let in_object = stack & 1 == 1;
             match byte(b, i)? {
                 b',' => {
-                    i += 1;
+                    i = i.saturating_add(1);
                     if in_object {
                         i = validate_key(b, skip_ws(b, i))?;
                     }
                     want_value = true;
                 }
+                // `depth` is at least 1 here (0 returned above).
                 b'}' if in_object => {
                     stack >>= 1;
-                    depth -= 1;
-                    i += 1;
+                    depth = depth.saturating_sub(1);
+                    i = i.saturating_add(1);
                 }
                 b']' if !in_object => {
                     stack >>= 1;
-                    depth -= 1;
-                    i += 1;
+                    depth = depth.saturating_sub(1);
+                    i = i.saturating_add(1);
                 }
                 _ => return Err(JsonError::UnexpectedByte { offset: i }),
             }
@@ -216,11 +220,11 @@ fn validate_key(b: &[u8], i: usize) -> Result<usize, JsonError> {
     if byte(b, after)? != b':' {
         return Err(JsonError::UnexpectedByte { offset: after });
     }
-    Ok(after + 1)
+    Ok(after.saturating_add(1))
 }
 
 fn literal(b: &[u8], i: usize, word: &[u8]) -> Result<usize, JsonError> {
-    let end = i + word.len();
+    let end = i.saturating_add(word.len());
     match b.get(i..end) {
         Some(s) if s == word => Ok(end),
         Some(_) => Err(JsonError::UnexpectedByte { offset: i }),
@@ -229,7 +233,9 @@ fn literal(b: &[u8], i: usize, word: &[u8]) -> Result<usize, JsonError> {
 }
 
 fn hex4(b: &[u8], i: usize) -> Result<u16, JsonError> {
-    let digits = b.get(i..i + 4).ok_or(JsonError::UnexpectedEnd)?;
+    let digits = b
+        .get(i..i.saturating_add(4))
+        .ok_or(JsonError::UnexpectedEnd)?;
     let mut v: u16 = 0;
     for &d in digits {
         let n = hex_val(d).ok_or(JsonError::InvalidEscape { offset: i })?;
@@ -240,86 +246,95 @@ fn hex4(b: &[u8], i: usize) -> Result<u16, JsonError> {
 
 pub(crate) fn hex_val(d: u8) -> Option<u8> {
     match d {
-        b'0'..=b'9' => Some(d - b'0'),
-        b'a'..=b'f' => Some(d - b'a' + 10),
-        b'A'..=b'F' => Some(d - b'A' + 10),
+        // Each arm's range keeps the subtraction in 0..=15: no wrap occurs.
+        b'0'..=b'9' => Some(d.wrapping_sub(b'0')),
+        b'a'..=b'f' => Some(d.wrapping_sub(b'a' - 10)),
+        b'A'..=b'F' => Some(d.wrapping_sub(b'A' - 10)),
         _ => None,
     }
 }
 
 /// Validates the string starting at the quote at `i`; returns the offset
 /// after the closing quote. The document is already known to be UTF-8.
+///
+/// Offsets only grow past bytes that exist, so they stay below `b.len()`
+/// plus a few: the saturating adds never saturate, and if they did, the
+/// next read would fail with [`JsonError::UnexpectedEnd`].
 fn validate_string(b: &[u8], i: usize) -> Result<usize, JsonError> {
-    let mut j = i + 1;
+    let mut j = i.saturating_add(1);
     loop {
         let c = byte(b, j)?;
         match c {
-            b'"' => return Ok(j + 1),
+            b'"' => return Ok(j.saturating_add(1)),
             b'\\' => {
-                let e = byte(b, j + 1)?;
+                let e = byte(b, j.saturating_add(1))?;
                 match e {
-                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => j += 2,
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {
+                        j = j.saturating_add(2);
+                    }
                     b'u' => {
-                        let unit = hex4(b, j + 2)?;
+                        let unit = hex4(b, j.saturating_add(2))?;
                         match unit {
                             0xD800..=0xDBFF => {
                                 // A high surrogate must be followed by a low one.
-                                if b.get(j + 6..j + 8) != Some(b"\\u".as_slice()) {
+                                let next = b.get(j.saturating_add(6)..j.saturating_add(8));
+                                if next != Some(b"\\u".as_slice()) {
                                     return Err(JsonError::InvalidEscape { offset: j });
                                 }
-                                let low = hex4(b, j + 8)?;
+                                let low = hex4(b, j.saturating_add(8))?;
                                 if !(0xDC00..=0xDFFF).contains(&low) {
                                     return Err(JsonError::InvalidEscape { offset: j });
                                 }
-                                j += 12;
+                                j = j.saturating_add(12);
                             }
                             0xDC00..=0xDFFF => {
                                 return Err(JsonError::InvalidEscape { offset: j });
                             }
-                            _ => j += 6,
+                            _ => j = j.saturating_add(6),
                         }
                     }
                     _ => return Err(JsonError::InvalidEscape { offset: j }),
                 }
             }
             0x00..=0x1F => return Err(JsonError::ControlCharacter { offset: j }),
-            _ => j += 1,
+            _ => j = j.saturating_add(1),
         }
     }
 }
 
 fn validate_number(b: &[u8], i: usize) -> Result<usize, JsonError> {
     let bad = JsonError::InvalidNumber { offset: i };
+    // The offset past a run of digits at `j`, and whether there was any.
     let digits = |mut j: usize| {
         let from = j;
         while matches!(b.get(j), Some(b'0'..=b'9')) {
-            j += 1;
+            j = j.saturating_add(1);
         }
-        (j, j - from)
+        (j, j != from)
     };
     let mut j = i;
     if b.get(j) == Some(&b'-') {
-        j += 1;
+        j = j.saturating_add(1);
     }
     match b.get(j) {
-        Some(b'0') => j += 1,
+        Some(b'0') => j = j.saturating_add(1),
         Some(b'1'..=b'9') => j = digits(j).0,
         _ => return Err(bad),
     }
     if b.get(j) == Some(&b'.') {
-        let (k, n) = digits(j + 1);
-        if n == 0 {
+        let (k, any) = digits(j.saturating_add(1));
+        if !any {
             return Err(bad);
         }
         j = k;
     }
     if matches!(b.get(j), Some(b'e' | b'E')) {
-        j += 1;
+        j = j.saturating_add(1);
         if matches!(b.get(j), Some(b'+' | b'-')) {
-            j += 1;
+            j = j.saturating_add(1);
         }
-        let (k, n) = digits(j);
-        if n == 0 {
+        let (k, any) = digits(j);
+        if !any {
             return Err(bad);
         }
         j = k;
@@ -341,14 +356,14 @@ fn skip_value(b: &[u8], i: usize) -> Result<usize, JsonError> {
                 }
             }
             b'{' | b'[' => {
-                depth += 1;
-                j += 1;
+                depth = depth.saturating_add(1);
+                j = j.saturating_add(1);
             }
             b'}' | b']' => {
                 depth = depth
                     .checked_sub(1)
                     .ok_or(JsonError::UnexpectedByte { offset: j })?;
-                j += 1;
+                j = j.saturating_add(1);
                 if depth == 0 {
                     return Ok(j);
                 }
@@ -359,23 +374,23 @@ fn skip_value(b: &[u8], i: usize) -> Result<usize, JsonError> {
                     if matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
                         break;
                     }
-                    j += 1;
+                    j = j.saturating_add(1);
                 }
                 return Ok(j);
             }
-            _ => j += 1,
+            _ => j = j.saturating_add(1),
         }
     }
 }
 
 /// Offset past the closing quote of the (validated) string at `i`.
 fn skip_string(b: &[u8], i: usize) -> Result<usize, JsonError> {
-    let mut j = i + 1;
+    let mut j = i.saturating_add(1);
     loop {
         match byte(b, j)? {
-            b'"' => return Ok(j + 1),
-            b'\\' => j += 2,
-            _ => j += 1,
+            b'"' => return Ok(j.saturating_add(1)),
+            b'\\' => j = j.saturating_add(2),
+            _ => j = j.saturating_add(1),
         }
     }
 }
@@ -479,8 +494,8 @@ fn exact_integer(raw: &[u8], max: u64) -> Option<u64> {
             .all(|c| matches!(c, b'-' | b'0' | b'.' | b'e' | b'E' | b'+'))
             .then_some(0);
     }
-    let (mantissa, exponent) = match text.find(['e', 'E']) {
-        Some(at) => (text.get(..at)?, text.get(at + 1..)?.parse::<i32>().ok()?),
+    let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().ok()?),
         None => (text, 0),
     };
     let (int_part, frac_part) = match mantissa.split_once('.') {
@@ -491,7 +506,7 @@ fn exact_integer(raw: &[u8], max: u64) -> Option<u64> {
     let frac_len = i32::try_from(frac_part.len()).ok()?;
     let mut scale = exponent.checked_sub(frac_len)?;
     let digits = int_part.bytes().chain(frac_part.bytes());
-    let total = int_part.len() + frac_part.len();
+    let total = int_part.len().checked_add(frac_part.len())?;
     // Digits that the negative scale divides away must all be zero.
     let keep = if scale < 0 {
         let drop = usize::try_from(scale.unsigned_abs()).ok()?;
@@ -504,7 +519,7 @@ fn exact_integer(raw: &[u8], max: u64) -> Option<u64> {
                 .then_some(0);
         }
         scale = 0;
-        total - drop
+        total.checked_sub(drop)?
     } else {
         total
     };
@@ -602,7 +617,7 @@ impl<'a> Members<'a> {
         let mut i = skip_ws(b, self.i);
         match byte(b, i)? {
             b'}' => return Ok(None),
-            b',' => i = skip_ws(b, i + 1),
+            b',' => i = skip_ws(b, i.saturating_add(1)),
             _ => {}
         }
         let key_end = skip_string(b, i)?;
@@ -614,7 +629,7 @@ impl<'a> Members<'a> {
         if byte(b, colon)? != b':' {
             return Err(JsonError::UnexpectedByte { offset: colon });
         }
-        let vstart = skip_ws(b, colon + 1);
+        let vstart = skip_ws(b, colon.saturating_add(1));
         let vend = skip_value(b, vstart)?;
         self.i = vend;
         let raw = b.get(vstart..vend).ok_or(JsonError::UnexpectedEnd)?;
@@ -664,7 +679,7 @@ impl<'a> Iterator for Elements<'a> {
         let r = (|| {
             match byte(b, i)? {
                 b']' => return Ok(None),
-                b',' => i = skip_ws(b, i + 1),
+                b',' => i = skip_ws(b, i.saturating_add(1)),
                 _ => {}
             }
             let end = skip_value(b, i)?;
@@ -708,10 +723,7 @@ impl<'a> JsonStr<'a> {
 
     /// The decoded characters.
     pub fn chars(&self) -> Chars<'a> {
-        Chars {
-            rest: self.raw.as_bytes(),
-            raw: self.raw,
-        }
+        Chars { rest: self.raw }
     }
 
     /// The decoded text as UTF-8 bytes.
@@ -742,13 +754,14 @@ impl<'a> JsonStr<'a> {
         if !self.has_escapes() {
             return Ok(self.raw);
         }
-        let mut n = 0;
+        let mut n: usize = 0;
         for c in self.chars() {
-            let dst = buf
-                .get_mut(n..n + c.len_utf8())
+            let end = n
+                .checked_add(c.len_utf8())
                 .ok_or(JsonError::StringTooLong)?;
+            let dst = buf.get_mut(n..end).ok_or(JsonError::StringTooLong)?;
             c.encode_utf8(dst);
-            n += c.len_utf8();
+            n = end;
         }
         let out = buf.get(..n).ok_or(JsonError::StringTooLong)?;
         core::str::from_utf8(out).map_err(|_| JsonError::NotUtf8)
@@ -761,21 +774,20 @@ pub type Bytes<'a> = core::iter::FlatMap<Chars<'a>, Utf8Bytes, fn(char) -> Utf8B
 /// Decoded characters of a [`JsonStr`].
 #[derive(Debug, Clone)]
 pub struct Chars<'a> {
-    rest: &'a [u8],
-    raw: &'a str,
+    /// The text not yet decoded (it starts at a character boundary).
+    rest: &'a str,
 }
 
 impl Iterator for Chars<'_> {
     type Item = char;
 
     fn next(&mut self) -> Option<char> {
-        let b = self.rest;
+        let b = self.rest.as_bytes();
         let first = *b.first()?;
         if first != b'\\' {
             // Plain UTF-8: decode one character from the (valid) text.
-            let offset = self.raw.len() - b.len();
-            let c = self.raw.get(offset..)?.chars().next()?;
-            self.rest = b.get(c.len_utf8()..)?;
+            let c = self.rest.chars().next()?;
+            self.rest = self.rest.get(c.len_utf8()..)?;
             return Some(c);
         }
         let (c, used) = match b.get(1)? {
@@ -791,7 +803,9 @@ impl Iterator for Chars<'_> {
                 let hi = u32::from(hex4(b, 2).ok()?);
                 if (0xD800..=0xDBFF).contains(&hi) {
                     let lo = u32::from(hex4(b, 8).ok()?);
-                    let cp = 0x10000 + ((hi - 0xD800) << 10) + (lo.checked_sub(0xDC00)?);
+                    let cp = 0x10000u32
+                        .checked_add(hi.checked_sub(0xD800)? << 10)?
+                        .checked_add(lo.checked_sub(0xDC00)?)?;
                     (char::from_u32(cp)?, 12)
                 } else {
                     (char::from_u32(hi)?, 6)
@@ -799,7 +813,8 @@ impl Iterator for Chars<'_> {
             }
             _ => return None,
         };
-        self.rest = b.get(used..)?;
+        // `used` ends an ASCII escape sequence: a character boundary.
+        self.rest = self.rest.get(used..)?;
         Some(c)
     }
 }
@@ -828,7 +843,8 @@ impl Iterator for Utf8Bytes {
             return None;
         }
         let b = self.buf.get(usize::from(self.at)).copied();
-        self.at += 1;
+        // `at < len <= 4`.
+        self.at = self.at.saturating_add(1);
         b
     }
 }

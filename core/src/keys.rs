@@ -1,8 +1,9 @@
 //! Pinned public keys for the `key` method (OMS §4.1, §4.2).
 //!
 //! Checks, in order:
-//! 1. the key is a PEM `PUBLIC KEY` document (RFC 7468, explanatory text
-//!    before it allowed, as OpenSSL and `cryptography` allow) or DER;
+//! 1. the key is a PEM `PUBLIC KEY` document of at most [`MAX_PEM_BYTES`]
+//!    (RFC 7468, explanatory text before it allowed, as OpenSSL and
+//!    `cryptography` allow) or DER, of at most [`MAX_SPKI_BYTES`];
 //! 2. it is a SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) for id-ecPublicKey
 //!    (RFC 5480) on P-256, P-384 or P-521 with a valid point;
 //! 3. a bundle's `publicKey.hint`, when present, is the lowercase hex SHA-256
@@ -10,6 +11,8 @@
 //!    or over its DER;
 //! 4. signatures are DER ECDSA with the hash model_signing pairs with the
 //!    curve: P-256/SHA-256, P-384/SHA-384, P-521/SHA-512.
+
+#![deny(clippy::arithmetic_side_effects)]
 
 use der::asn1::{AnyRef, BitStringRef, ObjectIdentifier};
 use der::{Decode, Encode};
@@ -109,6 +112,9 @@ impl PublicKey {
 
     /// Reads a DER SubjectPublicKeyInfo.
     pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
+        if der.len() > MAX_SPKI_BYTES {
+            return Err(KeyError::Spki);
+        }
         let spki = SubjectPublicKeyInfoRef::from_der(der).map_err(|_| KeyError::Spki)?;
         Self::from_spki(&spki)
     }
@@ -256,7 +262,9 @@ fn pem_public_key<'b>(text: &[u8], buf: &'b mut [u8]) -> Result<&'b [u8], KeyErr
     }
     let start = find(text, BEGIN).ok_or(KeyError::Pem)?;
     let rest = text.get(start..).ok_or(KeyError::Pem)?;
-    let end = find(rest, END).ok_or(KeyError::Pem)? + END.len();
+    let end = find(rest, END)
+        .and_then(|at| at.checked_add(END.len()))
+        .ok_or(KeyError::Pem)?;
     let block = rest.get(..end).ok_or(KeyError::Pem)?;
     let (label, der) = pem_rfc7468::decode(block, buf).map_err(|_| KeyError::Pem)?;
     if label != "PUBLIC KEY" {

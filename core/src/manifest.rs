@@ -28,6 +28,8 @@
 //! (v1.0) `subject[0].digest.sha256` is SHA-256 over the concatenated raw
 //! digests in manifest order (§6.5.1).
 
+#![deny(clippy::arithmetic_side_effects)]
+
 use core::cmp::Ordering;
 
 use sha2::{Digest as _, Sha256};
@@ -152,7 +154,8 @@ impl<'p> Manifest<'p> {
                 }
                 run.add(&r, shard_size)?;
             }
-            m.count = r.index + 1;
+            // `r.index < MAX_RESOURCES` (checked above).
+            m.count = r.index.saturating_add(1);
             prev = Some(r);
         }
         match (&prev, m.serialization.method) {
@@ -245,7 +248,8 @@ impl<'p> Iterator for Resources<'p> {
             Err(e) => return Some(Err(json_err(e))),
         };
         let index = self.index;
-        self.index += 1;
+        // One per array element held in memory: never saturates.
+        self.index = self.index.saturating_add(1);
         Some(parse_resource(self.format, &self.serialization, index, v))
     }
 }
@@ -329,7 +333,8 @@ fn parse_resource<'p>(
         if len == 0 || len > shard_size {
             return Err(res_err(index, ManifestError::BadShardRange));
         }
-        if start % shard_size != 0 {
+        // `shard_size > 0` (statement check); a zero would fail here too.
+        if start.checked_rem(shard_size) != Some(0) {
             return Err(res_err(index, ManifestError::ShardsNotContiguous));
         }
     }
@@ -357,7 +362,8 @@ fn canonical_path(bytes: impl Iterator<Item = u8>) -> bool {
                 comp_dots = true;
             }
             _ => {
-                comp_len += 1;
+                // Only compared with 0 and 2: saturating is exact.
+                comp_len = comp_len.saturating_add(1);
                 comp_dots &= b == b'.';
             }
         }
@@ -375,8 +381,10 @@ fn split_shard(name: JsonStr<'_>, len: usize) -> Option<(usize, u64, u64)> {
         }
     }
     let (c1, c2) = (colons.0?, colons.1?);
-    let start = decimal(name.bytes().skip(c1 + 1).take(c2 - c1 - 1))?;
-    let end = decimal(name.bytes().skip(c2 + 1).take(len - c2 - 1))?;
+    // `c1 < c2 < len`: the bytes strictly between the colons, then after
+    // the last one.
+    let start = decimal(name.bytes().take(c2).skip(c1.saturating_add(1)))?;
+    let end = decimal(name.bytes().take(len).skip(c2.saturating_add(1)))?;
     Some((c1, start, end))
 }
 
@@ -489,7 +497,8 @@ impl ShardRun {
         let Some((start, end)) = r.range else {
             return Ok(());
         };
-        let full = end - start == shard_size;
+        // `start < end` (check 6, per shard).
+        let full = end.checked_sub(start) == Some(shard_size);
         if self.count == 0 || start > self.max_start {
             self.max_start = start;
             self.full_at_max = full;
@@ -497,10 +506,10 @@ impl ShardRun {
             self.full_at_max = true;
         }
         if !full {
-            self.shorts += 1;
+            self.shorts = self.shorts.saturating_add(1);
             self.short_start = Some(start);
         }
-        self.count += 1;
+        self.count = self.count.saturating_add(1);
         if self.shorts > 1 {
             return Err(res_err(r.index, ManifestError::ShardsNotContiguous));
         }

@@ -18,6 +18,8 @@
 //! only from one token per resource plus the planner's [`Planned`] (check 4).
 //! [`VerifiedManifest::verify_model`] does all of it sequentially.
 
+#![deny(clippy::arithmetic_side_effects)]
+
 use embedded_io::{ErrorKind, Read};
 
 use crate::error::{Error, ModelError};
@@ -250,10 +252,11 @@ impl<'p> Planner<'p> {
                     // A new file: copy its path (unescaped) into the run's
                     // buffer (manifest validation bounded it by
                     // MAX_NAME_BYTES), and ask for its size once.
-                    let mut path_len = 0;
+                    let mut path_len: usize = 0;
                     for (dst, b) in self.path.iter_mut().zip(r.path_bytes()) {
                         *dst = b;
-                        path_len += 1;
+                        // Bounded by `self.path.len()`.
+                        path_len = path_len.saturating_add(1);
                     }
                     let mut run = Run {
                         path_len,
@@ -282,7 +285,8 @@ impl<'p> Planner<'p> {
             };
             let (offset, len, whole_file) = match r.range {
                 None => (0, size, true),
-                Some((start, end)) if end <= size => (start, end - start, false),
+                // Manifest check 6 made `start < end`.
+                Some((start, end)) if end <= size => (start, end.saturating_sub(start), false),
                 Some((_, end)) => {
                     return self.fail(model_error(ModelError::SizeMismatch {
                         signed: end,
@@ -347,7 +351,8 @@ impl Tally {
                 cause: ModelError::MissingFile,
             });
         }
-        self.next += 1;
+        // `next` equals an index below `count`: never saturates.
+        self.next = self.next.saturating_add(1);
         self.bytes = self.bytes.saturating_add(passed.bytes);
         Ok(())
     }

@@ -14,14 +14,15 @@
 //!    boolean, `shard_size` a positive integer for `shards` and absent for
 //!    `files` (the reference writes it as a float such as `1000.0`: any
 //!    number with an exact integral value is accepted), `ignore_paths`
-//!    optionally an array of strings; and `resources` an array;
+//!    optionally an array of at most [`MAX_IGNORE_PATHS`] strings; and
+//!    `resources` an array;
 //! 5. the resources themselves: see [`crate::manifest`].
 
 use crate::dsse::VerifiedPayload;
 use crate::error::{Error, Field, Problem, StatementError};
 use crate::hashing::{Digest, HashAlgorithm};
 use crate::json::{self, Array, JsonError, JsonStr, Object, Value};
-use crate::limits::MAX_SHARD_SIZE;
+use crate::limits::{MAX_IGNORE_PATHS, MAX_SHARD_SIZE};
 use crate::manifest::{Manifest, VerifiedManifest};
 
 /// The in-toto statement type (`_type`).
@@ -238,7 +239,10 @@ fn parse_v1<'p>(root: &Object<'p>, subjects: Array<'p>) -> Result<Manifest<'p>, 
             let arr = v
                 .array()
                 .map_err(|_| stmt_field(Field::IgnorePaths, Problem::WrongType))?;
-            for e in arr.iter() {
+            for (i, e) in arr.iter().enumerate() {
+                if i >= MAX_IGNORE_PATHS {
+                    return Err(stmt_field(Field::IgnorePaths, Problem::TooLong));
+                }
                 let e = e.map_err(|e| Error::Statement(StatementError::Json(e)))?;
                 if e.str().is_err() {
                     return Err(stmt_field(Field::IgnorePaths, Problem::WrongType));

@@ -3,7 +3,6 @@
 //! one file are read with their own positioned handles.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -11,7 +10,7 @@ use embedded_io::{ErrorType, Read};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::walk::{Reader, open_at};
+use crate::walk::{Listed, Reader, open_at};
 
 /// Bytes each worker streams through at a time.
 pub const CHUNK: usize = 128 << 10;
@@ -50,8 +49,8 @@ const PROGRESS_THRESHOLD: u64 = 256 << 20;
 /// One range of one file.
 #[derive(Debug, Clone)]
 pub struct Task {
-    /// What to open.
-    pub path: PathBuf,
+    /// What to open, as the walk listed it.
+    pub path: Listed,
     /// Where to start.
     pub offset: u64,
     /// How many bytes the task will read (for scheduling and progress).

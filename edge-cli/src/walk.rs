@@ -15,9 +15,15 @@
 //!   reference, whose `glob("**/*")` does not follow directory links).
 //! - Names must be UTF-8 (they could not be in the JSON manifest otherwise);
 //!   sockets, FIFOs and devices fail.
+//!
+//! Files are opened later, for hashing, and must then still be what the
+//! walk saw ([`open_at`]): a regular file, not a symlink (the walk resolved
+//! allowed links already), the same device and inode, the same size. A
+//! file swapped for a symlink, a FIFO or another file between enumeration
+//! and hashing fails instead of being followed, waited on or read.
 
 use std::collections::HashMap;
-use std::fs::{self, File};
+use std::fs::{self, File, Metadata};
 use std::io::{Seek, SeekFrom};
 use std::path::{Component, Path, PathBuf};
 
@@ -84,10 +90,50 @@ const GIT_PATHS: [&str; 4] = [".git", ".gitignore", ".gitattributes", ".github"]
 pub struct Entry {
     /// Path relative to the model root, `/`-separated.
     pub rel: String,
-    /// What to open (a symlink's resolved target).
-    pub abs: PathBuf,
+    /// What to open (a symlink's resolved target), and what it must be.
+    pub abs: Listed,
     /// Size in bytes.
     pub size: u64,
+}
+
+/// A file as the walk saw it: its path, and the identity and size that
+/// [`open_at`] checks the opened file against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    path: PathBuf,
+    /// Device and inode (unix).
+    id: Option<(u64, u64)>,
+    size: u64,
+}
+
+impl Listed {
+    /// `path`, whose metadata (following no link) is `meta`.
+    fn new(path: PathBuf, meta: &Metadata) -> Self {
+        Self {
+            path,
+            id: file_id(meta),
+            size: meta.len(),
+        }
+    }
+}
+
+impl std::ops::Deref for Listed {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+#[cfg(unix)]
+fn file_id(meta: &Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_: &Metadata) -> Option<(u64, u64)> {
+    None
 }
 
 /// An enumerated model.
@@ -178,7 +224,7 @@ impl Model {
                 single_file: true,
                 entries: vec![Entry {
                     rel: name,
-                    abs: root.to_path_buf(),
+                    abs: Listed::new(root.to_path_buf(), &meta),
                     size: meta.len(),
                 }],
             });
@@ -227,7 +273,7 @@ impl Model {
                     } else if tmeta.is_file() {
                         entries.push(Entry {
                             rel,
-                            abs: target,
+                            abs: Listed::new(target, &tmeta),
                             size: tmeta.len(),
                         });
                     } else {
@@ -236,11 +282,16 @@ impl Model {
                 } else if ft.is_dir() {
                     stack.push((abs, rel));
                 } else if ft.is_file() {
-                    let size = item
-                        .metadata()
-                        .map_err(|e| WalkError::Io(rel.clone(), e))?
-                        .len();
-                    entries.push(Entry { rel, abs, size });
+                    let meta = item.metadata().map_err(|e| WalkError::Io(rel.clone(), e))?;
+                    if !meta.is_file() {
+                        return Err(WalkError::NotRegular(rel));
+                    }
+                    let size = meta.len();
+                    entries.push(Entry {
+                        rel,
+                        abs: Listed::new(abs, &meta),
+                        size,
+                    });
                 } else {
                     return Err(WalkError::NotRegular(rel));
                 }
@@ -325,13 +376,69 @@ impl DirSource {
 /// The reader model files are hashed through.
 pub type Reader = FromStd<File>;
 
-/// Opens `path` at `offset` as an `embedded_io` reader.
-pub fn open_at(path: &Path, offset: u64) -> std::io::Result<Reader> {
-    let mut f = File::open(path)?;
+/// Opens a listed file at `offset` as an `embedded_io` reader, if it is
+/// still the regular file the walk saw (same device, inode and size).
+/// Otherwise: `InvalidData` (changed, or now a symlink) or `Unsupported`
+/// (now a FIFO, socket or device, which is never waited on or read).
+pub fn open_at(file: &Listed, offset: u64) -> std::io::Result<Reader> {
+    use std::io::{Error, ErrorKind};
+    let changed = |what: &str| {
+        Error::new(
+            ErrorKind::InvalidData,
+            format!("{}: {what} since the model was listed", file.path.display()),
+        )
+    };
+    let mut f = open_no_follow(&file.path).map_err(|e| {
+        if is_symlink_error(&e) {
+            changed("became a symlink")
+        } else {
+            e
+        }
+    })?;
+    let meta = f.metadata()?;
+    if !meta.is_file() {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            format!("{}: no longer a regular file", file.path.display()),
+        ));
+    }
+    if file_id(&meta) != file.id {
+        return Err(changed("was replaced"));
+    }
+    if meta.len() != file.size {
+        return Err(changed("changed size"));
+    }
     if offset > 0 {
         f.seek(SeekFrom::Start(offset))?;
     }
     Ok(FromStd::new(f))
+}
+
+/// Opens for reading without following a final symlink and without
+/// blocking on a FIFO (reads of regular files ignore `O_NONBLOCK`).
+#[cfg(unix)]
+fn open_no_follow(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    File::options()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_no_follow(path: &Path) -> std::io::Result<File> {
+    File::open(path)
+}
+
+/// `O_NOFOLLOW` met a symlink (`ELOOP`; FreeBSD says `EMLINK`).
+#[cfg(unix)]
+fn is_symlink_error(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::ELOOP | libc::EMLINK))
+}
+
+#[cfg(not(unix))]
+fn is_symlink_error(_: &std::io::Error) -> bool {
+    false
 }
 
 fn kind(e: &std::io::Error) -> ErrorKind {

@@ -830,3 +830,382 @@ fn verify_bundle_conformance_protocol() {
     let o = oms(&["verify-bundle", "--bundle", s(&bundle), s(&artifact)]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+// Hostile file systems: what the walk refuses, and what may change between
+// enumeration and hashing. Every run has a time limit: nothing may block.
+
+/// Runs `oms-edge` with `args`, failing the test if it runs over 30 s.
+fn oms_in_time(args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_oms-edge"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run oms-edge");
+    let start = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(30) {
+            child.kill().expect("kill");
+            panic!("oms-edge {args:?} hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// `verify key` of vector `case`'s bundle against `model`, within time.
+fn verify_case_in_time(case: &str, model: &Path) -> Output {
+    let sig = vector(case).join("model.sig");
+    let key = key();
+    oms_in_time(&[
+        "verify",
+        "key",
+        "--public-key",
+        s(&key),
+        "--signature",
+        s(&sig),
+        s(model),
+    ])
+}
+
+/// Exit 1 with one line on stderr containing `reason`.
+fn assert_refused(o: &Output, reason: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("not verified: "), "{err}");
+    assert!(err.contains(reason), "want {reason:?}: {err}");
+}
+
+#[test]
+fn a_listed_name_that_is_a_directory_is_missing() {
+    // With files inside (they are then unsigned too) and empty.
+    let (_tmp, model) = copy_model("key-p256");
+    std::fs::remove_file(model.join("config.json")).expect("rm");
+    std::fs::create_dir(model.join("config.json")).expect("mkdir");
+    std::fs::write(model.join("config.json/inner"), b"{}").expect("write");
+    assert_refused(
+        &verify_case_in_time("key-p256", &model),
+        "manifest[0] \"config.json\": file is missing",
+    );
+    let (_tmp, model) = copy_model("key-p256");
+    std::fs::remove_file(model.join("weights.bin")).expect("rm");
+    std::fs::create_dir(model.join("weights.bin")).expect("mkdir");
+    assert_refused(
+        &verify_case_in_time("key-p256", &model),
+        "\"weights.bin\": file is missing",
+    );
+}
+
+/// Makes a FIFO with `mkfifo(1)`; `false` (and a note) if it cannot.
+fn mkfifo(path: &Path) -> bool {
+    let made = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        println!("skipped: mkfifo(1) could not create {}", path.display());
+    }
+    made
+}
+
+#[test]
+fn fifos_are_never_opened() {
+    // A FIFO listed in the manifest (in place of a signed file), and one
+    // that is not: opening either would block until a writer came.
+    let (_tmp, model) = copy_model("key-p256");
+    std::fs::remove_file(model.join("weights.bin")).expect("rm");
+    if !mkfifo(&model.join("weights.bin")) {
+        return;
+    }
+    assert_refused(
+        &verify_case_in_time("key-p256", &model),
+        "\"weights.bin\": not a regular file",
+    );
+    let (_tmp, model) = copy_model("key-p256");
+    if !mkfifo(&model.join("sub/extra")) {
+        return;
+    }
+    assert_refused(
+        &verify_case_in_time("key-p256", &model),
+        "\"sub/extra\": not a regular file",
+    );
+}
+
+#[test]
+fn device_files_are_refused() {
+    let (_tmp, model) = copy_model("key-p256");
+    std::fs::remove_file(model.join("weights.bin")).expect("rm");
+    // The null device (1, 3): needs CAP_MKNOD.
+    let made = Command::new("mknod")
+        .arg(model.join("weights.bin"))
+        .args(["c", "1", "3"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        println!("skipped: cannot create a device file here (mknod needs CAP_MKNOD)");
+        return;
+    }
+    assert_refused(
+        &verify_case_in_time("key-p256", &model),
+        "\"weights.bin\": not a regular file",
+    );
+}
+
+/// Whether this process reads files whatever their mode (root, or
+/// CAP_DAC_OVERRIDE): then a chmod 000 file is readable.
+fn reads_anything(dir: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let probe = dir.join(".probe");
+    std::fs::write(&probe, b"x").expect("write");
+    std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let readable = std::fs::read(&probe).is_ok();
+    std::fs::remove_file(&probe).expect("rm");
+    readable
+}
+
+#[test]
+fn unreadable_files_and_directories_fail() {
+    use std::os::unix::fs::PermissionsExt;
+    let (tmp, model) = copy_model("key-p256");
+    if reads_anything(tmp.path()) {
+        println!(
+            "skipped: running as root (or with CAP_DAC_OVERRIDE), chmod 000 does not stop reads"
+        );
+        return;
+    }
+    let mode = |p: &Path, m| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));
+    mode(&model.join("weights.bin"), 0o000).expect("chmod");
+    assert_refused(
+        &verify_case_in_time("key-p256", &model),
+        "\"weights.bin\": read failed (PermissionDenied)",
+    );
+    mode(&model.join("weights.bin"), 0o644).expect("chmod");
+    mode(&model.join("sub"), 0o000).expect("chmod");
+    let o = verify_case_in_time("key-p256", &model);
+    mode(&model.join("sub"), 0o755).expect("chmod");
+    assert_refused(&o, "\"sub\": Permission denied");
+}
+
+/// Verifies vector `case`'s bundle, enumerates and plans `model` as
+/// `oms-edge verify` does, runs `between` (the model changing under the
+/// verifier), then hashes through the CLI's executor and returns each
+/// task's result.
+fn hash_after_walk(
+    case: &str,
+    model: &Path,
+    between: impl FnOnce(),
+) -> Vec<Result<oms_edge_core::model::Passed, oms_edge_core::Error>> {
+    use oms_edge::exec::{self, Task};
+    use oms_edge::walk::{DirSource, Model, WalkOptions};
+    use oms_edge_core::Error;
+    use oms_edge_core::error::ModelError;
+    use oms_edge_core::keys::PublicKey;
+    use oms_edge_core::model::ModelOptions;
+
+    let bundle = std::fs::read(vector(case).join("model.sig")).expect("bundle");
+    let key = PublicKey::from_pem_or_der(&std::fs::read(key()).expect("key")).expect("key");
+    let mut payload = vec![0u8; bundle.len()];
+    let manifest = oms_edge_core::verify_key_bundle(&bundle, &key, &mut payload).expect("bundle");
+    let root = std::fs::canonicalize(model).expect("model");
+    let opts = WalkOptions {
+        ignore_git_paths: true,
+        allow_symlinks: manifest.serialization().allow_symlinks,
+        ignored: Vec::new(),
+    };
+    let mut source = DirSource::new(Model::walk(&root, model, &opts).expect("walk"));
+    let mut planner = manifest.planner(ModelOptions::default());
+    let (mut tasks, mut specs) = (Vec::new(), Vec::new());
+    while let Some(job) = planner.next(&mut source) {
+        let job = job.expect("plan");
+        let entry = source.lookup(job.path).expect("listed");
+        tasks.push(Task {
+            path: entry.abs.clone(),
+            offset: job.spec.offset(),
+            len: job.spec.len(),
+        });
+        specs.push(job.spec);
+    }
+    planner.finish(&mut source).expect("planned");
+    between();
+    exec::run(&tasks, None, |i, reader, buf| match reader {
+        Ok(mut r) => specs[i].check(&mut r, buf),
+        Err(e) => Err(Error::Model {
+            index: specs[i].index(),
+            cause: ModelError::Read(embedded_io::Error::kind(&e)),
+        }),
+    })
+}
+
+/// `results` hold failures, all read errors of `kind` (a file's shards
+/// each fail).
+fn read_errors(
+    results: &[Result<oms_edge_core::model::Passed, oms_edge_core::Error>],
+    kind: embedded_io::ErrorKind,
+) {
+    use oms_edge_core::error::ModelError;
+    let failed: Vec<_> = results.iter().filter_map(|r| r.err()).collect();
+    assert!(!failed.is_empty(), "{results:?}");
+    for f in &failed {
+        assert!(
+            matches!(f, oms_edge_core::Error::Model { cause: ModelError::Read(k), .. } if *k == kind),
+            "{failed:?}"
+        );
+    }
+}
+
+#[test]
+fn files_changing_size_after_the_walk_fail() {
+    use embedded_io::ErrorKind;
+    // Grown or shrunk between enumeration and hashing: refused on opening,
+    // for whole files and for shards. (A shard model whose file grew would
+    // otherwise verify: every signed range still matches, the tail is
+    // never read.)
+    for (case, file) in [("key-p256", "weights.bin"), ("shards-sha256", "long.bin")] {
+        let (_tmp, model) = copy_model(case);
+        let path = model.join(file);
+        let results = hash_after_walk(case, &model, || {
+            let mut f = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&path)
+                .expect("open");
+            std::io::Write::write_all(&mut f, b"+").expect("append");
+        });
+        read_errors(&results, ErrorKind::InvalidData);
+        let (_tmp, model) = copy_model(case);
+        let path = model.join(file);
+        let results = hash_after_walk(case, &model, || {
+            let len = std::fs::metadata(&path).expect("size").len();
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .expect("open");
+            f.set_len(len - 1).expect("truncate");
+        });
+        read_errors(&results, ErrorKind::InvalidData);
+    }
+}
+
+#[test]
+fn files_changing_while_being_read_fail() {
+    use oms_edge::walk::{DirSource, Model, WalkOptions};
+    use oms_edge_core::error::ModelError;
+    use oms_edge_core::keys::PublicKey;
+    use oms_edge_core::model::{ModelOptions, ModelSource};
+
+    let bundle = std::fs::read(vector("key-p256").join("model.sig")).expect("bundle");
+    let key = PublicKey::from_pem_or_der(&std::fs::read(key()).expect("key")).expect("key");
+    let mut payload = vec![0u8; bundle.len()];
+    let manifest = oms_edge_core::verify_key_bundle(&bundle, &key, &mut payload).expect("bundle");
+    // (what happens to weights.bin once open, the failure)
+    type Change = fn(&Path);
+    let changes: [(Change, ModelError); 2] = [
+        (
+            |p| {
+                let f = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(p)
+                    .expect("open");
+                f.set_len(2999).expect("truncate");
+            },
+            ModelError::Truncated,
+        ),
+        (
+            |p| {
+                let mut f = std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(p)
+                    .expect("open");
+                std::io::Write::write_all(&mut f, b"+").expect("append");
+            },
+            ModelError::Grew,
+        ),
+    ];
+    for (change, want) in changes {
+        let (_tmp, model) = copy_model("key-p256");
+        let root = std::fs::canonicalize(&model).expect("model");
+        let walked = Model::walk(&root, &model, &WalkOptions::default()).expect("walk");
+        let mut source = DirSource::new(walked);
+        let mut planner = manifest.planner(ModelOptions::default());
+        let mut spec = None;
+        while let Some(job) = planner.next(&mut source) {
+            let job = job.expect("plan");
+            if job.path == "weights.bin" {
+                spec = Some(job.spec);
+            }
+        }
+        let spec = spec.expect("weights.bin is listed");
+        let mut reader = source.open("weights.bin", 0).expect("open");
+        change(&model.join("weights.bin"));
+        let mut buf = [0u8; 1024];
+        assert_eq!(
+            spec.check(&mut reader, &mut buf).err(),
+            Some(oms_edge_core::Error::Model {
+                index: spec.index(),
+                cause: want
+            })
+        );
+    }
+}
+
+#[test]
+fn files_swapped_after_the_walk_are_not_followed() {
+    use embedded_io::ErrorKind;
+    // Outside the model: identical copies of what it signs, so that
+    // reading them would verify.
+    let outside = tempfile::tempdir().expect("tempdir");
+    copy_dir(&vector("key-p256").join("model"), outside.path());
+
+    // The file itself becomes a symlink: O_NOFOLLOW refuses it.
+    let (_tmp, model) = copy_model("key-p256");
+    let results = hash_after_walk("key-p256", &model, || {
+        std::fs::remove_file(model.join("weights.bin")).expect("rm");
+        std::os::unix::fs::symlink(
+            outside.path().join("weights.bin"),
+            model.join("weights.bin"),
+        )
+        .expect("symlink");
+    });
+    read_errors(&results, ErrorKind::InvalidData);
+
+    // A directory on the way becomes a symlink: the file opened is not the
+    // one listed (device and inode), and is not read.
+    let (_tmp, model) = copy_model("key-p256");
+    let results = hash_after_walk("key-p256", &model, || {
+        std::fs::rename(model.join("sub"), model.join("sub.old")).expect("mv");
+        std::os::unix::fs::symlink(outside.path().join("sub"), model.join("sub")).expect("symlink");
+    });
+    read_errors(&results, ErrorKind::InvalidData);
+
+    // Replaced by another file with the same bytes: not the listed file.
+    let (_tmp, model) = copy_model("key-p256");
+    let results = hash_after_walk("key-p256", &model, || {
+        std::fs::copy(model.join("weights.bin"), model.join("w.new")).expect("cp");
+        std::fs::rename(model.join("w.new"), model.join("weights.bin")).expect("mv");
+    });
+    read_errors(&results, ErrorKind::InvalidData);
+
+    // Replaced by a FIFO: opened without blocking, then refused. Guarded
+    // by a time limit: a blocking open would hang here.
+    let (_tmp, model) = copy_model("key-p256");
+    let fifo = model.join("weights.bin");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let model_path = model.clone();
+    let fifo_path = fifo.clone();
+    std::thread::spawn(move || {
+        let results = hash_after_walk("key-p256", &model_path, || {
+            std::fs::remove_file(&fifo_path).expect("rm");
+            assert!(mkfifo(&fifo_path), "mkfifo");
+        });
+        tx.send(results).ok();
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(30)) {
+        Ok(results) => read_errors(&results, ErrorKind::Unsupported),
+        Err(_) => {
+            // Unblock the reader before failing.
+            let _ = std::fs::OpenOptions::new().write(true).open(&fifo);
+            panic!("opening a FIFO swapped in after the walk blocked");
+        }
+    }
+}

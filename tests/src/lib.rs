@@ -2,11 +2,14 @@
 //! the deterministic byte pattern `testdata/generate.py` builds large models
 //! from, and a model source that produces those models without memory.
 
+pub mod forge;
 pub mod fuzz_bodies;
 
 use std::path::{Path, PathBuf};
 
 use embedded_io::{ErrorKind, ErrorType, Read};
+use oms_edge::verify::{Run, certificate, key};
+use oms_edge::{CertificateArgs, CommonVerifyArgs, KeyArgs};
 use oms_edge_core::model::ModelSource;
 use sha2::{Digest as _, Sha256};
 
@@ -91,6 +94,47 @@ impl Case {
                 .unwrap_or_default(),
             expect: s("expect"),
             dir,
+        }
+    }
+}
+
+/// `oms-edge verify` options as the tests run it: quiet, the rest default.
+pub fn verify_args(signature: PathBuf, model_path: PathBuf) -> CommonVerifyArgs {
+    CommonVerifyArgs {
+        signature,
+        ignore_paths: Vec::new(),
+        ignore_git_paths: false,
+        no_ignore_git_paths: false,
+        allow_symlinks: false,
+        ignore_unsigned_files: false,
+        no_ignore_unsigned_files: false,
+        json: false,
+        quiet: true,
+        model_path,
+    }
+}
+
+impl Case {
+    /// This case's `verify` options: its signature, model and flags.
+    pub fn verify_args(&self) -> CommonVerifyArgs {
+        let mut args = verify_args(self.signature.clone(), self.model.clone());
+        args.ignore_unsigned_files = self.args.iter().any(|a| a == "--ignore-unsigned-files");
+        args
+    }
+
+    /// `oms-edge verify <method>` with this case's key or trust and `common`.
+    pub fn run(&self, common: CommonVerifyArgs) -> Run {
+        match self.method.as_str() {
+            "key" => key(&KeyArgs {
+                public_key: self.key.clone(),
+                common,
+            }),
+            "certificate" => certificate(&CertificateArgs {
+                certificate_chain: self.chain.clone(),
+                at: self.at.clone(),
+                common,
+            }),
+            other => panic!("unknown method {other}"),
         }
     }
 }

@@ -11,11 +11,11 @@ use std::path::Path;
 use std::process::Command;
 
 use cap::Cap;
+use oms_edge::KeyArgs;
 use oms_edge::report::Outcome;
-use oms_edge::{CommonVerifyArgs, KeyArgs};
 use oms_edge_core::keys::PublicKey;
 use oms_edge_core::model::ModelOptions;
-use oms_edge_tests::{Pattern, PatternModel, generated_files, testdata};
+use oms_edge_tests::{Pattern, PatternModel, generated_files, testdata, verify_args};
 
 #[global_allocator]
 static ALLOCATOR: Cap<System> = Cap::new(System, usize::MAX);
@@ -154,18 +154,7 @@ fn child(case: &str, model: Option<&str>) {
             let model = Path::new(model.expect("model dir"));
             let args = KeyArgs {
                 public_key: key_path,
-                common: CommonVerifyArgs {
-                    signature: bundle_path,
-                    ignore_paths: Vec::new(),
-                    ignore_git_paths: false,
-                    no_ignore_git_paths: false,
-                    allow_symlinks: false,
-                    ignore_unsigned_files: false,
-                    no_ignore_unsigned_files: false,
-                    json: false,
-                    quiet: true,
-                    model_path: model.to_path_buf(),
-                },
+                common: verify_args(bundle_path, model.to_path_buf()),
             };
             base = ALLOCATOR.allocated();
             let run = oms_edge::verify::key(&args);

@@ -3,8 +3,7 @@
 //! negative one asserted to fail at exactly the check it was built for.
 
 use oms_edge::report::{Failure, Outcome};
-use oms_edge::verify::{Run, certificate, key};
-use oms_edge::{CertificateArgs, CommonVerifyArgs, KeyArgs};
+use oms_edge::verify::Run;
 use oms_edge_core::Error;
 use oms_edge_core::error::{
     BundleError, CertPosition, CertificateError, DsseError, KeyError, ManifestError, MaterialKind,
@@ -271,30 +270,7 @@ fn x509(o: &Outcome) -> Option<CertificateError> {
 }
 
 fn run(case: &Case) -> Run {
-    let common = CommonVerifyArgs {
-        signature: case.signature.clone(),
-        ignore_paths: Vec::new(),
-        ignore_git_paths: false,
-        no_ignore_git_paths: false,
-        allow_symlinks: false,
-        ignore_unsigned_files: case.args.iter().any(|a| a == "--ignore-unsigned-files"),
-        no_ignore_unsigned_files: false,
-        json: false,
-        quiet: true,
-        model_path: case.model.clone(),
-    };
-    match case.method.as_str() {
-        "key" => key(&KeyArgs {
-            public_key: case.key.clone(),
-            common,
-        }),
-        "certificate" => certificate(&CertificateArgs {
-            certificate_chain: case.chain.clone(),
-            at: case.at.clone(),
-            common,
-        }),
-        other => panic!("unknown method {other}"),
-    }
+    case.run(case.verify_args())
 }
 
 #[test]
