@@ -19,8 +19,6 @@
 //! members are ignored. `mediaType` only selects how the bundle is read: it
 //! is not signed, so it never switches a check off.
 
-#![deny(clippy::arithmetic_side_effects)]
-
 use crate::error::{BundleError, Field, MaterialKind, Problem};
 use crate::json::{self, Array, JsonError, JsonStr, Object, Value};
 use crate::limits::MAX_BUNDLE_BYTES;

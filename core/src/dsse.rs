@@ -17,8 +17,6 @@
 //!
 //! The PAE is streamed into the hash: no buffer holds it.
 
-#![deny(clippy::arithmetic_side_effects)]
-
 use crate::bundle::{Envelope, decode_base64};
 use crate::error::{BundleError, DsseError, Error, Field, Problem};
 use crate::keys::{PrehashState, PublicKey, SigHash};

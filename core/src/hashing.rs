@@ -4,8 +4,6 @@
 //! Algorithms (OMS §7, the names the reference writes): `sha256` (FIPS
 //! 180-4), `blake2b` (BLAKE2b-512, RFC 7693) and `blake3` (32-byte output).
 
-#![deny(clippy::arithmetic_side_effects)]
-
 use core::fmt;
 
 use blake2::Blake2b512;

@@ -25,8 +25,6 @@
 //! (`fuzz/`), and every function in it is total: malformed input yields a
 //! [`JsonError`], never a panic.
 
-#![deny(clippy::arithmetic_side_effects)]
-
 use crate::limits::MAX_JSON_DEPTH;
 
 /// What went wrong while reading JSON.

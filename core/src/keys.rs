@@ -12,8 +12,6 @@
 //! 4. signatures are DER ECDSA with the hash model_signing pairs with the
 //!    curve: P-256/SHA-256, P-384/SHA-384, P-521/SHA-512.
 
-#![deny(clippy::arithmetic_side_effects)]
-
 use der::asn1::{AnyRef, BitStringRef, ObjectIdentifier};
 use der::{Decode, Encode};
 use ecdsa::signature::hazmat::PrehashVerifier;

@@ -18,8 +18,6 @@
 //! only from one token per resource plus the planner's [`Planned`] (check 4).
 //! [`VerifiedManifest::verify_model`] does all of it sequentially.
 
-#![deny(clippy::arithmetic_side_effects)]
-
 use embedded_io::{ErrorKind, Read};
 
 use crate::error::{Error, ModelError};
