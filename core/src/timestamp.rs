@@ -166,7 +166,8 @@ pub enum TimestampError {
     UnsupportedHash,
     /// messageImprint is not the hash of the signature.
     ImprintMismatch,
-    /// The `SignerInfo`'s version does not match its signer identifier.
+    /// The `SignerInfo`'s version does not match its signer identifier, or
+    /// `SignedData.digestAlgorithms` is not exactly the signer's algorithm.
     SignerInfo,
     /// Signed attributes missing, too many, repeated, or without a single
     /// contentType and messageDigest value.
@@ -439,6 +440,13 @@ fn check_token(signed_timestamp: &[u8], signature: &[u8]) -> Result<Checked, Tim
     }
     let digest_alg = AlgorithmIdentifierRef::from(&signer.digest_alg);
     let digest = hash_of(&digest_alg).ok_or(E::UnsupportedHash)?;
+    // SignedData.digestAlgorithms is not signed: hold it to the signer's
+    // one, so that no byte of the token can change without failing.
+    if sd.digest_algorithms.len() != 1
+        || !sd.digest_algorithms.iter().all(|a| *a == signer.digest_alg)
+    {
+        return Err(E::SignerInfo);
+    }
     let attrs = signer.signed_attrs.as_ref().ok_or(E::SignedAttributes)?;
     check_signed_attributes(attrs.as_slice(), Digest::of(digest, econtent).as_slice())?;
     let signed_attrs = attrs.to_der().map_err(|_| E::SignedAttributes)?;
