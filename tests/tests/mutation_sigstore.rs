@@ -55,7 +55,6 @@ const KNOWN_MEDIA_TYPES: &[&str] = &[
 ];
 
 struct Subject {
-    name: &'static str,
     bundle: Vec<u8>,
     trust: TrustedRoot,
     /// The artifact's digest, for artifact cases.
@@ -74,7 +73,6 @@ fn subject(name: &'static str) -> Subject {
         .as_str()
         .map(|a| Sha256::digest(std::fs::read(dir.join(a)).unwrap()).into());
     Subject {
-        name,
         bundle: std::fs::read(dir.join("bundle.sigstore.json")).unwrap(),
         trust,
         artifact,
