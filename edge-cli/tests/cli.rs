@@ -834,11 +834,6 @@ fn verify_bundle_conformance_protocol() {
 // Hostile file systems: what the walk refuses, and what may change between
 // enumeration and hashing. Every run has a time limit: nothing may block.
 
-/// Runs `oms-edge` with `args`, failing the test if it runs over 30 s.
-fn oms_in_time(args: &[&str]) -> Output {
-    run_in_time(Command::new(env!("CARGO_BIN_EXE_oms-edge")).args(args))
-}
-
 /// Runs `cmd`, killing it (and failing the test) after 30 s.
 fn run_in_time(cmd: &mut Command) -> Output {
     let args = cmd.get_args().map(|a| a.to_owned()).collect::<Vec<_>>();
@@ -860,17 +855,17 @@ fn run_in_time(cmd: &mut Command) -> Output {
 
 /// `verify key` of vector `case`'s bundle against `model`, within time.
 fn verify_case_in_time(case: &str, model: &Path) -> Output {
+    run_in_time(Command::new(env!("CARGO_BIN_EXE_oms-edge")).args(verify_case_args(case, model)))
+}
+
+/// The arguments of `verify key` of vector `case`'s bundle against `model`.
+fn verify_case_args(case: &str, model: &Path) -> Vec<PathBuf> {
     let sig = vector(case).join("model.sig");
-    let key = key();
-    oms_in_time(&[
-        "verify",
-        "key",
-        "--public-key",
-        s(&key),
-        "--signature",
-        s(&sig),
-        s(model),
-    ])
+    ["verify", "key", "--public-key"]
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([key(), "--signature".into(), sig, model.to_owned()])
+        .collect()
 }
 
 /// Exit 1 with one line on stderr containing `reason`.
@@ -978,26 +973,15 @@ fn unreadable_files_and_directories_fail() {
     // `nobody` instead (setpriv drops every capability with the uid).
     let as_nobody = reads_anything(tmp.path());
     let verify = |model: &Path| {
-        let sig = vector("key-p256").join("model.sig");
-        let key = key();
-        let args = [
-            "verify",
-            "key",
-            "--public-key",
-            s(&key),
-            "--signature",
-            s(&sig),
-            s(model),
-        ];
         if as_nobody {
             run_in_time(
                 Command::new("setpriv")
                     .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
                     .arg(env!("CARGO_BIN_EXE_oms-edge"))
-                    .args(args),
+                    .args(verify_case_args("key-p256", model)),
             )
         } else {
-            oms_in_time(&args)
+            verify_case_in_time("key-p256", model)
         }
     };
     let mode = |p: &Path, m| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));
