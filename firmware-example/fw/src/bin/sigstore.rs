@@ -1,0 +1,129 @@
+//! Sigstore variant: a compiled-in trusted root and identity policy; the
+//! core's X.509 and CMS work allocates, from a fixed static heap of
+//! [`HEAP_SIZE`] bytes. Anti-rollback on the earliest verified signing
+//! time.
+
+#![no_std]
+#![no_main]
+
+use core::alloc::{GlobalAlloc, Layout};
+use core::mem::MaybeUninit;
+use core::sync::atomic::{AtomicUsize, Ordering};
+
+use cortex_m_rt::entry;
+use embedded_alloc::LlffHeap;
+use oms_edge_core::x509::UnixTime;
+use oms_edge_fw::{exit, line, run, stack, take_bufs};
+use oms_edge_loader::trust::SigstoreTrust;
+
+/// The heap: everything the sigstore method allocates comes from here.
+const HEAP_SIZE: usize = 48 * 1024;
+
+/// The device has no trusted clock: integrated times after this bound
+/// (2030-01-01T00:00:00Z) are refused. Certificates are checked at the
+/// verified signing times, not at this bound.
+const NOW: UnixTime = UnixTime(1_893_456_000);
+
+#[cfg(feature = "test-trust")]
+mod pinned {
+    //! The offline test PKI of testdata/sigstore (for run-qemu.sh).
+    use oms_edge_core::trust_root::{TrustRootError, TrustedRoot};
+    pub const IDENTITY: &str = "signer@example.com";
+    pub const ISSUER: &str = "https://oidc.example.com";
+    const ROOT: &[u8] = include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/sigstore/trusted_root.json"
+    ));
+    pub fn root() -> Result<TrustedRoot, TrustRootError> {
+        TrustedRoot::parse(ROOT)
+    }
+}
+
+#[cfg(not(feature = "test-trust"))]
+mod pinned {
+    //! The Sigstore production root compiled into the core; the signer is
+    //! fixed at build time: OMS_EDGE_IDENTITY=... OMS_EDGE_ISSUER=...
+    use oms_edge_core::trust_root::{TrustRootError, TrustedRoot};
+    pub const IDENTITY: &str = env!("OMS_EDGE_IDENTITY");
+    pub const ISSUER: &str = env!("OMS_EDGE_ISSUER");
+    pub fn root() -> Result<TrustedRoot, TrustRootError> {
+        TrustedRoot::production()
+    }
+}
+
+/// The heap, counting the bytes in use and their peak.
+struct Counting {
+    heap: LlffHeap,
+    used: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+#[allow(unsafe_code)]
+// SAFETY: forwards to the heap; only adds counters.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract, passed on.
+        let p = unsafe { self.heap.alloc(layout) };
+        if !p.is_null() {
+            let now = self
+                .used
+                .fetch_add(layout.size(), Ordering::Relaxed)
+                .saturating_add(layout.size());
+            self.peak.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract, passed on.
+        unsafe { self.heap.dealloc(ptr, layout) };
+        self.used.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static HEAP: Counting = Counting {
+    heap: LlffHeap::empty(),
+    used: AtomicUsize::new(0),
+    peak: AtomicUsize::new(0),
+};
+
+#[entry]
+fn main() -> ! {
+    static mut HEAP_MEM: [MaybeUninit<u8>; HEAP_SIZE] = [MaybeUninit::uninit(); HEAP_SIZE];
+    stack::paint();
+    // SAFETY: called once, before any allocation, with memory nothing else
+    // uses.
+    #[allow(unsafe_code)]
+    unsafe {
+        HEAP.heap.init(HEAP_MEM.as_mut_ptr() as usize, HEAP_SIZE)
+    };
+    let mut bufs = take_bufs();
+    let ok = match pinned::root() {
+        Ok(root) => {
+            let held = HEAP.used.load(Ordering::Relaxed);
+            line(format_args!("HEAP trusted root parsed: {held} bytes held"));
+            let trust = SigstoreTrust {
+                root: &root,
+                identity: pinned::IDENTITY,
+                issuer: pinned::ISSUER,
+                now: NOW,
+            };
+            run(&trust, &mut bufs)
+        }
+        Err(e) => {
+            line(format_args!(
+                "REFUSED trust-root: the pinned root does not parse ({e})"
+            ));
+            false
+        }
+    };
+    line(format_args!(
+        "STACK peak {} of {} bytes; buffers {} bytes; heap peak {} of {HEAP_SIZE} bytes",
+        stack::peak(),
+        stack::size(),
+        bufs.len(),
+        HEAP.peak.load(Ordering::Relaxed)
+    ));
+    exit(ok)
+}
