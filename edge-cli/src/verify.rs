@@ -312,16 +312,8 @@ fn check_model(
     // Hash every task on all cores.
     let total: u64 = tasks.iter().map(|t| t.len).sum();
     let bar = exec::progress(total, args.quiet || args.json);
-    let outcomes: Vec<Result<Passed, Error>> = exec::run(&tasks, bar.as_ref(), |i, reader, buf| {
-        let spec = &specs[i];
-        match reader {
-            Ok(mut r) => spec.check(&mut r, buf),
-            Err(e) => Err(Error::Model {
-                index: spec.index(),
-                cause: oms_edge_core::error::ModelError::Read(embedded_io::Error::kind(&e)),
-            }),
-        }
-    });
+    let outcomes: Vec<Result<Passed, Error>> =
+        exec::run(&tasks, bar.as_ref(), |i| specs[i].start());
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
