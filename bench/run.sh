@@ -4,10 +4,12 @@
 # the models, signs them with the reference and prints the table.
 #
 #   bench/run.sh                      full size: 4 GiB, 8 x 512 MiB,
-#                                     4000 x 256 KiB, 40 GiB sparse (~10 min,
-#                                     needs ~9 GiB on /tmp or --dir)
+#                                     4000 x 256 KiB, 40 GiB sparse (about
+#                                     5 min; needs ~9 GiB on /tmp or --dir)
 #   bench/run.sh --scale small        the same at tens of MiB (seconds)
+#   bench/run.sh --scale medium       1 GiB, 8 x 128 MiB, 4000 x 256 KiB, 10 GiB
 #   bench/run.sh --cold               also with the page cache dropped
+#                                     (about 12 min at full size)
 #   bench/run.sh --models big,many    a subset
 #   bench/run.sh --dir DIR            keep models and signatures in DIR, reuse them
 #   bench/run.sh --help               every option
