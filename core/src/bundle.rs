@@ -348,26 +348,38 @@ pub fn decode_base64<'b>(
     buf: &'b mut [u8],
     field: Field,
 ) -> Result<&'b [u8], BundleError> {
-    let mut n = 0usize;
-    for c in s.bytes() {
-        let slot = buf.get_mut(n).ok_or(BundleError::Field {
-            field,
-            problem: Problem::TooLong,
-        })?;
-        *slot = c;
-        // `n < buf.len()`: the write above just succeeded.
-        n = n.saturating_add(1);
-    }
-    let text = buf.get_mut(..n).ok_or(BundleError::Field {
+    let too_long = BundleError::Field {
         field,
         problem: Problem::TooLong,
-    })?;
+    };
+    let n = if s.has_escapes() {
+        copy_unescaped(s, buf).ok_or(too_long)?
+    } else {
+        // No escape (as every signer writes base64): copy the text as is.
+        let raw = s.raw().as_bytes();
+        buf.get_mut(..raw.len())
+            .ok_or(too_long)?
+            .copy_from_slice(raw);
+        raw.len()
+    };
+    let text = buf.get_mut(..n).ok_or(too_long)?;
     <base64ct::Base64 as base64ct::Encoding>::decode_in_place(text).map_err(|_| {
         BundleError::Field {
             field,
             problem: Problem::Base64,
         }
     })
+}
+
+/// Writes `s` unescaped into `buf`; its length, or `None` if it does not fit.
+fn copy_unescaped(s: JsonStr<'_>, buf: &mut [u8]) -> Option<usize> {
+    let mut n = 0usize;
+    for c in s.bytes() {
+        *buf.get_mut(n)? = c;
+        // `n < buf.len()`: the write above just succeeded.
+        n = n.saturating_add(1);
+    }
+    Some(n)
 }
 
 #[cfg(test)]

@@ -382,13 +382,20 @@ fn skip_value(b: &[u8], i: usize) -> Result<usize, JsonError> {
 }
 
 /// Offset past the closing quote of the (validated) string at `i`.
+///
+/// Lookups skip whole values (a manifest's resource list, a base64
+/// payload) once per member they pass, so this jumps from quote or
+/// backslash to the next with `memchr` instead of stepping byte by byte.
 fn skip_string(b: &[u8], i: usize) -> Result<usize, JsonError> {
     let mut j = i.saturating_add(1);
     loop {
+        let rest = b.get(j..).ok_or(JsonError::UnexpectedEnd)?;
+        let k = memchr::memchr2(b'"', b'\\', rest).ok_or(JsonError::UnexpectedEnd)?;
+        // `k < rest.len()`, so `j + k` is inside `b`.
+        j = j.saturating_add(k);
         match byte(b, j)? {
             b'"' => return Ok(j.saturating_add(1)),
-            b'\\' => j = j.saturating_add(2),
-            _ => j = j.saturating_add(1),
+            _ => j = j.saturating_add(2),
         }
     }
 }
@@ -726,8 +733,16 @@ impl<'a> JsonStr<'a> {
 
     /// The decoded text as UTF-8 bytes.
     pub fn bytes(&self) -> Bytes<'a> {
-        self.chars()
-            .flat_map(Utf8Bytes::new as fn(char) -> Utf8Bytes)
+        Bytes(if self.has_escapes() {
+            BytesInner::Escaped(
+                self.chars()
+                    .flat_map(Utf8Bytes::new as fn(char) -> Utf8Bytes),
+            )
+        } else {
+            // Nothing to decode: the text's own bytes (the common case,
+            // and most of a manifest: names and hex digests).
+            BytesInner::Plain(self.raw.bytes())
+        })
     }
 
     /// Whether the decoded text equals `s`.
@@ -767,7 +782,41 @@ impl<'a> JsonStr<'a> {
 }
 
 /// Decoded UTF-8 bytes of a [`JsonStr`].
-pub type Bytes<'a> = core::iter::FlatMap<Chars<'a>, Utf8Bytes, fn(char) -> Utf8Bytes>;
+#[derive(Debug, Clone)]
+pub struct Bytes<'a>(BytesInner<'a>);
+
+#[derive(Debug, Clone)]
+enum BytesInner<'a> {
+    Plain(core::str::Bytes<'a>),
+    Escaped(core::iter::FlatMap<Chars<'a>, Utf8Bytes, fn(char) -> Utf8Bytes>),
+}
+
+impl Iterator for Bytes<'_> {
+    type Item = u8;
+
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        match &mut self.0 {
+            BytesInner::Plain(b) => b.next(),
+            BytesInner::Escaped(b) => next_escaped(b),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match &self.0 {
+            BytesInner::Plain(b) => b.size_hint(),
+            BytesInner::Escaped(b) => b.size_hint(),
+        }
+    }
+}
+
+/// The decoding path, kept out of line so that [`Bytes::next`] inlines.
+#[inline(never)]
+fn next_escaped(
+    b: &mut core::iter::FlatMap<Chars<'_>, Utf8Bytes, fn(char) -> Utf8Bytes>,
+) -> Option<u8> {
+    b.next()
+}
 
 /// Decoded characters of a [`JsonStr`].
 #[derive(Debug, Clone)]

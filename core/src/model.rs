@@ -13,15 +13,17 @@
 //!
 //! The work is split so that a caller can hash in parallel without being
 //! able to skip a check: a [`Planner`] turns resources into [`JobSpec`]s
-//! (checks 1–2), [`JobSpec::check`] hashes one (check 3) and is the only way
-//! to get a [`Passed`] token, and a [`Tally`] builds the [`VerifiedModel`]
+//! (checks 1–2), [`JobSpec::check`] hashes one (check 3) and is, with the
+//! push-fed [`JobSpec::start`] → [`Stream`] for callers that read ahead
+//! into their own buffers, the only way to get a [`Passed`] token, and a
+//! [`Tally`] builds the [`VerifiedModel`]
 //! only from one token per resource plus the planner's [`Planned`] (check 4).
 //! [`VerifiedManifest::verify_model`] does all of it sequentially.
 
 use embedded_io::{ErrorKind, Read};
 
 use crate::error::{Error, ModelError};
-use crate::hashing::{Digest, hash_stream};
+use crate::hashing::{Digest, Hasher, hash_stream};
 use crate::limits::MAX_NAME_BYTES;
 use crate::manifest::{Resource, Resources, VerifiedManifest};
 use crate::statement::Method;
@@ -120,6 +122,76 @@ impl JobSpec {
     }
 }
 
+impl JobSpec {
+    /// Check 3, fed by the caller: the bytes of the range go to
+    /// [`Stream::update`] in order, then [`Stream::finish`] compares.
+    pub fn start(&self) -> Stream {
+        Stream {
+            spec: *self,
+            hasher: Hasher::new(self.expected.algorithm()),
+            left: self.len,
+            overflow: false,
+        }
+    }
+}
+
+/// A [`JobSpec`] being fed: the same checks as [`JobSpec::check`] (exactly
+/// `len` bytes; a whole file ends there; the digest matches) for callers
+/// that read into buffers of their own (a read-ahead thread).
+#[derive(Debug, Clone)]
+pub struct Stream {
+    spec: JobSpec,
+    hasher: Hasher,
+    left: u64,
+    overflow: bool,
+}
+
+impl Stream {
+    /// The resource this stream checks.
+    pub fn index(&self) -> usize {
+        self.spec.index
+    }
+
+    /// Feeds the next bytes of the range. Bytes past its end are not hashed
+    /// and fail the check ([`ModelError::Grew`]) at [`Stream::finish`].
+    pub fn update(&mut self, data: &[u8]) {
+        let room = usize::try_from(self.left).unwrap_or(usize::MAX);
+        let take = data.get(..room).unwrap_or(data);
+        if take.len() < data.len() {
+            self.overflow = true;
+        }
+        self.hasher.update(take);
+        // `take.len() <= left`: never saturates.
+        self.left = self.left.saturating_sub(take.len() as u64);
+    }
+
+    /// Ends the range. `source_ended` says whether the file had no byte
+    /// after it (a whole-file job fails with [`ModelError::Grew`] if it had;
+    /// a shard job ignores it). Fewer bytes than the range fail with
+    /// [`ModelError::Truncated`].
+    pub fn finish(self, source_ended: bool) -> Result<Passed, Error> {
+        let spec = self.spec;
+        let model = |cause| Error::Model {
+            index: spec.index,
+            cause,
+        };
+        if self.overflow || (spec.whole_file && self.left == 0 && !source_ended) {
+            return Err(model(ModelError::Grew));
+        }
+        if self.left > 0 {
+            return Err(model(ModelError::Truncated));
+        }
+        let actual = self.hasher.finalize();
+        if actual != spec.expected {
+            return Err(model(ModelError::DigestMismatch { actual }));
+        }
+        Ok(Passed {
+            index: spec.index,
+            bytes: spec.len,
+        })
+    }
+}
+
 /// A job the [`Planner`] yields: the file's path and what to check.
 #[derive(Debug, Clone, Copy)]
 pub struct Job<'n> {
@@ -129,7 +201,8 @@ pub struct Job<'n> {
     pub spec: JobSpec,
 }
 
-/// Proof that one resource's bytes matched. Only [`JobSpec::check`] makes one.
+/// Proof that one resource's bytes matched. Only [`JobSpec::check`] and
+/// [`Stream::finish`] make one.
 #[derive(Debug, Clone, Copy)]
 pub struct Passed {
     index: usize,
@@ -512,13 +585,18 @@ mod tests {
 
     const FILES: [(&str, &[u8]); 2] = [("a", b"alpha"), ("b", b"beta")];
 
+    /// The manifest of [`FILES`], as if its signature had verified.
+    fn files_manifest(text: &str) -> VerifiedManifest<'_> {
+        VerifiedManifest::new(
+            parse_unverified(text.as_bytes()).unwrap(),
+            PaeEncoding::Standard,
+        )
+    }
+
     #[test]
     fn sequential_verification_and_its_failures() {
         let text = statement(&FILES);
-        let m = VerifiedManifest::new(
-            parse_unverified(text.as_bytes()).unwrap(),
-            PaeEncoding::Standard,
-        );
+        let m = files_manifest(&text);
         let mut listed = [false; 3];
         let mut buf = [0u8; 3];
         let opts = ModelOptions::default();
@@ -552,10 +630,7 @@ mod tests {
     #[test]
     fn tokens_cannot_be_skipped_or_repeated() {
         let text = statement(&FILES);
-        let m = VerifiedManifest::new(
-            parse_unverified(text.as_bytes()).unwrap(),
-            PaeEncoding::Standard,
-        );
+        let m = files_manifest(&text);
         let mut listed = [false; 2];
         let mut source = SliceModel::new(&FILES, &mut listed);
         let mut buf = [0u8; 8];
@@ -582,5 +657,50 @@ mod tests {
         assert!(m.tally().finish(planned).is_err());
         tally.record(passes[1]).unwrap();
         assert_eq!(tally.finish(planned).unwrap().resources, 2);
+    }
+
+    #[test]
+    fn pushed_streams_check_what_pulled_ones_do() {
+        let text = statement(&FILES);
+        let m = files_manifest(&text);
+        let mut listed = [false; 2];
+        let mut source = SliceModel::new(&FILES, &mut listed);
+        let mut planner = m.planner(ModelOptions::default());
+        let Job { spec, .. } = planner.next(&mut source).unwrap().unwrap();
+        let err = |cause| {
+            Err(Error::Model {
+                index: spec.index(),
+                cause,
+            })
+        };
+        // "alpha", fed in pieces.
+        let mut s = spec.start();
+        s.update(b"al");
+        s.update(b"");
+        s.update(b"pha");
+        assert_eq!(s.finish(true).unwrap().index(), spec.index());
+        // Short, long, or more bytes after a whole file.
+        let mut s = spec.start();
+        s.update(b"alph");
+        assert_eq!(
+            s.finish(true).map(|p| p.index()),
+            err(ModelError::Truncated)
+        );
+        let mut s = spec.start();
+        s.update(b"alphax");
+        assert_eq!(s.finish(true).map(|p| p.index()), err(ModelError::Grew));
+        let mut s = spec.start();
+        s.update(b"alpha");
+        assert_eq!(s.finish(false).map(|p| p.index()), err(ModelError::Grew));
+        // Other bytes of the right length.
+        let mut s = spec.start();
+        s.update(b"alphb");
+        assert!(matches!(
+            s.finish(true),
+            Err(Error::Model {
+                cause: ModelError::DigestMismatch { .. },
+                ..
+            })
+        ));
     }
 }

@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use oms_edge_core::hashing::{Digest, HashAlgorithm, Hasher, hash_stream};
+use oms_edge_core::hashing::{Digest, HashAlgorithm, Hasher};
 use oms_edge_core::manifest::reference_path_cmp;
 
-use crate::exec::{self, Task};
+use crate::exec::{self, Sink, Task};
 use crate::report::usage_error;
 use crate::walk::{Model, WalkOptions, user_ignore};
 
@@ -99,10 +99,11 @@ pub fn run(args: &DigestArgs) -> ExitCode {
     }
     let bar = exec::progress(model.total_bytes(), args.quiet);
     let whole = shard.is_none();
-    let digests: Vec<Result<Digest, String>> = exec::run(&tasks, bar.as_ref(), |i, reader, buf| {
-        let mut reader = reader.map_err(|e| e.to_string())?;
-        hash_stream(alg, &mut reader, tasks[i].len, whole, buf)
-            .map_err(|e| format!("{}: {e:?}", tasks[i].path.display()))
+    let digests: Vec<Result<Digest, String>> = exec::run(&tasks, bar.as_ref(), |i| Resource {
+        hasher: Hasher::new(alg),
+        left: tasks[i].len,
+        whole,
+        path: &tasks[i].path,
     });
     if let Some(bar) = bar {
         bar.finish_and_clear();
@@ -124,4 +125,42 @@ pub fn run(args: &DigestArgs) -> ExitCode {
     }
     out!("{}", root_digest.finalize().hex());
     ExitCode::SUCCESS
+}
+
+/// One file or shard being hashed: exactly its length, and a whole file
+/// must end there.
+struct Resource<'a> {
+    hasher: Hasher,
+    left: u64,
+    whole: bool,
+    path: &'a std::path::Path,
+}
+
+impl Sink for Resource<'_> {
+    type Output = Result<Digest, String>;
+
+    fn update(&mut self, data: &[u8]) {
+        self.hasher.update(data);
+        self.left = self.left.saturating_sub(data.len() as u64);
+    }
+
+    fn finish(self, ended: bool) -> Self::Output {
+        if self.left > 0 {
+            return Err(format!(
+                "{}: file ended early while being read",
+                self.path.display()
+            ));
+        }
+        if self.whole && !ended {
+            return Err(format!(
+                "{}: file grew while being read",
+                self.path.display()
+            ));
+        }
+        Ok(self.hasher.finalize())
+    }
+
+    fn failed(self, e: std::io::Error) -> Self::Output {
+        Err(format!("{}: {e}", self.path.display()))
+    }
 }

@@ -92,6 +92,27 @@ struct Listed {
     digest: Digest,
 }
 
+/// The manifest's resources as the report names them (one allocation per
+/// resource: built on another thread while the model is walked).
+#[derive(Debug)]
+pub struct Resources(Vec<Listed>);
+
+impl Resources {
+    /// Every resource of `m`, in manifest order.
+    pub fn of(m: &VerifiedManifest<'_>) -> Self {
+        Self(
+            m.resources()
+                .flatten()
+                .map(|r| Listed {
+                    name: r.name.chars().collect(),
+                    algorithm: r.digest.algorithm().name(),
+                    digest: r.digest,
+                })
+                .collect(),
+        )
+    }
+}
+
 /// Everything the report prints.
 #[derive(Debug)]
 pub struct Report {
@@ -203,6 +224,12 @@ impl Report {
 
     /// Records what the verified manifest says.
     pub fn set_manifest(&mut self, m: &VerifiedManifest<'_>) {
+        self.set_manifest_fields(m);
+        self.set_resources(Resources::of(m));
+    }
+
+    /// [`Report::set_manifest`] but for the resource list.
+    pub fn set_manifest_fields(&mut self, m: &VerifiedManifest<'_>) {
         self.model_name = m.model_name().map(|n| n.chars().collect());
         self.root_digest = m.root_digest();
         self.predicate_type = Some(match m.format() {
@@ -230,15 +257,12 @@ impl Report {
             "allow_symlinks": ser.allow_symlinks,
             "ignore_paths": ignore,
         }));
-        self.listed = m
-            .resources()
-            .flatten()
-            .map(|r| Listed {
-                name: r.name.chars().collect(),
-                algorithm: r.digest.algorithm().name(),
-                digest: r.digest,
-            })
-            .collect();
+    }
+
+    /// The resource list, made apart (on another thread) with
+    /// [`Resources::of`]; [`Report::set_manifest_fields`] sets the rest.
+    pub fn set_resources(&mut self, r: Resources) {
+        self.listed = r.0;
         self.resources = vec![ResourceResult::NotChecked; self.listed.len()];
     }
 

@@ -16,7 +16,7 @@ use oms_edge_core::statement::{Method, resource_name_at};
 use oms_edge_core::x509::{TrustStore, UnixTime, verify_certificate_bundle};
 
 use crate::exec::{self, Task};
-use crate::report::{Failure, Outcome, Report, ResourceResult, usage_error};
+use crate::report::{Failure, Outcome, Report, ResourceResult, Resources, usage_error};
 use crate::walk::{
     DirSource, Model, WalkOptions, normalize_relative, relative_inside, user_ignore,
 };
@@ -216,8 +216,34 @@ fn check_model(
     args: &CommonVerifyArgs,
     mut report: Report,
 ) -> Run {
+    report.set_manifest_fields(manifest);
+    // The report's copy of the resource list (a string per resource, for
+    // messages and --json) is made on another core while this one walks
+    // the model and plans: with many files, that is time off the serial
+    // part that precedes hashing.
+    std::thread::scope(|s| {
+        let listing = s.spawn(|| Resources::of(manifest));
+        check_listed_model(manifest, inputs, args, report, || {
+            listing.join().unwrap_or_else(|_| Resources::of(manifest))
+        })
+    })
+}
+
+/// [`check_model`] once `listing` can give the resource list.
+fn check_listed_model(
+    manifest: &VerifiedManifest<'_>,
+    inputs: &Inputs,
+    args: &CommonVerifyArgs,
+    mut report: Report,
+    listing: impl FnOnce() -> Resources,
+) -> Run {
+    let mut listing = Some(listing);
+    let mut listed = move |report: &mut Report| {
+        if let Some(f) = listing.take() {
+            report.set_resources(f());
+        }
+    };
     let ser = *manifest.serialization();
-    report.set_manifest(manifest);
 
     let signed_symlinks = ser.allow_symlinks;
     if args.allow_symlinks && !signed_symlinks && !args.json {
@@ -250,7 +276,10 @@ fn check_model(
     };
     let model = match Model::walk(&inputs.root, &inputs.model_path, &opts) {
         Ok(m) => m,
-        Err(e) => return Run::Done(Box::new(report), Outcome::Failed(Failure::walk(&e))),
+        Err(e) => {
+            listed(&mut report);
+            return Run::Done(Box::new(report), Outcome::Failed(Failure::walk(&e)));
+        }
     };
     let mut source = DirSource::new(model);
     let model_opts = ModelOptions {
@@ -287,6 +316,7 @@ fn check_model(
         }
     }
     let planned = planner.finish(&mut source);
+    listed(&mut report);
     let unsigned_exempt = matches!(ser.method, Method::Shards { .. });
     report.unsigned = if args.ignore_unsigned_files {
         Vec::new()
@@ -312,16 +342,8 @@ fn check_model(
     // Hash every task on all cores.
     let total: u64 = tasks.iter().map(|t| t.len).sum();
     let bar = exec::progress(total, args.quiet || args.json);
-    let outcomes: Vec<Result<Passed, Error>> = exec::run(&tasks, bar.as_ref(), |i, reader, buf| {
-        let spec = &specs[i];
-        match reader {
-            Ok(mut r) => spec.check(&mut r, buf),
-            Err(e) => Err(Error::Model {
-                index: spec.index(),
-                cause: oms_edge_core::error::ModelError::Read(embedded_io::Error::kind(&e)),
-            }),
-        }
-    });
+    let outcomes: Vec<Result<Passed, Error>> =
+        exec::run(&tasks, bar.as_ref(), |i| specs[i].start());
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

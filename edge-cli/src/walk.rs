@@ -117,6 +117,13 @@ impl Listed {
     }
 }
 
+impl Listed {
+    /// The size the walk saw.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+}
+
 impl std::ops::Deref for Listed {
     type Target = Path;
 
@@ -381,6 +388,11 @@ pub type Reader = FromStd<File>;
 /// Otherwise: `InvalidData` (changed, or now a symlink) or `Unsupported`
 /// (now a FIFO, socket or device, which is never waited on or read).
 pub fn open_at(file: &Listed, offset: u64) -> std::io::Result<Reader> {
+    open_file_at(file, offset).map(FromStd::new)
+}
+
+/// [`open_at`], as a plain [`File`].
+pub fn open_file_at(file: &Listed, offset: u64) -> std::io::Result<File> {
     use std::io::{Error, ErrorKind};
     let changed = |what: &str| {
         Error::new(
@@ -411,7 +423,7 @@ pub fn open_at(file: &Listed, offset: u64) -> std::io::Result<Reader> {
     if offset > 0 {
         f.seek(SeekFrom::Start(offset))?;
     }
-    Ok(FromStd::new(f))
+    Ok(f)
 }
 
 /// Opens for reading without following a final symlink and without

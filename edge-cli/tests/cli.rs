@@ -1014,8 +1014,6 @@ fn hash_after_walk(
 ) -> Vec<Result<oms_edge_core::model::Passed, oms_edge_core::Error>> {
     use oms_edge::exec::{self, Task};
     use oms_edge::walk::{DirSource, Model, WalkOptions};
-    use oms_edge_core::Error;
-    use oms_edge_core::error::ModelError;
     use oms_edge_core::keys::PublicKey;
     use oms_edge_core::model::ModelOptions;
 
@@ -1044,13 +1042,7 @@ fn hash_after_walk(
     }
     planner.finish(&mut source).expect("planned");
     between();
-    exec::run(&tasks, None, |i, reader, buf| match reader {
-        Ok(mut r) => specs[i].check(&mut r, buf),
-        Err(e) => Err(Error::Model {
-            index: specs[i].index(),
-            cause: ModelError::Read(embedded_io::Error::kind(&e)),
-        }),
-    })
+    exec::run(&tasks, None, |i| specs[i].start())
 }
 
 /// `results` hold failures, all read errors of `kind` (a file's shards
