@@ -53,7 +53,8 @@ Every case verifies (or fails) the same way at any "now" from 2025 to
 integrated-time-future depends on the clock (it fails until 2099).
 
 Structure is deterministic (names, times, serials, tree shapes); ECDSA
-signatures are randomized, so reruns change signature bytes only.
+signatures are deterministic (RFC 6979) and the model payload is kept in
+keys/model-payload.json, so a rerun is byte-identical (with PYTHONHASHSEED=0).
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ import base64
 import datetime
 import hashlib
 import json
+import os
 import shutil
 import struct
 import sys
@@ -184,7 +186,7 @@ def pae(payload_type: str, payload: bytes) -> bytes:
 
 
 def ecdsa(key: ec.EllipticCurvePrivateKey, msg: bytes, h=None) -> bytes:
-    return key.sign(msg, ec.ECDSA(h or hashes.SHA256()))
+    return key.sign(msg, ec.ECDSA(h or hashes.SHA256(), deterministic_signing=True))
 
 
 def name(org: str, cn: str) -> x509.Name:
@@ -262,7 +264,7 @@ def ca_cert(label, key, subject, *, issuer_cert=None, issuer_key=None,
             b = b.add_extension(
                 x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_cert.public_key()),
                 critical=False)
-        return b.sign(iss_key, hashes.SHA384())
+        return b.sign(iss_key, hashes.SHA384(), ecdsa_deterministic=True)
     return stored_cert(label, key, build)
 
 
@@ -279,7 +281,7 @@ def tsa_leaf_cert(label, key, subject, issuer_cert, issuer_key, not_before, not_
                     issuer_cert.public_key()), critical=False)
                 .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]),
                                critical=True)
-                .sign(issuer_key, hashes.SHA384()))
+                .sign(issuer_key, hashes.SHA384(), ecdsa_deterministic=True))
     return stored_cert(label, key, build)
 
 
@@ -467,13 +469,13 @@ def leaf_cert(pki: Pki, label: str, *, key=None, email: str | None = EMAIL,
         b = b.add_extension(x509.UnrecognizedExtension(OID_ISSUER_V2, der_utf8(issuer)),
                             critical=False)
     if sct == "none":
-        return b.sign(ca_key, hashes.SHA384())
-    precert = b.sign(ca_key, hashes.SHA384())
+        return b.sign(ca_key, hashes.SHA384(), ecdsa_deterministic=True)
+    precert = b.sign(ca_key, hashes.SHA384(), ecdsa_deterministic=True)
     tbs = precert.tbs_certificate_bytes
     ct_key = pki.wrong_p256 if sct == "bad-signature" else pki.ct
     lst = sct_list(pki, ca_cert_, tbs, sct_time or not_before, ct_key)
     final = b.add_extension(x509.UnrecognizedExtension(OID_SCT_LIST, der_octets(lst)),
-                            critical=False).sign(ca_key, hashes.SHA384())
+                            critical=False).sign(ca_key, hashes.SHA384(), ecdsa_deterministic=True)
     assert final.tbs_precertificate_bytes == tbs, "precert TBS must round-trip"
     return final
 
@@ -791,7 +793,14 @@ def model_payload() -> bytes:
 
     manifest = hashing.Config().hash(MODELS / MODEL)
     payload = ms_signing.Payload(manifest)
-    return json_format.MessageToJson(payload.statement.pb).encode("utf-8")
+    fresh = json_format.MessageToJson(payload.statement.pb).encode("utf-8")
+    # protobuf's Struct maps come out in a per-process order: keep the payload
+    # of an earlier run while it says the same thing, so reruns are byte-stable.
+    kept = KEYS / "model-payload.json"
+    if kept.exists() and json.loads(kept.read_bytes()) == json.loads(fresh):
+        return kept.read_bytes()
+    kept.write_bytes(fresh)
+    return fresh
 
 
 def artifact_statement(data: bytes, subject_name: str = ARTIFACT) -> bytes:
@@ -1571,6 +1580,11 @@ def update_readme(table: str) -> None:
 
 
 def main() -> int:
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        # model_signing orders ignore_paths by string hash: fix the seed so a
+        # rerun writes the same bytes.
+        os.environ["PYTHONHASHSEED"] = "0"
+        os.execv(sys.executable, [sys.executable, *sys.argv])
     pki = Pki()
     write_inputs()
     write_json(ROOT / "trusted_root.json", pki.trusted_root())
