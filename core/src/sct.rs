@@ -217,8 +217,8 @@ fn verify_with(
     message: &[u8],
     log: &TransparencyLog,
 ) -> Result<(), SctFailure> {
-    // 8. The window is in whole seconds, both ends inclusive.
-    if !log.valid_for.contains(sct.timestamp / 1000) {
+    // 8. To the millisecond, both ends inclusive.
+    if !log.valid_for.contains_millis(sct.timestamp) {
         return Err(SctFailure::OutsideLogValidity);
     }
     // 9.
@@ -370,7 +370,7 @@ fn push_tlv(out: &mut Vec<u8>, tag: Tag, value: &[u8]) -> Option<()> {
 pub(crate) mod tests {
     use super::*;
     use crate::logkey::LogKey;
-    use crate::trust_root::TimeRange;
+    use crate::trust_root::{TimeRange, UnixInstant};
     use alloc::string::String;
     use alloc::vec;
     use der::asn1::OctetString;
@@ -655,19 +655,42 @@ pub(crate) mod tests {
     fn the_sct_must_lie_in_the_log_validity_window() {
         let window = |start, end| {
             let mut l = p256();
-            l.valid_for = TimeRange { start, end };
+            l.valid_for = TimeRange::seconds(start, end);
             verify(&leaf(), &[l])
         };
         let outside = Err(SctError::NotVerified(SctFailure::OutsideLogValidity));
-        assert_eq!(window(Some(SCT_S), Some(SCT_S)), Ok(1));
+        assert_eq!(window(Some(SCT_S), Some(SCT_S + 1)), Ok(1));
         assert_eq!(window(Some(SCT_S + 1), None), outside);
         assert_eq!(window(None, Some(SCT_S - 1)), outside);
     }
 
     #[test]
+    fn the_log_window_is_compared_to_the_millisecond() {
+        // The SCT is at SCT_S + 0.123 s.
+        let window = |start: Option<u64>, end: Option<u64>| {
+            let mut l = p256();
+            l.valid_for = TimeRange {
+                start: start.map(UnixInstant::from_millis),
+                end: end.map(UnixInstant::from_millis),
+            };
+            verify(&leaf(), &[l])
+        };
+        let outside = Err(SctError::NotVerified(SctFailure::OutsideLogValidity));
+        assert_eq!(window(Some(SCT_MS), Some(SCT_MS)), Ok(1));
+        assert_eq!(window(None, Some(SCT_MS - 1)), outside);
+        assert_eq!(window(Some(SCT_MS + 1), None), outside);
+        // A window that ends within the SCT's second, before it: whole
+        // seconds would accept it.
+        assert_eq!(window(None, Some(SCT_S * 1000)), outside);
+        // One that starts within that second, before it: rounding the start
+        // up to a whole second would reject it.
+        assert_eq!(window(Some(SCT_S * 1000 + 50), None), Ok(1));
+    }
+
+    #[test]
     fn the_furthest_failure_is_reported() {
         let mut early = p256();
-        early.valid_for.end = Some(SCT_S - 1);
+        early.valid_for.end = Some(UnixInstant::from_secs(SCT_S - 1));
         let mut mismatched = rsa();
         mismatched.key.details = KeyDetails::EcdsaP256Sha256;
         assert_eq!(
@@ -676,7 +699,7 @@ pub(crate) mod tests {
         );
         // The same log listed twice: the window that fits wins.
         let mut early = p256();
-        early.valid_for.end = Some(SCT_S - 1);
+        early.valid_for.end = Some(UnixInstant::from_secs(SCT_S - 1));
         assert_eq!(verify(&leaf(), &[early, p256()]), Ok(1));
     }
 

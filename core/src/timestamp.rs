@@ -1046,7 +1046,7 @@ mod tests {
 
     #[test]
     fn valid_for_ends_are_inclusive_and_exact() {
-        let range = |start, end| TimeRange { start, end };
+        let range = TimeRange::seconds;
         let with = |r| [tsa(&[EC_LEAF, EC_INTER, EC_ROOT], r)];
         let t = T_EC_BARE;
         // Whole seconds: both ends inclusive.

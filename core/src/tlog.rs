@@ -1134,7 +1134,7 @@ mod tests {
     use crate::limits::MAX_SPKI_BYTES;
     use crate::logkey::{KeyDetails, LogKey};
     use crate::merkle::testing::{mth, path};
-    use crate::trust_root::TimeRange;
+    use crate::trust_root::{TimeRange, UnixInstant};
     use ecdsa::signature::Signer as _;
     use p256::ecdsa::{DerSignature, SigningKey};
     use std::format;
@@ -1242,10 +1242,7 @@ mod tests {
                     details: KeyDetails::EcdsaP256Sha256,
                     der,
                 },
-                valid_for: TimeRange {
-                    start: Some(1_600_000_000),
-                    end: None,
-                },
+                valid_for: TimeRange::seconds(Some(1_600_000_000), None),
                 log_id: id.clone(),
             }],
             ..TrustedRoot::default()
@@ -1962,18 +1959,14 @@ mod tests {
         e.time = Some(format!("\"{NOW}\""));
         assert_eq!(check(&e).unwrap().integrated_time, Some(NOW));
         let mut l = log();
-        l.root.tlogs[0].valid_for.end = Some(T - 1);
+        l.root.tlogs[0].valid_for.end = Some(UnixInstant::from_secs(T - 1));
         assert_eq!(
             check_with(&hr001(), BundleVersion::V0_3, &l),
             Err(TlogError::LogKeyNotValid)
         );
-        l.root.tlogs[0].valid_for = TimeRange {
-            start: Some(T),
-            end: Some(T),
-        };
+        l.root.tlogs[0].valid_for = TimeRange::seconds(Some(T), Some(T));
         assert!(check_with(&hr001(), BundleVersion::V0_3, &l).is_ok());
-        l.root.tlogs[0].valid_for.start = Some(T + 1);
-        l.root.tlogs[0].valid_for.end = None;
+        l.root.tlogs[0].valid_for = TimeRange::seconds(Some(T + 1), None);
         assert_eq!(
             check_with(&hr001(), BundleVersion::V0_3, &l),
             Err(TlogError::LogKeyNotValid)
@@ -2209,10 +2202,7 @@ mod tests {
                     der: key.clone(),
                 },
                 // Production's rekor.sigstore.dev key: 2021-01-12T11:53:27Z.
-                valid_for: TimeRange {
-                    start: Some(start),
-                    end: None,
-                },
+                valid_for: TimeRange::seconds(Some(start), None),
                 log_id: log_id.clone(),
             }],
             ..TrustedRoot::default()

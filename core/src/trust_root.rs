@@ -250,26 +250,79 @@ impl fmt::Display for TrustRootError {
     }
 }
 
-/// A validity window in Unix seconds; both ends inclusive. A missing end
-/// is open.
+/// A point in time as protobuf's `Timestamp` holds it: Unix seconds and
+/// nanoseconds (UTC). Ordered by time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct UnixInstant {
+    /// Whole seconds since the Unix epoch.
+    pub secs: u64,
+    /// Nanoseconds past `secs` (below 10^9).
+    pub nanos: u32,
+}
+
+impl UnixInstant {
+    /// The whole second `secs`.
+    pub const fn from_secs(secs: u64) -> Self {
+        Self { secs, nanos: 0 }
+    }
+
+    /// `ms` milliseconds since the Unix epoch (an SCT's timestamp).
+    pub fn from_millis(ms: u64) -> Self {
+        // ms % 1000 < 1000: the conversion cannot fail, the product stays
+        // below 10^9.
+        let millis = u32::try_from(ms % 1000).unwrap_or(0);
+        Self {
+            secs: ms / 1000,
+            nanos: millis.saturating_mul(1_000_000),
+        }
+    }
+}
+
+/// A validity window, both ends inclusive and exact to the nanosecond, as
+/// the trusted root's `Timestamp`s give them. A missing end is open.
 ///
-/// [`TrustedRoot::parse`] always sets `start` (the spec requires it). Times
-/// with a fraction of a second are rounded inwards, so that `contains`
-/// answers exactly for whole seconds: a start is rounded up, an end down
-/// (`2022-12-31T23:59:59.999Z` ends at `…:59`).
+/// [`TrustedRoot::parse`] always sets `start` (the spec requires it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct TimeRange {
     /// `validFor.start`.
-    pub start: Option<u64>,
+    pub start: Option<UnixInstant>,
     /// `validFor.end`.
-    pub end: Option<u64>,
+    pub end: Option<UnixInstant>,
 }
 
 impl TimeRange {
-    /// Whether `t` lies in the window (ends inclusive).
-    pub fn contains(&self, t: u64) -> bool {
+    /// The window from `start` to `end`, in whole seconds.
+    pub const fn seconds(start: Option<u64>, end: Option<u64>) -> Self {
+        Self {
+            start: match start {
+                Some(s) => Some(UnixInstant::from_secs(s)),
+                None => None,
+            },
+            end: match end {
+                Some(e) => Some(UnixInstant::from_secs(e)),
+                None => None,
+            },
+        }
+    }
+
+    /// Whether the instant `t` lies in the window (ends inclusive).
+    pub fn contains_instant(&self, t: UnixInstant) -> bool {
         self.start.is_none_or(|s| s <= t) && self.end.is_none_or(|e| t <= e)
+    }
+
+    /// Whether the whole second `t` (Unix seconds) lies in the window: a
+    /// start with a fraction admits only the seconds after it, an end with
+    /// one the seconds up to it.
+    pub fn contains(&self, t: u64) -> bool {
+        self.contains_instant(UnixInstant::from_secs(t))
+    }
+
+    /// Whether `ms` (Unix milliseconds) lies in the window, compared to the
+    /// millisecond.
+    pub fn contains_millis(&self, ms: u64) -> bool {
+        self.contains_instant(UnixInstant::from_millis(ms))
     }
 }
 
@@ -525,11 +578,10 @@ impl Location {
         if end.is_some_and(|end| start > end) {
             return Err(TrustRootError::StartAfterEnd { at: self });
         }
-        // Round inwards to whole seconds (see `TimeRange`).
-        let start = start.0.saturating_add(u64::from(start.1 > 0));
+        let at = |(secs, nanos)| UnixInstant { secs, nanos };
         Ok(TimeRange {
-            start: Some(start),
-            end: end.map(|(secs, _)| secs),
+            start: Some(at(start)),
+            end: end.map(at),
         })
     }
 
@@ -885,10 +937,7 @@ mod tests {
         assert_eq!(rekor.key.der, b64(REKOR_KEY));
         assert_eq!(
             rekor.valid_for,
-            TimeRange {
-                start: Some(1_610_452_407),
-                end: None
-            }
+            TimeRange::seconds(Some(1_610_452_407), None)
         );
         assert_eq!(r.tlogs[1].base_url, "https://log2025-1.rekor.sigstore.dev");
         assert!(r.tlogs[1].key.ed25519_raw().is_some());
@@ -903,20 +952,32 @@ mod tests {
         assert_eq!(
             r.ctlogs[0].valid_for,
             TimeRange {
-                start: Some(1_615_680_000),
-                end: Some(1_667_260_799)
+                start: Some(UnixInstant::from_secs(1_615_680_000)),
+                end: Some(UnixInstant {
+                    secs: 1_667_260_799,
+                    nanos: 999_000_000
+                })
             }
         );
         // `…T23:59:59.999Z` ends at that whole second, inclusive.
         let fulcio = &r.certificate_authorities[0];
         assert_eq!(fulcio.uri, "https://fulcio.sigstore.dev");
-        assert_eq!(fulcio.valid_for.end, Some(1_672_531_199));
+        assert_eq!(
+            fulcio.valid_for.end,
+            Some(UnixInstant {
+                secs: 1_672_531_199,
+                nanos: 999_000_000
+            })
+        );
         assert!(fulcio.valid_for.contains(1_672_531_199));
         assert!(!fulcio.valid_for.contains(1_672_531_200));
         assert!(Cert::from_der(&fulcio.chain[0]).is_some());
         let tsa = &r.timestamp_authorities[0];
         assert_eq!(tsa.uri, "https://timestamp.sigstore.dev/api/v1/timestamp");
-        assert_eq!(tsa.valid_for.start, Some(1_751_587_200));
+        assert_eq!(
+            tsa.valid_for.start,
+            Some(UnixInstant::from_secs(1_751_587_200))
+        );
     }
 
     #[test]
@@ -1079,22 +1140,29 @@ mod tests {
         let r = production_with(end, r#""end": "2021-03-07T03:20:29Z""#).unwrap();
         let one = r.certificate_authorities[0].valid_for;
         assert_eq!(
-            (one.start, one.end),
-            (Some(1_615_087_229), Some(1_615_087_229))
+            one,
+            TimeRange::seconds(Some(1_615_087_229), Some(1_615_087_229))
         );
-        // A fractional start rounds up: it is compared exactly, then the
-        // window holds no whole second.
+        // Fractions are kept: this window holds no whole second, but the
+        // milliseconds from .500 to .999.
         let r = production_with(
             r#""start": "2021-03-07T03:20:29Z""#,
             r#""start": "2022-12-31T23:59:59.5Z""#,
         )
         .unwrap();
         let empty = r.certificate_authorities[0].valid_for;
+        let at = |secs, nanos| Some(UnixInstant { secs, nanos });
         assert_eq!(
             (empty.start, empty.end),
-            (Some(1_672_531_200), Some(1_672_531_199))
+            (
+                at(1_672_531_199, 500_000_000),
+                at(1_672_531_199, 999_000_000)
+            )
         );
         assert!(!empty.contains(1_672_531_199) && !empty.contains(1_672_531_200));
+        let ms = 1_672_531_199_000;
+        assert!(!empty.contains_millis(ms + 499) && !empty.contains_millis(ms + 1000));
+        assert!(empty.contains_millis(ms + 500) && empty.contains_millis(ms + 999));
     }
 
     #[test]
