@@ -257,6 +257,12 @@ pub enum CertificateError {
         /// Which one.
         at: CertPosition,
     },
+    /// Extensions in a certificate that is not X.509 v3 (RFC 5280
+    /// §4.1.2.9: extensions appear only in v3).
+    ExtensionsNeedV3 {
+        /// Which one.
+        at: CertPosition,
+    },
     /// A signature algorithm outside the supported set, or one that does not
     /// match the issuer's key or the TBS signature field.
     UnsupportedSignatureAlgorithm {
@@ -767,6 +773,12 @@ impl fmt::Display for CertificateError {
                 write!(
                     f,
                     "{at} has a critical extension this verifier does not process"
+                )
+            }
+            E::ExtensionsNeedV3 { at } => {
+                write!(
+                    f,
+                    "{at} carries extensions but is not an X.509 v3 certificate"
                 )
             }
             E::UnsupportedSignatureAlgorithm { at } => {

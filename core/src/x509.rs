@@ -10,9 +10,13 @@
 //!    intermediates the caller supplied; otherwise the issuer is unknown;
 //! 5. every certificate of the path, anchor included, is valid at the
 //!    verification time (both bounds inclusive);
-//! 6. no certificate has a critical extension this verifier does not
+//! 6. a certificate with extensions is X.509 v3 (RFC 5280 §4.1.2.9); no
+//!    certificate has a critical extension this verifier does not
 //!    process (it processes basicConstraints, keyUsage, extKeyUsage and
-//!    accepts subjectAltName, subject and authority key identifiers);
+//!    accepts subjectAltName, subject and authority key identifiers).
+//!    Every issuer needs basicConstraints (check 8) and a Fulcio leaf its
+//!    SAN and SCT extensions, so every certificate of a Sigstore path is
+//!    v3;
 //! 7. each certificate's signature verifies with its issuer's key, under
 //!    an algorithm matching the TBS signature field: ECDSA on P-256, P-384
 //!    or P-521 with SHA-256/384/512, or RSA (2048–4096 bits) with PKCS#1
@@ -193,6 +197,15 @@ impl Cert {
     fn has_code_signing(&self) -> bool {
         self.extension::<ExtendedKeyUsage>()
             .is_some_and(|eku| eku.0.contains(&KP_CODE_SIGNING))
+    }
+
+    /// RFC 5280 §4.1.2.9: a certificate carrying extensions (even an empty
+    /// list) is version 3. x509-cert decodes them in any version; Go's x509
+    /// ignores them in a v1 certificate and sigstore-python rejects it, so
+    /// no check may rest on them: the certificate is refused.
+    fn v3_if_extended(&self) -> bool {
+        let t = self.parsed.tbs_certificate();
+        t.extensions().is_none() || t.version() == x509_cert::certificate::Version::V3
     }
 
     /// Whether every critical extension is one this module processes, and
@@ -553,6 +566,9 @@ pub(crate) fn validate_path(
         }
         if time.0 > not_after {
             return Err(err(E::Expired { at }));
+        }
+        if !cert.v3_if_extended() {
+            return Err(err(E::ExtensionsNeedV3 { at }));
         }
         if !cert.extensions_ok() {
             return Err(err(E::UnsupportedCriticalExtension { at }));
