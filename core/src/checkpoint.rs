@@ -17,17 +17,21 @@
 //!    size in decimal without leading zeros (`0` for the empty tree) that
 //!    fits a `u64`; the root hash as base64 of 32 bytes; then non-empty
 //!    extension lines, at most [`MAX_CHECKPOINT_EXTENSIONS`];
-//! 5. the signing convention, chosen by the origin as sigstore-go chooses it
-//!    (`hasRekorV1STH`): an origin ending in ` - <digits>` is Rekor v1's
-//!    `<hostname> - <tree ID>`, any other follows signed-note as Rekor v2
-//!    (rekor-tiles) signs it. See [`Convention`];
-//! 6. the log's signature: for Rekor v2, the origin must be the host of the
-//!    log's `baseUrl`, lines naming another key (name or key ID differs) are
-//!    ignored (witness cosignatures), every line with the log's name *and*
-//!    key ID must verify, and at least one must (signed-note §Signatures);
-//!    for Rekor v1, every line must carry the log's key ID and the origin's
-//!    hostname, and verify (rekor's `SignedNote.Verify`, which sigstore-go
-//!    and sigstore-python use; a Rekor v1 checkpoint is never cosigned);
+//! 5. the origin names the log, by the signing convention the caller
+//!    takes from the log entry ([`Convention`]; a Rekor v2 entry's checkpoint
+//!    is a signed note, a Rekor v1 entry's is Rekor v1's): for Rekor v2 the
+//!    origin is the host of the log's `baseUrl`; for Rekor v1 it is
+//!    `<hostname> - <tree ID>` with that hostname the `baseUrl`'s host (with
+//!    or without its port). sigstore-go instead chooses the convention from
+//!    the origin's text (`hasRekorV1STH`), so a Rekor v2 log key could sign
+//!    a v1-shaped origin naming another host and have it accepted;
+//! 6. the log's signature: for Rekor v2, lines naming another key (name or
+//!    key ID differs) are ignored (witness cosignatures), every line with
+//!    the log's name *and* key ID must verify, and at least one must
+//!    (signed-note §Signatures); for Rekor v1, every line must carry the
+//!    log's key ID and the origin's hostname, and verify (rekor's
+//!    `SignedNote.Verify`, which sigstore-go and sigstore-python use; a
+//!    Rekor v1 checkpoint is never cosigned);
 //! 7. the checkpoint's root hash and tree size equal the inclusion proof's.
 //!
 //! Key IDs (see [`key_hint`]): Rekor v1 uses the first 4 bytes of SHA-256
@@ -40,7 +44,8 @@
 //! Stricter than sigstore-go, never looser, and every genuine Rekor
 //! checkpoint passes both: a repeated line from the log's key is verified,
 //! where `sumdb/note.Open` skips it unchecked; a Rekor v1 line must name the
-//! origin's hostname, which rekor does not compare; the tree size must be
+//! origin's hostname, which rekor does not compare, and that hostname must be
+//! the log's; the tree size must be
 //! canonical and the root hash 32 bytes of canonical base64, where
 //! `transparency-dev/formats` takes leading zeros and any length.
 
@@ -95,9 +100,10 @@ pub enum CheckpointError {
     UnsupportedKey,
     /// The log's key bytes are malformed.
     BadLogKey,
-    /// Rekor v2: the log's `baseUrl` has no host that is a valid key name.
+    /// The log's `baseUrl` has no host that is a valid key name.
     BadLogUrl,
-    /// Rekor v2: the origin is not the host of the log's `baseUrl`.
+    /// The origin does not name the log: for Rekor v2 it is not the host of
+    /// the log's `baseUrl`; for Rekor v1 it is not `<that host> - <tree ID>`.
     OriginMismatch,
     /// Rekor v1: a signature line does not carry the log's key ID.
     BadKeyHint,
@@ -130,7 +136,7 @@ impl fmt::Display for CheckpointError {
             Self::UnsupportedKey => "checkpoint: log key type cannot sign checkpoints",
             Self::BadLogKey => "checkpoint: malformed log key",
             Self::BadLogUrl => "checkpoint: log baseUrl has no usable host",
-            Self::OriginMismatch => "checkpoint: origin is not the log's host",
+            Self::OriginMismatch => "checkpoint: origin does not name the log",
             Self::BadKeyHint => "checkpoint: signature key ID is not the log's",
             Self::BadKeyName => "checkpoint: signature key name is not the origin's host",
             Self::NoSignatureFromLog => "checkpoint: no signature from the log",
@@ -141,7 +147,9 @@ impl fmt::Display for CheckpointError {
     }
 }
 
-/// How a log names and identifies its key in checkpoint signatures.
+/// How a log names and identifies its key in checkpoint signatures. The
+/// caller takes it from the log entry (Rekor v1 or v2), never from the
+/// checkpoint itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Convention {
@@ -153,19 +161,8 @@ pub enum Convention {
     SignedNote,
 }
 
-impl Convention {
-    /// The convention a checkpoint's origin announces, told apart as
-    /// sigstore-go does (`.* - [0-9]+$`): Rekor v1 origins end in
-    /// ` - <tree ID>`; a host name, Rekor v2's origin, cannot.
-    pub fn of_origin(origin: &str) -> Self {
-        match v1_hostname(origin) {
-            Some(_) => Self::RekorV1,
-            None => Self::SignedNote,
-        }
-    }
-}
-
-/// The `<hostname>` of a Rekor v1 origin `<hostname> - <tree ID>`.
+/// The `<hostname>` of a Rekor v1 origin `<hostname> - <tree ID>` (the
+/// shape sigstore-go tests for, `.* - [0-9]+$`).
 fn v1_hostname(origin: &str) -> Option<&str> {
     let (host, tree_id) = origin.rsplit_once(" - ")?;
     let digits = !tree_id.is_empty() && tree_id.bytes().all(|b| b.is_ascii_digit());
@@ -410,6 +407,12 @@ pub fn key_hint(
 /// user info, port and path dropped, IPv6 brackets removed), if it is a
 /// valid key name.
 pub fn host_of(base_url: &str) -> Option<&str> {
+    host_and_port(base_url).map(|(host, _)| host)
+}
+
+/// The host of a `baseUrl` (as [`host_of`]) and its host with the port
+/// (Go's `url.URL.Host`).
+fn host_and_port(base_url: &str) -> Option<(&str, &str)> {
     let (_, rest) = base_url.split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next()?;
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
@@ -417,7 +420,7 @@ pub fn host_of(base_url: &str) -> Option<&str> {
         Some(v6) => v6.split_once(']')?.0,
         None => host_port.split_once(':').map_or(host_port, |(h, _)| h),
     };
-    valid_name(host).then_some(host)
+    valid_name(host).then_some((host, host_port))
 }
 
 /// Verifies one signature line with the log's key over the note text.
@@ -456,18 +459,25 @@ fn verify_known_key(
 /// Checks 1–7: verifies a bundle's signed checkpoint against the trusted
 /// `log` and the root hash and tree size its inclusion proof computes.
 ///
-/// Pick `log` by the entry's `logId` first; this function does not compare
-/// `logId` with the key.
+/// Pick `log` by the entry's `logId` first, and `convention` by the entry's
+/// kind (Rekor v2 or v1); this function does not compare `logId` with the
+/// key.
 pub fn verify<'a>(
     note: &'a str,
     log: &TransparencyLog,
+    convention: Convention,
     root_hash: &[u8; 32],
     tree_size: u64,
 ) -> Result<Checkpoint<'a>, CheckpointError> {
     let (checkpoint, lines) = parse(note)?;
     let text = checkpoint.body;
-    match v1_hostname(checkpoint.origin) {
-        Some(host) => {
+    match convention {
+        Convention::RekorV1 => {
+            let (log_host, log_host_port) =
+                host_and_port(&log.base_url).ok_or(CheckpointError::BadLogUrl)?;
+            let host = v1_hostname(checkpoint.origin)
+                .filter(|h| *h == log_host || *h == log_host_port)
+                .ok_or(CheckpointError::OriginMismatch)?;
             // rekor's SignedNote.Verify: every line must be the log's. It
             // ignores the key name; Rekor v1 always signs with the hostname
             // it puts in the origin, so that is required too.
@@ -483,7 +493,7 @@ pub fn verify<'a>(
                 verify_line(&log.key, text, &line)?;
             }
         }
-        None => {
+        Convention::SignedNote => {
             let host = host_of(&log.base_url).ok_or(CheckpointError::BadLogUrl)?;
             if checkpoint.origin != host {
                 return Err(CheckpointError::OriginMismatch);
@@ -525,6 +535,7 @@ mod tests {
     const HOST: &str = "log2025-test.rekor.example.dev";
     const URL: &str = "https://log2025-test.rekor.example.dev";
     const V1_ORIGIN: &str = "rekor.example.dev - 1193050959916656506";
+    const V1_URL: &str = "https://rekor.example.dev";
     const ROOT: [u8; 32] = [0x5a; 32];
     const SIZE: u64 = 736;
 
@@ -637,8 +648,15 @@ mod tests {
         note(&text, &lines)
     }
 
+    /// Verifies `n` as a Rekor v2 entry's checkpoint from the log at `URL`.
     fn check<'a>(n: &'a str, s: &TestSigner) -> Result<Checkpoint<'a>, CheckpointError> {
-        verify(n, &log(URL, s.key()), &ROOT, SIZE)
+        verify(n, &log(URL, s.key()), Convention::SignedNote, &ROOT, SIZE)
+    }
+
+    /// Verifies `n` as a Rekor v1 entry's checkpoint from the log at
+    /// `V1_URL`.
+    fn check_v1<'a>(n: &'a str, s: &TestSigner) -> Result<Checkpoint<'a>, CheckpointError> {
+        verify(n, &log(V1_URL, s.key()), Convention::RekorV1, &ROOT, SIZE)
     }
 
     /// The Ed25519 test log, its checkpoint text and its key ID.
@@ -730,7 +748,7 @@ mod tests {
         assert_eq!(cp.size, 20852163);
         assert_eq!(cp.root_hash[..2], [0x0a, 0xc5]);
         assert_eq!(cp.extensions, "");
-        assert_eq!(Convention::of_origin(cp.origin), Convention::SignedNote);
+        assert_eq!(v1_hostname(cp.origin), None);
         let line = lines.next().unwrap().unwrap();
         assert_eq!(line.name, "example.com/behind-the-sofa");
         assert_eq!(line.signature(&mut [0u8; 64]).unwrap().len(), 64);
@@ -814,7 +832,13 @@ mod tests {
         assert_eq!(cp.body, body(HOST, SIZE, &ROOT, &[]));
         // The same log key with another host is another key.
         assert_eq!(
-            verify(&n, &log("https://other.example.dev", s.key()), &ROOT, SIZE),
+            verify(
+                &n,
+                &log("https://other.example.dev", s.key()),
+                Convention::SignedNote,
+                &ROOT,
+                SIZE
+            ),
             Err(CheckpointError::OriginMismatch)
         );
     }
@@ -930,11 +954,8 @@ mod tests {
     fn v1_p256() {
         let s = TestSigner::p256(0x22);
         let n = v1_note(&s, &[]);
-        // The v1 path does not use baseUrl: Rekor v1 signs with its
-        // configured hostname (e.g. `localhost:8000`).
-        let cp = verify(&n, &log("http://localhost:8000", s.key()), &ROOT, SIZE).unwrap();
+        let cp = check_v1(&n, &s).unwrap();
         assert_eq!(cp.origin, V1_ORIGIN);
-        assert_eq!(Convention::of_origin(cp.origin), Convention::RekorV1);
         let ext: Vec<_> = cp.extension_lines().collect();
         assert_eq!(ext, ["Timestamp: 1689177396617352539"]);
 
@@ -961,16 +982,82 @@ mod tests {
             ),
         ];
         for (line, err) in cases {
-            assert_eq!(check(&note(text, &[line]), &s), Err(err));
+            assert_eq!(check_v1(&note(text, &[line]), &s), Err(err));
         }
         // A Rekor v1 checkpoint carries only the log's signature.
         let n = v1_note(&s, &[witness_line(text, "witness.example")]);
-        assert_eq!(check(&n, &s), Err(CheckpointError::BadKeyHint));
+        assert_eq!(check_v1(&n, &s), Err(CheckpointError::BadKeyHint));
         let n = v1_note(
             &s,
             &[s.log_line(text, Convention::RekorV1, "rekor.example.dev")],
         );
-        assert!(check(&n, &s).is_ok());
+        assert!(check_v1(&n, &s).is_ok());
+    }
+
+    /// A Rekor v1 checkpoint with `origin`, signed under `name`.
+    fn v1_note_of(s: &TestSigner, origin: &str, name: &str) -> String {
+        let text = body(origin, SIZE, &ROOT, &[]);
+        note(&text, &[s.log_line(&text, Convention::RekorV1, name)])
+    }
+
+    #[test]
+    fn v1_origin_names_the_log() {
+        let s = TestSigner::p256(0x22);
+        let v1 = |n: &str, url: &str| {
+            verify(n, &log(url, s.key()), Convention::RekorV1, &ROOT, SIZE).map(|_| ())
+        };
+        // A local Rekor v1 signs as `host:port` (sigstore-conformance's
+        // intoto vectors): the baseUrl's host with or without its port.
+        let local = v1_note_of(&s, "localhost:8000 - 124190645164477", "localhost:8000");
+        assert_eq!(v1(&local, "http://localhost:8000"), Ok(()));
+        let bare = v1_note_of(&s, "localhost - 1", "localhost");
+        assert_eq!(v1(&bare, "http://localhost:8000"), Ok(()));
+        // Signed by the log's key under another host: not this log's.
+        let mismatch = Err(CheckpointError::OriginMismatch);
+        let evil = v1_note_of(&s, "rekor.evil.dev - 1193050959916656506", "rekor.evil.dev");
+        assert_eq!(v1(&evil, V1_URL), mismatch);
+        assert_eq!(v1(&local, "http://localhost:8001"), mismatch);
+        assert_eq!(v1(&v1_note(&s, &[]), "http://localhost:8000"), mismatch);
+        // A Rekor v1 entry's checkpoint must have a v1 origin, even one
+        // that would pass as a signed note.
+        let plain = v1_note_of(&s, "rekor.example.dev", "rekor.example.dev");
+        assert_eq!(v1(&plain, V1_URL), mismatch);
+        assert_eq!(
+            verify(
+                &plain,
+                &log(V1_URL, s.key()),
+                Convention::SignedNote,
+                &ROOT,
+                SIZE
+            )
+            .map(|_| ()),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn v2_entries_take_the_signed_note_path_only() {
+        // The Rekor v2 log key signs a Rekor v1-shaped origin naming another
+        // host, under that host's name and the SPKI-hash key ID: the v1 path
+        // would accept it, but a v2 entry's origin must be the log's host.
+        let s = TestSigner::ed(7);
+        let evil = v1_note_of(&s, "log2026.rekor.evil - 1", "log2026.rekor.evil");
+        assert_eq!(check(&evil, &s), Err(CheckpointError::OriginMismatch));
+        assert_eq!(
+            verify(
+                &evil,
+                &log("https://log2026.rekor.evil", s.key()),
+                Convention::RekorV1,
+                &ROOT,
+                SIZE
+            )
+            .map(|_| ()),
+            Ok(())
+        );
+        // The log's own origin with a v1 suffix is not its host either.
+        let suffixed = format!("{HOST} - 1");
+        let n = v1_note_of(&s, &suffixed, HOST);
+        assert_eq!(check(&n, &s), Err(CheckpointError::OriginMismatch));
     }
 
     #[test]
@@ -980,16 +1067,17 @@ mod tests {
         let l = log(URL, s.key());
         let mut root = ROOT;
         root[31] ^= 1;
+        let v2 = Convention::SignedNote;
         assert_eq!(
-            verify(&n, &l, &root, SIZE),
+            verify(&n, &l, v2, &root, SIZE),
             Err(CheckpointError::RootMismatch)
         );
         assert_eq!(
-            verify(&n, &l, &ROOT, SIZE - 1),
+            verify(&n, &l, v2, &ROOT, SIZE - 1),
             Err(CheckpointError::SizeMismatch)
         );
         assert_eq!(
-            verify(&n, &l, &ROOT, SIZE + 1),
+            verify(&n, &l, v2, &ROOT, SIZE + 1),
             Err(CheckpointError::SizeMismatch)
         );
     }
@@ -1179,6 +1267,18 @@ mod tests {
             verify(
                 &n,
                 &log("log2025-test.rekor.example.dev", s.key()),
+                Convention::SignedNote,
+                &ROOT,
+                SIZE
+            ),
+            Err(CheckpointError::BadLogUrl)
+        );
+        let v1 = v1_note(&TestSigner::p256(0x22), &[]);
+        assert_eq!(
+            verify(
+                &v1,
+                &log("rekor.example.dev", s.key()),
+                Convention::RekorV1,
                 &ROOT,
                 SIZE
             ),
@@ -1199,12 +1299,7 @@ mod tests {
             ("rekor.sigstore.dev-123", false),
             ("go.sum database tree", false),
         ] {
-            let want = if v1 {
-                Convention::RekorV1
-            } else {
-                Convention::SignedNote
-            };
-            assert_eq!(Convention::of_origin(origin), want, "{origin}");
+            assert_eq!(v1_hostname(origin).is_some(), v1, "{origin}");
         }
     }
 

@@ -392,7 +392,13 @@ fn verify_parsed<'p>(
                 .tlogs
                 .get(e.log)
                 .ok_or(Error::Sigstore(SigstoreError::NoTlogEntry))?;
-            checkpoint::verify(&inc.checkpoint, log, &inc.root, inc.tree_size)
+            // The entry, not the checkpoint's text, says how its log signs.
+            let convention = if e.rekor_v2 {
+                checkpoint::Convention::SignedNote
+            } else {
+                checkpoint::Convention::RekorV1
+            };
+            checkpoint::verify(&inc.checkpoint, log, convention, &inc.root, inc.tree_size)
                 .map_err(|cause| Error::Checkpoint { entry: i, cause })?;
         }
         if let Some(t) = e.integrated_time {

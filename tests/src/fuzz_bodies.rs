@@ -205,7 +205,12 @@ pub fn checkpoint(data: &[u8]) {
     }
     if let Some(root) = sigstore_root() {
         for log in &root.tlogs {
-            let _ = checkpoint::verify(note, log, &[0u8; 32], 7);
+            for convention in [
+                checkpoint::Convention::RekorV1,
+                checkpoint::Convention::SignedNote,
+            ] {
+                let _ = checkpoint::verify(note, log, convention, &[0u8; 32], 7);
+            }
         }
     }
 }
