@@ -7,8 +7,11 @@
 //!    of at most [`MAX_SIGNATURE_BYTES`] bytes;
 //! 3. the signature verifies over PAE(payloadType, payload) =
 //!    `"DSSEv1" SP LEN(type) SP type SP LEN(payload) SP payload`;
-//! 4. only if that fails, over the encoding model_signing used before v1.0
-//!    (`pae_compat` in `model_signing/_signing/sign_sigstore_pb.py`):
+//! 4. only if that fails, and only for OMS model bundles (the caller passes
+//!    a [`CompatHash`]; generic DSSE bundles pass none, as DSSE v1,
+//!    sigstore-go and sigstore-python accept nothing but the standard PAE),
+//!    over the encoding model_signing used before v1.0 (`pae_compat` in
+//!    `model_signing/_signing/sign_sigstore_pb.py`):
 //!    `"DSSEV1 28 application/vnd.in-toto+json " + str(LEN) + " " +
 //!    repr(payload)`, where `repr` is Python's `bytes` repr (`b'...'`).
 //!    The reference verifies that fallback with the curve's hash for the key
@@ -119,10 +122,12 @@ pub fn envelope_signature<'s>(
 
 /// Verifies the envelope with `key` and returns the authenticated payload,
 /// decoded into `payload_buf` (which must hold the payload's base64 text).
+/// `compat` enables the pre-1.0 fallback (check 4) with that hash; `None`
+/// accepts the standard PAE only.
 pub fn verify_envelope<'p>(
     env: &Envelope<'_>,
     key: &PublicKey,
-    compat: CompatHash,
+    compat: Option<CompatHash>,
     payload_buf: &'p mut [u8],
 ) -> Result<VerifiedPayload<'p>, Error> {
     let mut sig_buf = [0u8; MAX_SIGNATURE_BYTES * 2];
@@ -144,19 +149,19 @@ pub fn verify_envelope<'p>(
     let mut digest = [0u8; 64];
     let n = pae_digest(key.sig_hash(), payload, &mut digest);
     let standard = key.verify_prehash(digest.get(..n).unwrap_or(&[]), sig);
-    match standard {
-        Ok(()) => {
+    let hash = match (standard, compat) {
+        (Ok(()), _) => {
             return Ok(VerifiedPayload {
                 bytes: payload,
                 encoding: PaeEncoding::Standard,
             });
         }
-        Err(DsseError::SignatureEncoding) => return Err(DsseError::SignatureEncoding.into()),
-        Err(_) => {}
-    }
-    let hash = match compat {
-        CompatHash::KeyCurve => key.sig_hash(),
-        CompatHash::Sha256 => SigHash::Sha256,
+        (Err(DsseError::SignatureEncoding), _) => {
+            return Err(DsseError::SignatureEncoding.into());
+        }
+        (Err(e), None) => return Err(e.into()),
+        (Err(_), Some(CompatHash::KeyCurve)) => key.sig_hash(),
+        (Err(_), Some(CompatHash::Sha256)) => SigHash::Sha256,
     };
     let n = compat_pae_digest(hash, payload, &mut digest);
     key.verify_prehash(digest.get(..n).unwrap_or(&[]), sig)?;

@@ -21,8 +21,10 @@
 //!    leaf is an end-entity code-signing certificate and carries at least
 //!    one valid embedded SCT ([`crate::sct`]);
 //! 6. keyless: the identity policy ([`crate::policy`]);
-//! 7. the signature: DSSE over PAE with the leaf's (or managed) key, or the
-//!    message signature over the artifact's SHA-256 digest;
+//! 7. the signature: DSSE over PAE with the leaf's (or managed) key (for
+//!    an OMS model bundle also over model_signing's pre-1.0 PAE; for a
+//!    generic DSSE bundle the standard PAE only), or the message signature
+//!    over the artifact's SHA-256 digest;
 //! 8. what was signed: an OMS statement ([`crate::statement`]) for a model,
 //!    or, for an artifact, the `messageDigest` or an in-toto subject digest
 //!    equal to the artifact's.
@@ -163,7 +165,9 @@ pub fn verify_sigstore_bundle<'p>(
 ) -> Result<(VerifiedManifest<'p>, Evidence), Error> {
     let parsed = Bundle::parse(bundle)?;
     parsed.envelope()?;
-    let (signed, evidence) = verify_parsed(&parsed, trust, signer, now, None, payload_buf)?;
+    // OMS model bundles keep model_signing's pre-1.0 PAE fallback.
+    let compat = Some(CompatHash::KeyCurve);
+    let (signed, evidence) = verify_parsed(&parsed, trust, signer, now, None, compat, payload_buf)?;
     match signed {
         Signed::Payload(p) => Ok((statement::parse(p)?, evidence)),
         Signed::Message => Err(BundleError::NotDsse.into()),
@@ -185,12 +189,15 @@ pub fn verify_artifact_bundle(
         Content::Dsse(env) => alloc::vec![0u8; env.payload.raw().len()],
         Content::MessageSignature(_) => Vec::new(),
     };
+    // A generic DSSE bundle: the standard PAE only (DSSE v1, sigstore-go,
+    // sigstore-python).
     let (signed, evidence) = verify_parsed(
         &parsed,
         trust,
         signer,
         now,
         Some(artifact),
+        None,
         &mut payload_buf,
     )?;
     if let Signed::Payload(p) = signed {
@@ -257,6 +264,7 @@ fn verify_parsed<'p>(
     signer: Signer<'_>,
     now: UnixTime,
     artifact: Option<ArtifactDigest>,
+    compat: Option<CompatHash>,
     payload_buf: &'p mut [u8],
 ) -> Result<(Signed<'p>, Evidence), Error> {
     // 1. The signature bytes, and what the log entries must bind to.
@@ -456,12 +464,9 @@ fn verify_parsed<'p>(
 
     // 7. The signature.
     let signed = match (&parsed.content, message_digest) {
-        (Content::Dsse(env), _) => Signed::Payload(verify_envelope(
-            env,
-            &key,
-            CompatHash::KeyCurve,
-            payload_buf,
-        )?),
+        (Content::Dsse(env), _) => {
+            Signed::Payload(verify_envelope(env, &key, compat, payload_buf)?)
+        }
         (Content::MessageSignature(_), Some(digest)) => {
             key.verify_prehash(&digest, signature)
                 .map_err(|_| Error::Sigstore(SigstoreError::BadMessageSignature))?;

@@ -48,7 +48,12 @@ pub fn verify_key_bundle<'p>(
             _ => return Err(KeyError::RawBytesMismatch.into()),
         }
     }
-    let payload = verify_envelope(bundle.envelope()?, key, CompatHash::KeyCurve, payload_buf)?;
+    let payload = verify_envelope(
+        bundle.envelope()?,
+        key,
+        Some(CompatHash::KeyCurve),
+        payload_buf,
+    )?;
     statement::parse(payload)
 }
 

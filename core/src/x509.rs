@@ -643,6 +643,11 @@ pub fn verify_certificate_bundle<'p>(
     }
     let key = validate_chain(&chain, store, time)?;
     drop(chain);
-    let payload = verify_envelope(parsed.envelope()?, &key, CompatHash::Sha256, payload_buf)?;
+    let payload = verify_envelope(
+        parsed.envelope()?,
+        &key,
+        Some(CompatHash::Sha256),
+        payload_buf,
+    )?;
     statement::parse(payload)
 }

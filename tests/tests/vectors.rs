@@ -322,6 +322,27 @@ fn compat_pae_is_reported() {
     }
 }
 
+/// The pre-1.0 PAE verifies only where the caller asks for the fallback
+/// (OMS model bundles); generic DSSE bundles pass `None`.
+#[test]
+fn compat_pae_needs_the_fallback() {
+    use oms_edge_core::bundle::Bundle;
+    use oms_edge_core::dsse::{CompatHash, PaeEncoding, verify_envelope};
+    use oms_edge_core::keys::PublicKey;
+    let case = Case::load("compat-pae");
+    let bundle = std::fs::read(&case.signature).unwrap();
+    let key = PublicKey::from_pem_or_der(&std::fs::read(&case.key).unwrap()).unwrap();
+    let parsed = Bundle::parse(&bundle).unwrap();
+    let env = parsed.envelope().unwrap();
+    let mut buf = vec![0u8; bundle.len()];
+    let with = verify_envelope(env, &key, Some(CompatHash::KeyCurve), &mut buf).unwrap();
+    assert_eq!(with.encoding(), PaeEncoding::Compat);
+    assert_eq!(
+        verify_envelope(env, &key, None, &mut buf).map(|p| p.encoding()),
+        Err(Error::Dsse(DsseError::BadSignature))
+    );
+}
+
 #[test]
 fn der_keys_verify_too() {
     let case = Case::load("key-p384");
