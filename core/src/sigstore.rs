@@ -373,6 +373,13 @@ fn verify_parsed<'p>(
         }
     };
     let key_spki;
+    // The leaf's key, if it is one this verifier reads (step 5 needs it
+    // anyway), for the logged key algorithm.
+    let leaf_key = leaf.as_ref().and_then(|c| c.public_key().ok());
+    let signer_key = match signer {
+        Signer::Key(key) => Some(key),
+        Signer::Identity { .. } => leaf_key.as_ref(),
+    };
     let tlog_signer = match (&leaf, signer) {
         (Some(cert), _) => tlog::Signer::Certificate(cert.der()),
         (None, Signer::Key(key)) => {
@@ -386,6 +393,7 @@ fn verify_parsed<'p>(
         entries,
         &content,
         &tlog_signer,
+        signer_key,
         trust,
         parsed.version,
         now.0,

@@ -28,7 +28,9 @@
 //!      `reconstructV2EntryHash`) with the hash `data.algorithm` names; the
 //!      signature is the bundle's (the envelope's only one) and
 //!      `signature.verifier` holds the signer's certificate
-//!      (`x509Certificate.rawBytes`) or key (`publicKey.rawBytes`);
+//!      (`x509Certificate.rawBytes`) or key (`publicKey.rawBytes`) with the
+//!      `keyDetails` Sigstore clients write for that key (sigstore-go
+//!      rebuilds the entry from the bundle, so it compares them too);
 //!    - `dsse` 0.0.1 / 0.0.2: the payload hash is the SHA-256 of the
 //!      envelope's payload, and the logged signatures are, as a set, the
 //!      envelope's, each with the signer as verifier (0.0.1:
@@ -80,7 +82,7 @@ use crate::bundle::BundleVersion;
 use crate::dsse::hex_digit;
 use crate::error::Problem;
 use crate::json::{self, Array, JsonError, JsonStr, Kind, Object, Value, hex_val};
-use crate::keys::{PrehashState, SigHash};
+use crate::keys::{PrehashState, PublicKey, SigHash};
 use crate::limits::{MAX_DSSE_SIGNATURES, MAX_INCLUSION_PROOF_HASHES, MAX_TLOG_ENTRIES};
 use crate::logkey::LogKeyError;
 use crate::merkle::{self, Hash, MerkleError};
@@ -296,6 +298,9 @@ pub enum TlogError {
     SignatureMismatch,
     /// The logged certificate or key is not this bundle's signer (check 3).
     SignerMismatch,
+    /// A Rekor v2 `hashedrekord` names another key algorithm
+    /// (`verifier.keyDetails`) than the signer's key (check 3).
+    KeyDetailsMismatch,
     /// A Rekor v2 entry carries an inclusion promise (check 4).
     UnexpectedPromise,
     /// `integratedTime` is after the verification time (check 4).
@@ -335,6 +340,9 @@ impl fmt::Display for TlogError {
             Self::DigestMismatch => f.write_str("tlog: logged digest is not the bundle's"),
             Self::SignatureMismatch => f.write_str("tlog: logged signature is not the bundle's"),
             Self::SignerMismatch => f.write_str("tlog: logged signer is not the bundle's"),
+            Self::KeyDetailsMismatch => {
+                f.write_str("tlog: logged keyDetails is not the signer key's algorithm")
+            }
             Self::UnexpectedPromise => {
                 f.write_str("tlog: Rekor v2 entry with an inclusion promise")
             }
@@ -388,6 +396,7 @@ pub fn verify_entries(
     entries: Array<'_>,
     content: &Content<'_>,
     signer: &Signer<'_>,
+    signer_key: Option<&PublicKey>,
     trust: &TrustedRoot,
     version: BundleVersion,
     now: u64,
@@ -406,6 +415,7 @@ pub fn verify_entries(
     let cx = Context {
         content,
         signer,
+        signer_key,
         trust,
         version,
         now,
@@ -428,6 +438,7 @@ pub fn verify_entries(
 struct Context<'c> {
     content: &'c Content<'c>,
     signer: &'c Signer<'c>,
+    signer_key: Option<&'c PublicKey>,
     trust: &'c TrustedRoot,
     version: BundleVersion,
     now: u64,
@@ -438,6 +449,7 @@ fn verify_entry(entry: Value<'_>, cx: &Context<'_>) -> Result<VerifiedEntry, Tlo
     let Context {
         content,
         signer,
+        signer_key,
         trust,
         version,
         now,
@@ -455,7 +467,7 @@ fn verify_entry(entry: Value<'_>, cx: &Context<'_>) -> Result<VerifiedEntry, Tlo
         return Err(TlogError::LogKeyNotValid);
     }
     // 3. The body describes this bundle.
-    check_body(e.kind, &e.body, content, signer)?;
+    check_body(e.kind, &e.body, content, signer, signer_key)?;
     // 4. The inclusion promise, whenever present.
     let integrated_time = match &e.set {
         None => None,
@@ -725,6 +737,7 @@ fn check_body(
     body: &[u8],
     content: &Content<'_>,
     signer: &Signer<'_>,
+    signer_key: Option<&PublicKey>,
 ) -> Result<(), TlogError> {
     let doc = json::parse(body).map_err(TlogError::BodyJson)?;
     let root = object(doc, TlogField::CanonicalizedBody)?;
@@ -743,7 +756,8 @@ fn check_body(
                 hashedrekord_v001(&spec, &digest_sha256, signature, signer)
             }
             EntryKind::HashedRekord002 => {
-                hashedrekord_v002(&spec, Expected::Sha256(&digest_sha256), signature, signer)
+                let expected = Expected::Sha256(&digest_sha256);
+                hashedrekord_v002(&spec, expected, signature, signer, signer_key)
             }
             _ => Err(TlogError::ContentMismatch),
         },
@@ -767,6 +781,7 @@ fn check_body(
                     },
                     signature,
                     signer,
+                    signer_key,
                 ),
                 (EntryKind::HashedRekord002, _) => Err(TlogError::SignatureMismatch),
                 (EntryKind::Dsse001, _) => dsse_v001(&spec, &env),
@@ -803,6 +818,7 @@ fn hashedrekord_v002(
     expected: Expected<'_>,
     signature: &[u8],
     signer: &Signer<'_>,
+    signer_key: Option<&PublicKey>,
 ) -> Result<(), TlogError> {
     let hr = object_at(spec, "hashedRekordV002", TlogField::BodySpec)?;
     let data = object_at(&hr, "data", TlogField::BodyDigest)?;
@@ -815,7 +831,29 @@ fn hashedrekord_v002(
         return Err(TlogError::DigestMismatch);
     }
     let sig = object_at(&hr, "signature", TlogField::BodySignature)?;
-    v2_signature_matches(&sig, signature, signer)
+    v2_signature_matches(&sig, signature, signer)?;
+    let Some(key) = signer_key else {
+        return Ok(());
+    };
+    let verifier = object_at(&sig, "verifier", TlogField::BodyVerifier)?;
+    let logged = member(&verifier, "keyDetails", TlogField::BodyVerifier)?
+        .map(|d| string(d, TlogField::BodyVerifier))
+        .transpose()?;
+    if logged.is_some_and(|d| d.eq_str(key_details_name(key))) {
+        Ok(())
+    } else {
+        Err(TlogError::KeyDetailsMismatch)
+    }
+}
+
+/// The protobuf `PublicKeyDetails` Sigstore clients log for `key`
+/// (sigstore-go and sigstore-python pair each curve with its hash).
+fn key_details_name(key: &PublicKey) -> &'static str {
+    match key {
+        PublicKey::P256(_) => "PKIX_ECDSA_P256_SHA_256",
+        PublicKey::P384(_) => "PKIX_ECDSA_P384_SHA_384",
+        PublicKey::P521(_) => "PKIX_ECDSA_P521_SHA_512",
+    }
 }
 
 /// What a DSSE entry must log of the bundle.
@@ -1130,7 +1168,6 @@ fn int64(v: Value<'_>, f: TlogField) -> Result<u64, TlogError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keys::PublicKey;
     use crate::limits::MAX_SPKI_BYTES;
     use crate::logkey::{KeyDetails, LogKey};
     use crate::merkle::testing::{mth, path};
@@ -1215,6 +1252,7 @@ mod tests {
         Context {
             content,
             signer,
+            signer_key: None,
             trust,
             version,
             now: NOW,
@@ -1600,6 +1638,39 @@ mod tests {
             e.err(&message(), &cert),
             field(TlogField::BodyApiVersion, Problem::Duplicate)
         );
+    }
+
+    #[test]
+    fn hashedrekord_v002_names_the_signer_key_algorithm() {
+        let l = log();
+        let (m, c) = (message(), Signer::Certificate(CERT));
+        let p256 = PublicKey::P256(*SigningKey::from_slice(&[7; 32]).unwrap().verifying_key());
+        let p384 = PublicKey::P384(
+            *p384::ecdsa::SigningKey::from_slice(&[7; 48])
+                .unwrap()
+                .verifying_key(),
+        );
+        let with = |e: &E, key: Option<&PublicKey>| {
+            let text = e.render(&l);
+            let v = json::parse(text.as_bytes()).unwrap();
+            let mut cx = cx(&m, &c, &l.root, BundleVersion::V0_3);
+            cx.signer_key = key;
+            verify_entry(v, &cx).map(|_| ())
+        };
+        let mismatch = Err(TlogError::KeyDetailsMismatch);
+        assert_eq!(with(&hr002(), Some(&p256)), Ok(()));
+        assert_eq!(with(&hr002(), Some(&p384)), mismatch);
+        let bare = format!(r#"{{"x509Certificate":{{"rawBytes":"{}"}}}}"#, b64(CERT));
+        let no_details = E::v2(
+            "hashedrekord",
+            hashedrekord_v002("SHA2_256", &digest(), SIG, &bare),
+        );
+        assert_eq!(with(&no_details, Some(&p256)), mismatch);
+        // Without a readable key there is nothing to compare (nothing
+        // verifies then either).
+        assert_eq!(with(&no_details, None), Ok(()));
+        // A Rekor v1 body names no algorithm.
+        assert_eq!(with(&hr001(), Some(&p384)), Ok(()));
     }
 
     #[test]
@@ -2133,6 +2204,7 @@ mod tests {
             v.array().unwrap(),
             &message(),
             &Signer::Certificate(CERT),
+            None,
             &l.root,
             BundleVersion::V0_3,
             NOW,
@@ -2220,7 +2292,7 @@ mod tests {
         let signer = Signer::Certificate(&cert);
         let entries = json::parse(entry.as_bytes()).unwrap().array().unwrap();
         let run = |content: &Content<'_>, version, now, start| {
-            verify_entries(entries, content, &signer, &root(start), version, now)
+            verify_entries(entries, content, &signer, None, &root(start), version, now)
         };
         let got = run(&content, BundleVersion::V0_1, NOW, 1_610_452_407).unwrap();
         assert_eq!(
