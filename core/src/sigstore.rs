@@ -10,8 +10,9 @@
 //!    material matching the caller's key;
 //! 3. every transparency-log entry ([`crate::tlog`]): body bound to this
 //!    bundle, SET, inclusion proof, then its checkpoint
-//!    ([`crate::checkpoint`]) signed by the same log, with the proof's root
-//!    and size; at least one entry is required;
+//!    ([`crate::checkpoint`]) signed by the same log under the convention
+//!    of the entry's Rekor version, with the proof's root and size; at
+//!    least one entry is required, no entry twice;
 //! 4. every RFC 3161 timestamp ([`crate::timestamp`]) over the signature,
 //!    from a trusted TSA; a Rekor v2 entry carries no time, so a bundle with
 //!    one needs at least one timestamp;

@@ -65,8 +65,9 @@
 //!    an inclusion promise in a v0.1 bundle.
 //!
 //! [`verify_entries`] applies these to every entry: at least one, at most
-//! [`MAX_TLOG_ENTRIES`], each verified, and entries naming the same log
-//! and index reported once.
+//! [`MAX_TLOG_ENTRIES`], each verified, and no two naming the same log and
+//! index (sigstore-go: "duplicate tlog entries found"; a copy would count
+//! twice against a threshold).
 //!
 //! Allocation is bounded by the entry's size: the decoded body, PEM and
 //! key material, the SET payload and the checkpoint text.
@@ -269,6 +270,8 @@ pub enum TlogError {
     NoEntries,
     /// The bundle lists more than [`MAX_TLOG_ENTRIES`] entries.
     TooManyEntries,
+    /// Two entries name the same log and index.
+    DuplicateEntry,
     /// An entry is not valid JSON (check 1).
     Json(JsonError),
     /// A member is missing, of the wrong type, twice, not base64 or not an
@@ -325,6 +328,7 @@ impl fmt::Display for TlogError {
         match self {
             Self::NoEntries => f.write_str("tlog: the bundle lists no log entry"),
             Self::TooManyEntries => f.write_str("tlog: too many log entries"),
+            Self::DuplicateEntry => f.write_str("tlog: the same log entry appears twice"),
             Self::Json(e) => write!(f, "tlog: entry JSON: {e}"),
             Self::Field { field, problem } => {
                 write!(f, "tlog: {} {problem}", field.json_name())
@@ -390,8 +394,14 @@ pub struct VerifiedEntry {
     pub inclusion: Option<Inclusion>,
 }
 
-/// Verifies every entry of `tlogEntries` (checks 1–6 each), keeping one
-/// result per log and index. An error names the entry's position.
+/// Verifies every entry of `tlogEntries` (checks 1–6 each); two entries of
+/// the same log and index are refused. An error names the entry's
+/// position.
+///
+/// `signer_key` is the key of `signer`, when the caller can read it: a
+/// Rekor v2 `hashedrekord` must name its algorithm. (A signer whose key
+/// cannot be read verifies no signature, so leaving it out weakens
+/// nothing.)
 pub fn verify_entries(
     entries: Array<'_>,
     content: &Content<'_>,
@@ -424,12 +434,13 @@ pub fn verify_entries(
     for (i, e) in entries.iter().enumerate() {
         let e = e.map_err(|e| (i, TlogError::Json(e)))?;
         let v = verify_entry(e, &cx).map_err(|err| (i, err))?;
-        if !out
+        if out
             .iter()
             .any(|o| o.log == v.log && o.log_index == v.log_index)
         {
-            out.push(v);
+            return Err((i, TlogError::DuplicateEntry));
         }
+        out.push(v);
     }
     Ok(out)
 }
@@ -2212,7 +2223,7 @@ mod tests {
     }
 
     #[test]
-    fn entries_are_counted_and_deduplicated() {
+    fn entries_are_counted_and_unique() {
         let l = log();
         assert_eq!(run_all(&[], &l), Err((0, TlogError::NoEntries)));
         let one = hr001().render(&l);
@@ -2224,9 +2235,18 @@ mod tests {
         };
         let got = run_all(&[one.clone(), other.clone()], &l).unwrap();
         assert_eq!(got.iter().map(|v| v.log_index).collect::<Vec<_>>(), [42, 7]);
-        // The same log and index count once, each copy still verified.
-        let at_limit = vec![one.clone(); MAX_TLOG_ENTRIES];
-        assert_eq!(run_all(&at_limit, &l).unwrap().len(), 1);
+        // The same log and index twice: a copy, or another body under the
+        // same index.
+        let twice = [one.clone(), other.clone(), one.clone()];
+        assert_eq!(run_all(&twice, &l), Err((2, TlogError::DuplicateEntry)));
+        let same_index = {
+            let mut e = hr002();
+            e.log_index = "\"42\"".into();
+            e.proof.as_mut().unwrap().index = "\"42\"".into();
+            e.render(&l)
+        };
+        let got = run_all(&[one.clone(), same_index.clone()], &l);
+        assert_eq!(got, Err((1, TlogError::DuplicateEntry)));
         let past = vec![one.clone(); MAX_TLOG_ENTRIES + 1];
         assert_eq!(
             run_all(&past, &l),
