@@ -17,7 +17,11 @@
 //! 4. every one verifies ([`verify_timestamp`]); the first failure is
 //!    returned with its index. (The references instead drop a timestamp
 //!    they cannot verify and count the rest against a threshold; this
-//!    verifier fails closed.)
+//!    verifier fails closed.);
+//! 5. no two are the same timestamp by what was signed: the same `TSTInfo`
+//!    (one token re-wrapped, say with a status text added or its
+//!    certificates dropped, which changes its bytes but not what the TSA
+//!    signed), or the same TSA at the same genTime second.
 //!
 //! Checks of one timestamp ([`verify_timestamp`]), in order:
 //! 1. it is a DER `TimeStampResp` (RFC 3161 §2.4.2) — what Sigstore clients
@@ -85,6 +89,7 @@ use cms::content_info::{CmsVersion, ContentInfo};
 use cms::signed_data::{CertificateSet, SignedData, SignerIdentifier, SignerInfo};
 use der::asn1::{AnyRef, BitStringRef, IntRef, ObjectIdentifier, OctetStringRef, Utf8StringRef};
 use der::{Decode, Encode, Sequence, Tag, Tagged};
+use sha2::{Digest as _, Sha256};
 use spki::AlgorithmIdentifierRef;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, SubjectKeyIdentifier};
@@ -120,6 +125,9 @@ pub struct VerifiedTimestamp {
     /// Index of the timestamp authority, in the list passed in, that
     /// issued it.
     pub tsa: usize,
+    /// SHA-256 of the DER `TSTInfo`: what the TSA signed (through the
+    /// messageDigest attribute), whatever wraps it.
+    pub tst_info_sha256: [u8; 32],
 }
 
 impl VerifiedTimestamp {
@@ -131,8 +139,17 @@ impl VerifiedTimestamp {
     }
 
     /// The first whole second at or after genTime.
-    fn upper(&self) -> u64 {
+    pub fn upper(&self) -> u64 {
         self.gen_time.saturating_add(u64::from(self.fraction))
+    }
+
+    /// Whether `other` is this timestamp again (check 5 of the list): the
+    /// same signed `TSTInfo`, or the same TSA at the same genTime second.
+    fn same_as(&self, other: &Self) -> bool {
+        self.tst_info_sha256 == other.tst_info_sha256
+            || (self.tsa == other.tsa
+                && self.gen_time == other.gen_time
+                && self.fraction == other.fraction)
     }
 }
 
@@ -142,7 +159,8 @@ impl VerifiedTimestamp {
 pub enum TimestampError {
     /// More than [`MAX_TIMESTAMPS`] timestamps.
     TooMany,
-    /// The same timestamp bytes appear twice.
+    /// The same timestamp appears twice: the same bytes, the same signed
+    /// `TSTInfo`, or the same TSA and genTime second.
     Duplicate,
     /// The list or an entry is not the expected JSON, or not base64.
     Encoding,
@@ -459,6 +477,7 @@ fn check_token(signed_timestamp: &[u8], signature: &[u8]) -> Result<Checked, Tim
             gen_time,
             fraction,
             tsa: 0,
+            tst_info_sha256: Sha256::digest(econtent).into(),
         },
     })
 }
@@ -802,12 +821,16 @@ pub fn verify_all(
         }
         tokens.push(der);
     }
-    // 4.
-    tokens
-        .iter()
-        .enumerate()
-        .map(|(i, t)| verify_timestamp(t, signature, tsas).map_err(|e| (i, e)))
-        .collect()
+    // 4–5.
+    let mut out: Vec<VerifiedTimestamp> = Vec::with_capacity(tokens.len());
+    for (i, t) in tokens.iter().enumerate() {
+        let v = verify_timestamp(t, signature, tsas).map_err(|e| (i, e))?;
+        if out.iter().any(|o| o.same_as(&v)) {
+            return Err((i, E::Duplicate));
+        }
+        out.push(v);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -884,7 +907,8 @@ mod tests {
             VerifiedTimestamp {
                 gen_time: T_EC_EMBEDDED,
                 fraction: true,
-                tsa: 0
+                tsa: 0,
+                tst_info_sha256: v.tst_info_sha256,
             }
         );
     }
@@ -1080,6 +1104,7 @@ mod tests {
             gen_time: 100,
             fraction: false,
             tsa: 0,
+            tst_info_sha256: [0; 32],
         };
         let frac = VerifiedTimestamp {
             fraction: true,
@@ -1300,6 +1325,49 @@ mod tests {
             run(r#"{"rfc3161Timestamps":[],"rfc3161Timestamps":[]}"#),
             Err((0, e))
         );
+    }
+
+    /// `token` re-wrapped without changing what the TSA signed: a status
+    /// text added, the embedded certificates dropped.
+    fn rewrapped(token: &[u8]) -> Vec<u8> {
+        let mut resp = TimeStampResp::from_der(token).unwrap();
+        resp.status.status_string = Some(vec![Utf8StringRef::new("re-wrapped").unwrap()]);
+        let mut info = resp.time_stamp_token.take().unwrap();
+        let mut sd: SignedData = info.content.decode_as().unwrap();
+        assert!(sd.certificates.is_some());
+        sd.certificates = None;
+        info.content = der::Any::encode_from(&sd).unwrap();
+        resp.time_stamp_token = Some(info);
+        resp.to_der().unwrap()
+    }
+
+    #[test]
+    fn verify_all_rejects_the_same_timestamp_rewrapped() {
+        let again = rewrapped(EC_EMBEDDED);
+        assert_ne!(again.as_slice(), EC_EMBEDDED);
+        let one = verify_timestamp(&again, SIG, &[ec()]).unwrap();
+        assert_eq!(one, verify_timestamp(EC_EMBEDDED, SIG, &[ec()]).unwrap());
+        assert_eq!(
+            run(&tvd_json(&[b64(EC_EMBEDDED), b64(RSA), b64(&again)])),
+            Err((2, TimestampError::Duplicate))
+        );
+        // Another token of the same TSA at the same genTime second is the
+        // same time source too; another second or another TSA is not.
+        let a = one;
+        let b = VerifiedTimestamp {
+            tst_info_sha256: [0; 32],
+            ..a
+        };
+        assert!(a.same_as(&b));
+        assert!(!a.same_as(&VerifiedTimestamp { tsa: 1, ..b }));
+        assert!(!a.same_as(&VerifiedTimestamp {
+            gen_time: a.gen_time + 1,
+            ..b
+        }));
+        assert!(!a.same_as(&VerifiedTimestamp {
+            fraction: false,
+            ..b
+        }));
     }
 
     #[test]
