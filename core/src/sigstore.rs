@@ -15,7 +15,8 @@
 //!    least one entry is required, no entry twice;
 //! 4. every RFC 3161 timestamp ([`crate::timestamp`]) over the signature,
 //!    from a trusted TSA; a Rekor v2 entry carries no time, so a bundle with
-//!    one needs at least one timestamp;
+//!    one needs at least one timestamp, and its log's key must be valid
+//!    (`validFor`) at every timestamp's genTime;
 //! 5. keyless: the observed times (verified SET integrated times and TSA
 //!    times; at least one) each lie in the Fulcio CA's validity and the leaf
 //!    chains to that CA at each of them (RFC 5280, [`crate::x509`]); the
@@ -433,6 +434,24 @@ fn verify_parsed<'p>(
     .map_err(|(index, cause)| Error::Timestamp { index, cause })?;
     if rekor_v2 && stamps.is_empty() {
         return Err(SigstoreError::NoTimestamp.into());
+    }
+    // A Rekor v2 entry has no integrated time: its log's key must be valid
+    // at every TSA time instead (a retired or future log proves nothing).
+    for (entry, e) in verified.iter().enumerate().filter(|(_, e)| e.rekor_v2) {
+        let window = trust
+            .tlogs
+            .get(e.log)
+            .ok_or(Error::Sigstore(SigstoreError::NoTlogEntry))?
+            .valid_for;
+        if !stamps
+            .iter()
+            .all(|s| window.contains(s.gen_time) && window.contains(s.upper()))
+        {
+            return Err(Error::Tlog {
+                entry,
+                cause: tlog::TlogError::LogKeyNotValid,
+            });
+        }
     }
     times.extend(stamps.iter().map(|s| ObservedTime::Timestamp(s.gen_time)));
     // The instants the certificate must be valid at, in whole seconds: a

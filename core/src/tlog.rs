@@ -309,7 +309,8 @@ pub enum TlogError {
     /// `integratedTime` is after the verification time (check 4).
     IntegratedTimeInFuture,
     /// The log's key validity has no start (check 2) or does not contain
-    /// `integratedTime` (check 4).
+    /// `integratedTime` (check 4); for a Rekor v2 entry, reported by the
+    /// caller, it does not contain a timestamp's genTime.
     LogKeyNotValid,
     /// The signed entry timestamp does not verify (check 4).
     SetSignature(LogKeyError),
@@ -352,7 +353,7 @@ impl fmt::Display for TlogError {
             }
             Self::IntegratedTimeInFuture => f.write_str("tlog: integrated time is in the future"),
             Self::LogKeyNotValid => {
-                f.write_str("tlog: log key validity has no start or excludes the integrated time")
+                f.write_str("tlog: log key validity has no start or excludes the entry's time")
             }
             Self::SetSignature(e) => write!(f, "tlog: signed entry timestamp: {e}"),
             Self::InclusionProof(e) => write!(f, "tlog: {e}"),
