@@ -133,6 +133,9 @@ KNOWN_GAPS = {
     "entries (rekor-v2-spec 6.1.4 now logs DSSE as hashedrekord/0.0.2)",
     "issuer-v2-only": "sigstore-python's Identity policy reads only the "
     "legacy 1.3.6.1.4.1.57264.1.1 issuer extension",
+    "dsse-compat-pae-model": "model_signing's sigstore method has no pre-1.0 PAE "
+    "fallback (its key and certificate methods do); oms-edge keeps it for every "
+    "OMS model bundle",
 }
 
 
@@ -363,13 +366,14 @@ class Pki:
 
     # trusted root ------------------------------------------------------
 
-    def trusted_root(self, *, tsa: Tsa | None = None, tsa_valid_for=None) -> dict:
+    def trusted_root(self, *, tsa: Tsa | None = None, tsa_valid_for=None,
+                     rekor2_valid_for=None, ct_valid_for=None) -> dict:
         tsa = tsa or self.tsa
         start = rfc3339(T_CA)
 
-        def key(raw: bytes, details: str, valid_start: str) -> dict:
+        def key(raw: bytes, details: str, valid_start: str, valid_for=None) -> dict:
             return {"rawBytes": b64(raw), "keyDetails": details,
-                    "validFor": {"start": valid_start}}
+                    "validFor": valid_for or {"start": valid_start}}
 
         return {
             "mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
@@ -379,7 +383,8 @@ class Pki:
                                   "PKIX_ECDSA_P256_SHA_256", start),
                  "logId": {"keyId": b64(self.rekor1_id())}},
                 {"baseUrl": REKOR2_URL, "hashAlgorithm": "SHA2_256",
-                 "publicKey": key(spki(self.rekor2.public_key()), "PKIX_ED25519", start),
+                 "publicKey": key(spki(self.rekor2.public_key()), "PKIX_ED25519", start,
+                                  rekor2_valid_for),
                  "logId": {"keyId": b64(self.rekor2_id())}},
             ],
             "certificateAuthorities": [{
@@ -391,7 +396,8 @@ class Pki:
             }],
             "ctlogs": [
                 {"baseUrl": CT_URL, "hashAlgorithm": "SHA2_256",
-                 "publicKey": key(spki(self.ct.public_key()), "PKIX_ECDSA_P256_SHA_256", start),
+                 "publicKey": key(spki(self.ct.public_key()), "PKIX_ECDSA_P256_SHA_256", start,
+                                  ct_valid_for),
                  "logId": {"keyId": b64(self.ct_id())}},
             ],
             "timestampAuthorities": [{
@@ -413,7 +419,7 @@ class Pki:
 def sct_list(pki: Pki, issuer: x509.Certificate, precert_tbs: bytes, ts: datetime.datetime,
              ct_key) -> bytes:
     """A TLS-encoded SignedCertificateTimestampList with one v1 precert SCT."""
-    ts_ms = unix(ts) * 1000
+    ts_ms = unix(ts) * 1000 + ts.microsecond // 1000
     issuer_key_hash = sha256(spki(issuer.public_key()))
     signed = (struct.pack("!BBQH", 0, 0, ts_ms, 1)  # v1, certificate_timestamp, precert_entry
               + issuer_key_hash
@@ -478,6 +484,45 @@ def leaf_cert(pki: Pki, label: str, *, key=None, email: str | None = EMAIL,
                             critical=False).sign(ca_key, hashes.SHA384(), ecdsa_deterministic=True)
     assert final.tbs_precertificate_bytes == tbs, "precert TBS must round-trip"
     return final
+
+
+def leaf_cert_v1(pki: Pki, label: str) -> x509.Certificate:
+    """A leaf like leaf_cert's, every extension and a valid SCT included,
+    but X.509 v1 (version field absent): RFC 5280 4.1.2.9 allows extensions
+    in v3 only. `cryptography` builds v3 only, so asn1crypto re-encodes the
+    TBS and the CA's key re-signs it."""
+    ca_cert_, ca_key = pki.fulcio_int, pki.fulcio_int_key
+    base = a_x509.Certificate.load(der(leaf_cert(pki, label, sct="none")))
+    tbs = a_x509.TbsCertificate.load(base["tbs_certificate"].dump())
+    tbs["version"] = "v1"  # the DEFAULT: asn1crypto then omits the field
+    precert = tbs.dump(force=True)
+    assert a_x509.TbsCertificate.load(precert)["version"].native == "v1"
+    lst = sct_list(pki, ca_cert_, precert, T_SIGN, pki.ct)
+    sct_ext = a_x509.Extension.load(
+        b"\x30" + _der_len(len(OID_DER_SCT_LIST) + len(der_octets(der_octets(lst))))
+        + OID_DER_SCT_LIST + der_octets(der_octets(lst)))
+    tbs["extensions"] = a_x509.Extensions([*tbs["extensions"], sct_ext])
+    final_tbs = tbs.dump(force=True)
+    cert_der = a_x509.Certificate({
+        "tbs_certificate": a_x509.TbsCertificate.load(final_tbs),
+        "signature_algorithm": base["signature_algorithm"],
+        "signature_value": ecdsa(ca_key, final_tbs, hashes.SHA384()),
+    }).dump()
+    cert = x509.load_der_x509_certificate(cert_der)
+    assert cert.version == x509.Version.v1 and len(cert.extensions) == 8
+    assert cert.tbs_certificate_bytes == final_tbs
+    assert cert.tbs_precertificate_bytes == precert, "precert TBS must round-trip"
+    return cert
+
+
+OID_DER_SCT_LIST = a_core.ObjectIdentifier(OID_SCT_LIST.dotted_string).dump()
+
+
+def _der_len(n: int) -> bytes:
+    if n < 0x80:
+        return bytes([n])
+    b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(b)]) + b
 
 
 # --------------------------------------------------------------------------
@@ -565,6 +610,7 @@ class EntryOpts:
     cp_hint: bytes | None = None  # default: from the log id
     cp_root: bytes | None = None  # root the checkpoint commits to (default: proof root)
     cp_origin: str | None = None
+    cp_name: str | None = None  # signature line's key name (default: the log's)
     cp_extra: list[str] = field(default_factory=list)
     cp_lines: str = "log"  # "log", "log+witness", "witness-only"
     tamper_sibling: bool = False
@@ -597,7 +643,8 @@ def tlog_v1(pki: Pki, body: bytes, kind: str, o: EntryOpts, seed: str) -> dict:
     set_sig = ecdsa(o.set_key or pki.rekor1, set_payload)
     cp = checkpoint_body(o.cp_origin or REKOR1_ORIGIN, size, o.cp_root or root, o.cp_extra)
     hint = o.cp_hint or pki.rekor1_id()[:4]
-    cp += "\n" + note_line(REKOR1_NAME, hint, ecdsa(o.cp_key or pki.rekor1, cp.encode()))
+    cp += "\n" + note_line(o.cp_name or REKOR1_NAME, hint,
+                           ecdsa(o.cp_key or pki.rekor1, cp.encode()))
     return {
         "logIndex": str(log_index),
         "logId": {"keyId": b64(pki.rekor1_id())},
@@ -617,7 +664,8 @@ def tlog_v2(pki: Pki, body: bytes, kind: str, o: EntryOpts, seed: str) -> dict:
     # the origin.
     cp = checkpoint_body(o.cp_origin or REKOR2_ORIGIN, size, o.cp_root or root, o.cp_extra)
     hint = o.cp_hint or pki.rekor2_id()[:4]
-    log_line = note_line(REKOR2_ORIGIN, hint, (o.cp_key or pki.rekor2).sign(cp.encode()))
+    log_line = note_line(o.cp_name or REKOR2_ORIGIN, hint,
+                         (o.cp_key or pki.rekor2).sign(cp.encode()))
     witness = cosignature_line(pki, cp, unix(T_TSA) + 5)
     lines = {"log": log_line, "log+witness": log_line + witness, "witness-only": witness}
     cp += "\n" + lines[o.cp_lines]
@@ -662,17 +710,27 @@ def body_dsse_v1(cert: x509.Certificate, env: dict, payload_for_hash: bytes | No
     })
 
 
-def v2_verifier(cert: x509.Certificate) -> dict:
-    return {"keyDetails": "PKIX_ECDSA_P256_SHA_256",
+EC_KEY_DETAILS = {"secp256r1": "PKIX_ECDSA_P256_SHA_256", "secp384r1": "PKIX_ECDSA_P384_SHA_384",
+                  "secp521r1": "PKIX_ECDSA_P521_SHA_512"}
+
+
+def key_details_of(cert: x509.Certificate) -> str:
+    """The PublicKeyDetails Sigstore clients log for the leaf's key."""
+    return EC_KEY_DETAILS[cert.public_key().curve.name]
+
+
+def v2_verifier(cert: x509.Certificate, key_details: str | None = None) -> dict:
+    return {"keyDetails": key_details or key_details_of(cert),
             "x509Certificate": {"rawBytes": b64(der(cert))}}
 
 
-def body_hashedrekord_v2(cert: x509.Certificate, sig: bytes, digest: bytes) -> bytes:
+def body_hashedrekord_v2(cert: x509.Certificate, sig: bytes, digest: bytes,
+                         key_details: str | None = None) -> bytes:
     return canonical({
         "apiVersion": "0.0.2", "kind": "hashedrekord",
         "spec": {"hashedRekordV002": {
             "data": {"algorithm": "SHA2_256", "digest": b64(digest)},
-            "signature": {"content": b64(sig), "verifier": v2_verifier(cert)},
+            "signature": {"content": b64(sig), "verifier": v2_verifier(cert, key_details)},
         }},
     })
 
@@ -696,7 +754,8 @@ def body_dsse_v2(cert: x509.Certificate, env: dict) -> bytes:
 
 
 def timestamp_response(tsa: Tsa, message: bytes, gen_time: datetime.datetime, label: str,
-                       *, imprint_of: bytes | None = None, embed_cert=True) -> bytes:
+                       *, imprint_of: bytes | None = None, embed_cert=True,
+                       status_string: str | None = None) -> bytes:
     """A TimeStampResp as a Sigstore TSA returns it: status granted, token
     signed with ecdsa-with-SHA256 by a P-384 key, signed attributes
     contentType, signingTime, messageDigest, signingCertificateV2."""
@@ -750,8 +809,10 @@ def timestamp_response(tsa: Tsa, message: bytes, gen_time: datetime.datetime, la
         sd["certificates"] = [leaf]
     token = a_cms.ContentInfo({"content_type": "signed_data",
                                "content": a_cms.SignedData(sd)})
-    return a_tsp.TimeStampResp({"status": {"status": "granted"},
-                                "time_stamp_token": token}).dump()
+    status: dict[str, Any] = {"status": "granted"}
+    if status_string is not None:
+        status["status_string"] = [status_string]
+    return a_tsp.TimeStampResp({"status": status, "time_stamp_token": token}).dump()
 
 
 # --------------------------------------------------------------------------
@@ -815,8 +876,13 @@ def artifact_statement(data: bytes, subject_name: str = ARTIFACT) -> bytes:
     }, separators=(",", ":")).encode()
 
 
-def dsse_envelope(key, payload: bytes, *, sign_over: bytes | None = None) -> dict:
-    sig = ecdsa(key, pae(INTOTO, sign_over or payload))
+def dsse_envelope(key, payload: bytes, *, sign_over: bytes | None = None,
+                  compat=False) -> dict:
+    if compat:  # the PAE model_signing wrote before v1.0
+        from model_signing._signing import sign_sigstore_pb
+        sig = ecdsa(key, sign_sigstore_pb.pae_compat(payload))
+    else:
+        sig = ecdsa(key, pae(INTOTO, sign_over or payload))
     return {"payload": b64(payload), "payloadType": INTOTO, "signatures": [{"sig": b64(sig)}]}
 
 
@@ -889,7 +955,7 @@ class Builder:
     def hashedrekord(self, label: str, *, v2=False, media=MT_NEW, cert=None, key=None,
                      opts: EntryOpts | None = None, body_digest: bytes | None = None,
                      tokens: Callable[[bytes], list[bytes]] | None = None,
-                     **cert_kw) -> dict:
+                     v2_key_details: str | None = None, **cert_kw) -> dict:
         pki = self.pki
         key = key or pki.signer
         cert = cert or leaf_cert(pki, label, key=key, **cert_kw)
@@ -897,7 +963,7 @@ class Builder:
         sig = ecdsa(key, self.artifact)
         opts = opts or self.opts()
         if v2:
-            body = body_hashedrekord_v2(cert, sig, body_digest or digest)
+            body = body_hashedrekord_v2(cert, sig, body_digest or digest, v2_key_details)
             entry = tlog_v2(pki, body, "hashedrekord", opts, label)
             toks = tokens(sig) if tokens else [timestamp_response(pki.tsa, sig, T_TSA, label)]
         else:
@@ -911,10 +977,11 @@ class Builder:
     def dsse(self, label: str, payload: bytes, *, v2=False, v2_kind="hashedrekord",
              media=MT_NEW, opts: EntryOpts | None = None, sign_over: bytes | None = None,
              body_payload: bytes | None = None,
-             tokens: Callable[[bytes], list[bytes]] | None = None, **cert_kw) -> dict:
+             tokens: Callable[[bytes], list[bytes]] | None = None, compat=False,
+             **cert_kw) -> dict:
         pki = self.pki
         cert = leaf_cert(pki, label, **cert_kw)
-        env = dsse_envelope(pki.signer, payload, sign_over=sign_over)
+        env = dsse_envelope(pki.signer, payload, sign_over=sign_over, compat=compat)
         sig = base64.b64decode(env["signatures"][0]["sig"])
         opts = opts or self.opts()
         if v2:
@@ -1130,6 +1197,70 @@ def build_cases(pki: Pki) -> list[Case]:
     bad("model-digest", "model", "model-digest",
         "valid bundle; one byte of weights.bin on disk differs from the signed manifest",
         b.dsse("model-digest", mp), model_dir=f"tampered/{MODEL}")
+
+    # ---- issue 19: what forged services could still get through ---------
+    # Explicit tree shapes (EntryOpts, not b.opts()): these cases leave the
+    # shape cycle alone, so cases added elsewhere keep their bytes.
+    def fixed(shape: tuple[int, int], **kw) -> EntryOpts:
+        return EntryOpts(shape=shape, **kw)
+
+    bad("sct-log-window-ms", "artifact", "sct",
+        "SCT at 10:00:00.900 from a CT log whose validFor ends at 10:00:00.300 (same second)",
+        b.hashedrekord("sct-log-window-ms", opts=fixed((11, 6)),
+                       sct_time=T_SIGN + datetime.timedelta(milliseconds=900)),
+        trusted_root="trusted_root_ct_window_ms.json")
+    bad("leaf-v1-extensions", "artifact", "x509-version",
+        "leaf with SAN/EKU/SCT extensions (all valid) but X.509 v1: no version field",
+        b.hashedrekord("leaf-v1-extensions", opts=fixed((13, 12)),
+                       cert=leaf_cert_v1(pki, "leaf-v1-extensions")))
+    # The Rekor v2 log key signs a Rekor v1-shaped checkpoint for another
+    # host: origin `<host> - 1`, key name `<host>`, key ID = SHA-256(SPKI).
+    evil_v2 = dict(cp_origin="log2026.rekor.evil - 1", cp_name="log2026.rekor.evil",
+                   cp_hint=sha256(spki(pki.rekor2.public_key()))[:4])
+    bad("v2-checkpoint-v1-origin", "artifact", "checkpoint-origin",
+        "Rekor v2 entry, checkpoint signed by the v2 log key in Rekor v1 shape for "
+        "log2026.rekor.evil: the entry, not the origin, picks the convention",
+        b.hashedrekord("v2-checkpoint-v1-origin", v2=True, opts=fixed((8, 5), **evil_v2)),
+        also=("checkpoint-signature",))  # no line is named after the log
+    bad("v2-checkpoint-v1-origin-model", "model", "checkpoint-origin",
+        "the same v1-shaped checkpoint on an OMS model's Rekor v2 entry (verify sigstore)",
+        b.dsse("v2-checkpoint-v1-origin-model", mp, v2=True, opts=fixed((7, 2), **evil_v2)),
+        also=("checkpoint-signature",))
+    bad("checkpoint-origin-host", "artifact", "checkpoint-origin",
+        "Rekor v1 checkpoint signed by the v1 log key for origin rekor.evil - 1234567890 "
+        "(key name rekor.evil): the origin's host is not the log's baseUrl host",
+        b.hashedrekord("checkpoint-origin-host", opts=fixed(
+            (12, 0), cp_origin="rekor.evil - 1234567890", cp_name="rekor.evil")),
+        also=("checkpoint-signature",))
+    bad("dsse-compat-pae-artifact", "artifact", "dsse-signature",
+        "in-toto statement over the artifact signed over model_signing's pre-1.0 PAE: "
+        "generic DSSE bundles take the standard PAE only",
+        b.dsse("dsse-compat-pae-artifact", art_stmt, compat=True, opts=fixed((9, 8))))
+    ok("dsse-compat-pae-model", "model",
+       "OMS model signed over model_signing's pre-1.0 PAE: kept for model bundles",
+       b.dsse("dsse-compat-pae-model", mp, compat=True, opts=fixed((10, 3))))
+    dup = b.hashedrekord("tlog-duplicate-entry", opts=fixed((13, 9)))
+    dup["verificationMaterial"]["tlogEntries"] *= 2
+    bad("tlog-duplicate-entry", "artifact", "duplicate-tlog-entry",
+        "the same valid Rekor v1 entry twice (must not count as two log entries)", dup)
+    bad("duplicate-timestamp-rewrapped", "artifact", "duplicate-timestamp",
+        "one valid token twice, the copy re-wrapped (statusString added, certificate "
+        "dropped): other bytes, the same signed TSTInfo",
+        b.hashedrekord("duplicate-timestamp-rewrapped", v2=True, opts=fixed((11, 6)),
+                       tokens=lambda s: [
+                           timestamp_response(pki.tsa, s, T_TSA, "duplicate-timestamp-rewrapped"),
+                           timestamp_response(pki.tsa, s, T_TSA, "duplicate-timestamp-rewrapped",
+                                              embed_cert=False, status_string="re-wrapped")]))
+    bad("v2-log-retired", "artifact", "tlog-validity",
+        "valid Rekor v2 entry from a log whose key validFor ended the day before the "
+        "TSA's genTime",
+        b.hashedrekord("v2-log-retired", v2=True, opts=fixed((13, 12))),
+        trusted_root="trusted_root_rekor2_retired.json")
+    bad("v2-key-details", "artifact", "key-details",
+        "hashedrekord 0.0.2 whose verifier.keyDetails is PKIX_ECDSA_P384_SHA_384 for "
+        "the leaf's P-256 key (otherwise bound to the bundle)",
+        b.hashedrekord("v2-key-details", v2=True, opts=fixed((8, 5)),
+                       v2_key_details="PKIX_ECDSA_P384_SHA_384"))
     return cases
 
 
@@ -1220,7 +1351,8 @@ def _load_root(path: Path) -> dict:
     tr = json.loads(path.read_text())
 
     def t(s):
-        return datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        form = "%Y-%m-%dT%H:%M:%S.%fZ" if "." in s else "%Y-%m-%dT%H:%M:%SZ"
+        return datetime.datetime.strptime(s, form).replace(tzinfo=UTC)
 
     def window(v):
         return (t(v["start"]), t(v["end"]) if "end" in v else None)
@@ -1230,16 +1362,24 @@ def _load_root(path: Path) -> dict:
         logs[base64.b64decode(lg["logId"]["keyId"])] = {
             "key": serialization.load_der_public_key(base64.b64decode(lg["publicKey"]["rawBytes"])),
             "host": lg["baseUrl"].split("://", 1)[1],
+            "window": window(lg["publicKey"]["validFor"]),
         }
     cts = {base64.b64decode(c["logId"]["keyId"]):
            serialization.load_der_public_key(base64.b64decode(c["publicKey"]["rawBytes"]))
            for c in tr["ctlogs"]}
+    ct_windows = {base64.b64decode(c["logId"]["keyId"]): window(c["publicKey"]["validFor"])
+                  for c in tr["ctlogs"]}
     cas = [[x509.load_der_x509_certificate(base64.b64decode(c["rawBytes"]))
             for c in ca["certChain"]["certificates"]] for ca in tr["certificateAuthorities"]]
     tsas = [([x509.load_der_x509_certificate(base64.b64decode(c["rawBytes"]))
               for c in ta["certChain"]["certificates"]], window(ta["validFor"]))
             for ta in tr["timestampAuthorities"]]
-    return {"logs": logs, "cts": cts, "cas": cas, "tsas": tsas}
+    return {"logs": logs, "cts": cts, "ct_windows": ct_windows, "cas": cas, "tsas": tsas}
+
+
+def _in_window(window: tuple, t: datetime.datetime) -> bool:
+    start, end = window
+    return start <= t and (end is None or t <= end)
 
 
 def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
@@ -1289,6 +1429,14 @@ def _check_token(tr: dict, resp: bytes, signature: bytes, fails: set[str]) -> da
         fails.add("tsa-validity")
         ok = False
     return gen if ok else None
+
+
+def _token_signed(resp: bytes) -> tuple[bytes, tuple[bytes, datetime.datetime]]:
+    """What a token's TSA signed (the TSTInfo DER), and who signed it when."""
+    sd = a_tsp.TimeStampResp.load(resp)["time_stamp_token"]["content"]
+    tst_der = sd["encap_content_info"]["content"].contents
+    gen = a_tsp.TSTInfo.load(tst_der)["gen_time"].native
+    return tst_der, (sd["signer_infos"][0]["sid"].dump(), gen)
 
 
 def _check_checkpoint(tr_log: dict, log_id: bytes, v2: bool, envelope: str, root_hash: bytes,
@@ -1341,9 +1489,15 @@ def independent_checks(case: Case, meta: dict, now: datetime.datetime) -> set[st
         signature = base64.b64decode(bnd["messageSignature"]["signature"])
     artifact = (d / meta["artifact"]).read_bytes() if case.kind == "artifact" else None
 
-    # transparency log entry
+    # transparency log entry: one, or copies of it (sigstore-go: "duplicate
+    # tlog entries found", by log and index)
     times: list[datetime.datetime] = []
-    (entry,) = vm["tlogEntries"]
+    entries = vm["tlogEntries"]
+    ids = [(e["logId"]["keyId"], e["logIndex"]) for e in entries]
+    if len(set(ids)) != len(ids):
+        fails.add("duplicate-tlog-entry")
+    entry = entries[0]
+    assert all(e == entry for e in entries), "one entry per case"
     log_id = base64.b64decode(entry["logId"]["keyId"])
     tr_log = tr["logs"][log_id]
     body = base64.b64decode(entry["canonicalizedBody"])
@@ -1368,6 +1522,8 @@ def independent_checks(case: Case, meta: dict, now: datetime.datetime) -> set[st
             t = datetime.datetime.fromtimestamp(it, UTC)
             if t > now:
                 fails.add("integrated-time-future")
+            elif not _in_window(tr_log["window"], t):
+                fails.add("tlog-validity")
             else:
                 times.append(t)
         else:
@@ -1384,6 +1540,11 @@ def independent_checks(case: Case, meta: dict, now: datetime.datetime) -> set[st
     elif kind == "hashedrekord":
         want = json.loads(body_hashedrekord_v2(
             cert, signature, sha256(signed_bytes) if env else sha256(artifact)))
+        # The logged key algorithm is its own check (sigstore-go rebuilds it).
+        logged = got["spec"]["hashedRekordV002"]["signature"]["verifier"].get("keyDetails")
+        if logged != key_details_of(cert):
+            fails.add("key-details")
+            want["spec"]["hashedRekordV002"]["signature"]["verifier"]["keyDetails"] = logged
     else:
         want = json.loads(body_dsse_v2(cert, env))
     if got != want:
@@ -1392,17 +1553,27 @@ def independent_checks(case: Case, meta: dict, now: datetime.datetime) -> set[st
     # timestamps
     tokens = [base64.b64decode(t["signedTimestamp"]) for t in
               vm.get("timestampVerificationData", {}).get("rfc3161Timestamps", [])]
-    if len(set(tokens)) != len(tokens):
+    # The same timestamp twice: the same bytes, the same signed TSTInfo (a
+    # re-wrapped token), or the same signer at the same genTime.
+    signed = [_token_signed(tok) for tok in tokens]
+    if any(len(set(x)) != len(x) for x in (tokens, [s[0] for s in signed],
+                                           [s[1] for s in signed])):
         fails.add("duplicate-timestamp")
     for tok in dict.fromkeys(tokens):
         t = _check_token(tr, tok, signature, fails)
         if t:
             times.append(t)
+            # A Rekor v2 entry has no time of its own: its log's key must be
+            # valid at the TSA's.
+            if v2 and not _in_window(tr_log["window"], t):
+                fails.add("tlog-validity")
     if v2 and not tokens:
         fails.add("no-timestamp-v2")
 
     # certificate
     anchors = [c for chain in tr["cas"] for c in chain]
+    if cert.version != x509.Version.v3 and len(cert.extensions) > 0:
+        fails.add("x509-version")  # RFC 5280 4.1.2.9: extensions only in v3
     bc = None
     try:
         bc = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
@@ -1438,7 +1609,11 @@ def independent_checks(case: Case, meta: dict, now: datetime.datetime) -> set[st
             x509.PrecertificateSignedCertificateTimestamps).value
         issuer = chain[0] if chain else cert
         ct_key = tr["cts"].get(sct.log_id)
-        ts_ms = int(sct.timestamp.replace(tzinfo=UTC).timestamp() * 1000)
+        sct_time = sct.timestamp.replace(tzinfo=UTC)
+        ts_ms = unix(sct_time) * 1000 + sct_time.microsecond // 1000
+        # The CT log's validFor, to the millisecond (sigstore-go).
+        if ct_key is not None and not _in_window(tr["ct_windows"][sct.log_id], sct_time):
+            ct_key = None
         tbs = cert.tbs_precertificate_bytes
         msg = (struct.pack("!BBQH", 0, 0, ts_ms, 1) + sha256(spki(issuer.public_key()))
                + len(tbs).to_bytes(3, "big") + tbs + struct.pack("!H", 0))
@@ -1468,7 +1643,11 @@ def independent_checks(case: Case, meta: dict, now: datetime.datetime) -> set[st
     # signature over the content
     pub = cert.public_key()
     if env:
-        if not _verify_ecdsa(pub, signature, signed_bytes):
+        # model_signing's pre-1.0 PAE is accepted for OMS model bundles only.
+        from model_signing._signing import sign_sigstore_pb
+        compat_ok = case.kind == "model" and _verify_ecdsa(
+            pub, signature, sign_sigstore_pb.pae_compat(payload))
+        if not (_verify_ecdsa(pub, signature, signed_bytes) or compat_ok):
             fails.add("dsse-signature")
         if env["payloadType"] != INTOTO:
             fails.add("payload-type")
@@ -1590,6 +1769,12 @@ def main() -> int:
     write_json(ROOT / "trusted_root.json", pki.trusted_root())
     write_json(ROOT / "trusted_root_tsa_old.json", pki.trusted_root(tsa=pki.tsa_old))
     write_json(ROOT / "trusted_root_tsa_window.json", pki.trusted_root(tsa_valid_for={
+        "start": rfc3339(T_CA), "end": rfc3339(T_SIGN - datetime.timedelta(days=1))}))
+    # The CT log's window ends 0.3 s into the leaf's first second (sct-log-window-ms).
+    write_json(ROOT / "trusted_root_ct_window_ms.json", pki.trusted_root(ct_valid_for={
+        "start": rfc3339(T_CA), "end": rfc3339(T_SIGN)[:-1] + ".300Z"}))
+    # The Rekor v2 log retired the day before T_SIGN (v2-log-retired).
+    write_json(ROOT / "trusted_root_rekor2_retired.json", pki.trusted_root(rekor2_valid_for={
         "start": rfc3339(T_CA), "end": rfc3339(T_SIGN - datetime.timedelta(days=1))}))
 
     cases = build_cases(pki)

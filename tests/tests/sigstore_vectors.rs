@@ -84,15 +84,45 @@ fn run(dir: &Path, case: &Value) -> Result<(), Option<Error>> {
 
 /// Whether `e` is the failure of the check the generator names.
 fn is_check(check: &str, e: &Error) -> bool {
+    use oms_edge_core::checkpoint::CheckpointError;
     use oms_edge_core::error::CertificateError as C;
+    use oms_edge_core::timestamp::TimestampError;
+    use oms_edge_core::tlog::TlogError;
     let step = e.step();
     let detail = oms_edge::report::check_name(e);
     match check {
         "set" => detail.contains("set"),
         "inclusion-proof" => step == "tlog" && detail.contains("inclusion"),
-        "checkpoint-signature" | "checkpoint-root" | "checkpoint-keyhint" | "checkpoint-origin" => {
-            step == "checkpoint"
-        }
+        "checkpoint-signature" | "checkpoint-root" | "checkpoint-keyhint" => step == "checkpoint",
+        "checkpoint-origin" => matches!(
+            e,
+            Error::Checkpoint {
+                cause: CheckpointError::OriginMismatch,
+                ..
+            }
+        ),
+        "duplicate-tlog-entry" => matches!(
+            e,
+            Error::Tlog {
+                cause: TlogError::DuplicateEntry,
+                ..
+            }
+        ),
+        "tlog-validity" => matches!(
+            e,
+            Error::Tlog {
+                cause: TlogError::LogKeyNotValid,
+                ..
+            }
+        ),
+        "key-details" => matches!(
+            e,
+            Error::Tlog {
+                cause: TlogError::KeyDetailsMismatch,
+                ..
+            }
+        ),
+        "x509-version" => matches!(e, Error::Certificate(C::ExtensionsNeedV3 { .. })),
         "body-binding" => step == "tlog",
         "integrated-time-future" => step == "tlog" && detail.contains("future"),
         "log-index" => step == "tlog",
@@ -105,9 +135,14 @@ fn is_check(check: &str, e: &Error) -> bool {
         ),
         "root-as-leaf" => matches!(e, Error::Certificate(C::LeafSelfSigned)),
         "chain" => step == "x509",
-        "tsa-imprint" | "tsa-untrusted" | "tsa-validity" | "duplicate-timestamp" => {
-            step == "timestamp"
-        }
+        "tsa-imprint" | "tsa-untrusted" | "tsa-validity" => step == "timestamp",
+        "duplicate-timestamp" => matches!(
+            e,
+            Error::Timestamp {
+                cause: TimestampError::Duplicate,
+                ..
+            }
+        ),
         "no-timestamp-v2" => step == "sigstore",
         "dsse-signature" => step == "dsse",
         "model-digest" => step == "model",
@@ -151,4 +186,85 @@ fn offline_sigstore_vectors() {
     }
     println!("{pos} positive and {neg} negative Sigstore vectors as expected");
     assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// The vectors of issue 19 (what forged Sigstore services could still get
+/// through), each pinned to the exact error, position included.
+#[test]
+fn forged_service_vectors_fail_exactly() {
+    use oms_edge_core::checkpoint::CheckpointError;
+    use oms_edge_core::error::{CertPosition, CertificateError, DsseError};
+    use oms_edge_core::sct::{SctError, SctFailure};
+    use oms_edge_core::timestamp::TimestampError;
+    use oms_edge_core::tlog::TlogError;
+    let origin = Error::Checkpoint {
+        entry: 0,
+        cause: CheckpointError::OriginMismatch,
+    };
+    let want: &[(&str, Result<(), Error>)] = &[
+        // 1. The SCT's milliseconds count against the CT log's validFor.
+        (
+            "sct-log-window-ms",
+            Err(Error::Sct(SctError::NotVerified(
+                SctFailure::OutsideLogValidity,
+            ))),
+        ),
+        // 2. Extensions need X.509 v3.
+        (
+            "leaf-v1-extensions",
+            Err(Error::Certificate(CertificateError::ExtensionsNeedV3 {
+                at: CertPosition::Bundle(0),
+            })),
+        ),
+        // 3. The entry picks the checkpoint convention; a v1 origin names
+        // the log's host. Through verify-bundle and through verify sigstore.
+        ("v2-checkpoint-v1-origin", Err(origin)),
+        ("v2-checkpoint-v1-origin-model", Err(origin)),
+        ("checkpoint-origin-host", Err(origin)),
+        // 4. The pre-1.0 PAE: OMS model bundles only.
+        (
+            "dsse-compat-pae-artifact",
+            Err(Error::Dsse(DsseError::BadSignature)),
+        ),
+        ("dsse-compat-pae-model", Ok(())),
+        // 5. The same tlog entry twice.
+        (
+            "tlog-duplicate-entry",
+            Err(Error::Tlog {
+                entry: 1,
+                cause: TlogError::DuplicateEntry,
+            }),
+        ),
+        // 6. The same timestamp re-wrapped.
+        (
+            "duplicate-timestamp-rewrapped",
+            Err(Error::Timestamp {
+                index: 1,
+                cause: TimestampError::Duplicate,
+            }),
+        ),
+        // 7. A Rekor v2 log key outside its validFor at the TSA's genTime.
+        (
+            "v2-log-retired",
+            Err(Error::Tlog {
+                entry: 0,
+                cause: TlogError::LogKeyNotValid,
+            }),
+        ),
+        // 8. hashedrekord 0.0.2 keyDetails is the signer key's.
+        (
+            "v2-key-details",
+            Err(Error::Tlog {
+                entry: 0,
+                cause: TlogError::KeyDetailsMismatch,
+            }),
+        ),
+    ];
+    for (name, want) in want {
+        let dir = cases_dir().join(name);
+        let case: Value =
+            serde_json::from_slice(&std::fs::read(dir.join("case.json")).unwrap()).unwrap();
+        let got = run(&dir, &case).map_err(|e| e.expect("a core error"));
+        assert_eq!(&got, want, "{name}");
+    }
 }
