@@ -369,7 +369,7 @@ pub enum ManifestError {
         problem: Problem,
     },
     /// The name is not a canonical relative path (empty, absolute, `.`,
-    /// `..`, empty component, trailing `/`, backslash or NUL).
+    /// `..`, empty component, trailing `/`, or NUL).
     NonCanonicalName,
     /// A name longer than [`crate::limits::MAX_NAME_BYTES`].
     NameTooLong,

@@ -33,17 +33,24 @@ pub const MAX_PEM_BYTES: usize = 64 * 1024;
 /// Most resource descriptors (files or shards) one manifest may list.
 pub const MAX_RESOURCES: usize = 1 << 22;
 
-/// Longest resource name (a relative path, plus `:start:end` for a shard),
-/// in bytes of UTF-8 after JSON unescaping. Linux's PATH_MAX is 4096.
+/// Longest resource path (a shard's name without its `:start:end`), in
+/// bytes of UTF-8 after JSON unescaping. Linux's PATH_MAX is 4096.
 pub const MAX_NAME_BYTES: usize = 4096;
+
+/// Longest `:start:end` suffix of a shard's name: two colons and two
+/// decimal `u64`s of at most 20 digits. Only bounds the counting of a
+/// name's bytes; the path part is what [`MAX_NAME_BYTES`] limits.
+pub const MAX_SHARD_SUFFIX_BYTES: usize = 2 * (1 + 20);
 
 /// Longest hex digest accepted in a manifest (BLAKE2b-512: 128 characters).
 pub const MAX_DIGEST_HEX: usize = 128;
 
-/// Largest shard size accepted. The reference writes `shard_size` as a JSON
-/// float; integers above 2^53 are not exactly representable, so they are
-/// refused rather than silently rounded.
-pub const MAX_SHARD_SIZE: u64 = 1 << 53;
+/// Largest shard size accepted: any `u64` (a signer's "never shard" is
+/// often written `1e+16`). The reference writes `shard_size` as a JSON
+/// float, so above 2^53 only integers that a binary64 float holds exactly
+/// are accepted: any other one means something else to a reader that
+/// parses it as a float (the reference among them).
+pub const MAX_SHARD_SIZE: u64 = u64::MAX;
 
 /// Most `serialization.ignore_paths` entries honoured from a signed predicate.
 pub const MAX_IGNORE_PATHS: usize = 1024;

@@ -13,9 +13,10 @@
 //! | `MAX_SPKI_BYTES` (256) | [`spki_bytes`] | no valid P-256/384/521 SPKI is that long, so an SPKI for an unsupported curve padded to 256 bytes is parsed (`UnsupportedKey`); 257 bytes is `Spki`, or `Pem` inside a PEM document |
 //! | `MAX_PEM_BYTES` (64 KiB) | [`pem_bytes`] | the sample key after explanatory text, 64 KiB in all, is read; one byte more is `Pem` |
 //! | `MAX_RESOURCES` (2^22) | [`resources_unreachable_through_a_bundle`], [`resources_at_full_size`] (`#[ignore]`d: ~430 MB of JSON; run with `cargo test --release -p oms-edge-tests --test limits -- --ignored`) | every resource carries at least 64 hex digits, so a bundle of `MAX_BUNDLE_BYTES` cannot list 2^22 of them; the full-size test reads the raw payload |
-//! | `MAX_NAME_BYTES` (4096) | [`name_bytes`] | a signed bundle with a 4096-byte name verifies, model included (the planner's path buffer is exactly that long); also for escaped and multi-byte names and a shard name; 4097 is `NameTooLong` |
+//! | `MAX_NAME_BYTES` (4096) | [`name_bytes`] | a signed bundle with a 4096-byte name verifies, model included (the planner's path buffer is exactly that long); also for escaped and multi-byte names and a shard whose path is 4096 bytes (its `:start:end` does not count); 4097 is `NameTooLong` |
+//! | `MAX_SHARD_SUFFIX_BYTES` (42) | [`name_bytes`] | a 4096-byte path with the longest `u64` range suffix gets past the length check; one digit more is `NameTooLong` |
 //! | `MAX_DIGEST_HEX` (128) | [`digest_hex`] | BLAKE2b-512 with 128 hex digits is read; 129 and 130 are `BadDigest` |
-//! | `MAX_SHARD_SIZE` (2^53) | [`shard_size`] | 2^53 (also as `...0` and with an exponent) is read; 2^53 + 1 is `ShardSize` |
+//! | `MAX_SHARD_SIZE` (`u64::MAX`) | [`shard_size`] | 2^53, `1e+16` and the largest `u64` a binary64 float holds (also as `...0` and with an exponent) are read; 2^53 + 1 and `u64::MAX` (which a float reader rounds), 2^64, fractions, negatives and zero are `ShardSize` |
 //! | `MAX_IGNORE_PATHS` (1024) | [`ignore_paths`] | 1024 entries are read; 1025 is `ignore_paths` `TooLong` |
 //! | `MAX_CHAIN_CERTS` (8) | [`chain_certs`] | 8 copies of a leaf pass the length check and fail the order check (`OutOfOrder`); 9 are `ChainTooLong`, in `validate_chain` and in a bundle |
 //! | `MAX_CERT_BYTES` (16 KiB) | [`cert_bytes`] | a real leaf whose signature BIT STRING is padded to a 16 KiB certificate parses; 16 KiB + 1 does not (`TrustMaterial`, or `Encoding` in a bundle) |
@@ -323,11 +324,11 @@ fn name_bytes() {
         );
     }
 
-    // A shard's name includes its `:start:end`.
+    // A shard's `:start:end` does not count: the bound is on its path,
+    // also with the longest suffix a `u64` range can have.
     let ser = r#"{"method":"shards","hash_type":"sha256","allow_symlinks":false,"shard_size":5}"#;
-    let suffix = ":0:5";
-    let at = format!("{}{suffix}", "a".repeat(MAX_NAME_BYTES - suffix.len()));
-    let over = format!("{}{suffix}", "a".repeat(MAX_NAME_BYTES + 1 - suffix.len()));
+    let at = format!("{}:0:5", "a".repeat(MAX_NAME_BYTES));
+    let over = format!("{}:0:5", "a".repeat(MAX_NAME_BYTES + 1));
     assert_eq!(
         manifest_len(&statement(ser, &[Res::sha256(&at, content)])),
         Ok(1)
@@ -336,6 +337,42 @@ fn name_bytes() {
         manifest_len(&statement(ser, &[Res::sha256(&over, content)])),
         name_err
     );
+    let big = u64::MAX - u64::MAX % 5;
+    let longest = format!(":{}:{}", big - 5, big);
+    assert!(longest.len() <= MAX_SHARD_SUFFIX_BYTES);
+    let at = format!("{}{longest}", "a".repeat(MAX_NAME_BYTES));
+    // The range is past the file's first shard (not contiguous), so it
+    // gets past the length check and fails at the shard check.
+    assert_eq!(
+        manifest_len(&statement(ser, &[Res::sha256(&at, content)])),
+        Err(Error::Manifest {
+            index: 0,
+            cause: ManifestError::ShardsNotContiguous
+        })
+    );
+    // A suffix longer than any `u64` range stops the counting.
+    let at = format!("{}:{}:{}0", "a".repeat(MAX_NAME_BYTES), big - 5, big);
+    assert_eq!(
+        manifest_len(&statement(ser, &[Res::sha256(&at, content)])),
+        name_err
+    );
+
+    // The planner's path buffer (exactly MAX_NAME_BYTES) holds the path of
+    // a shard at the limit: the model verifies.
+    let path = "a".repeat(MAX_NAME_BYTES);
+    let name = format!("{path}:0:5");
+    let payload = statement(ser, &[Res::sha256(&name, content)]);
+    let bundle = sign_bundle(payload.as_bytes());
+    let mut buf = vec![0u8; bundle.len()];
+    let manifest = oms_edge_core::verify_key_bundle(&bundle, &key, &mut buf).expect("verifies");
+    let files: [(&str, &[u8]); 1] = [(&path, content)];
+    let mut listed = [false; 1];
+    let mut source = SliceModel::new(&files, &mut listed);
+    let mut hash_buf = [0u8; 64];
+    let verified = manifest
+        .verify_model(&mut source, ModelOptions::default(), &mut hash_buf)
+        .expect("sharded model verifies");
+    assert_eq!(verified.resources, 1);
 }
 
 #[test]
@@ -373,22 +410,56 @@ fn shard_size() {
         )
     };
     let shard = [Res::sha256("w:0:5", b"hello")];
-    let max = MAX_SHARD_SIZE.to_string();
+    // Any integer a binary64 float holds exactly, up to u64::MAX (the
+    // largest is 2^64 - 2^11), whether written as an integer, with `.0`
+    // or with an exponent: `1e+16` is a signer's "never shard".
+    let max_exact = u64::MAX - (1 << 11) + 1;
     for at in [
-        max.clone(),
-        format!("{max}.0"),
+        (1u64 << 53).to_string(),
+        format!("{}.0", 1u64 << 53),
         "9.007199254740992e15".to_owned(),
+        (1u64 << 53 | 2).to_string(),
+        "1e+16".to_owned(),
+        "1E16".to_owned(),
+        "10000000000000000.0".to_owned(),
+        max_exact.to_string(),
+        format!("{max_exact}.0"),
     ] {
         assert_eq!(manifest_len(&statement(&ser(&at), &shard)), Ok(1), "{at}");
     }
+    assert_eq!(MAX_SHARD_SIZE, u64::MAX);
+    let refused = Err(StatementError::ShardSize.into());
     for over in [
-        (MAX_SHARD_SIZE + 1).to_string(),
+        // Not what a float reader reads: 2^53 + 1 and u64::MAX round.
+        (1u64 << 53 | 1).to_string(),
         "9.007199254740993e15".to_owned(),
+        MAX_SHARD_SIZE.to_string(),
+        // Past u64 (an infinity to a float reader).
+        "18446744073709551616".to_owned(),
+        "1e20".to_owned(),
+        "1e400".to_owned(),
+        // Fractions, negatives, zero.
+        "1000.5".to_owned(),
+        "1e-1".to_owned(),
+        "-16".to_owned(),
+        "-1.6e1".to_owned(),
+        "0".to_owned(),
+        "-0.0".to_owned(),
     ] {
         assert_eq!(
             manifest_len(&statement(&ser(&over), &shard)),
-            Err(StatementError::ShardSize.into()),
+            refused,
             "{over}"
+        );
+    }
+    // NaN and Infinity, as Python's json writes them, are no JSON at all.
+    for not_json in ["NaN", "Infinity", "-Infinity"] {
+        assert!(
+            matches!(
+                manifest_len(&statement(&ser(not_json), &shard)),
+                Err(Error::Statement(StatementError::Json(_)))
+            ),
+            "{not_json}"
         );
     }
 }
