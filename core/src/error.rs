@@ -230,14 +230,10 @@ pub enum CertificateError {
         /// Which one.
         at: CertPosition,
     },
-    /// The chain is not leaf first with each issuer following its subject.
-    OutOfOrder {
-        /// The certificate that does not issue the one before it.
-        at: CertPosition,
-    },
     /// The leaf is self-signed: a root, not a signing certificate.
     LeafSelfSigned,
-    /// No trust anchor (nor supplied intermediate) issued this certificate.
+    /// No trust anchor, nor any certificate of the bundle or the supplied
+    /// intermediates, issued this certificate (by name).
     UnknownIssuer {
         /// The certificate whose issuer is unknown.
         at: CertPosition,
@@ -293,6 +289,9 @@ pub enum CertificateError {
     LeafCannotSign,
     /// A trust certificate given by the caller is not DER/PEM X.509.
     TrustMaterial,
+    /// Building the path took more signature checks than
+    /// [`crate::limits::MAX_PATH_SEARCH_SIGNATURES`].
+    PathSearchLimit,
 }
 
 /// Step 7: the DSSE envelope and its signature.
@@ -753,10 +752,6 @@ impl fmt::Display for CertificateError {
             E::EmptyChain => f.write_str("the bundle's certificate chain is empty"),
             E::ChainTooLong => f.write_str("the certificate chain is longer than the limit"),
             E::Encoding { at } => write!(f, "{at} is not a DER X.509 certificate"),
-            E::OutOfOrder { at } => write!(
-                f,
-                "chain out of order: {at} did not issue the certificate before it"
-            ),
             E::LeafSelfSigned => f.write_str(
                 "the leaf certificate is self-signed (a root, not a signing certificate)",
             ),
@@ -789,6 +784,9 @@ impl fmt::Display for CertificateError {
             E::TrustMaterial => {
                 f.write_str("the trust material is not PEM or DER X.509 certificates")
             }
+            E::PathSearchLimit => f.write_str(
+                "building the certificate path took more signature checks than the limit",
+            ),
         }
     }
 }

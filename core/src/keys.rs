@@ -2,8 +2,9 @@
 //!
 //! Checks, in order:
 //! 1. the key is a PEM `PUBLIC KEY` document of at most [`MAX_PEM_BYTES`]
-//!    (RFC 7468, explanatory text before it allowed, as OpenSSL and
-//!    `cryptography` allow) or DER, of at most [`MAX_SPKI_BYTES`];
+//!    (RFC 7468 §3 read laxly: explanatory text before it, as OpenSSL and
+//!    `cryptography` allow, and base64 in lines of any length with any
+//!    whitespace: `pem.rs`) or DER, of at most [`MAX_SPKI_BYTES`];
 //! 2. it is a SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) for id-ecPublicKey
 //!    (RFC 5480) on P-256, P-384 or P-521 with a valid point;
 //! 3. a bundle's `publicKey.hint`, when present, is the lowercase hex SHA-256
@@ -103,7 +104,7 @@ impl PublicKey {
         if bytes.first() == Some(&0x30) {
             return Self::from_spki_der(bytes);
         }
-        let mut der = [0u8; MAX_SPKI_BYTES];
+        let mut der = [0u8; SPKI_BASE64_BYTES];
         let der = pem_public_key(bytes, &mut der)?;
         Self::from_spki_der(der)
     }
@@ -250,29 +251,20 @@ fn hex_eq(hex: impl Iterator<Item = u8>, bytes: &[u8]) -> bool {
     }
 }
 
+/// Base64 text an SPKI of [`MAX_SPKI_BYTES`] needs (without whitespace).
+const SPKI_BASE64_BYTES: usize = MAX_SPKI_BYTES.div_ceil(3) * 4;
+
 /// Finds the `PUBLIC KEY` PEM block in `text` (text before and after it is
-/// allowed) and decodes it into `buf`.
-fn pem_public_key<'b>(text: &[u8], buf: &'b mut [u8]) -> Result<&'b [u8], KeyError> {
-    const BEGIN: &[u8] = b"-----BEGIN PUBLIC KEY-----";
-    const END: &[u8] = b"-----END PUBLIC KEY-----";
+/// allowed, the base64 laid out in any lines: `pem.rs`) and decodes
+/// it into `buf`.
+fn pem_public_key<'b>(
+    text: &[u8],
+    buf: &'b mut [u8; SPKI_BASE64_BYTES],
+) -> Result<&'b [u8], KeyError> {
     if text.len() > MAX_PEM_BYTES {
         return Err(KeyError::Pem);
     }
-    let start = find(text, BEGIN).ok_or(KeyError::Pem)?;
-    let rest = text.get(start..).ok_or(KeyError::Pem)?;
-    let end = find(rest, END)
-        .and_then(|at| at.checked_add(END.len()))
-        .ok_or(KeyError::Pem)?;
-    let block = rest.get(..end).ok_or(KeyError::Pem)?;
-    let (label, der) = pem_rfc7468::decode(block, buf).map_err(|_| KeyError::Pem)?;
-    if label != "PUBLIC KEY" {
-        return Err(KeyError::Pem);
-    }
-    Ok(der)
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    crate::pem::decode(text, "PUBLIC KEY", buf).map_err(|_| KeyError::Pem)
 }
 
 #[cfg(test)]

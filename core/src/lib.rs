@@ -114,6 +114,7 @@ pub mod logkey;
 pub mod manifest;
 pub mod merkle;
 pub mod model;
+mod pem;
 #[cfg(feature = "sigstore")]
 pub mod policy;
 #[cfg(feature = "sigstore")]

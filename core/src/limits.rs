@@ -58,6 +58,13 @@ pub const MAX_IGNORE_PATHS: usize = 1024;
 /// Most certificates in a bundle's `x509CertificateChain` (leaf included).
 pub const MAX_CHAIN_CERTS: usize = 8;
 
+/// Most signature verifications one certificate path search may spend
+/// (`x509`). A real chain needs one per link (2 or 3); each further
+/// candidate whose name matches costs one more. 64 allows every ordering
+/// of a full bundle chain with alternatives, and bounds a hostile pool of
+/// same-named certificates (rustls-webpki allows 100).
+pub const MAX_PATH_SEARCH_SIGNATURES: usize = 64;
+
 /// Largest DER certificate accepted.
 pub const MAX_CERT_BYTES: usize = 16 * 1024;
 

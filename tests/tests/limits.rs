@@ -10,7 +10,7 @@
 //! | `MAX_JSON_DEPTH` (64) | [`json_depth`] | `json::parse`, and an unknown bundle member nested to the limit |
 //! | `MAX_DSSE_SIGNATURES` (16) | [`dsse_signatures`] | Not an accept/reject threshold: OMS wants exactly one signature, so 2, 16, 17 and 10 000 are all `MultipleSignatures`; the limit only stops the counting early. |
 //! | `MAX_SIGNATURE_BYTES` (160) | [`signature_bytes`] | a 160-byte `sig` reaches the ECDSA decoder (`SignatureEncoding`), 161 is `sig` `TooLong` |
-//! | `MAX_SPKI_BYTES` (256) | [`spki_bytes`] | no valid P-256/384/521 SPKI is that long, so an SPKI for an unsupported curve padded to 256 bytes is parsed (`UnsupportedKey`); 257 bytes is `Spki`, or `Pem` inside a PEM document |
+//! | `MAX_SPKI_BYTES` (256) | [`spki_bytes`] | no valid P-256/384/521 SPKI is that long, so an SPKI for an unsupported curve padded to 256 bytes is parsed (`UnsupportedKey`); 257 bytes is `Spki`, also inside a PEM document, whose base64 (344 characters at most) is decoded in a buffer sized for the bound: 260 bytes are `Pem` there |
 //! | `MAX_PEM_BYTES` (64 KiB) | [`pem_bytes`] | the sample key after explanatory text, 64 KiB in all, is read; one byte more is `Pem` |
 //! | `MAX_RESOURCES` (2^22) | [`resources_unreachable_through_a_bundle`], [`resources_at_full_size`] (`#[ignore]`d: ~430 MB of JSON; run with `cargo test --release -p oms-edge-tests --test limits -- --ignored`) | every resource carries at least 64 hex digits, so a bundle of `MAX_BUNDLE_BYTES` cannot list 2^22 of them; the full-size test reads the raw payload |
 //! | `MAX_NAME_BYTES` (4096) | [`name_bytes`] | a signed bundle with a 4096-byte name verifies, model included (the planner's path buffer is exactly that long); also for escaped and multi-byte names and a shard whose path is 4096 bytes (its `:start:end` does not count); 4097 is `NameTooLong` |
@@ -18,7 +18,8 @@
 //! | `MAX_DIGEST_HEX` (128) | [`digest_hex`] | BLAKE2b-512 with 128 hex digits is read; 129 and 130 are `BadDigest` |
 //! | `MAX_SHARD_SIZE` (`u64::MAX`) | [`shard_size`] | 2^53, `1e+16` and the largest `u64` a binary64 float holds (also as `...0` and with an exponent) are read; 2^53 + 1 and `u64::MAX` (which a float reader rounds), 2^64, fractions, negatives and zero are `ShardSize` |
 //! | `MAX_IGNORE_PATHS` (1024) | [`ignore_paths`] | 1024 entries are read; 1025 is `ignore_paths` `TooLong` |
-//! | `MAX_CHAIN_CERTS` (8) | [`chain_certs`] | 8 copies of a leaf pass the length check and fail the order check (`OutOfOrder`); 9 are `ChainTooLong`, in `validate_chain` and in a bundle |
+//! | `MAX_CHAIN_CERTS` (8) | [`chain_certs`] | 8 copies of a leaf pass the length check and fail the path search (`UnknownIssuer` at the leaf); 9 are `ChainTooLong`, in `validate_chain` and in a bundle; a path of 8 below the anchor is built, one of 9 is `ChainTooLong` |
+//! | `MAX_PATH_SEARCH_SIGNATURES` (64) | [`path_search_signatures`] | a pool of same-named intermediates that sign nothing costs one check each: 63 leave room for the real issuer, 64 exhaust the search (`PathSearchLimit`) |
 //! | `MAX_CERT_BYTES` (16 KiB) | [`cert_bytes`] | a real leaf whose signature BIT STRING is padded to a 16 KiB certificate parses; 16 KiB + 1 does not (`TrustMaterial`, or `Encoding` in a bundle) |
 //! | `MAX_TRUST_CERTS` (256) | [`trust_certs`] | 256 certificates are added; the 257th is `TrustMaterial` |
 
@@ -200,7 +201,15 @@ fn spki_bytes() {
         PublicKey::from_pem_or_der(&pem(&at)),
         Err(KeyError::UnsupportedKey)
     );
-    assert_eq!(PublicKey::from_pem_or_der(&pem(&over)), Err(KeyError::Pem));
+    // The PEM text is decoded into a buffer sized for MAX_SPKI_BYTES of
+    // DER: 257 and 258 bytes still fit its base64 (344 characters) and are
+    // refused as too long an SPKI; 260 do not fit.
+    assert_eq!(PublicKey::from_pem_or_der(&pem(&over)), Err(KeyError::Spki));
+    let beyond = spki_of_len(MAX_SPKI_BYTES + 4);
+    assert_eq!(
+        PublicKey::from_pem_or_der(&pem(&beyond)),
+        Err(KeyError::Pem)
+    );
 }
 
 #[test]
@@ -528,12 +537,13 @@ fn chain_certs() {
     let leaf = pki_der("p256-signer.pem");
     let cert = Cert::from_der(&leaf).expect("leaf");
     let store = root_store();
-    let out_of_order = Error::Certificate(CertificateError::OutOfOrder {
-        at: CertPosition::Bundle(1),
+    // Copies of the leaf are no issuer of it: the search ends at the leaf.
+    let no_issuer = Error::Certificate(CertificateError::UnknownIssuer {
+        at: CertPosition::Bundle(0),
     });
     let too_long = Error::Certificate(CertificateError::ChainTooLong);
     let at = vec![cert.clone(); MAX_CHAIN_CERTS];
-    assert_eq!(validate_chain(&at, &store, AT).err(), Some(out_of_order));
+    assert_eq!(validate_chain(&at, &store, AT).err(), Some(no_issuer));
     let over = vec![cert; MAX_CHAIN_CERTS + 1];
     assert_eq!(validate_chain(&over, &store, AT).err(), Some(too_long));
 
@@ -541,7 +551,7 @@ fn chain_certs() {
     let real = [leaf.clone(), pki_der("p256-intermediate.pem")];
     assert!(cert_verify(&cert_bundle_with(&real)).is_ok());
     let at = vec![leaf.clone(); MAX_CHAIN_CERTS];
-    assert_eq!(cert_verify(&cert_bundle_with(&at)), Err(out_of_order));
+    assert_eq!(cert_verify(&cert_bundle_with(&at)), Err(no_issuer));
     let over = vec![leaf; MAX_CHAIN_CERTS + 1];
     assert_eq!(cert_verify(&cert_bundle_with(&over)), Err(too_long));
 }
