@@ -199,6 +199,9 @@ pub enum KeyError {
     UnsupportedKey,
     /// The EC point is not valid for its curve.
     InvalidPoint,
+    /// An RSA key (sigstore method) of another size than the Sigstore
+    /// algorithm registry's 2048, 3072 and 4096 bits.
+    RsaKeySize,
     /// `publicKey.hint` names another key (SHA-256 of its PEM or DER SPKI).
     HintMismatch,
     /// `publicKey.rawBytes` holds another key than the one given.
@@ -614,6 +617,7 @@ impl fmt::Display for Error {
                 KeyError::Spki => "key: not a SubjectPublicKeyInfo",
                 KeyError::UnsupportedKey => "key: not an EC key on P-256, P-384 or P-521",
                 KeyError::InvalidPoint => "key: invalid EC point",
+                KeyError::RsaKeySize => "key: RSA key is not 2048, 3072 or 4096 bits",
                 KeyError::HintMismatch => {
                     "key: publicKey.hint in the bundle names a different key than the one given"
                 }

@@ -42,6 +42,113 @@ pub enum SigHash {
     Sha512,
 }
 
+impl SigHash {
+    /// The digest's length in bytes.
+    pub fn len(self) -> usize {
+        match self {
+            Self::Sha256 => 32,
+            Self::Sha384 => 48,
+            Self::Sha512 => 64,
+        }
+    }
+
+    /// Always false: no digest is empty.
+    pub fn is_empty(self) -> bool {
+        false
+    }
+
+    /// The protobuf `HashAlgorithm` name (`SHA2_256`, ...).
+    pub fn proto_name(self) -> &'static str {
+        match self {
+            Self::Sha256 => "SHA2_256",
+            Self::Sha384 => "SHA2_384",
+            Self::Sha512 => "SHA2_512",
+        }
+    }
+
+    /// The name Rekor v1 bodies and in-toto digests use (`sha256`, ...).
+    pub fn lower_name(self) -> &'static str {
+        match self {
+            Self::Sha256 => "sha256",
+            Self::Sha384 => "sha384",
+            Self::Sha512 => "sha512",
+        }
+    }
+
+    /// Every hash, SHA-256 first.
+    pub const ALL: [Self; 3] = [Self::Sha256, Self::Sha384, Self::Sha512];
+
+    /// The digest of `data`, in the first [`SigHash::len`] bytes.
+    pub fn digest(self, data: &[u8]) -> [u8; 64] {
+        let mut h = PrehashState::new(self);
+        h.update(data);
+        let mut out = [0u8; 64];
+        h.finalize_into(&mut out);
+        out
+    }
+}
+
+/// Digests of one message under some of the [`SigHash`]es: what is known
+/// of an artifact (all three of a file at hand, only SHA-256 of a
+/// `sha256:<hex>` given instead).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Digests {
+    sha256: Option<[u8; 32]>,
+    sha384: Option<[u8; 48]>,
+    sha512: Option<[u8; 64]>,
+}
+
+impl Digests {
+    /// The digest under `hash`, when known.
+    pub fn get(&self, hash: SigHash) -> Option<&[u8]> {
+        match hash {
+            SigHash::Sha256 => self.sha256.as_ref().map(|d| &d[..]),
+            SigHash::Sha384 => self.sha384.as_ref().map(|d| &d[..]),
+            SigHash::Sha512 => self.sha512.as_ref().map(|d| &d[..]),
+        }
+    }
+
+    /// Records the digest under `hash`; `false` (and nothing recorded) if
+    /// `digest` is not that hash's length.
+    pub fn set(&mut self, hash: SigHash, digest: &[u8]) -> bool {
+        match hash {
+            SigHash::Sha256 => digest.try_into().map(|d| self.sha256 = Some(d)).is_ok(),
+            SigHash::Sha384 => digest.try_into().map(|d| self.sha384 = Some(d)).is_ok(),
+            SigHash::Sha512 => digest.try_into().map(|d| self.sha512 = Some(d)).is_ok(),
+        }
+    }
+
+    /// All three digests of `data`.
+    pub fn of(data: &[u8]) -> Self {
+        let mut d = Self::default();
+        for h in SigHash::ALL {
+            let out = h.digest(data);
+            d.set(h, out.get(..h.len()).unwrap_or(&[]));
+        }
+        d
+    }
+}
+
+/// A key that verifies signatures over a digest it picks the hash of:
+/// [`PublicKey`] for the key and certificate methods, and the Sigstore
+/// algorithm registry's keys for the sigstore method.
+pub trait PrehashKey {
+    /// The hash this key signs with.
+    fn sig_hash(&self) -> SigHash;
+    /// Verifies `sig` over `prehash` (a [`PrehashKey::sig_hash`] digest).
+    fn verify_prehash(&self, prehash: &[u8], sig: &[u8]) -> Result<(), DsseError>;
+}
+
+impl PrehashKey for PublicKey {
+    fn sig_hash(&self) -> SigHash {
+        PublicKey::sig_hash(self)
+    }
+
+    fn verify_prehash(&self, prehash: &[u8], sig: &[u8]) -> Result<(), DsseError> {
+        PublicKey::verify_prehash(self, prehash, sig)
+    }
+}
+
 /// An incremental hash for one [`SigHash`].
 #[derive(Debug, Clone)]
 pub(crate) enum PrehashState {

@@ -118,6 +118,8 @@ mod pem;
 #[cfg(feature = "sigstore")]
 pub mod policy;
 #[cfg(feature = "sigstore")]
+pub mod registry;
+#[cfg(feature = "sigstore")]
 pub mod sct;
 #[cfg(feature = "sigstore")]
 pub mod sigstore;

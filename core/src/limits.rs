@@ -21,11 +21,17 @@ pub const MAX_JSON_DEPTH: usize = 64;
 /// (OMS requires exactly one; this only bounds the counting).
 pub const MAX_DSSE_SIGNATURES: usize = 16;
 
-/// Largest DER-encoded ECDSA signature accepted (P-521 needs at most 139).
-pub const MAX_SIGNATURE_BYTES: usize = 160;
+/// Largest signature accepted: an RSA-4096 one (the largest of the
+/// Sigstore algorithm registry) is 512 bytes; DER ECDSA on P-521 at most
+/// 139.
+pub const MAX_SIGNATURE_BYTES: usize = 512;
 
 /// Largest DER SubjectPublicKeyInfo accepted for a key (P-521 needs 158).
 pub const MAX_SPKI_BYTES: usize = 256;
+
+/// Largest DER SubjectPublicKeyInfo accepted for a sigstore-method key
+/// (the Sigstore algorithm registry's RSA-4096 needs 550).
+pub const MAX_RSA_SPKI_BYTES: usize = 1024;
 
 /// Largest PEM document accepted for a public key (base64 plus boundaries).
 pub const MAX_PEM_BYTES: usize = 64 * 1024;

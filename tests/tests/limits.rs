@@ -9,7 +9,7 @@
 //! | `MAX_BUNDLE_BYTES` (256 MiB) | [`bundle_bytes`] | Not built at full size: a zero-filled buffer (mapped lazily, never written past the real bundle at its start) of exactly the limit passes the size check and fails at the JSON's trailing NULs; one byte more is `TooLarge` before any byte is read. The CLI refuses a sparse file of limit + 1 before reading it. |
 //! | `MAX_JSON_DEPTH` (64) | [`json_depth`] | `json::parse`, and an unknown bundle member nested to the limit |
 //! | `MAX_DSSE_SIGNATURES` (16) | [`dsse_signatures`] | Not an accept/reject threshold: OMS wants exactly one signature, so 2, 16, 17 and 10 000 are all `MultipleSignatures`; the limit only stops the counting early. |
-//! | `MAX_SIGNATURE_BYTES` (160) | [`signature_bytes`] | a 160-byte `sig` reaches the ECDSA decoder (`SignatureEncoding`), 161 is `sig` `TooLong` |
+//! | `MAX_SIGNATURE_BYTES` (512, an RSA-4096 signature) | [`signature_bytes`] | a 512-byte `sig` reaches the ECDSA decoder (`SignatureEncoding`), 513 is `sig` `TooLong` |
 //! | `MAX_SPKI_BYTES` (256) | [`spki_bytes`] | no valid P-256/384/521 SPKI is that long, so an SPKI for an unsupported curve padded to 256 bytes is parsed (`UnsupportedKey`); 257 bytes is `Spki`, also inside a PEM document, whose base64 (344 characters at most) is decoded in a buffer sized for the bound: 260 bytes are `Pem` there |
 //! | `MAX_PEM_BYTES` (64 KiB) | [`pem_bytes`] | the sample key after explanatory text, 64 KiB in all, is read; one byte more is `Pem` |
 //! | `MAX_RESOURCES` (2^22) | [`resources_unreachable_through_a_bundle`], [`resources_at_full_size`] (`#[ignore]`d: ~430 MB of JSON; run with `cargo test --release -p oms-edge-tests --test limits -- --ignored`) | every resource carries at least 64 hex digits, so a bundle of `MAX_BUNDLE_BYTES` cannot list 2^22 of them; the full-size test reads the raw payload |
@@ -346,7 +346,7 @@ fn name_bytes() {
         manifest_len(&statement(ser, &[Res::sha256(&over, content)])),
         name_err
     );
-    let big = u64::MAX - u64::MAX % 5;
+    let big = u64::MAX; // a multiple of 5
     let longest = format!(":{}:{}", big - 5, big);
     assert!(longest.len() <= MAX_SHARD_SUFFIX_BYTES);
     let at = format!("{}{longest}", "a".repeat(MAX_NAME_BYTES));
