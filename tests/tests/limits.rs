@@ -18,7 +18,7 @@
 //! | `MAX_DIGEST_HEX` (128) | [`digest_hex`] | BLAKE2b-512 with 128 hex digits is read; 129 and 130 are `BadDigest` |
 //! | `MAX_SHARD_SIZE` (`u64::MAX`) | [`shard_size`] | 2^53, `1e+16` and the largest `u64` a binary64 float holds (also as `...0` and with an exponent) are read; 2^53 + 1 and `u64::MAX` (which a float reader rounds), 2^64, fractions, negatives and zero are `ShardSize` |
 //! | `MAX_IGNORE_PATHS` (1024) | [`ignore_paths`] | 1024 entries are read; 1025 is `ignore_paths` `TooLong` |
-//! | `MAX_CHAIN_CERTS` (8) | [`chain_certs`] | 8 copies of a leaf pass the length check and fail the path search (`UnknownIssuer` at the leaf); 9 are `ChainTooLong`, in `validate_chain` and in a bundle; a path of 8 below the anchor is built, one of 9 is `ChainTooLong` |
+//! | `MAX_CHAIN_CERTS` (8) | [`chain_certs`] | 8 copies of a leaf pass the length check and fail the path search (`UnknownIssuer` at the leaf); 9 are `ChainTooLong`, in `validate_chain` and in a bundle; through supplied intermediates ([`path_depth`]), a path of 8 below the anchor is built, one of 9 is `ChainTooLong` |
 //! | `MAX_PATH_SEARCH_SIGNATURES` (64) | [`path_search_signatures`] | a pool of same-named intermediates that sign nothing costs one check each: 63 leave room for the real issuer, 64 exhaust the search (`PathSearchLimit`) |
 //! | `MAX_CERT_BYTES` (16 KiB) | [`cert_bytes`] | a real leaf whose signature BIT STRING is padded to a 16 KiB certificate parses; 16 KiB + 1 does not (`TrustMaterial`, or `Encoding` in a bundle) |
 //! | `MAX_TRUST_CERTS` (256) | [`trust_certs`] | 256 certificates are added; the 257th is `TrustMaterial` |
@@ -554,6 +554,80 @@ fn chain_certs() {
     assert_eq!(cert_verify(&cert_bundle_with(&at)), Err(no_issuer));
     let over = vec![leaf; MAX_CHAIN_CERTS + 1];
     assert_eq!(cert_verify(&cert_bundle_with(&over)), Err(too_long));
+}
+
+/// Every certificate of a PEM file of `testdata/pki`, DER.
+fn pki_ders(name: &str) -> Vec<Vec<u8>> {
+    let text = std::fs::read_to_string(testdata().join("pki").join(name)).expect("PEM");
+    text.split_inclusive("-----END CERTIFICATE-----\n")
+        .map(|block| pem_rfc7468::decode_vec(block.as_bytes()).expect("PEM").1)
+        .collect()
+}
+
+#[test]
+fn path_search_signatures() {
+    let leaf = Cert::from_der(&pki_der("p256-signer.pem")).expect("leaf");
+    let inter = pki_der("p256-intermediate.pem");
+    // Decoys: the intermediate with one byte of its EC point changed, at a
+    // different place each: the same name, no key that signed the leaf.
+    let spki = Cert::from_der(&inter)
+        .expect("intermediate")
+        .public_key()
+        .expect("key");
+    let mut buf = [0u8; MAX_SPKI_BYTES];
+    let spki = spki.to_spki_der(&mut buf).expect("SPKI").to_vec();
+    let at = inter
+        .windows(spki.len())
+        .position(|w| w == spki.as_slice())
+        .expect("SPKI in the certificate");
+    let decoy = |i: usize| {
+        let mut d = inter.clone();
+        d[at + spki.len() - 1 - i] ^= 1;
+        d
+    };
+    let store_with = |decoys: usize| {
+        let mut store = root_store();
+        for i in 0..decoys {
+            store.add_der(&decoy(i)).expect("decoy");
+        }
+        store.add_der(&inter).expect("intermediate");
+        store
+    };
+    // Each decoy costs one check, then the intermediate and the root one
+    // each: MAX - 2 decoys fit, MAX - 1 exhaust the search.
+    let fits = store_with(MAX_PATH_SEARCH_SIGNATURES - 2);
+    assert!(validate_chain(std::slice::from_ref(&leaf), &fits, AT).is_ok());
+    let exhausts = store_with(MAX_PATH_SEARCH_SIGNATURES - 1);
+    assert_eq!(
+        validate_chain(std::slice::from_ref(&leaf), &exhausts, AT).err(),
+        Some(Error::Certificate(CertificateError::PathSearchLimit))
+    );
+}
+
+#[test]
+fn path_depth() {
+    // root -> 8 intermediates -> leaf (testdata/pki/deep-chain.pem): the
+    // intermediates supplied, the bundle holding only the leaf.
+    let certs = pki_ders("deep-chain.pem");
+    assert_eq!(certs.len(), 10);
+    let mut store = TrustStore::new();
+    store.add_der(&certs[0]).expect("root");
+    for c in &certs[1..9] {
+        store.add_der(c).expect("intermediate");
+    }
+    // A path of MAX_CHAIN_CERTS below the anchor is built: the last
+    // intermediate as the leaf (then refused as one that cannot sign).
+    let last = Cert::from_der(&certs[8]).expect("intermediate");
+    assert_eq!(
+        validate_chain(std::slice::from_ref(&last), &store, AT).err(),
+        Some(Error::Certificate(CertificateError::LeafCannotSign))
+    );
+    // One more is too long.
+    let leaf = Cert::from_der(&certs[9]).expect("leaf");
+    assert_eq!(
+        validate_chain(std::slice::from_ref(&leaf), &store, AT).err(),
+        Some(Error::Certificate(CertificateError::ChainTooLong))
+    );
 }
 
 /// Splits a DER TLV into (header length, content length).
