@@ -153,6 +153,25 @@ impl Case {
     }
 }
 
+/// Copies the directory `src` to `dst`, symlinks as symlinks (unix).
+pub fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).expect("mkdir");
+    for e in std::fs::read_dir(src).expect("read_dir") {
+        let e = e.expect("entry");
+        let to = dst.join(e.file_name());
+        let ft = e.file_type().expect("type");
+        if ft.is_symlink() {
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(std::fs::read_link(e.path()).expect("link"), &to)
+                .expect("symlink");
+        } else if ft.is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            std::fs::copy(e.path(), &to).expect("copy");
+        }
+    }
+}
+
 /// Renders `n` into `buf` as decimal; returns the digits.
 fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     let mut i = buf.len();
