@@ -4,7 +4,7 @@
 
     python3 -m venv /tmp/venv
     /tmp/venv/bin/pip install -r testdata/requirements.txt
-    /tmp/venv/bin/python testdata/generate_interop.py
+    /tmp/venv/bin/python testdata/generate_interop.py [GROUP...]   (see GROUPS)
 
 It reuses `generate.py`'s helpers, keys (`keys/`) and test PKI (`pki/`,
 loaded, never regenerated), and writes only its own cases below
@@ -19,8 +19,9 @@ Cases (the exact outcome each must have is asserted in
 tests/tests/vectors.rs; the CLI-level behaviour in edge-cli/tests/cli.rs):
     sig-link-into-model       --signature is a link to a model file: not
                               left out of the model (item 1)
-    ignore-through-link       --ignore-paths model/logs, logs -> plugins/:
-                              plugins/ is not ignored (item 2)
+    ignore-through-link       --ignore-paths model/logs, logs -> plugins/
+                              added after signing: plugins/ is not
+                              ignored (item 2)
     ignore-cwd-outside        --ignore-paths config.json from deploy/:
                               deploy/config.json, not the model's (item 3)
     key-pem-*, cert-pem-lax   PEM keys and roots laid out by hand (item 6)
@@ -93,14 +94,14 @@ def sig_link_into_model() -> None:
 
 def ignore_cases() -> None:
     c = g.Case("ignore-through-link",
-               "signed with allow_symlinks (logs -> plugins/); plugins/evil.py added; "
+               "signed with allow_symlinks; then plugins/evil.py and logs -> plugins/ added: "
                "--ignore-paths model/logs names the link, not plugins/", expect="not-verified",
                args=["--ignore-paths", "model/logs"])
-    g.write_files(c.model, {"weights.bin": g.pattern(900, 31),
-                            "plugins/ok.py": b"print('ok')\n"})
-    os.symlink("plugins", c.model / "logs")
+    g.write_files(c.model, {"weights.bin": g.pattern(900, 31), "config.json": b"{}\n"})
     g.sign_api(c.model, c.sig, "p256", allow_symlinks=True)
+    (c.model / "plugins").mkdir()
     (c.model / "plugins" / "evil.py").write_bytes(b"import os; os.system('id')\n")
+    os.symlink("plugins", c.model / "logs")
     c.write()
 
     c = g.Case("ignore-cwd-outside",
@@ -318,19 +319,27 @@ def shard_long_path() -> None:
         indent=2) + "\n")
 
 
+GROUPS = {
+    "sig-link": sig_link_into_model,
+    "ignore": ignore_cases,
+    "pem": pem_cases,
+    "chain": chain_cases,
+    "hf-cache": hf_cache_layout,
+    "backslash": backslash_name,
+    "shard-size": shard_size_cases,
+    "shard-long-path": shard_long_path,
+}
+
+
 def main() -> None:
+    """All groups, or those named on the command line (their signatures
+    change on every run: regenerate only what changed)."""
     import model_signing
     if model_signing.__version__ != g.REFERENCE_VERSION:
         sys.exit(f"need model-signing=={g.REFERENCE_VERSION}, found {model_signing.__version__}")
     assert (PKI / "p256-root.key.pem").exists(), "run generate.py first (test PKI)"
-    sig_link_into_model()
-    ignore_cases()
-    pem_cases()
-    chain_cases()
-    hf_cache_layout()
-    backslash_name()
-    shard_size_cases()
-    shard_long_path()
+    for group in sys.argv[1:] or GROUPS:
+        GROUPS[group]()
     print("wrote the issue-12 interop vectors")
 
 

@@ -405,6 +405,45 @@ Qq6J7lTvp/EAXQGOKxW9RP0MGX3qAkvi
     }
 
     #[test]
+    fn pem_layouts_are_read_laxly_but_hold_one_der_object() {
+        let want = PublicKey::from_pem_or_der(P384_PEM.as_bytes()).unwrap();
+        let body: std::string::String = P384_PEM
+            .lines()
+            .skip_while(|l| !l.starts_with("-----BEGIN"))
+            .filter(|l| !l.starts_with("-----"))
+            .collect();
+        for text in [
+            std::format!("-----BEGIN PUBLIC KEY-----{body}-----END PUBLIC KEY-----"),
+            std::format!(
+                "  -----BEGIN PUBLIC KEY-----\r\n\r\n  {body}  \r\n -----END PUBLIC KEY-----"
+            ),
+        ] {
+            assert_eq!(
+                PublicKey::from_pem_or_der(text.as_bytes()),
+                Ok(want),
+                "{text}"
+            );
+        }
+        // Base64 of the SPKI and one byte more is not one DER object.
+        let mut der = [0u8; MAX_SPKI_BYTES];
+        let mut der = want.to_spki_der(&mut der).unwrap().to_vec();
+        der.push(0);
+        let mut b64 = [0u8; 512];
+        let b64 = <base64ct::Base64 as base64ct::Encoding>::encode(&der, &mut b64).unwrap();
+        let text = std::format!("-----BEGIN PUBLIC KEY-----\n{b64}\n-----END PUBLIC KEY-----\n");
+        assert_eq!(
+            PublicKey::from_pem_or_der(text.as_bytes()),
+            Err(KeyError::Spki)
+        );
+        // Not base64.
+        let text = std::format!("-----BEGIN PUBLIC KEY-----\n{body}!\n-----END PUBLIC KEY-----\n");
+        assert_eq!(
+            PublicKey::from_pem_or_der(text.as_bytes()),
+            Err(KeyError::Pem)
+        );
+    }
+
+    #[test]
     fn rejects_garbage() {
         assert_eq!(PublicKey::from_pem_or_der(b""), Err(KeyError::Pem));
         assert_eq!(PublicKey::from_pem_or_der(b"\x30\x00"), Err(KeyError::Spki));

@@ -167,3 +167,57 @@ impl PrehashKey for SigstoreKey {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(name: &str) -> Result<SigstoreKey, KeyError> {
+        let pem = std::fs::read(std::format!(
+            "{}/../testdata/sigstore/keys/{name}.pub.pem",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        SigstoreKey::from_pem_or_der(&pem)
+    }
+
+    #[test]
+    fn registry_keys_and_their_hashes() {
+        for (name, shown, hash) in [
+            ("signer-p384", "P-384", SigHash::Sha384),
+            ("signer-p521", "P-521", SigHash::Sha512),
+            ("signer-rsa2048", "RSA-2048", SigHash::Sha256),
+            ("signer-rsa3072", "RSA-3072", SigHash::Sha256),
+            ("signer-rsa4096", "RSA-4096", SigHash::Sha256),
+        ] {
+            let k = key(name).unwrap();
+            assert_eq!((k.name(), k.sig_hash()), (shown, hash), "{name}");
+            // The SPKI round-trips (what a log records).
+            assert_eq!(SigstoreKey::from_spki_der(&k.spki_der().unwrap()), Ok(k));
+        }
+        assert_eq!(key("signer-rsa1024"), Err(KeyError::RsaKeySize));
+        // Ed25519 (id-Ed25519 SPKI) is not one of the signing keys here.
+        let mut ed = std::vec![
+            0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+        ];
+        ed.extend([7u8; 32]);
+        assert_eq!(
+            SigstoreKey::from_spki_der(&ed),
+            Err(KeyError::UnsupportedKey)
+        );
+    }
+
+    #[test]
+    fn rsa_signatures_are_checked_for_length_and_value() {
+        let k = key("signer-rsa2048").unwrap();
+        let digest = SigHash::Sha256.digest(b"x");
+        assert_eq!(
+            k.verify_prehash(&digest[..32], &[0u8; 255]),
+            Err(DsseError::SignatureEncoding)
+        );
+        assert_eq!(
+            k.verify_prehash(&digest[..32], &[1u8; 256]),
+            Err(DsseError::BadSignature)
+        );
+    }
+}
