@@ -207,6 +207,39 @@ mod tests {
         );
     }
 
+    /// An SPKI for OID 1.2.3 (no key of the registry) of `total` bytes.
+    fn spki_of_len(total: usize) -> std::vec::Vec<u8> {
+        let bits = total - 14; // 4 + 6 + 4 bytes of headers (long form, 2-byte lengths)
+        let mut der = std::vec![0x30, 0x82];
+        der.extend(u16::try_from(total - 4).unwrap().to_be_bytes());
+        der.extend([0x30, 0x04, 0x06, 0x02, 0x2a, 0x03, 0x03, 0x82]);
+        der.extend(u16::try_from(bits).unwrap().to_be_bytes());
+        der.push(0);
+        der.resize(total, 0x11);
+        der
+    }
+
+    #[test]
+    fn rsa_spki_bound() {
+        use crate::limits::MAX_RSA_SPKI_BYTES;
+        // At the bound the SPKI is parsed (and is no key of the registry);
+        // one byte more is refused before parsing.
+        let at = spki_of_len(MAX_RSA_SPKI_BYTES);
+        assert_eq!(
+            SigstoreKey::from_spki_der(&at),
+            Err(KeyError::UnsupportedKey)
+        );
+        let over = spki_of_len(MAX_RSA_SPKI_BYTES + 1);
+        assert_eq!(SigstoreKey::from_spki_der(&over), Err(KeyError::Spki));
+        // The registry's largest, RSA-4096, fits with room to spare.
+        let rsa4096 = key("signer-rsa4096").unwrap().spki_der().unwrap();
+        assert!(
+            rsa4096.len() <= MAX_RSA_SPKI_BYTES / 2 + 64,
+            "{}",
+            rsa4096.len()
+        );
+    }
+
     #[test]
     fn rsa_signatures_are_checked_for_length_and_value() {
         let k = key("signer-rsa2048").unwrap();
