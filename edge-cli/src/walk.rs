@@ -285,7 +285,9 @@ pub fn own_path(p: &Path) -> PathBuf {
     } else {
         std::env::current_dir().unwrap_or_default().join(p)
     };
-    let abs = lexical(&abs);
+    // The directory is resolved as the file system resolves it when the
+    // file is read (`..` after a link included), never lexically: the name
+    // left out is the entry that was read.
     match (abs.parent(), abs.file_name()) {
         (Some(dir), Some(name)) => fs::canonicalize(dir).map_or(abs.clone(), |d| d.join(name)),
         _ => abs,

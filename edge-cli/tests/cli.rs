@@ -1306,6 +1306,24 @@ fn signature_is_left_out_by_its_own_name_only() {
     std::os::unix::fs::symlink("model", tmp.path().join("alias")).expect("symlink");
     let o = verify_key_in(tmp.path(), &tmp.path().join("alias/model.sig"), &["model"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    // `..` after a link is resolved as the file system resolves it when the
+    // signature is read: `x/../model.sig` with x -> real/deeper is
+    // real/model.sig (left out), not the model's top-level model.sig.
+    let (tmp, model) = copy_model("symlinks-allowed");
+    std::fs::create_dir(model.join("real/deeper")).expect("mkdir");
+    std::os::unix::fs::symlink("real/deeper", model.join("x")).expect("symlink");
+    std::fs::copy(
+        vector("symlinks-allowed").join("model.sig"),
+        model.join("real/model.sig"),
+    )
+    .expect("copy");
+    std::fs::write(model.join("model.sig"), b"not the signature").expect("write");
+    let o = verify_key_in(tmp.path(), &model.join("x/../model.sig"), &["model"]);
+    assert_eq!(
+        stderr(&o),
+        "not verified: \"model.sig\": file is not in the signed manifest\n"
+    );
 }
 
 #[test]
