@@ -22,7 +22,7 @@
 
 use crate::bundle::{Envelope, decode_base64};
 use crate::error::{BundleError, DsseError, Error, Field, Problem};
-use crate::keys::{PrehashState, PublicKey, SigHash};
+use crate::keys::{PrehashKey, PrehashState, SigHash};
 use crate::limits::{MAX_DSSE_SIGNATURES, MAX_SIGNATURE_BYTES};
 
 /// The only payload type an OMS envelope may carry.
@@ -120,13 +120,14 @@ pub fn envelope_signature<'s>(
     Ok(decode_base64(sig, sig_buf, Field::Sig)?)
 }
 
-/// Verifies the envelope with `key` and returns the authenticated payload,
-/// decoded into `payload_buf` (which must hold the payload's base64 text).
-/// `compat` enables the pre-1.0 fallback (check 4) with that hash; `None`
-/// accepts the standard PAE only.
-pub fn verify_envelope<'p>(
+/// Verifies the envelope with `key` (its hash: the curve's, or SHA-256 for
+/// RSA) and returns the authenticated payload, decoded into `payload_buf`
+/// (which must hold the payload's base64 text). `compat` enables the
+/// pre-1.0 fallback (check 4) with that hash; `None` accepts the standard
+/// PAE only.
+pub fn verify_envelope<'p, K: PrehashKey + ?Sized>(
     env: &Envelope<'_>,
-    key: &PublicKey,
+    key: &K,
     compat: Option<CompatHash>,
     payload_buf: &'p mut [u8],
 ) -> Result<VerifiedPayload<'p>, Error> {

@@ -199,6 +199,9 @@ pub enum KeyError {
     UnsupportedKey,
     /// The EC point is not valid for its curve.
     InvalidPoint,
+    /// An RSA key (sigstore method) of another size than the Sigstore
+    /// algorithm registry's 2048, 3072 and 4096 bits.
+    RsaKeySize,
     /// `publicKey.hint` names another key (SHA-256 of its PEM or DER SPKI).
     HintMismatch,
     /// `publicKey.rawBytes` holds another key than the one given.
@@ -230,14 +233,10 @@ pub enum CertificateError {
         /// Which one.
         at: CertPosition,
     },
-    /// The chain is not leaf first with each issuer following its subject.
-    OutOfOrder {
-        /// The certificate that does not issue the one before it.
-        at: CertPosition,
-    },
     /// The leaf is self-signed: a root, not a signing certificate.
     LeafSelfSigned,
-    /// No trust anchor (nor supplied intermediate) issued this certificate.
+    /// No trust anchor, nor any certificate of the bundle or the supplied
+    /// intermediates, issued this certificate (by name).
     UnknownIssuer {
         /// The certificate whose issuer is unknown.
         at: CertPosition,
@@ -299,6 +298,9 @@ pub enum CertificateError {
     LeafCannotSign,
     /// A trust certificate given by the caller is not DER/PEM X.509.
     TrustMaterial,
+    /// Building the path took more signature checks than
+    /// [`crate::limits::MAX_PATH_SEARCH_SIGNATURES`].
+    PathSearchLimit,
 }
 
 /// Step 7: the DSSE envelope and its signature.
@@ -375,7 +377,7 @@ pub enum ManifestError {
         problem: Problem,
     },
     /// The name is not a canonical relative path (empty, absolute, `.`,
-    /// `..`, empty component, trailing `/`, backslash or NUL).
+    /// `..`, empty component, trailing `/`, or NUL).
     NonCanonicalName,
     /// A name longer than [`crate::limits::MAX_NAME_BYTES`].
     NameTooLong,
@@ -621,6 +623,7 @@ impl fmt::Display for Error {
                 KeyError::Spki => "key: not a SubjectPublicKeyInfo",
                 KeyError::UnsupportedKey => "key: not an EC key on P-256, P-384 or P-521",
                 KeyError::InvalidPoint => "key: invalid EC point",
+                KeyError::RsaKeySize => "key: RSA key is not 2048, 3072 or 4096 bits",
                 KeyError::HintMismatch => {
                     "key: publicKey.hint in the bundle names a different key than the one given"
                 }
@@ -759,10 +762,6 @@ impl fmt::Display for CertificateError {
             E::EmptyChain => f.write_str("the bundle's certificate chain is empty"),
             E::ChainTooLong => f.write_str("the certificate chain is longer than the limit"),
             E::Encoding { at } => write!(f, "{at} is not a DER X.509 certificate"),
-            E::OutOfOrder { at } => write!(
-                f,
-                "chain out of order: {at} did not issue the certificate before it"
-            ),
             E::LeafSelfSigned => f.write_str(
                 "the leaf certificate is self-signed (a root, not a signing certificate)",
             ),
@@ -801,6 +800,9 @@ impl fmt::Display for CertificateError {
             E::TrustMaterial => {
                 f.write_str("the trust material is not PEM or DER X.509 certificates")
             }
+            E::PathSearchLimit => f.write_str(
+                "building the certificate path took more signature checks than the limit",
+            ),
         }
     }
 }

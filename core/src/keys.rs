@@ -2,8 +2,9 @@
 //!
 //! Checks, in order:
 //! 1. the key is a PEM `PUBLIC KEY` document of at most [`MAX_PEM_BYTES`]
-//!    (RFC 7468, explanatory text before it allowed, as OpenSSL and
-//!    `cryptography` allow) or DER, of at most [`MAX_SPKI_BYTES`];
+//!    (RFC 7468 §3 read laxly: explanatory text before it, as OpenSSL and
+//!    `cryptography` allow, and base64 in lines of any length with any
+//!    whitespace: `pem.rs`) or DER, of at most [`MAX_SPKI_BYTES`];
 //! 2. it is a SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) for id-ecPublicKey
 //!    (RFC 5480) on P-256, P-384 or P-521 with a valid point;
 //! 3. a bundle's `publicKey.hint`, when present, is the lowercase hex SHA-256
@@ -39,6 +40,113 @@ pub enum SigHash {
     Sha384,
     /// SHA-512.
     Sha512,
+}
+
+impl SigHash {
+    /// The digest's length in bytes.
+    pub fn len(self) -> usize {
+        match self {
+            Self::Sha256 => 32,
+            Self::Sha384 => 48,
+            Self::Sha512 => 64,
+        }
+    }
+
+    /// Always false: no digest is empty.
+    pub fn is_empty(self) -> bool {
+        false
+    }
+
+    /// The protobuf `HashAlgorithm` name (`SHA2_256`, ...).
+    pub fn proto_name(self) -> &'static str {
+        match self {
+            Self::Sha256 => "SHA2_256",
+            Self::Sha384 => "SHA2_384",
+            Self::Sha512 => "SHA2_512",
+        }
+    }
+
+    /// The name Rekor v1 bodies and in-toto digests use (`sha256`, ...).
+    pub fn lower_name(self) -> &'static str {
+        match self {
+            Self::Sha256 => "sha256",
+            Self::Sha384 => "sha384",
+            Self::Sha512 => "sha512",
+        }
+    }
+
+    /// Every hash, SHA-256 first.
+    pub const ALL: [Self; 3] = [Self::Sha256, Self::Sha384, Self::Sha512];
+
+    /// The digest of `data`, in the first [`SigHash::len`] bytes.
+    pub fn digest(self, data: &[u8]) -> [u8; 64] {
+        let mut h = PrehashState::new(self);
+        h.update(data);
+        let mut out = [0u8; 64];
+        h.finalize_into(&mut out);
+        out
+    }
+}
+
+/// Digests of one message under some of the [`SigHash`]es: what is known
+/// of an artifact (all three of a file at hand, only SHA-256 of a
+/// `sha256:<hex>` given instead).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Digests {
+    sha256: Option<[u8; 32]>,
+    sha384: Option<[u8; 48]>,
+    sha512: Option<[u8; 64]>,
+}
+
+impl Digests {
+    /// The digest under `hash`, when known.
+    pub fn get(&self, hash: SigHash) -> Option<&[u8]> {
+        match hash {
+            SigHash::Sha256 => self.sha256.as_ref().map(|d| &d[..]),
+            SigHash::Sha384 => self.sha384.as_ref().map(|d| &d[..]),
+            SigHash::Sha512 => self.sha512.as_ref().map(|d| &d[..]),
+        }
+    }
+
+    /// Records the digest under `hash`; `false` (and nothing recorded) if
+    /// `digest` is not that hash's length.
+    pub fn set(&mut self, hash: SigHash, digest: &[u8]) -> bool {
+        match hash {
+            SigHash::Sha256 => digest.try_into().map(|d| self.sha256 = Some(d)).is_ok(),
+            SigHash::Sha384 => digest.try_into().map(|d| self.sha384 = Some(d)).is_ok(),
+            SigHash::Sha512 => digest.try_into().map(|d| self.sha512 = Some(d)).is_ok(),
+        }
+    }
+
+    /// All three digests of `data`.
+    pub fn of(data: &[u8]) -> Self {
+        let mut d = Self::default();
+        for h in SigHash::ALL {
+            let out = h.digest(data);
+            d.set(h, out.get(..h.len()).unwrap_or(&[]));
+        }
+        d
+    }
+}
+
+/// A key that verifies signatures over a digest it picks the hash of:
+/// [`PublicKey`] for the key and certificate methods, and the Sigstore
+/// algorithm registry's keys for the sigstore method.
+pub trait PrehashKey {
+    /// The hash this key signs with.
+    fn sig_hash(&self) -> SigHash;
+    /// Verifies `sig` over `prehash` (a [`PrehashKey::sig_hash`] digest).
+    fn verify_prehash(&self, prehash: &[u8], sig: &[u8]) -> Result<(), DsseError>;
+}
+
+impl PrehashKey for PublicKey {
+    fn sig_hash(&self) -> SigHash {
+        PublicKey::sig_hash(self)
+    }
+
+    fn verify_prehash(&self, prehash: &[u8], sig: &[u8]) -> Result<(), DsseError> {
+        PublicKey::verify_prehash(self, prehash, sig)
+    }
 }
 
 /// An incremental hash for one [`SigHash`].
@@ -103,7 +211,7 @@ impl PublicKey {
         if bytes.first() == Some(&0x30) {
             return Self::from_spki_der(bytes);
         }
-        let mut der = [0u8; MAX_SPKI_BYTES];
+        let mut der = [0u8; SPKI_BASE64_BYTES];
         let der = pem_public_key(bytes, &mut der)?;
         Self::from_spki_der(der)
     }
@@ -250,29 +358,20 @@ fn hex_eq(hex: impl Iterator<Item = u8>, bytes: &[u8]) -> bool {
     }
 }
 
+/// Base64 text an SPKI of [`MAX_SPKI_BYTES`] needs (without whitespace).
+const SPKI_BASE64_BYTES: usize = MAX_SPKI_BYTES.div_ceil(3) * 4;
+
 /// Finds the `PUBLIC KEY` PEM block in `text` (text before and after it is
-/// allowed) and decodes it into `buf`.
-fn pem_public_key<'b>(text: &[u8], buf: &'b mut [u8]) -> Result<&'b [u8], KeyError> {
-    const BEGIN: &[u8] = b"-----BEGIN PUBLIC KEY-----";
-    const END: &[u8] = b"-----END PUBLIC KEY-----";
+/// allowed, the base64 laid out in any lines: `pem.rs`) and decodes
+/// it into `buf`.
+fn pem_public_key<'b>(
+    text: &[u8],
+    buf: &'b mut [u8; SPKI_BASE64_BYTES],
+) -> Result<&'b [u8], KeyError> {
     if text.len() > MAX_PEM_BYTES {
         return Err(KeyError::Pem);
     }
-    let start = find(text, BEGIN).ok_or(KeyError::Pem)?;
-    let rest = text.get(start..).ok_or(KeyError::Pem)?;
-    let end = find(rest, END)
-        .and_then(|at| at.checked_add(END.len()))
-        .ok_or(KeyError::Pem)?;
-    let block = rest.get(..end).ok_or(KeyError::Pem)?;
-    let (label, der) = pem_rfc7468::decode(block, buf).map_err(|_| KeyError::Pem)?;
-    if label != "PUBLIC KEY" {
-        return Err(KeyError::Pem);
-    }
-    Ok(der)
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    crate::pem::decode(text, "PUBLIC KEY", buf).map_err(|_| KeyError::Pem)
 }
 
 #[cfg(test)]
@@ -303,6 +402,45 @@ Qq6J7lTvp/EAXQGOKxW9RP0MGX3qAkvi
         let mut buf = [0u8; MAX_SPKI_BYTES];
         let der = k.to_spki_der(&mut buf).unwrap();
         assert_eq!(PublicKey::from_pem_or_der(der).unwrap(), k);
+    }
+
+    #[test]
+    fn pem_layouts_are_read_laxly_but_hold_one_der_object() {
+        let want = PublicKey::from_pem_or_der(P384_PEM.as_bytes()).unwrap();
+        let body: std::string::String = P384_PEM
+            .lines()
+            .skip_while(|l| !l.starts_with("-----BEGIN"))
+            .filter(|l| !l.starts_with("-----"))
+            .collect();
+        for text in [
+            std::format!("-----BEGIN PUBLIC KEY-----{body}-----END PUBLIC KEY-----"),
+            std::format!(
+                "  -----BEGIN PUBLIC KEY-----\r\n\r\n  {body}  \r\n -----END PUBLIC KEY-----"
+            ),
+        ] {
+            assert_eq!(
+                PublicKey::from_pem_or_der(text.as_bytes()),
+                Ok(want),
+                "{text}"
+            );
+        }
+        // Base64 of the SPKI and one byte more is not one DER object.
+        let mut der = [0u8; MAX_SPKI_BYTES];
+        let mut der = want.to_spki_der(&mut der).unwrap().to_vec();
+        der.push(0);
+        let mut b64 = [0u8; 512];
+        let b64 = <base64ct::Base64 as base64ct::Encoding>::encode(&der, &mut b64).unwrap();
+        let text = std::format!("-----BEGIN PUBLIC KEY-----\n{b64}\n-----END PUBLIC KEY-----\n");
+        assert_eq!(
+            PublicKey::from_pem_or_der(text.as_bytes()),
+            Err(KeyError::Spki)
+        );
+        // Not base64.
+        let text = std::format!("-----BEGIN PUBLIC KEY-----\n{body}!\n-----END PUBLIC KEY-----\n");
+        assert_eq!(
+            PublicKey::from_pem_or_der(text.as_bytes()),
+            Err(KeyError::Pem)
+        );
     }
 
     #[test]

@@ -114,8 +114,11 @@ pub mod logkey;
 pub mod manifest;
 pub mod merkle;
 pub mod model;
+mod pem;
 #[cfg(feature = "sigstore")]
 pub mod policy;
+#[cfg(feature = "sigstore")]
+pub mod registry;
 #[cfg(feature = "sigstore")]
 pub mod sct;
 #[cfg(feature = "sigstore")]

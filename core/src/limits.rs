@@ -21,11 +21,17 @@ pub const MAX_JSON_DEPTH: usize = 64;
 /// (OMS requires exactly one; this only bounds the counting).
 pub const MAX_DSSE_SIGNATURES: usize = 16;
 
-/// Largest DER-encoded ECDSA signature accepted (P-521 needs at most 139).
-pub const MAX_SIGNATURE_BYTES: usize = 160;
+/// Largest signature accepted: an RSA-4096 one (the largest of the
+/// Sigstore algorithm registry) is 512 bytes; DER ECDSA on P-521 at most
+/// 139.
+pub const MAX_SIGNATURE_BYTES: usize = 512;
 
 /// Largest DER SubjectPublicKeyInfo accepted for a key (P-521 needs 158).
 pub const MAX_SPKI_BYTES: usize = 256;
+
+/// Largest DER SubjectPublicKeyInfo accepted for a sigstore-method key
+/// (the Sigstore algorithm registry's RSA-4096 needs 550).
+pub const MAX_RSA_SPKI_BYTES: usize = 1024;
 
 /// Largest PEM document accepted for a public key (base64 plus boundaries).
 pub const MAX_PEM_BYTES: usize = 64 * 1024;
@@ -33,23 +39,37 @@ pub const MAX_PEM_BYTES: usize = 64 * 1024;
 /// Most resource descriptors (files or shards) one manifest may list.
 pub const MAX_RESOURCES: usize = 1 << 22;
 
-/// Longest resource name (a relative path, plus `:start:end` for a shard),
-/// in bytes of UTF-8 after JSON unescaping. Linux's PATH_MAX is 4096.
+/// Longest resource path (a shard's name without its `:start:end`), in
+/// bytes of UTF-8 after JSON unescaping. Linux's PATH_MAX is 4096.
 pub const MAX_NAME_BYTES: usize = 4096;
+
+/// Longest `:start:end` suffix of a shard's name: two colons and two
+/// decimal `u64`s of at most 20 digits. Only bounds the counting of a
+/// name's bytes; the path part is what [`MAX_NAME_BYTES`] limits.
+pub const MAX_SHARD_SUFFIX_BYTES: usize = 2 * (1 + 20);
 
 /// Longest hex digest accepted in a manifest (BLAKE2b-512: 128 characters).
 pub const MAX_DIGEST_HEX: usize = 128;
 
-/// Largest shard size accepted. The reference writes `shard_size` as a JSON
-/// float; integers above 2^53 are not exactly representable, so they are
-/// refused rather than silently rounded.
-pub const MAX_SHARD_SIZE: u64 = 1 << 53;
+/// Largest shard size accepted: any `u64` (a signer's "never shard" is
+/// often written `1e+16`). The reference writes `shard_size` as a JSON
+/// float, so above 2^53 only integers that a binary64 float holds exactly
+/// are accepted: any other one means something else to a reader that
+/// parses it as a float (the reference among them).
+pub const MAX_SHARD_SIZE: u64 = u64::MAX;
 
 /// Most `serialization.ignore_paths` entries honoured from a signed predicate.
 pub const MAX_IGNORE_PATHS: usize = 1024;
 
 /// Most certificates in a bundle's `x509CertificateChain` (leaf included).
 pub const MAX_CHAIN_CERTS: usize = 8;
+
+/// Most signature verifications one certificate path search may spend
+/// (`x509`). A real chain needs one per link (2 or 3); each further
+/// candidate whose name matches costs one more. 64 allows every ordering
+/// of a full bundle chain with alternatives, and bounds a hostile pool of
+/// same-named certificates (rustls-webpki allows 100).
+pub const MAX_PATH_SEARCH_SIGNATURES: usize = 64;
 
 /// Largest DER certificate accepted.
 pub const MAX_CERT_BYTES: usize = 16 * 1024;

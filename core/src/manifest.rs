@@ -3,13 +3,16 @@
 //! Checks, in order, for each resource (OMS §5.2.1, §6.1.2, §6.3, §6.4):
 //! 1. it is an object with string `name`, `algorithm` and `digest`
 //!    (for the v0.1 predicate: `name` and `digest.sha256`);
-//! 2. `name` is at most [`MAX_NAME_BYTES`] once unescaped; for `shards` it
-//!    is `path:start:end`, split at the *last two* colons, with canonical
-//!    decimals (no sign, no leading zeros);
+//! 2. for `shards` the name is `path:start:end`, split at the *last two*
+//!    colons, with canonical decimals (no sign, no leading zeros); the path
+//!    part (the whole name for `files`) is at most [`MAX_NAME_BYTES`] once
+//!    unescaped, so a shard suffix never makes a path too long;
 //! 3. the path is canonical and relative: non-empty, no leading or trailing
-//!    `/`, no empty, `.` or `..` component, no backslash, no NUL. A path of
-//!    exactly `.` is accepted when it is the model's only path: older
-//!    signers named a single-file model's one file `.`;
+//!    `/`, no empty, `.` or `..` component, no NUL. Names are byte strings
+//!    split on `/` only: a backslash is an ordinary byte of a POSIX file
+//!    name, as the reference signs it. A path of exactly `.` is accepted
+//!    when it is the model's only path: older signers named a single-file
+//!    model's one file `.`;
 //! 4. `algorithm` equals `serialization.hash_type`; for shards the
 //!    reference writes `<hash_type>-sharded-<shard_size>`, also accepted;
 //! 5. `digest` is hex of exactly the algorithm's length;
@@ -36,7 +39,7 @@ use crate::dsse::PaeEncoding;
 use crate::error::{Error, Field, ManifestError, Problem, StatementError};
 use crate::hashing::Digest;
 use crate::json::{Array, Bytes, Elements, JsonError, JsonStr, Object, Value};
-use crate::limits::{MAX_NAME_BYTES, MAX_RESOURCES};
+use crate::limits::{MAX_NAME_BYTES, MAX_RESOURCES, MAX_SHARD_SUFFIX_BYTES};
 use crate::statement::{Method, PredicateFormat, Serialization};
 
 /// One validated resource descriptor.
@@ -60,14 +63,18 @@ impl<'p> Resource<'p> {
         self.name.bytes().take(self.path_len)
     }
 
-    /// The path (the name without a shard suffix): borrowed from the
-    /// payload when it has no escapes, otherwise unescaped into `buf`.
-    pub fn path<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str, JsonError>
-    where
-        'p: 'b,
-    {
-        let full = self.name.unescape(buf)?;
-        full.get(..self.path_len).ok_or(JsonError::StringTooLong)
+    /// The path (the name without a shard suffix), unescaped into `buf`
+    /// (at most [`MAX_NAME_BYTES`] bytes).
+    pub fn path<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str, JsonError> {
+        let dst = buf
+            .get_mut(..self.path_len)
+            .ok_or(JsonError::StringTooLong)?;
+        for (d, b) in dst.iter_mut().zip(self.path_bytes()) {
+            *d = b;
+        }
+        // The path ends before an ASCII `:` (or at the end of the name), so
+        // it is whole UTF-8 characters.
+        core::str::from_utf8(dst).map_err(|_| JsonError::NotUtf8)
     }
 
     /// Whether the path is `.` (a single-file model, older spelling).
@@ -293,19 +300,31 @@ fn parse_resource<'p>(
         }
     };
 
-    // 2. name length and shard suffix.
-    let name_len = name.bytes().take(MAX_NAME_BYTES + 1).count();
-    if name_len > MAX_NAME_BYTES {
-        return Err(res_err(index, ManifestError::NameTooLong));
-    }
+    // 2. shard suffix, then the path's length (a suffix adds at most
+    // MAX_SHARD_SUFFIX_BYTES: the bound on the whole name only stops the
+    // counting).
+    let too_long = res_err(index, ManifestError::NameTooLong);
     let (path_len, range) = match ser.method {
-        Method::Files => (name_len, None),
+        Method::Files => {
+            let name_len = name.bytes().take(MAX_NAME_BYTES + 1).count();
+            (name_len, None)
+        }
         Method::Shards { .. } => {
+            let name_len = name
+                .bytes()
+                .take(MAX_NAME_BYTES + MAX_SHARD_SUFFIX_BYTES + 1)
+                .count();
+            if name_len > MAX_NAME_BYTES + MAX_SHARD_SUFFIX_BYTES {
+                return Err(too_long);
+            }
             let (path_len, start, end) =
                 split_shard(name, name_len).ok_or(res_err(index, ManifestError::BadShardName))?;
             (path_len, Some((start, end)))
         }
     };
+    if path_len > MAX_NAME_BYTES {
+        return Err(too_long);
+    }
 
     // 3. canonical path.
     let path = name.bytes().take(path_len);
@@ -351,7 +370,7 @@ fn canonical_path(bytes: impl Iterator<Item = u8>) -> bool {
     let mut comp_dots = true;
     for b in bytes {
         match b {
-            b'\\' | 0 => return false,
+            0 => return false,
             b'/' => {
                 if comp_len == 0 || (comp_dots && comp_len <= 2) {
                     return false;
@@ -614,12 +633,16 @@ mod tests {
     fn canonical_names() {
         assert!(canonical_path(b"a".iter().copied()));
         assert!(canonical_path(b"a/b.c/...d/...".iter().copied()));
+        // A backslash is an ordinary byte of a POSIX name, in `..\x` too.
+        assert!(canonical_path(br"a\b".iter().copied()));
+        assert!(canonical_path(br"..\x".iter().copied()));
         for n in [
-            "", "/a", "a/", "a//b", "./a", "a/./b", "a/..", "../a", "..", "a\\b", "a\0",
+            "", "/a", "a/", "a//b", "./a", "a/./b", "a/..", "../a", "..", "a\0",
         ] {
             assert!(!canonical_path(n.bytes()), "{n:?}");
         }
         assert_eq!(files(&[("a", D0)]), Ok(1));
+        assert_eq!(files(&[("a\\\\b", D0)]), Ok(1));
         assert_eq!(files(&[(".", D0)]), Ok(1));
         assert_eq!(
             files(&[(".", D0), ("a", D1)]),

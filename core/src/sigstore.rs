@@ -5,9 +5,17 @@
 //! order authenticates before it parses anything the signature covers):
 //! 1. the bundle's structure ([`crate::bundle`]); the signature bytes: the
 //!    DSSE envelope's one signature or the `messageSignature`;
-//! 2. the signer: keyless needs a certificate (the `certificate`, or the
-//!    first of `x509CertificateChain`); a managed key needs `publicKey`
-//!    material matching the caller's key;
+//! 2. the signer: keyless needs a certificate (the `certificate`, or, in
+//!    bundles before v0.3, the first of `x509CertificateChain`: a v0.3
+//!    bundle carrying a chain is refused, as the bundle specification
+//!    requires and sigstore-go, -python and -js do); a managed key needs
+//!    `publicKey` material matching the caller's key. The key, a Fulcio
+//!    leaf's or a managed one, is one of the Sigstore algorithm registry
+//!    ([`crate::registry`]) and decides the hash the signature is over:
+//!    SHA-256, SHA-384 or SHA-512 for ECDSA on P-256, P-384 or P-521,
+//!    SHA-256 for RSA. For a message signature the artifact's digest under
+//!    that hash must be known, and `messageDigest`, when present, must be
+//!    the artifact's digest under the hash it names;
 //! 3. every transparency-log entry ([`crate::tlog`]): body bound to this
 //!    bundle, SET, inclusion proof, then its checkpoint
 //!    ([`crate::checkpoint`]) signed by the same log under the convention
@@ -26,10 +34,11 @@
 //! 7. the signature: DSSE over PAE with the leaf's (or managed) key (for
 //!    an OMS model bundle also over model_signing's pre-1.0 PAE; for a
 //!    generic DSSE bundle the standard PAE only), or the message signature
-//!    over the artifact's SHA-256 digest;
+//!    over the artifact's digest, each with the key's hash;
 //! 8. what was signed: an OMS statement ([`crate::statement`]) for a model,
-//!    or, for an artifact, the `messageDigest` or an in-toto subject digest
-//!    equal to the artifact's.
+//!    or, for an artifact, an in-toto subject whose `sha256`, `sha384` or
+//!    `sha512` digest (any one of them the artifact's digests are known
+//!    for) is the artifact's.
 //!
 //! `mediaType` only selects what a bundle must at least carry (v0.1 a SET,
 //! later versions an inclusion proof): whatever a bundle carries is always
@@ -38,17 +47,19 @@
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::bundle::BundleVersion;
 use crate::bundle::{Bundle, Content, Material, decode_base64};
 use crate::dsse::{CompatHash, VerifiedPayload, envelope_signature, verify_envelope};
 use crate::error::{BundleError, CertificateError, Error, Field, KeyError, MaterialKind};
 use crate::json;
-use crate::keys::PublicKey;
+use crate::keys::{Digests, PrehashKey, SigHash};
 use crate::limits::{MAX_CERT_BYTES, MAX_SIGNATURE_BYTES};
 use crate::manifest::VerifiedManifest;
 use crate::policy::{self, Identity};
+use crate::registry::SigstoreKey;
 use crate::statement;
 use crate::trust_root::TrustedRoot;
-use crate::x509::{Cert, TrustStore, UnixTime, validate_chain};
+use crate::x509::{Cert, TrustStore, UnixTime, validate_signing_leaf};
 use crate::{checkpoint, sct, timestamp, tlog};
 
 /// Who must have signed.
@@ -63,7 +74,7 @@ pub enum Signer<'a> {
     },
     /// A managed key, pinned by the caller; the bundle's transparency-log
     /// entries are still verified.
-    Key(&'a PublicKey),
+    Key(&'a SigstoreKey),
 }
 
 /// The step-level failures of the sigstore method (those the modules of
@@ -73,6 +84,9 @@ pub enum Signer<'a> {
 pub enum SigstoreError {
     /// Keyless verification needs a certificate in the bundle.
     NoCertificate,
+    /// A v0.3 bundle carries its keyless certificate as `certificate`, not
+    /// `x509CertificateChain`.
+    ChainInV03,
     /// A managed key needs `publicKey` material.
     NotKeyMaterial,
     /// The bundle has no transparency-log entry.
@@ -84,8 +98,12 @@ pub enum SigstoreError {
     NoTimestamp,
     /// No trusted Fulcio CA was valid at an observed time.
     NoCaAtTime,
-    /// `messageDigest` is not SHA2_256 or not 32 bytes.
+    /// `messageDigest` is not a SHA2_256, SHA2_384 or SHA2_512 digest of
+    /// that hash's length.
     UnsupportedDigest,
+    /// The artifact's digest under a hash the bundle needs is not known
+    /// (only its SHA-256 was given, `sha256:<hex>`).
+    DigestUnavailable,
     /// `messageDigest` is not the artifact's digest.
     ArtifactDigestMismatch,
     /// No in-toto subject of the DSSE statement has the artifact's digest.
@@ -98,6 +116,9 @@ impl fmt::Display for SigstoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::NoCertificate => "keyless verification needs a certificate in the bundle",
+            Self::ChainInV03 => {
+                "a v0.3 bundle must carry its certificate as `certificate`, not `x509CertificateChain`"
+            }
             Self::NotKeyMaterial => "a managed key needs publicKey material in the bundle",
             Self::NoTlogEntry => "the bundle has no transparency-log entry",
             Self::NoObservedTime => {
@@ -105,7 +126,12 @@ impl fmt::Display for SigstoreError {
             }
             Self::NoTimestamp => "a Rekor v2 entry needs a trusted RFC 3161 timestamp",
             Self::NoCaAtTime => "no trusted Fulcio CA was valid at the signing time",
-            Self::UnsupportedDigest => "messageDigest is not a SHA2_256 digest",
+            Self::UnsupportedDigest => {
+                "messageDigest is not a SHA2_256, SHA2_384 or SHA2_512 digest"
+            }
+            Self::DigestUnavailable => {
+                "the artifact's digest under the hash the bundle needs is not known (give the artifact itself, not its sha256)"
+            }
             Self::ArtifactDigestMismatch => "messageDigest is not the artifact's digest",
             Self::SubjectMismatch => "no in-toto subject has the artifact's digest",
             Self::BadMessageSignature => "the signature does not verify over the artifact",
@@ -143,11 +169,47 @@ pub struct Evidence {
     pub times: Vec<ObservedTime>,
     /// Embedded SCTs that verified.
     pub scts: usize,
+    /// The signing key's algorithm (`P-256`, `RSA-3072`, ...).
+    pub key: &'static str,
 }
 
-/// The artifact a `messageSignature` or DSSE subject must match.
+/// The artifact a `messageSignature` or an in-toto subject must match, as
+/// its digests: asked for under the hashes the bundle needs (the signing
+/// key's, the one `messageDigest` names, the ones the subjects name).
+pub trait Artifact {
+    /// The artifact's digest under `hash`, in the first [`SigHash::len`]
+    /// bytes, or `None` when it is not known.
+    fn digest(&mut self, hash: SigHash) -> Option<[u8; 64]>;
+}
+
+impl<A: Artifact + ?Sized> Artifact for &mut A {
+    fn digest(&mut self, hash: SigHash) -> Option<[u8; 64]> {
+        (**self).digest(hash)
+    }
+}
+
+/// An artifact known only by its SHA-256 (`sha256:<hex>`).
 #[derive(Debug, Clone, Copy)]
 pub struct ArtifactDigest(pub [u8; 32]);
+
+impl Artifact for ArtifactDigest {
+    fn digest(&mut self, hash: SigHash) -> Option<[u8; 64]> {
+        let mut out = [0u8; 64];
+        out.get_mut(..32)?.copy_from_slice(&self.0);
+        (hash == SigHash::Sha256).then_some(out)
+    }
+}
+
+/// An artifact with the digests recorded in a [`Digests`] (all three for
+/// one held in memory: [`Digests::of`]).
+impl Artifact for Digests {
+    fn digest(&mut self, hash: SigHash) -> Option<[u8; 64]> {
+        let d = self.get(hash)?;
+        let mut out = [0u8; 64];
+        out.get_mut(..d.len())?.copy_from_slice(d);
+        Some(out)
+    }
+}
 
 /// What the signature covers, once authenticated.
 enum Signed<'p> {
@@ -176,15 +238,16 @@ pub fn verify_sigstore_bundle<'p>(
     }
 }
 
-/// Verifies a Sigstore bundle over an artifact given by its SHA-256
-/// digest: a `messageSignature`, or a DSSE in-toto statement one of whose
-/// subjects is the artifact (the sigstore-conformance `verify-bundle`).
+/// Verifies a Sigstore bundle over an artifact: a `messageSignature`, or
+/// a DSSE in-toto statement one of whose subjects is the artifact (the
+/// sigstore-conformance `verify-bundle`). The artifact is asked for its
+/// digests under the hashes the bundle needs.
 pub fn verify_artifact_bundle(
     bundle: &[u8],
     trust: &TrustedRoot,
     signer: Signer<'_>,
     now: UnixTime,
-    artifact: ArtifactDigest,
+    mut artifact: impl Artifact,
 ) -> Result<Evidence, Error> {
     let parsed = Bundle::parse(bundle)?;
     let mut payload_buf = match &parsed.content {
@@ -198,19 +261,20 @@ pub fn verify_artifact_bundle(
         trust,
         signer,
         now,
-        Some(artifact),
+        Some(&mut artifact),
         None,
         &mut payload_buf,
     )?;
     if let Signed::Payload(p) = signed {
-        subject_matches(p.bytes(), &artifact.0)?;
+        subject_matches(p.bytes(), &mut artifact)?;
     }
     Ok(evidence)
 }
 
-/// Whether the in-toto statement `payload` lists a subject whose sha256
-/// digest is `digest`.
-fn subject_matches(payload: &[u8], digest: &[u8; 32]) -> Result<(), Error> {
+/// Whether the in-toto statement `payload` lists a subject with a
+/// `sha256`, `sha384` or `sha512` digest equal to the artifact's (any one
+/// that the artifact's digest is known for).
+fn subject_matches(payload: &[u8], artifact: &mut dyn Artifact) -> Result<(), Error> {
     let mismatch = Error::Sigstore(SigstoreError::SubjectMismatch);
     let doc = json::parse(payload).map_err(|_| mismatch)?;
     let subjects = doc
@@ -219,21 +283,42 @@ fn subject_matches(payload: &[u8], digest: &[u8; 32]) -> Result<(), Error> {
         .and_then(|o| o.get("subject").ok().flatten())
         .and_then(|s| s.array().ok())
         .ok_or(mismatch)?;
+    // Whether some digest could be compared, and whether some could not
+    // for want of the artifact's digest under its hash.
+    let (mut compared, mut unknown) = (false, false);
     for s in subjects.iter() {
-        let hex = s
+        let Some(digests) = s
             .ok()
             .and_then(|s| s.object().ok())
             .and_then(|s| s.get("digest").ok().flatten())
             .and_then(|d| d.object().ok())
-            .and_then(|d| d.get("sha256").ok().flatten())
-            .and_then(|h| h.str().ok());
-        if let Some(hex) = hex
-            && hex_eq(hex.bytes(), digest)
-        {
-            return Ok(());
+        else {
+            continue;
+        };
+        for h in SigHash::ALL {
+            let Some(hex) = digests
+                .get(h.lower_name())
+                .ok()
+                .flatten()
+                .and_then(|v| v.str().ok())
+            else {
+                continue;
+            };
+            let Some(ours) = artifact.digest(h) else {
+                unknown = true;
+                continue;
+            };
+            compared = true;
+            if hex_eq(hex.bytes(), ours.get(..h.len()).unwrap_or(&[])) {
+                return Ok(());
+            }
         }
     }
-    Err(mismatch)
+    if unknown && !compared {
+        Err(SigstoreError::DigestUnavailable.into())
+    } else {
+        Err(mismatch)
+    }
 }
 
 /// Whether lowercase-or-uppercase hex `text` spells `bytes`.
@@ -265,43 +350,28 @@ fn verify_parsed<'p>(
     trust: &TrustedRoot,
     signer: Signer<'_>,
     now: UnixTime,
-    artifact: Option<ArtifactDigest>,
+    artifact: Option<&mut dyn Artifact>,
     compat: Option<CompatHash>,
     payload_buf: &'p mut [u8],
 ) -> Result<(Signed<'p>, Evidence), Error> {
-    // 1. The signature bytes, and what the log entries must bind to.
+    // 1. The signature bytes.
     let mut sig_buf = [0u8; MAX_SIGNATURE_BYTES * 2];
-    let (signature, message_digest): (&[u8], Option<[u8; 32]>) = match &parsed.content {
+    let (signature, message_digest) = match &parsed.content {
         Content::Dsse(env) => (envelope_signature(env, &mut sig_buf)?, None),
-        Content::MessageSignature(m) => {
-            let sig = decode_base64(m.signature, &mut sig_buf, Field::Signature)?;
-            let digest = match (m.digest, artifact) {
-                (Some(d), _) => {
-                    if !d.algorithm.eq_str("SHA2_256") {
-                        return Err(SigstoreError::UnsupportedDigest.into());
-                    }
-                    let mut b = [0u8; 64];
-                    let bytes = decode_base64(d.digest, &mut b, Field::Digest)?;
-                    let bytes: [u8; 32] = bytes
-                        .try_into()
-                        .map_err(|_| Error::Sigstore(SigstoreError::UnsupportedDigest))?;
-                    if artifact.is_some_and(|a| a.0 != bytes) {
-                        return Err(SigstoreError::ArtifactDigestMismatch.into());
-                    }
-                    bytes
-                }
-                (None, Some(a)) => a.0,
-                (None, None) => return Err(SigstoreError::UnsupportedDigest.into()),
-            };
-            (sig, Some(digest))
-        }
+        Content::MessageSignature(m) => (
+            decode_base64(m.signature, &mut sig_buf, Field::Signature)?,
+            Some(m.digest),
+        ),
     };
 
-    // 2. The signer's certificate or key.
-    let leaf = match signer {
+    // 2. The signer's certificate and key.
+    let (leaf, key) = match signer {
         Signer::Identity { .. } => {
             let raw = match parsed.material {
                 Material::Certificate { raw_bytes } => raw_bytes,
+                Material::X509CertificateChain { .. } if parsed.version >= BundleVersion::V0_3 => {
+                    return Err(SigstoreError::ChainInV03.into());
+                }
                 Material::X509CertificateChain { certificates } => certificates
                     .iter()
                     .next()
@@ -325,9 +395,14 @@ fn verify_parsed<'p>(
                 .into());
             }
             let der = decode_owned(raw, Field::RawBytes)?;
-            Some(Cert::from_der(&der).ok_or(CertificateError::Encoding {
+            let cert = Cert::from_der(&der).ok_or(CertificateError::Encoding {
                 at: crate::error::CertPosition::Bundle(0),
-            })?)
+            })?;
+            // The key only chooses the hash here; the chain (step 5)
+            // authenticates the certificate before it verifies anything.
+            let spki = cert.spki_der().ok_or(KeyError::Spki)?;
+            let key = SigstoreKey::from_spki_der(&spki)?;
+            (Some(cert), key)
         }
         Signer::Key(key) => {
             // `hint` is an opaque, unsigned label in Sigstore bundles (not
@@ -337,14 +412,47 @@ fn verify_parsed<'p>(
             };
             if let Some(raw) = raw_bytes {
                 let bytes = decode_owned(raw, Field::RawBytes)?;
-                match PublicKey::from_pem_or_der(&bytes) {
+                match SigstoreKey::from_pem_or_der(&bytes) {
                     Ok(k) if k == *key => {}
                     _ => return Err(KeyError::RawBytesMismatch.into()),
                 }
             }
-            None
+            (None, key.clone())
         }
     };
+    let hash = key.sig_hash();
+
+    // The artifact's digests a message signature needs: under the key's
+    // hash (what it signs) and under the hash `messageDigest` names.
+    let mut digests = Digests::default();
+    if let Some(md) = message_digest {
+        let artifact = artifact.ok_or(Error::Sigstore(SigstoreError::DigestUnavailable))?;
+        if let Some(d) = artifact.digest(hash) {
+            digests.set(hash, d.get(..hash.len()).unwrap_or(&[]));
+        }
+        if let Some(md) = md {
+            let unsupported = Error::Sigstore(SigstoreError::UnsupportedDigest);
+            let alg = SigHash::ALL
+                .into_iter()
+                .find(|h| md.algorithm.eq_str(h.proto_name()))
+                .ok_or(unsupported)?;
+            let mut b = [0u8; 128];
+            let bytes = decode_base64(md.digest, &mut b, Field::Digest)?;
+            if bytes.len() != alg.len() {
+                return Err(unsupported);
+            }
+            let ours = artifact
+                .digest(alg)
+                .ok_or(Error::Sigstore(SigstoreError::DigestUnavailable))?;
+            if ours.get(..alg.len()) != Some(bytes) {
+                return Err(SigstoreError::ArtifactDigestMismatch.into());
+            }
+            digests.set(alg, bytes);
+        }
+        if digests.get(hash).is_none() {
+            return Err(SigstoreError::DigestUnavailable.into());
+        }
+    }
 
     // 3. Transparency-log entries and their checkpoints.
     let entries = parsed
@@ -357,12 +465,9 @@ fn verify_parsed<'p>(
         Content::MessageSignature(_) => alloc::string::String::new(),
     };
     let signatures = [signature];
-    let content = match (&parsed.content, message_digest) {
-        (Content::MessageSignature(_), Some(digest)) => tlog::Content::MessageSignature {
-            digest_sha256: digest,
-            signature,
-        },
-        (Content::Dsse(env), _) => {
+    let content = match &parsed.content {
+        Content::MessageSignature(_) => tlog::Content::MessageSignature { digests, signature },
+        Content::Dsse(env) => {
             dsse_payload = decode_owned(env.payload, Field::Payload)?;
             tlog::Content::Dsse {
                 payload_type: &payload_type,
@@ -370,32 +475,20 @@ fn verify_parsed<'p>(
                 signatures: &signatures,
             }
         }
-        (Content::MessageSignature(_), None) => {
-            return Err(SigstoreError::UnsupportedDigest.into());
-        }
     };
     let key_spki;
-    // The leaf's key, if it is one this verifier reads (step 5 needs it
-    // anyway), for the logged key algorithm.
-    let leaf_key = leaf.as_ref().and_then(|c| c.public_key().ok());
-    let signer_key = match signer {
-        Signer::Key(key) => Some(key),
-        Signer::Identity { .. } => leaf_key.as_ref(),
-    };
-    let tlog_signer = match (&leaf, signer) {
-        (Some(cert), _) => tlog::Signer::Certificate(cert.der()),
-        (None, Signer::Key(key)) => {
-            let mut buf = [0u8; crate::limits::MAX_SPKI_BYTES];
-            key_spki = key.to_spki_der(&mut buf)?.to_vec();
+    let tlog_signer = match &leaf {
+        Some(cert) => tlog::Signer::Certificate(cert.der()),
+        None => {
+            key_spki = key.spki_der()?;
             tlog::Signer::PublicKey(&key_spki)
         }
-        (None, Signer::Identity { .. }) => return Err(SigstoreError::NoCertificate.into()),
     };
     let verified = tlog::verify_entries(
         entries,
         &content,
         &tlog_signer,
-        signer_key,
+        Some(&key),
         trust,
         parsed.version,
         now.0,
@@ -466,42 +559,36 @@ fn verify_parsed<'p>(
     );
 
     // 5–6. The certificate at every observed time, SCTs, identity.
-    let (key, identity, scts) = match (&leaf, signer) {
+    let (identity, scts) = match (&leaf, signer) {
         (Some(leaf), Signer::Identity { identity, issuer }) => {
             if times.is_empty() {
                 return Err(SigstoreError::NoObservedTime.into());
             }
             let mut issuer_cert = None;
-            let mut key = None;
             for &t in &instants {
-                let (k, iss) = chain_at(leaf, trust, t)?;
-                key = Some(k);
-                issuer_cert = Some(iss);
+                issuer_cert = Some(chain_at(leaf, trust, t)?);
             }
-            let key = key.ok_or(Error::Sigstore(SigstoreError::NoObservedTime))?;
             let issuer_cert = issuer_cert.ok_or(Error::Sigstore(SigstoreError::NoCaAtTime))?;
             policy::check_leaf_profile(leaf).map_err(Error::Policy)?;
             let scts =
                 sct::verify_embedded_scts(leaf, &issuer_cert, &trust.ctlogs).map_err(Error::Sct)?;
             let id = policy::check(leaf, identity, issuer).map_err(Error::Policy)?;
-            (key, Some(id), scts)
+            (Some(id), scts)
         }
-        (None, Signer::Key(key)) => (*key, None, 0),
+        (None, Signer::Key(_)) => (None, 0),
         _ => return Err(SigstoreError::NoCertificate.into()),
     };
 
-    // 7. The signature.
-    let signed = match (&parsed.content, message_digest) {
-        (Content::Dsse(env), _) => {
-            Signed::Payload(verify_envelope(env, &key, compat, payload_buf)?)
-        }
-        (Content::MessageSignature(_), Some(digest)) => {
-            key.verify_prehash(&digest, signature)
+    // 7. The signature, with the key's hash.
+    let signed = match &parsed.content {
+        Content::Dsse(env) => Signed::Payload(verify_envelope(env, &key, compat, payload_buf)?),
+        Content::MessageSignature(_) => {
+            let digest = digests
+                .get(hash)
+                .ok_or(Error::Sigstore(SigstoreError::DigestUnavailable))?;
+            key.verify_prehash(digest, signature)
                 .map_err(|_| Error::Sigstore(SigstoreError::BadMessageSignature))?;
             Signed::Message
-        }
-        (Content::MessageSignature(_), None) => {
-            return Err(SigstoreError::UnsupportedDigest.into());
         }
     };
     let evidence = Evidence {
@@ -509,14 +596,15 @@ fn verify_parsed<'p>(
         entries: verified.iter().map(|e| (e.log, e.log_index)).collect(),
         times,
         scts,
+        key: key.name(),
     };
     Ok((signed, evidence))
 }
 
 /// Step 5 for one time: some Fulcio CA valid at `t` whose chain validates
-/// the leaf at `t`. Returns the leaf's key and the certificate that issued
-/// the leaf (for the SCTs' issuer key hash).
-fn chain_at(leaf: &Cert, trust: &TrustedRoot, t: u64) -> Result<(PublicKey, Cert), Error> {
+/// the leaf at `t`. Returns the certificate that issued the leaf (for the
+/// SCTs' issuer key hash).
+fn chain_at(leaf: &Cert, trust: &TrustedRoot, t: u64) -> Result<Cert, Error> {
     let mut last = Error::Sigstore(SigstoreError::NoCaAtTime);
     for ca in trust
         .certificate_authorities
@@ -527,15 +615,14 @@ fn chain_at(leaf: &Cert, trust: &TrustedRoot, t: u64) -> Result<(PublicKey, Cert
         for der in &ca.chain {
             store.add_der(der)?;
         }
-        match validate_chain(core::slice::from_ref(leaf), &store, UnixTime(t)) {
-            Ok(key) => {
-                let issuer = ca
+        match validate_signing_leaf(core::slice::from_ref(leaf), &store, UnixTime(t)) {
+            Ok(_) => {
+                return ca
                     .chain
                     .iter()
                     .filter_map(|d| Cert::from_der(d))
                     .find(|c| c.issued(leaf))
-                    .ok_or(Error::Sigstore(SigstoreError::NoCaAtTime))?;
-                return Ok((key, issuer));
+                    .ok_or(Error::Sigstore(SigstoreError::NoCaAtTime));
             }
             Err(e) => last = e,
         }
@@ -557,14 +644,59 @@ mod tests {
 
     #[test]
     fn subjects() {
-        let d = [0xab; 32];
-        let hex: std::string::String = d.iter().map(|b| std::format!("{b:02x}")).collect();
-        let ok = std::format!(
-            r#"{{"subject":[{{"name":"x","digest":{{"sha256":"00"}}}},{{"name":"a","digest":{{"sha256":"{hex}"}}}}]}}"#
+        let artifact = b"artifact";
+        let all = Digests::of(artifact);
+        let hex = |h: SigHash| -> std::string::String {
+            all.get(h)
+                .unwrap()
+                .iter()
+                .map(|b| std::format!("{b:02x}"))
+                .collect()
+        };
+        let doc = |digest: &str| {
+            std::format!(
+                r#"{{"subject":[{{"name":"x","digest":{{"sha256":"00"}}}},{{"name":"a","digest":{{{digest}}}}}]}}"#
+            )
+        };
+        let sha256 = SigHash::Sha256;
+        let mut only256 = ArtifactDigest(all.get(sha256).unwrap().try_into().unwrap());
+        let ok = doc(&std::format!(r#""sha256":"{}""#, hex(sha256)));
+        assert!(subject_matches(ok.as_bytes(), &mut all.clone()).is_ok());
+        assert!(subject_matches(ok.as_bytes(), &mut only256).is_ok());
+        assert!(subject_matches(ok.as_bytes(), &mut Digests::of(b"other")).is_err());
+        // Subjects digested only with SHA-384 or SHA-512 (npm provenance)
+        // match an artifact whose digests are all known, not one known
+        // only by its SHA-256.
+        for h in [SigHash::Sha384, SigHash::Sha512] {
+            let only = std::format!(
+                r#"{{"subject":[{{"name":"a","digest":{{"{}":"{}"}}}}]}}"#,
+                h.lower_name(),
+                hex(h)
+            );
+            assert!(subject_matches(only.as_bytes(), &mut all.clone()).is_ok());
+            assert_eq!(
+                subject_matches(only.as_bytes(), &mut only256),
+                Err(Error::Sigstore(SigstoreError::DigestUnavailable))
+            );
+            // With another subject that could be compared, it is a mismatch.
+            let two = doc(&std::format!(r#""{}":"{}""#, h.lower_name(), hex(h)));
+            assert_eq!(
+                subject_matches(two.as_bytes(), &mut only256),
+                Err(Error::Sigstore(SigstoreError::SubjectMismatch))
+            );
+        }
+        // Any one digest of a subject that matches is enough.
+        let mixed = doc(&std::format!(
+            r#""sha256":"{}","sha512":"{}""#,
+            "11".repeat(32),
+            hex(SigHash::Sha512)
+        ));
+        assert!(subject_matches(mixed.as_bytes(), &mut all.clone()).is_ok());
+        assert_eq!(
+            subject_matches(mixed.as_bytes(), &mut only256),
+            Err(Error::Sigstore(SigstoreError::SubjectMismatch))
         );
-        assert!(subject_matches(ok.as_bytes(), &d).is_ok());
-        assert!(subject_matches(ok.as_bytes(), &[0; 32]).is_err());
-        assert!(subject_matches(b"{}", &d).is_err());
-        assert!(subject_matches(b"not json", &d).is_err());
+        assert!(subject_matches(b"{}", &mut all.clone()).is_err());
+        assert!(subject_matches(b"not json", &mut all.clone()).is_err());
     }
 }

@@ -12,8 +12,9 @@
 //!    (§8.3.3) with `serialization` (§5.2.2): `method` `files` or `shards`,
 //!    `hash_type` `sha256`, `blake2b` or `blake3` (§7), `allow_symlinks` a
 //!    boolean, `shard_size` a positive integer for `shards` and absent for
-//!    `files` (the reference writes it as a float such as `1000.0`: any
-//!    number with an exact integral value is accepted), `ignore_paths`
+//!    `files` (the reference writes it as a float such as `1000.0` or
+//!    `1e+16`: any number with an exact integral value up to `u64::MAX`
+//!    that a binary64 float holds exactly is accepted), `ignore_paths`
 //!    optionally an array of at most [`MAX_IGNORE_PATHS`] strings; and
 //!    `resources` an array;
 //! 5. the resources themselves: see [`crate::manifest`].
@@ -111,6 +112,24 @@ fn req_arr<'a>(obj: &Object<'a>, key: &str, field: Field) -> Result<Array<'a>, E
     req(obj, key, field)?
         .array()
         .map_err(|_| stmt_field(field, Problem::WrongType))
+}
+
+/// `shard_size`: a JSON number that is exactly a positive-or-zero integer
+/// up to [`MAX_SHARD_SIZE`] (`1000`, `1000.0`, `1e+16`); above 2^53 it must
+/// also be exactly a binary64 float, so that readers that parse it as a
+/// float read the same size. Fractions, negatives and values past `u64`
+/// (an infinity to a float reader) are refused; NaN is no JSON number.
+fn shard_size(v: Value<'_>) -> Result<u64, Error> {
+    let n = v
+        .exact_u64(MAX_SHARD_SIZE)
+        .map_err(|_| StatementError::ShardSize)?;
+    // A binary64 float holds `n` exactly when its significant bits (after
+    // the trailing zeros) fit in the 53-bit significand.
+    let significant = n.checked_shr(n.trailing_zeros()).unwrap_or(0);
+    if significant >= 1 << 53 {
+        return Err(StatementError::ShardSize.into());
+    }
+    Ok(n)
 }
 
 /// Parses and validates the statement in an authenticated payload.
@@ -214,10 +233,7 @@ fn parse_v1<'p>(root: &Object<'p>, subjects: Array<'p>) -> Result<Manifest<'p>, 
     let shard_size = match get(&ser, "shard_size", Field::ShardSize)? {
         None => None,
         Some(v) if v.is_null() => None,
-        Some(v) => Some(
-            v.exact_u64(MAX_SHARD_SIZE)
-                .map_err(|_| StatementError::ShardSize)?,
-        ),
+        Some(v) => Some(shard_size(v)?),
     };
     let method = if method.eq_str("files") {
         if shard_size.is_some() {

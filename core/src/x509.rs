@@ -1,13 +1,24 @@
 //! Step 5 (certificate method): the bundle's `x509CertificateChain` must
 //! chain to a pinned root, at a verification time the caller passes in.
 //!
-//! Checks, in order (RFC 5280 §6.1 for a single, ordered path):
-//! 1. the chain holds 1 to [`MAX_CHAIN_CERTS`] DER certificates, leaf first;
-//! 2. it is in order: each certificate's issuer is the next one's subject;
-//! 3. the leaf is not self-signed (a root is not a signing certificate);
-//! 4. the path is completed to a trust anchor: the top certificate is an
-//!    anchor, or is issued (name and signature) by one, possibly through
-//!    intermediates the caller supplied; otherwise the issuer is unknown;
+//! Checks, in order (RFC 5280 §6.1 on a path built as §3.2 and RFC 4158
+//! describe):
+//! 1. the chain holds 1 to [`MAX_CHAIN_CERTS`] DER certificates, the leaf
+//!    first; the others, in any order, with the intermediates the caller
+//!    supplied, form a pool to build the path from (signers write the
+//!    chain in the order of their command line: root first, and unrelated
+//!    intermediates, happen; the reference's verifier accepts any order);
+//! 2. the leaf is not self-signed (a root is not a signing certificate);
+//! 3. a pool certificate that is a trust anchor's copy is that anchor;
+//! 4. the path is built depth first from the leaf: each certificate's
+//!    issuer is an anchor (tried first) or a pool certificate not yet on the
+//!    path, matched by name and then by signature, at most
+//!    [`MAX_CHAIN_CERTS`] certificates below the anchor and at most
+//!    [`MAX_PATH_SEARCH_SIGNATURES`] signature checks in all; every path
+//!    that reaches an anchor gets checks 5–8 and the first to pass them is
+//!    the path. When none passes, the failure reported is a complete path's
+//!    (the first found), else the deepest dead end's: the certificate whose
+//!    issuer is unknown, or whose named issuer's signature fails;
 //! 5. every certificate of the path, anchor included, is valid at the
 //!    verification time (both bounds inclusive);
 //! 6. a certificate with extensions is X.509 v3 (RFC 5280 §4.1.2.9); no
@@ -17,10 +28,11 @@
 //!    Every issuer needs basicConstraints (check 8) and a Fulcio leaf its
 //!    SAN and SCT extensions, so every certificate of a Sigstore path is
 //!    v3;
-//! 7. each certificate's signature verifies with its issuer's key, under
-//!    an algorithm matching the TBS signature field: ECDSA on P-256, P-384
-//!    or P-521 with SHA-256/384/512, or RSA (2048–4096 bits) with PKCS#1
-//!    v1.5 or PSS (MGF1 with the same hash) and SHA-256/384/512;
+//! 7. each certificate's signature verifies with its issuer's key (checked
+//!    while building, 4), under an algorithm matching the TBS signature
+//!    field: ECDSA on P-256, P-384 or P-521 with SHA-256/384/512, or RSA
+//!    (2048–4096 bits) with PKCS#1 v1.5 or PSS (MGF1 with the same hash)
+//!    and SHA-256/384/512;
 //! 8. every issuer is a CA (basicConstraints cA), may sign certificates
 //!    (keyCertSign when keyUsage is present), and its pathLenConstraint
 //!    covers the non-self-issued intermediates below it;
@@ -42,9 +54,10 @@
 //! (`CaUsedAsEndEntity`, a web-PKI rule with no option to relax it), and
 //! ignores keyUsage entirely. OMS signing certificates need neither web-PKI
 //! rule: the reference accepts a CA:TRUE leaf and the OMS conformance suite
-//! requires it, and keyCertSign is required here. The path is linear (the
-//! bundle orders it), so path building reduces to finding the anchor.
-//! Parsing is x509-cert's, signatures are RustCrypto's.
+//! requires it, and keyCertSign is required here. Path building is a small
+//! bounded search over at most [`MAX_CHAIN_CERTS`] bundle certificates and
+//! the caller's intermediates. Parsing is x509-cert's, signatures are
+//! RustCrypto's.
 //!
 //! This module needs `alloc` (x509-cert's owned types, RSA big integers);
 //! its peak heap for a three-certificate chain is measured by
@@ -62,7 +75,7 @@ use crate::bundle::{Bundle, Material, decode_base64};
 use crate::dsse::{CompatHash, verify_envelope};
 use crate::error::{BundleError, CertPosition, CertificateError, Error, Field, MaterialKind};
 use crate::keys::PublicKey;
-use crate::limits::{MAX_CERT_BYTES, MAX_CHAIN_CERTS, MAX_TRUST_CERTS};
+use crate::limits::{MAX_CERT_BYTES, MAX_CHAIN_CERTS, MAX_PATH_SEARCH_SIGNATURES, MAX_TRUST_CERTS};
 use crate::manifest::VerifiedManifest;
 use crate::statement;
 
@@ -387,28 +400,18 @@ impl TrustStore {
     }
 
     /// Adds every `CERTIFICATE` block of a PEM file (text around the blocks
-    /// is ignored); returns how many. A file with none is an error.
+    /// is ignored, the base64 may be laid out in any lines: `pem.rs`);
+    /// returns how many. A file with none is an error.
     pub fn add_pem(&mut self, text: &[u8]) -> Result<usize, CertificateError> {
-        const BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
-        const END: &[u8] = b"-----END CERTIFICATE-----";
         let mut rest = text;
         let mut n = 0usize;
-        while let Some(start) = find(rest, BEGIN) {
-            let block_and_after = rest.get(start..).ok_or(CertificateError::TrustMaterial)?;
-            let end = find(block_and_after, END)
-                .ok_or(CertificateError::TrustMaterial)?
-                .saturating_add(END.len());
-            let block = block_and_after
-                .get(..end)
-                .ok_or(CertificateError::TrustMaterial)?;
-            let (label, der) =
-                pem_rfc7468::decode_vec(block).map_err(|_| CertificateError::TrustMaterial)?;
-            if label != "CERTIFICATE" {
-                return Err(CertificateError::TrustMaterial);
-            }
-            self.add_der(&der)?;
+        while let Some((body, after)) = crate::pem::find_block(rest, "CERTIFICATE") {
+            let mut buf = alloc::vec![0u8; body.len()];
+            let der = crate::pem::decode_body(body, &mut buf)
+                .map_err(|_| CertificateError::TrustMaterial)?;
+            self.add_der(der)?;
             n = n.saturating_add(1);
-            rest = block_and_after.get(end..).unwrap_or(&[]);
+            rest = after;
         }
         if n == 0 {
             return Err(CertificateError::TrustMaterial);
@@ -422,11 +425,7 @@ impl TrustStore {
     }
 }
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-/// One element of the validated path.
+/// One element of a path: where the certificate came from.
 #[derive(Debug, Clone, Copy)]
 enum Link<'c> {
     Bundle(u8, &'c Cert),
@@ -460,6 +459,18 @@ pub fn validate_chain(
     store: &TrustStore,
     time: UnixTime,
 ) -> Result<PublicKey, Error> {
+    let leaf = validate_signing_leaf(chain, store, time)?;
+    // 10.
+    leaf.public_key().map_err(Error::Key)
+}
+
+/// Checks 1–9 (not the leaf key's algorithm): shared with the sigstore
+/// method, whose leaf keys are those of the Sigstore algorithm registry.
+pub(crate) fn validate_signing_leaf<'c>(
+    chain: &'c [Cert],
+    store: &TrustStore,
+    time: UnixTime,
+) -> Result<&'c Cert, Error> {
     validate_path(chain, store, time)?;
     let leaf = chain
         .first()
@@ -470,8 +481,7 @@ pub fn validate_chain(
     if !can_sign {
         return Err(Error::Certificate(CertificateError::LeafCannotSign));
     }
-    // 10.
-    leaf.public_key().map_err(Error::Key)
+    Ok(leaf)
 }
 
 /// Checks 1–8 (the path itself, not what its leaf may do): shared with the
@@ -489,116 +499,204 @@ pub(crate) fn validate_path(
         return Err(err(E::ChainTooLong));
     }
     // 2.
-    for (i, pair) in chain.windows(2).enumerate() {
-        if let [child, parent] = pair
-            && !parent.issued(child)
-        {
-            return Err(err(E::OutOfOrder {
-                at: CertPosition::Bundle(position_u8(i.saturating_add(1))),
-            }));
-        }
-    }
-    // 3.
     if leaf.self_issued() && leaf.signed_by(leaf).is_ok() {
         return Err(err(E::LeafSelfSigned));
     }
-    // 4.
-    let mut path: Vec<Link<'_>> = chain
+    // 3. The pool: the bundle's other certificates, in any order, and the
+    // caller's intermediates; a copy of an anchor is that anchor.
+    let is_anchor = |c: &Cert| store.anchors.iter().any(|a| a.der == c.der);
+    let pool: Vec<Link<'_>> = chain
         .iter()
         .enumerate()
+        .skip(1)
         .map(|(i, c)| Link::Bundle(position_u8(i), c))
+        .chain(
+            store
+                .intermediates
+                .iter()
+                .enumerate()
+                .map(|(i, c)| Link::Supplied(position_u8(i), c)),
+        )
+        .filter(|l| !is_anchor(l.cert()))
         .collect();
-    // Links whose signature path building already verified (child index):
-    // not verified twice (a P-384 verification costs about 1 ms).
-    let mut pre_verified: Vec<usize> = Vec::new();
-    loop {
-        let top = path.last().map(|l| l.cert()).ok_or(err(E::EmptyChain))?;
-        let top_at = path.last().map_or(CertPosition::Anchor, |l| l.position());
-        // The bundle may carry the root itself.
-        if path.len() > 1
-            && let Some(a) = store.anchors.iter().find(|a| a.der == top.der)
-        {
-            path.pop();
-            path.push(Link::Anchor(a));
-            break;
-        }
-        if let Some(a) = store
-            .anchors
-            .iter()
-            .find(|a| a.issued(top) && top.signed_by(a).is_ok())
-        {
-            pre_verified.push(path.len().saturating_sub(1));
-            path.push(Link::Anchor(a));
-            break;
-        }
-        if path.len() >= MAX_CHAIN_CERTS + 2 {
-            return Err(err(E::ChainTooLong));
-        }
-        let next = store.intermediates.iter().enumerate().find(|(_, c)| {
-            c.issued(top) && !path.iter().any(|l| l.cert().der == c.der) && top.signed_by(c).is_ok()
-        });
-        match next {
-            Some((i, c)) => {
-                pre_verified.push(path.len().saturating_sub(1));
-                path.push(Link::Supplied(position_u8(i), c));
-            }
-            None => {
-                let named = store
-                    .anchors
-                    .iter()
-                    .chain(&store.intermediates)
-                    .any(|a| a.issued(top));
-                return Err(err(if named {
-                    E::BadSignature { at: top_at }
-                } else {
-                    E::UnknownIssuer { at: top_at }
-                }));
-            }
+    let mut search = Search {
+        anchors: &store.anchors,
+        pool,
+        time,
+        budget: MAX_PATH_SEARCH_SIGNATURES,
+        best: None,
+    };
+    let mut path = Vec::with_capacity(MAX_CHAIN_CERTS.saturating_add(1));
+    path.push(Link::Bundle(0, leaf));
+    match search.extend(&mut path) {
+        Found::Valid => Ok(()),
+        Found::Exhausted => Err(err(E::PathSearchLimit)),
+        Found::Nothing => Err(err(search.best.map_or(
+            E::UnknownIssuer {
+                at: CertPosition::Bundle(0),
+            },
+            |b| b.error,
+        ))),
+    }
+}
+
+/// The outcome of (part of) a path search.
+enum Found {
+    /// A path to an anchor that passed checks 5–8.
+    Valid,
+    /// No such path below this point.
+    Nothing,
+    /// [`MAX_PATH_SEARCH_SIGNATURES`] spent: the search stops.
+    Exhausted,
+}
+
+/// The most useful failure seen so far: a complete path's outranks a dead
+/// end's, a deeper dead end a shallower one, the first one a later one.
+#[derive(Debug, Clone, Copy)]
+struct Failure {
+    complete: bool,
+    depth: usize,
+    error: CertificateError,
+}
+
+/// Check 4: a depth-first search for a path from the leaf to an anchor
+/// through the pool, each link's issuer matched by name and then by
+/// signature; every complete path gets checks 5–8, and the first that
+/// passes them is the result.
+struct Search<'c> {
+    anchors: &'c [Cert],
+    pool: Vec<Link<'c>>,
+    time: UnixTime,
+    /// Signature verifications left.
+    budget: usize,
+    best: Option<Failure>,
+}
+
+impl<'c> Search<'c> {
+    fn record(&mut self, f: Failure) {
+        let better = self
+            .best
+            .is_none_or(|b| (f.complete, f.depth) > (b.complete, b.depth));
+        if better {
+            self.best = Some(f);
         }
     }
-    // 5–8, leaf first.
+
+    /// Whether `issuer` signed `child`, spending one verification.
+    fn verify(&mut self, child: &Cert, issuer: &Cert) -> Option<Result<(), SigFailure>> {
+        self.budget = self.budget.checked_sub(1)?;
+        Some(child.signed_by(issuer))
+    }
+
+    fn extend(&mut self, path: &mut Vec<Link<'c>>) -> Found {
+        use CertificateError as E;
+        let Some(top) = path.last().copied() else {
+            return Found::Nothing;
+        };
+        let depth = path.len();
+        if depth > MAX_CHAIN_CERTS {
+            self.record(Failure {
+                complete: false,
+                depth,
+                error: E::ChainTooLong,
+            });
+            return Found::Nothing;
+        }
+        let mut signature_failure = None;
+        let anchors = self.anchors;
+        for anchor in anchors.iter().filter(|a| a.issued(top.cert())) {
+            match self.verify(top.cert(), anchor) {
+                None => return Found::Exhausted,
+                Some(Err(f)) => {
+                    signature_failure.get_or_insert(f);
+                }
+                Some(Ok(())) => {
+                    path.push(Link::Anchor(anchor));
+                    let checked = check_path(path, self.time);
+                    path.pop();
+                    match checked {
+                        Ok(()) => return Found::Valid,
+                        Err(error) => self.record(Failure {
+                            complete: true,
+                            depth,
+                            error,
+                        }),
+                    }
+                }
+            }
+        }
+        for i in 0..self.pool.len() {
+            let Some(&next) = self.pool.get(i) else {
+                break;
+            };
+            let fresh = !path.iter().any(|l| l.cert().der == next.cert().der);
+            if !fresh || !next.cert().issued(top.cert()) {
+                continue;
+            }
+            match self.verify(top.cert(), next.cert()) {
+                None => return Found::Exhausted,
+                Some(Err(f)) => {
+                    signature_failure.get_or_insert(f);
+                }
+                Some(Ok(())) => {
+                    path.push(next);
+                    let found = self.extend(path);
+                    path.pop();
+                    if !matches!(found, Found::Nothing) {
+                        return found;
+                    }
+                }
+            }
+        }
+        let at = top.position();
+        self.record(Failure {
+            complete: false,
+            depth,
+            error: match signature_failure {
+                None => E::UnknownIssuer { at },
+                Some(SigFailure::Unsupported) => E::UnsupportedSignatureAlgorithm { at },
+                Some(SigFailure::KeySize) => E::RsaKeySize { at },
+                Some(SigFailure::Bad) => E::BadSignature { at },
+            },
+        });
+        Found::Nothing
+    }
+}
+
+/// Checks 5–8 on a complete path (leaf first, anchor last), whose
+/// signatures the search verified.
+fn check_path(path: &[Link<'_>], time: UnixTime) -> Result<(), CertificateError> {
+    use CertificateError as E;
     for (i, link) in path.iter().enumerate() {
         let cert = link.cert();
         let at = link.position();
         let (not_before, not_after) = cert.validity();
         if time.0 < not_before {
-            return Err(err(E::NotYetValid { at }));
+            return Err(E::NotYetValid { at });
         }
         if time.0 > not_after {
-            return Err(err(E::Expired { at }));
+            return Err(E::Expired { at });
         }
         if !cert.v3_if_extended() {
-            return Err(err(E::ExtensionsNeedV3 { at }));
+            return Err(E::ExtensionsNeedV3 { at });
         }
         if !cert.extensions_ok() {
-            return Err(err(E::UnsupportedCriticalExtension { at }));
-        }
-        if let Some(issuer) = path.get(i.saturating_add(1))
-            && !pre_verified.contains(&i)
-        {
-            match cert.signed_by(issuer.cert()) {
-                Ok(()) => {}
-                Err(SigFailure::Unsupported) => {
-                    return Err(err(E::UnsupportedSignatureAlgorithm { at }));
-                }
-                Err(SigFailure::KeySize) => return Err(err(E::RsaKeySize { at })),
-                Err(SigFailure::Bad) => return Err(err(E::BadSignature { at })),
-            }
+            return Err(E::UnsupportedCriticalExtension { at });
         }
         if i > 0 {
             let bc = cert.basic_constraints();
             if !bc.as_ref().is_some_and(|b| b.ca) {
-                return Err(err(E::NotACa { at }));
+                return Err(E::NotACa { at });
             }
             if cert.key_usage().is_some_and(|ku| !ku.key_cert_sign()) {
-                return Err(err(E::NoKeyCertSign { at }));
+                return Err(E::NoKeyCertSign { at });
             }
             if let Some(max) = bc.and_then(|b| b.path_len_constraint) {
                 let below = path
                     .get(1..i)
                     .map_or(0, |s| s.iter().filter(|l| !l.cert().self_issued()).count());
                 if below > usize::from(max) {
-                    return Err(err(E::PathLenExceeded { at }));
+                    return Err(E::PathLenExceeded { at });
                 }
             }
         }

@@ -68,7 +68,7 @@ pub fn run(args: &DigestArgs) -> ExitCode {
         ignored: args
             .ignore_paths
             .iter()
-            .filter_map(|p| user_ignore(&root, p))
+            .filter_map(|p| user_ignore(&root, p).rel)
             .collect(),
     };
     let model = match Model::walk(&root, &args.model_path, &opts) {

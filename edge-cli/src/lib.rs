@@ -71,8 +71,14 @@ pub struct CommonVerifyArgs {
     #[arg(long, value_name = "SIGNATURE_PATH")]
     pub signature: PathBuf,
     /// Paths to leave out of the model: relative to the current directory
-    /// (as the reference) or to the model, or absolute inside the model.
-    #[arg(long = "ignore-paths", value_name = "IGNORE_PATHS")]
+    /// (as the reference; relative to the model only when no such path
+    /// exists), or absolute; read as text below the model root, never
+    /// through a link in the model. A value may start with `-`.
+    #[arg(
+        long = "ignore-paths",
+        value_name = "IGNORE_PATHS",
+        allow_hyphen_values = true
+    )]
     pub ignore_paths: Vec<PathBuf>,
     /// Leave `.git`, `.gitignore`, `.gitattributes`, `.github` out (default).
     #[arg(long = "ignore-git-paths", overrides_with = "no_ignore_git_paths")]

@@ -13,7 +13,7 @@ use oms_edge_core::model::VerifiedModel;
 use oms_edge_core::statement::{Method, PredicateFormat};
 use serde_json::{Value, json};
 
-use crate::walk::WalkError;
+use crate::walk::{Model, UserIgnore, WalkError};
 
 /// Exit code 2 with a message.
 pub fn usage_error(msg: &str) -> ExitCode {
@@ -136,6 +136,10 @@ pub struct Report {
     /// The name of the resource a manifest error is about, when the
     /// manifest was rejected as a whole (so `listed` is empty).
     pub failed_name: Option<String>,
+    /// How each `--ignore-paths` was read, and what it leaves out.
+    user_ignores: Vec<Value>,
+    /// The file symlinks followed, and where to.
+    links: Vec<Value>,
 }
 
 fn short(d: &Digest) -> String {
@@ -219,7 +223,34 @@ impl Report {
             resources: Vec::new(),
             unsigned: Vec::new(),
             failed_name: None,
+            user_ignores: Vec::new(),
+            links: Vec::new(),
         }
+    }
+
+    /// Records how the `--ignore-paths` were read.
+    pub fn set_user_ignores(&mut self, ignores: &[UserIgnore]) {
+        self.user_ignores = ignores
+            .iter()
+            .map(|u| {
+                json!({
+                    "given": u.given.display().to_string(),
+                    "relative_to": u.meaning.name(),
+                    "ignores": u.rel,
+                })
+            })
+            .collect();
+    }
+
+    /// Records the file symlinks the walk followed (signed
+    /// `allow_symlinks: true`), with their targets.
+    pub fn set_links(&mut self, model: &Model) {
+        self.links = model
+            .entries
+            .iter()
+            .filter(|e| e.link)
+            .map(|e| json!({ "name": e.rel, "target": e.abs.display().to_string() }))
+            .collect();
     }
 
     /// Records what the verified manifest says.
@@ -391,6 +422,8 @@ impl Report {
                 "serialization": self.serialization,
                 "resources": self.resources_json(),
                 "unsigned_files": self.unsigned,
+                "ignore_paths": self.user_ignores,
+                "symlinks": self.links,
                 "bytes_hashed": verified.map(|v| v.bytes),
                 "failure": failure.map(|f| self.failure_json(f)),
             });

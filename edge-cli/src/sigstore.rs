@@ -7,14 +7,15 @@ use std::process::ExitCode;
 
 use clap::Args;
 use oms_edge_core::Error;
-use oms_edge_core::keys::PublicKey;
+use oms_edge_core::keys::{Digests, SigHash};
+use oms_edge_core::registry::SigstoreKey;
 use oms_edge_core::sigstore::{
-    ArtifactDigest, Evidence, ObservedTime, Signer, verify_artifact_bundle, verify_sigstore_bundle,
+    Artifact, ArtifactDigest, Evidence, ObservedTime, Signer, verify_artifact_bundle,
+    verify_sigstore_bundle,
 };
 use oms_edge_core::trust_root::{PRODUCTION_TRUSTED_ROOT, STAGING_TRUSTED_ROOT, TrustedRoot};
 use oms_edge_core::x509::UnixTime;
 use serde_json::{Value, json};
-use sha2::{Digest as _, Sha256};
 
 use crate::CommonVerifyArgs;
 use crate::report::{check_name, usage_error};
@@ -86,7 +87,8 @@ pub struct VerifyBundleArgs {
         requires = "certificate_identity"
     )]
     pub certificate_oidc_issuer: Option<String>,
-    /// A managed key (PEM SubjectPublicKeyInfo) instead of an identity.
+    /// A managed key (PEM or DER SubjectPublicKeyInfo: ECDSA P-256, P-384,
+    /// P-521 or RSA 2048/3072/4096) instead of an identity.
     #[arg(long, value_name = "FILE", conflicts_with = "certificate_identity")]
     pub key: Option<PathBuf>,
     /// A `trusted_root.json` instead of the bundled production root.
@@ -142,6 +144,7 @@ fn rfc3339(t: u64) -> String {
 /// The evidence as JSON: signer, issuer, log entries, verified times.
 pub fn evidence_json(e: &Evidence, trust: &TrustedRoot) -> Value {
     json!({
+        "key": e.key,
         "identity": e.identity.as_ref().map(|i| i.san.clone()),
         "issuer": e.identity.as_ref().map(|i| i.issuer.clone()),
         "tlog_entries": e.entries.iter().map(|(log, index)| json!({
@@ -214,27 +217,73 @@ pub fn verify_bundle(args: &VerifyBundleArgs) -> ExitCode {
 
 type BundleVerdict = (TrustedRoot, Result<Evidence, Error>);
 
-fn run_verify_bundle(args: &VerifyBundleArgs) -> Result<BundleVerdict, String> {
-    let trust = load_trust(args.trusted_root.as_deref(), None, args.staging)?;
-    let bundle = std::fs::read(&args.bundle)
-        .map_err(|e| format!("cannot read bundle {}: {e}", args.bundle.display()))?;
-    let digest = match args.artifact.strip_prefix("sha256:") {
-        Some(hex) => parse_sha256_hex(hex)
-            .ok_or_else(|| format!("{}: not a sha256:<64 hex digits> digest", args.artifact))?,
-        None => {
-            let mut file = std::fs::File::open(&args.artifact)
-                .map_err(|e| format!("cannot read artifact {}: {e}", args.artifact))?;
-            let mut h = Sha256::new();
-            let mut buf = vec![0u8; 128 * 1024];
+/// An artifact file, hashed under each hash the bundle asks for (once
+/// each, read again for another hash).
+struct FileArtifact<'a> {
+    path: &'a str,
+    known: Digests,
+    error: Option<String>,
+}
+
+impl Artifact for FileArtifact<'_> {
+    fn digest(&mut self, hash: SigHash) -> Option<[u8; 64]> {
+        if self.known.get(hash).is_none() {
+            match hash_file(self.path, hash) {
+                Ok(d) => {
+                    self.known
+                        .set(hash, d.get(..hash.len()).unwrap_or_default());
+                }
+                Err(e) => {
+                    self.error.get_or_insert(e);
+                    return None;
+                }
+            }
+        }
+        self.known.digest(hash)
+    }
+}
+
+fn hash_file(path: &str, hash: SigHash) -> Result<[u8; 64], String> {
+    use sha2::Digest as _;
+    let read_err = |e: std::io::Error| format!("cannot read artifact {path}: {e}");
+    let mut file = std::fs::File::open(path).map_err(read_err)?;
+    let mut buf = vec![0u8; 128 * 1024];
+    let mut out = [0u8; 64];
+    macro_rules! stream {
+        ($h:ty) => {{
+            let mut h = <$h>::new();
             loop {
-                let n = std::io::Read::read(&mut file, &mut buf)
-                    .map_err(|e| format!("cannot read artifact {}: {e}", args.artifact))?;
+                let n = std::io::Read::read(&mut file, &mut buf).map_err(read_err)?;
                 if n == 0 {
                     break;
                 }
                 h.update(buf.get(..n).unwrap_or_default());
             }
-            h.finalize().into()
+            let d = h.finalize();
+            out[..d.len()].copy_from_slice(&d);
+        }};
+    }
+    match hash {
+        SigHash::Sha256 => stream!(sha2::Sha256),
+        SigHash::Sha384 => stream!(sha2::Sha384),
+        SigHash::Sha512 => stream!(sha2::Sha512),
+    }
+    Ok(out)
+}
+
+fn run_verify_bundle(args: &VerifyBundleArgs) -> Result<BundleVerdict, String> {
+    let trust = load_trust(args.trusted_root.as_deref(), None, args.staging)?;
+    let bundle = std::fs::read(&args.bundle)
+        .map_err(|e| format!("cannot read bundle {}: {e}", args.bundle.display()))?;
+    let given_digest = match args.artifact.strip_prefix("sha256:") {
+        Some(hex) => Some(
+            parse_sha256_hex(hex)
+                .ok_or_else(|| format!("{}: not a sha256:<64 hex digits> digest", args.artifact))?,
+        ),
+        None => {
+            std::fs::File::open(&args.artifact)
+                .map_err(|e| format!("cannot read artifact {}: {e}", args.artifact))?;
+            None
         }
     };
     let key;
@@ -246,7 +295,7 @@ fn run_verify_bundle(args: &VerifyBundleArgs) -> Result<BundleVerdict, String> {
         (Some(path), _, _) => {
             let bytes = std::fs::read(path)
                 .map_err(|e| format!("cannot read key {}: {e}", path.display()))?;
-            key = PublicKey::from_pem_or_der(&bytes)
+            key = SigstoreKey::from_pem_or_der(&bytes)
                 .map_err(|e| format!("key {}: {}", path.display(), Error::Key(e)))?;
             Signer::Key(&key)
         }
@@ -257,7 +306,22 @@ fn run_verify_bundle(args: &VerifyBundleArgs) -> Result<BundleVerdict, String> {
             );
         }
     };
-    let result = verify_artifact_bundle(&bundle, &trust, signer, now(), ArtifactDigest(digest));
+    let result = match given_digest {
+        // Only its SHA-256 is known of an artifact given as `sha256:<hex>`.
+        Some(d) => verify_artifact_bundle(&bundle, &trust, signer, now(), ArtifactDigest(d)),
+        None => {
+            let mut file = FileArtifact {
+                path: &args.artifact,
+                known: Digests::default(),
+                error: None,
+            };
+            let result = verify_artifact_bundle(&bundle, &trust, signer, now(), &mut file);
+            if let Some(e) = file.error {
+                return Err(e);
+            }
+            result
+        }
+    };
     Ok((trust, result))
 }
 

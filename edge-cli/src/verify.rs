@@ -18,7 +18,7 @@ use oms_edge_core::x509::{TrustStore, UnixTime, verify_certificate_bundle};
 use crate::exec::{self, Task};
 use crate::report::{Failure, Outcome, Report, ResourceResult, Resources, usage_error};
 use crate::walk::{
-    DirSource, Model, WalkOptions, normalize_relative, relative_inside, user_ignore,
+    DirSource, Model, WalkOptions, normalize_relative, own_path, relative_inside, user_ignore,
 };
 use crate::{CertificateArgs, CommonVerifyArgs, KeyArgs};
 
@@ -198,8 +198,9 @@ impl Inputs {
         }
         let bundle = std::fs::read(&args.signature)
             .map_err(|e| format!("cannot read signature {}: {e}", args.signature.display()))?;
-        let signature =
-            std::fs::canonicalize(&args.signature).unwrap_or_else(|_| args.signature.clone());
+        // The signature's own name, not what a link there points at: a
+        // link into the model does not take a model file out of it.
+        let signature = own_path(&args.signature);
         Ok(Self {
             bundle,
             model_path: args.model_path.clone(),
@@ -251,11 +252,13 @@ fn check_listed_model(
             "warning: --allow-symlinks not applied: the signature was made with allow_symlinks=false"
         );
     }
-    let mut ignored: Vec<String> = args
+    let user: Vec<_> = args
         .ignore_paths
         .iter()
-        .filter_map(|p| user_ignore(&inputs.root, p))
+        .map(|p| user_ignore(&inputs.root, p))
         .collect();
+    let mut ignored: Vec<String> = user.iter().filter_map(|u| u.rel.clone()).collect();
+    report.set_user_ignores(&user);
     if let Some(list) = ser.ignore_paths {
         for item in list.iter().flatten() {
             if let Ok(s) = item.str() {
@@ -281,6 +284,7 @@ fn check_listed_model(
             return Run::Done(Box::new(report), Outcome::Failed(Failure::walk(&e)));
         }
     };
+    report.set_links(&model);
     let mut source = DirSource::new(model);
     let model_opts = ModelOptions {
         ignore_unsigned_files: args.ignore_unsigned_files,

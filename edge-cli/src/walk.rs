@@ -6,12 +6,18 @@
 //! - Excluded, with their subtrees: `.git`, `.gitignore`, `.gitattributes`,
 //!   `.github` at the top level only (unless `--no-ignore-git-paths`); the
 //!   caller's `--ignore-paths`; the signed `serialization.ignore_paths`;
-//!   the signature file when it lies inside the model.
+//!   the signature file when its own path lies inside the model. All of
+//!   these are model-relative paths compared textually with the listed
+//!   names: no link is followed to decide what is left out ([`user_ignore`],
+//!   [`own_path`]).
 //! - Symlinks follow the *signed* `allow_symlinks`: when false, any symlink
-//!   fails; when true, a link must resolve inside the model root (or it
-//!   fails as escaping), a link that loops or points at one of its own
-//!   ancestors fails, a link to a file is that file's content under the
-//!   link's name, and a link to a directory is not descended (as the
+//!   fails; when true, a link to a file is that file's content under the
+//!   link's name, wherever the file is (the Hugging Face cache links
+//!   `snapshots/<rev>/<name>` to `../../blobs/<sha256>`, and the reference
+//!   follows file links anywhere; the content is hashed and checked all
+//!   the same); a link that loops or dangles fails; a link to a directory
+//!   must resolve inside the model root (or it fails as escaping), must
+//!   not point at one of its own ancestors, and is not descended (as the
 //!   reference, whose `glob("**/*")` does not follow directory links).
 //! - Names must be UTF-8 (they could not be in the JSON manifest otherwise);
 //!   sockets, FIFOs and devices fail.
@@ -36,7 +42,7 @@ use oms_edge_core::model::ModelSource;
 pub enum WalkError {
     /// A symlink while the signed policy forbids them.
     SymlinkNotAllowed(String),
-    /// A symlink resolving outside the model root.
+    /// A symlink to a directory resolving outside the model root.
     SymlinkEscapes(String),
     /// A symlink that loops, dangles, or points at its own ancestor.
     SymlinkLoop(String),
@@ -57,7 +63,9 @@ impl std::fmt::Display for WalkError {
                 f,
                 "{p:?}: is a symlink, and the signature was made with allow_symlinks=false"
             ),
-            WalkError::SymlinkEscapes(p) => write!(f, "{p:?}: symlink points outside the model"),
+            WalkError::SymlinkEscapes(p) => {
+                write!(f, "{p:?}: symlink to a directory outside the model")
+            }
             WalkError::SymlinkLoop(p) => {
                 write!(
                     f,
@@ -94,6 +102,8 @@ pub struct Entry {
     pub abs: Listed,
     /// Size in bytes.
     pub size: u64,
+    /// Whether `rel` is a symlink (followed to `abs`).
+    pub link: bool,
 }
 
 /// A file as the walk saw it: its path, and the identity and size that
@@ -180,23 +190,108 @@ pub fn normalize_relative(p: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("/"))
 }
 
-/// Resolves a user `--ignore-paths` entry to a model-relative path: as the
-/// reference, relative to the current directory when that lands inside the
-/// model, else relative to the model; absolute paths must be inside it.
-pub fn user_ignore(root: &Path, p: &Path) -> Option<String> {
-    let candidates: Vec<PathBuf> = if p.is_absolute() {
-        vec![p.to_path_buf()]
-    } else {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        vec![cwd.join(p), root.join(p)]
+/// What a user `--ignore-paths` entry was taken to mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IgnoreMeaning {
+    /// An absolute path.
+    Absolute,
+    /// Relative to the current directory (as the reference resolves it).
+    CurrentDir,
+    /// Relative to the model: the current-directory path does not exist.
+    Model,
+}
+
+impl IgnoreMeaning {
+    /// How `--json` names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Absolute => "absolute",
+            Self::CurrentDir => "current directory",
+            Self::Model => "model",
+        }
+    }
+}
+
+/// A user `--ignore-paths` entry, resolved.
+#[derive(Debug, Clone)]
+pub struct UserIgnore {
+    /// As given.
+    pub given: PathBuf,
+    /// How it was read.
+    pub meaning: IgnoreMeaning,
+    /// The model-relative path it leaves out; `None` when it lies outside
+    /// the model (and so leaves nothing out).
+    pub rel: Option<String>,
+}
+
+/// Resolves a user `--ignore-paths` entry to a model-relative path. An
+/// absolute path means itself; a relative one means the path under the
+/// current directory (as the reference resolves it) when that exists or
+/// lies inside the model, and only otherwise the path under the model. The
+/// result is textual ([`textual_inside`]): no link inside the model is
+/// followed, so `logs -> plugins/` cannot make `logs` hide `plugins/`.
+pub fn user_ignore(root: &Path, p: &Path) -> UserIgnore {
+    let resolved = |meaning, rel| UserIgnore {
+        given: p.to_path_buf(),
+        meaning,
+        rel,
     };
-    for c in candidates {
-        let resolved = std::fs::canonicalize(&c).unwrap_or_else(|_| lexical(&c));
-        if let Some(rel) = relative_inside(root, &resolved) {
-            return Some(rel);
+    if p.is_absolute() {
+        return resolved(IgnoreMeaning::Absolute, textual_inside(root, p));
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let here = cwd.join(p);
+    let inside = textual_inside(root, &here);
+    // `symlink_metadata`: a dangling link still exists as a name.
+    if inside.is_some() || fs::symlink_metadata(&here).is_ok() {
+        return resolved(IgnoreMeaning::CurrentDir, inside);
+    }
+    resolved(
+        IgnoreMeaning::Model,
+        p.to_str().and_then(normalize_relative),
+    )
+}
+
+/// The model-relative form of `p`, read as text below the point where it
+/// enters the model: the shortest prefix of `p` (made absolute and
+/// normalized lexically) that is the model root is found by resolving that
+/// prefix alone (links outside the model, such as `/tmp`, are the user's
+/// own); what follows it is taken as written. `None` when no prefix is the
+/// root, or `p` is the root itself.
+pub fn textual_inside(root: &Path, p: &Path) -> Option<String> {
+    let p = lexical(p);
+    let parts: Vec<Component<'_>> = p.components().collect();
+    let mut prefix = PathBuf::new();
+    for (i, c) in parts.iter().enumerate() {
+        prefix.push(c);
+        if fs::canonicalize(&prefix).is_ok_and(|real| real == root) {
+            let rest: Vec<&str> = parts
+                .get(i + 1..)?
+                .iter()
+                .map(|c| c.as_os_str().to_str())
+                .collect::<Option<_>>()?;
+            return (!rest.is_empty()).then(|| rest.join("/"));
         }
     }
     None
+}
+
+/// The path a file was given by, its directory resolved and its last
+/// component not followed (as `lstat` sees it): what to leave out of a
+/// model as the signature is this name, never the file a link names.
+pub fn own_path(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    // The directory is resolved as the file system resolves it when the
+    // file is read (`..` after a link included), never lexically: the name
+    // left out is the entry that was read.
+    match (abs.parent(), abs.file_name()) {
+        (Some(dir), Some(name)) => fs::canonicalize(dir).map_or(abs.clone(), |d| d.join(name)),
+        _ => abs,
+    }
 }
 
 /// `a/./b/../c` → `a/c`, without touching the file system.
@@ -233,6 +328,7 @@ impl Model {
                     rel: name,
                     abs: Listed::new(root.to_path_buf(), &meta),
                     size: meta.len(),
+                    link: false,
                 }],
             });
         }
@@ -264,11 +360,11 @@ impl Model {
                     }
                     let target =
                         fs::canonicalize(&abs).map_err(|_| WalkError::SymlinkLoop(rel.clone()))?;
-                    if !target.starts_with(root) {
-                        return Err(WalkError::SymlinkEscapes(rel));
-                    }
                     let tmeta = fs::metadata(&target).map_err(|e| WalkError::Io(rel.clone(), e))?;
                     if tmeta.is_dir() {
+                        if !target.starts_with(root) {
+                            return Err(WalkError::SymlinkEscapes(rel));
+                        }
                         // A link to a directory: an alias of files that are
                         // enumerated where they are; but one pointing at its
                         // own ancestor is a loop.
@@ -278,10 +374,14 @@ impl Model {
                             return Err(WalkError::SymlinkLoop(rel));
                         }
                     } else if tmeta.is_file() {
+                        // Followed wherever it points (inside the model or
+                        // not): the target is what is opened and hashed,
+                        // and must still be this file then.
                         entries.push(Entry {
                             rel,
                             abs: Listed::new(target, &tmeta),
                             size: tmeta.len(),
+                            link: true,
                         });
                     } else {
                         return Err(WalkError::NotRegular(rel));
@@ -298,6 +398,7 @@ impl Model {
                         rel,
                         abs: Listed::new(abs, &meta),
                         size,
+                        link: false,
                     });
                 } else {
                     return Err(WalkError::NotRegular(rel));

@@ -155,6 +155,7 @@ fn json_document_is_stable() {
         [
             "bytes_hashed",
             "failure",
+            "ignore_paths",
             "key",
             "method",
             "model",
@@ -164,10 +165,13 @@ fn json_document_is_stable() {
             "root_digest",
             "serialization",
             "sigstore",
+            "symlinks",
             "unsigned_files",
             "verdict"
         ]
     );
+    assert_eq!(doc["ignore_paths"], serde_json::json!([]));
+    assert_eq!(doc["symlinks"], serde_json::json!([]));
     assert_eq!(doc["verdict"], "not verified");
     assert_eq!(doc["method"], "key");
     assert_eq!(doc["key"], "P-256");
@@ -398,17 +402,29 @@ fn signed_policy_governs_symlinks() {
         verify_case("symlinks-allowed", &model, &[]).status.code(),
         Some(0)
     );
-    // ...but not one escaping the model,
+    // ...a file link out of the model is followed (and, not being
+    // signed, is an unsigned file like any other),
     std::fs::write(tmp.path().join("outside.bin"), b"x").expect("write");
     std::os::unix::fs::symlink("../outside.bin", model.join("escape.bin")).expect("symlink");
+    let o = verify_case("symlinks-allowed", &model, &[]);
+    assert_eq!(
+        stderr(&o),
+        "not verified: \"escape.bin\": file is not in the signed manifest\n"
+    );
+    let o = verify_case("symlinks-allowed", &model, &["--ignore-unsigned-files"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::remove_file(model.join("escape.bin")).expect("rm");
+    // ...but not a directory link out of it,
+    std::fs::create_dir(tmp.path().join("outside")).expect("mkdir");
+    std::os::unix::fs::symlink("../outside", model.join("escape")).expect("symlink");
     let o = verify_case("symlinks-allowed", &model, &["--ignore-unsigned-files"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("\"escape.bin\": symlink points outside the model"),
+        stderr(&o).contains("\"escape\": symlink to a directory outside the model"),
         "{}",
         stderr(&o)
     );
-    std::fs::remove_file(model.join("escape.bin")).expect("rm");
+    std::fs::remove_file(model.join("escape")).expect("rm");
     // ...nor one that loops,
     std::os::unix::fs::symlink("loop-b", model.join("loop-a")).expect("symlink");
     std::os::unix::fs::symlink("loop-a", model.join("loop-b")).expect("symlink");
@@ -510,6 +526,16 @@ fn digest_matches_the_reference() {
         let payload_ignores = ignores_of(&sig);
         for p in payload_ignores {
             args.push(format!("--ignore-paths={}", model.join(p).display()));
+        }
+        // The verifier's ignores (model-relative in the positive vectors).
+        let extra: Vec<&str> = case["args"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        for w in extra.windows(2) {
+            if w[0] == "--ignore-paths" {
+                args.push(format!("--ignore-paths={}", model.join(w[1]).display()));
+            }
         }
         args.push(model.display().to_string());
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -1215,4 +1241,402 @@ fn files_swapped_after_the_walk_are_not_followed() {
             panic!("opening a FIFO swapped in after the walk blocked");
         }
     }
+}
+
+// What is left out of a model is decided by names, never through a link
+// (issue 12), and real signers' layouts verify.
+
+/// `oms-edge` in `dir` with `args`.
+fn oms_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_oms-edge"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run oms-edge")
+}
+
+/// `verify key` with the test key, in `dir`.
+fn verify_key_in(dir: &Path, sig: &Path, extra: &[&str]) -> Output {
+    let key = key();
+    let mut args = vec![
+        "verify",
+        "key",
+        "--quiet",
+        "--public-key",
+        s(&key),
+        "--signature",
+        s(sig),
+    ];
+    args.extend_from_slice(extra);
+    oms_in(dir, &args)
+}
+
+#[test]
+fn signature_is_left_out_by_its_own_name_only() {
+    // sigs/model.sig -> ../model/generation_config.json: that file is a
+    // model file, unsigned; the bundle's extra members make it a config.
+    let case = vector("sig-link-into-model");
+    let o = verify_key_in(&case, &case.join("sigs/model.sig"), &["model"]);
+    assert_eq!(
+        stderr(&o),
+        "not verified: \"generation_config.json\": file is not in the signed manifest\n"
+    );
+    // Named by its own path inside the model, the signature file is left
+    // out, as the reference leaves out a signature kept in the model.
+    let o = verify_key_in(
+        &case,
+        &case.join("model/generation_config.json"),
+        &["--json", "model"],
+    );
+    let doc: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(doc["verdict"], "verified", "{}", stdout(&o));
+
+    // A link inside the model *named* as the signature is what is left out:
+    // the file it points at outside the model is not part of the model.
+    let (tmp, model) = copy_model("key-p256");
+    std::fs::copy(
+        vector("key-p256").join("model.sig"),
+        tmp.path().join("real.sig"),
+    )
+    .expect("copy");
+    std::os::unix::fs::symlink("../real.sig", model.join("model.sig")).expect("symlink");
+    let o = verify_key_in(tmp.path(), &model.join("model.sig"), &["model"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Through a link to the model's directory, the same name is meant.
+    std::os::unix::fs::symlink("model", tmp.path().join("alias")).expect("symlink");
+    let o = verify_key_in(tmp.path(), &tmp.path().join("alias/model.sig"), &["model"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    // `..` after a link is resolved as the file system resolves it when the
+    // signature is read: `x/../model.sig` with x -> real/deeper is
+    // real/model.sig (left out), not the model's top-level model.sig.
+    let (tmp, model) = copy_model("symlinks-allowed");
+    std::fs::create_dir(model.join("real/deeper")).expect("mkdir");
+    std::os::unix::fs::symlink("real/deeper", model.join("x")).expect("symlink");
+    std::fs::copy(
+        vector("symlinks-allowed").join("model.sig"),
+        model.join("real/model.sig"),
+    )
+    .expect("copy");
+    std::fs::write(model.join("model.sig"), b"not the signature").expect("write");
+    let o = verify_key_in(tmp.path(), &model.join("x/../model.sig"), &["model"]);
+    assert_eq!(
+        stderr(&o),
+        "not verified: \"model.sig\": file is not in the signed manifest\n"
+    );
+}
+
+#[test]
+fn ignore_paths_are_read_as_text_under_the_model() {
+    // Signed with allow_symlinks; logs -> plugins/; plugins/evil.py added.
+    let case = vector("ignore-through-link");
+    let sig = case.join("model.sig");
+    let o = verify_key_in(
+        &case,
+        &sig,
+        &["--ignore-paths", "model/logs", "--json", "model"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let doc: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(doc["failure"]["check"], "model.unsigned_file");
+    assert_eq!(doc["failure"]["file"], "plugins/evil.py");
+    assert_eq!(
+        doc["ignore_paths"],
+        serde_json::json!([{"given": "model/logs", "relative_to": "current directory",
+                            "ignores": "logs"}])
+    );
+    // So too through the absolute path, and from inside the model.
+    let abs = case.join("model/logs");
+    let o = verify_key_in(&case, &sig, &["--ignore-paths", s(&abs), "model"]);
+    assert_eq!(
+        stderr(&o),
+        "not verified: \"plugins/evil.py\": file is not in the signed manifest\n"
+    );
+    let o = verify_key_in(&case.join("model"), &sig, &["--ignore-paths", "logs", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    // Naming the file itself leaves it out.
+    let o = verify_key_in(
+        &case,
+        &sig,
+        &["--ignore-paths", "model/plugins/evil.py", "model"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A link *outside* the model (the user's own) is followed to find the
+    // model: only inside it is the path text.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::os::unix::fs::symlink(case.join("model"), tmp.path().join("m")).expect("symlink");
+    let o = verify_key_in(
+        tmp.path(),
+        &sig,
+        &["--ignore-paths", "m/plugins/evil.py", "m"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn ignore_paths_mean_the_current_directory_first() {
+    // deploy/config.json exists: `config.json` run in deploy/ means it,
+    // not the model's unsigned config.json.
+    let case = vector("ignore-cwd-outside");
+    let sig = case.join("model.sig");
+    let o = verify_key_in(
+        &case.join("deploy"),
+        &sig,
+        &["--ignore-paths", "config.json", "--json", "../model"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let doc: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(doc["failure"]["file"], "config.json");
+    assert_eq!(
+        doc["ignore_paths"],
+        serde_json::json!([{"given": "config.json", "relative_to": "current directory",
+                            "ignores": null}])
+    );
+    // Where no config.json exists, the model-relative meaning applies.
+    let o = verify_key_in(
+        &case,
+        &sig,
+        &["--ignore-paths", "config.json", "--json", "model"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(
+        doc["ignore_paths"],
+        serde_json::json!([{"given": "config.json", "relative_to": "model",
+                            "ignores": "config.json"}])
+    );
+}
+
+#[test]
+fn ignore_paths_may_start_with_a_dash() {
+    let case = vector("ignore-dash-name");
+    let sig = case.join("model.sig");
+    let model = case.join("model");
+    for args in [
+        &["--ignore-paths", "-x", "."][..],
+        &["--ignore-paths=-x", "."][..],
+    ] {
+        let o = verify_key_in(&model, &sig, args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    }
+    let o = verify_key_in(&model, &sig, &["."]);
+    assert_eq!(
+        stderr(&o),
+        "not verified: \"-x\": file is not in the signed manifest\n"
+    );
+}
+
+#[test]
+fn hugging_face_cache_layout_verifies() {
+    // models--org--name/{blobs/<sha256>, snapshots/<rev>/<file> ->
+    // ../../blobs/<sha256>, refs/main}, signed by the reference with
+    // allow_symlinks, verified out of snapshots/<rev>.
+    let case = vector("hf-cache-layout");
+    let repo = case.join("hub/models--oms-edge--tiny");
+    let rev = std::fs::read_to_string(repo.join("refs/main")).expect("refs/main");
+    let snapshot = repo.join("snapshots").join(rev.trim());
+    let sig = case.join("model.sig");
+    let o = verify_key_in(&case, &sig, &["--json", s(&snapshot)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(doc["serialization"]["allow_symlinks"], true);
+    let blobs = std::fs::canonicalize(repo.join("blobs")).expect("blobs");
+    let links = doc["symlinks"].as_array().expect("symlinks");
+    let names: Vec<&str> = links.iter().map(|l| l["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "config.json",
+            "model.safetensors",
+            "tokenizer/tokenizer.json"
+        ]
+    );
+    for l in links {
+        let target = Path::new(l["target"].as_str().expect("target"));
+        assert!(target.starts_with(&blobs), "{target:?}");
+    }
+    // Every byte is still checked: a changed blob fails its file.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_dir(&case.join("hub"), &tmp.path().join("hub"));
+    let copy = tmp.path().join("hub/models--oms-edge--tiny");
+    let blob = std::fs::read_link(
+        copy.join("snapshots")
+            .join(rev.trim())
+            .join("model.safetensors"),
+    )
+    .expect("link");
+    let blob = copy.join("snapshots").join(rev.trim()).join(blob);
+    let mut bytes = std::fs::read(&blob).expect("blob");
+    bytes[10] ^= 1;
+    std::fs::write(&blob, &bytes).expect("write");
+    let o = verify_key_in(
+        tmp.path(),
+        &sig,
+        &[s(&copy.join("snapshots").join(rev.trim()))],
+    );
+    assert!(
+        stderr(&o).starts_with("not verified: manifest[1] \"model.safetensors\": sha256 mismatch"),
+        "{}",
+        stderr(&o)
+    );
+    // A blob swapped for another file after the walk is not read: the
+    // open checks the target the walk listed (device, inode, size).
+    let listed = oms_edge::walk::Model::walk(
+        &std::fs::canonicalize(&snapshot).expect("root"),
+        &snapshot,
+        &oms_edge::walk::WalkOptions {
+            allow_symlinks: true,
+            ..Default::default()
+        },
+    )
+    .expect("walk");
+    let entry = &listed.entries[1];
+    assert!(entry.link && entry.abs.starts_with(&blobs));
+    assert!(oms_edge::walk::open_at(&entry.abs, 0).is_ok());
+}
+
+#[test]
+fn backslashes_are_name_bytes() {
+    let case = vector("backslash-name");
+    let o = verify_key_in(&case, &case.join("model.sig"), &["--json", "model"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let names: Vec<&str> = doc["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["a\\b.txt", "dir\\x/y.bin", "plain.txt"]);
+}
+
+/// `verify-bundle` over a testdata/sigstore case's artifact (a path, or
+/// `sha256:<hex>`), keyless or with the case's managed key.
+fn verify_bundle_case(case: &str, by_digest: bool, json: bool) -> Output {
+    let dir = sigstore_case(case);
+    let meta: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("case.json")).expect("case")).expect("JSON");
+    let artifact = dir.join(meta["artifact"].as_str().expect("artifact"));
+    let target = if by_digest {
+        use sha2::Digest as _;
+        let d = sha2::Sha256::digest(std::fs::read(&artifact).expect("artifact"));
+        format!(
+            "sha256:{}",
+            d.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        )
+    } else {
+        s(&artifact).to_owned()
+    };
+    let mut args: Vec<String> = [
+        "verify-bundle",
+        "--bundle",
+        s(&dir.join("bundle.sigstore.json")),
+        "--trusted-root",
+        s(&dir.join(meta["trusted_root"].as_str().expect("root"))),
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    match meta["key"].as_str() {
+        Some(k) => args.extend(["--key".to_owned(), s(&dir.join(k)).to_owned()]),
+        None => args.extend([
+            "--certificate-identity".to_owned(),
+            meta["identity"].as_str().expect("identity").to_owned(),
+            "--certificate-oidc-issuer".to_owned(),
+            meta["issuer"].as_str().expect("issuer").to_owned(),
+        ]),
+    }
+    if json {
+        args.push("--json".to_owned());
+    }
+    args.push(target);
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    oms(&a)
+}
+
+/// The failure line when only an artifact's SHA-256 was given and the
+/// bundle needs another digest of it.
+const DIGEST_UNAVAILABLE: &str = "not verified: sigstore: the artifact's digest under the hash \
+     the bundle needs is not known (give the artifact itself, not its sha256)\n";
+
+#[test]
+fn verify_bundle_with_the_sigstore_algorithm_registry() {
+    // Fulcio leaves and managed keys on P-384, P-521, RSA 2048-4096.
+    for (case, key) in [
+        ("v1-hashedrekord-p384", "P-384"),
+        ("v2-hashedrekord-p521", "P-521"),
+        ("v2-hashedrekord-rsa2048", "RSA-2048"),
+        ("v1-hashedrekord-rsa3072-pss", "RSA-3072"),
+        ("v2-hashedrekord-rsa4096-pss", "RSA-4096"),
+        ("v2-dsse-artifact-rsa3072", "RSA-3072"),
+        ("managed-key-p384", "P-384"),
+        ("managed-key-rsa2048-pss-v2", "RSA-2048"),
+    ] {
+        let o = verify_bundle_case(case, false, true);
+        assert_eq!(o.status.code(), Some(0), "{case}: {}", stdout(&o));
+        let doc: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+        assert_eq!(doc["key"], key, "{case}");
+    }
+    // Given only its SHA-256, an artifact signed over its SHA-384 or
+    // SHA-512 cannot be checked.
+    for case in [
+        "v1-hashedrekord-p384",
+        "v2-hashedrekord-p521",
+        "managed-key-p384",
+    ] {
+        let o = verify_bundle_case(case, true, false);
+        assert_eq!(stderr(&o), DIGEST_UNAVAILABLE, "{case}");
+    }
+    // RSA signs SHA-256: the digest is enough.
+    let o = verify_bundle_case("v2-hashedrekord-rsa2048", true, false);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A P-384 signature over SHA-256 is not the registry's pairing.
+    let o = verify_bundle_case("p384-sha256-message", false, false);
+    assert_eq!(
+        stderr(&o),
+        "not verified: sigstore: the signature does not verify over the artifact\n"
+    );
+    // A managed key laid out as one PEM line with no final newline.
+    let dir = sigstore_case("managed-key-p384");
+    let pem =
+        std::fs::read_to_string(testdata().join("sigstore/keys/signer-p384.pub.pem")).expect("key");
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let one_line = tmp.path().join("key.pem");
+    std::fs::write(
+        &one_line,
+        format!("-----BEGIN PUBLIC KEY-----{body}-----END PUBLIC KEY-----"),
+    )
+    .expect("write");
+    let o = oms(&[
+        "verify-bundle",
+        "--bundle",
+        s(&dir.join("bundle.sigstore.json")),
+        "--trusted-root",
+        s(&testdata().join("sigstore/trusted_root.json")),
+        "--key",
+        s(&one_line),
+        s(&testdata().join("sigstore/artifacts/artifact.txt")),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn verify_bundle_matches_sha384_and_sha512_subjects() {
+    for case in [
+        "v1-dsse-artifact-sha512-subject",
+        "v2-dsse-artifact-sha384-subject",
+    ] {
+        let o = verify_bundle_case(case, false, false);
+        assert_eq!(o.status.code(), Some(0), "{case}: {}", stderr(&o));
+        // With `sha256:<hex>`, only a sha256 subject could match.
+        let o = verify_bundle_case(case, true, false);
+        assert_eq!(stderr(&o), DIGEST_UNAVAILABLE, "{case}");
+    }
+    // A keyless v0.3 bundle carrying x509CertificateChain is refused.
+    let o = verify_bundle_case("v03-x509-chain", false, false);
+    assert_eq!(
+        stderr(&o),
+        "not verified: sigstore: a v0.3 bundle must carry its certificate as `certificate`, \
+         not `x509CertificateChain`\n"
+    );
 }

@@ -115,10 +115,24 @@ pub fn verify_args(signature: PathBuf, model_path: PathBuf) -> CommonVerifyArgs 
 }
 
 impl Case {
-    /// This case's `verify` options: its signature, model and flags.
+    /// This case's `verify` options: its signature, model and flags. An
+    /// `--ignore-paths` value that names a path of the case directory is
+    /// made absolute (the tests do not run there); another is passed as
+    /// written (and so read relative to the model).
     pub fn verify_args(&self) -> CommonVerifyArgs {
         let mut args = verify_args(self.signature.clone(), self.model.clone());
         args.ignore_unsigned_files = self.args.iter().any(|a| a == "--ignore-unsigned-files");
+        let mut it = self.args.iter();
+        while let Some(a) = it.next() {
+            if a == "--ignore-paths"
+                && let Some(p) = it.next()
+            {
+                let in_case = self.dir.join(p);
+                let exists = std::fs::symlink_metadata(&in_case).is_ok();
+                args.ignore_paths
+                    .push(if exists { in_case } else { PathBuf::from(p) });
+            }
+        }
         args
     }
 
@@ -135,6 +149,25 @@ impl Case {
                 common,
             }),
             other => panic!("unknown method {other}"),
+        }
+    }
+}
+
+/// Copies the directory `src` to `dst`, symlinks as symlinks (unix).
+pub fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).expect("mkdir");
+    for e in std::fs::read_dir(src).expect("read_dir") {
+        let e = e.expect("entry");
+        let to = dst.join(e.file_name());
+        let ft = e.file_type().expect("type");
+        if ft.is_symlink() {
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(std::fs::read_link(e.path()).expect("link"), &to)
+                .expect("symlink");
+        } else if ft.is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            std::fs::copy(e.path(), &to).expect("copy");
         }
     }
 }

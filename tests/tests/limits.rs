@@ -9,15 +9,17 @@
 //! | `MAX_BUNDLE_BYTES` (256 MiB) | [`bundle_bytes`] | Not built at full size: a zero-filled buffer (mapped lazily, never written past the real bundle at its start) of exactly the limit passes the size check and fails at the JSON's trailing NULs; one byte more is `TooLarge` before any byte is read. The CLI refuses a sparse file of limit + 1 before reading it. |
 //! | `MAX_JSON_DEPTH` (64) | [`json_depth`] | `json::parse`, and an unknown bundle member nested to the limit |
 //! | `MAX_DSSE_SIGNATURES` (16) | [`dsse_signatures`] | Not an accept/reject threshold: OMS wants exactly one signature, so 2, 16, 17 and 10 000 are all `MultipleSignatures`; the limit only stops the counting early. |
-//! | `MAX_SIGNATURE_BYTES` (160) | [`signature_bytes`] | a 160-byte `sig` reaches the ECDSA decoder (`SignatureEncoding`), 161 is `sig` `TooLong` |
-//! | `MAX_SPKI_BYTES` (256) | [`spki_bytes`] | no valid P-256/384/521 SPKI is that long, so an SPKI for an unsupported curve padded to 256 bytes is parsed (`UnsupportedKey`); 257 bytes is `Spki`, or `Pem` inside a PEM document |
+//! | `MAX_SIGNATURE_BYTES` (512, an RSA-4096 signature) | [`signature_bytes`] | a 512-byte `sig` reaches the ECDSA decoder (`SignatureEncoding`), 513 is `sig` `TooLong` |
+//! | `MAX_SPKI_BYTES` (256) | [`spki_bytes`] | no valid P-256/384/521 SPKI is that long, so an SPKI for an unsupported curve padded to 256 bytes is parsed (`UnsupportedKey`); 257 bytes is `Spki`, also inside a PEM document, whose base64 (344 characters at most) is decoded in a buffer sized for the bound: 260 bytes are `Pem` there |
 //! | `MAX_PEM_BYTES` (64 KiB) | [`pem_bytes`] | the sample key after explanatory text, 64 KiB in all, is read; one byte more is `Pem` |
 //! | `MAX_RESOURCES` (2^22) | [`resources_unreachable_through_a_bundle`], [`resources_at_full_size`] (`#[ignore]`d: ~430 MB of JSON; run with `cargo test --release -p oms-edge-tests --test limits -- --ignored`) | every resource carries at least 64 hex digits, so a bundle of `MAX_BUNDLE_BYTES` cannot list 2^22 of them; the full-size test reads the raw payload |
-//! | `MAX_NAME_BYTES` (4096) | [`name_bytes`] | a signed bundle with a 4096-byte name verifies, model included (the planner's path buffer is exactly that long); also for escaped and multi-byte names and a shard name; 4097 is `NameTooLong` |
+//! | `MAX_NAME_BYTES` (4096) | [`name_bytes`] | a signed bundle with a 4096-byte name verifies, model included (the planner's path buffer is exactly that long); also for escaped and multi-byte names and a shard whose path is 4096 bytes (its `:start:end` does not count); 4097 is `NameTooLong` |
+//! | `MAX_SHARD_SUFFIX_BYTES` (42) | [`name_bytes`] | a 4096-byte path with the longest `u64` range suffix gets past the length check; one digit more is `NameTooLong` |
 //! | `MAX_DIGEST_HEX` (128) | [`digest_hex`] | BLAKE2b-512 with 128 hex digits is read; 129 and 130 are `BadDigest` |
-//! | `MAX_SHARD_SIZE` (2^53) | [`shard_size`] | 2^53 (also as `...0` and with an exponent) is read; 2^53 + 1 is `ShardSize` |
+//! | `MAX_SHARD_SIZE` (`u64::MAX`) | [`shard_size`] | 2^53, `1e+16` and the largest `u64` a binary64 float holds (also as `...0` and with an exponent) are read; 2^53 + 1 and `u64::MAX` (which a float reader rounds), 2^64, fractions, negatives and zero are `ShardSize` |
 //! | `MAX_IGNORE_PATHS` (1024) | [`ignore_paths`] | 1024 entries are read; 1025 is `ignore_paths` `TooLong` |
-//! | `MAX_CHAIN_CERTS` (8) | [`chain_certs`] | 8 copies of a leaf pass the length check and fail the order check (`OutOfOrder`); 9 are `ChainTooLong`, in `validate_chain` and in a bundle |
+//! | `MAX_CHAIN_CERTS` (8) | [`chain_certs`] | 8 copies of a leaf pass the length check and fail the path search (`UnknownIssuer` at the leaf); 9 are `ChainTooLong`, in `validate_chain` and in a bundle; through supplied intermediates ([`path_depth`]), a path of 8 below the anchor is built, one of 9 is `ChainTooLong` |
+//! | `MAX_PATH_SEARCH_SIGNATURES` (64) | [`path_search_signatures`] | a pool of same-named intermediates that sign nothing costs one check each: 63 leave room for the real issuer, 64 exhaust the search (`PathSearchLimit`) |
 //! | `MAX_CERT_BYTES` (16 KiB) | [`cert_bytes`] | a real leaf whose signature BIT STRING is padded to a 16 KiB certificate parses; 16 KiB + 1 does not (`TrustMaterial`, or `Encoding` in a bundle) |
 //! | `MAX_TRUST_CERTS` (256) | [`trust_certs`] | 256 certificates are added; the 257th is `TrustMaterial` |
 
@@ -199,7 +201,15 @@ fn spki_bytes() {
         PublicKey::from_pem_or_der(&pem(&at)),
         Err(KeyError::UnsupportedKey)
     );
-    assert_eq!(PublicKey::from_pem_or_der(&pem(&over)), Err(KeyError::Pem));
+    // The PEM text is decoded into a buffer sized for MAX_SPKI_BYTES of
+    // DER: 257 and 258 bytes still fit its base64 (344 characters) and are
+    // refused as too long an SPKI; 260 do not fit.
+    assert_eq!(PublicKey::from_pem_or_der(&pem(&over)), Err(KeyError::Spki));
+    let beyond = spki_of_len(MAX_SPKI_BYTES + 4);
+    assert_eq!(
+        PublicKey::from_pem_or_der(&pem(&beyond)),
+        Err(KeyError::Pem)
+    );
 }
 
 #[test]
@@ -323,11 +333,11 @@ fn name_bytes() {
         );
     }
 
-    // A shard's name includes its `:start:end`.
+    // A shard's `:start:end` does not count: the bound is on its path,
+    // also with the longest suffix a `u64` range can have.
     let ser = r#"{"method":"shards","hash_type":"sha256","allow_symlinks":false,"shard_size":5}"#;
-    let suffix = ":0:5";
-    let at = format!("{}{suffix}", "a".repeat(MAX_NAME_BYTES - suffix.len()));
-    let over = format!("{}{suffix}", "a".repeat(MAX_NAME_BYTES + 1 - suffix.len()));
+    let at = format!("{}:0:5", "a".repeat(MAX_NAME_BYTES));
+    let over = format!("{}:0:5", "a".repeat(MAX_NAME_BYTES + 1));
     assert_eq!(
         manifest_len(&statement(ser, &[Res::sha256(&at, content)])),
         Ok(1)
@@ -336,6 +346,42 @@ fn name_bytes() {
         manifest_len(&statement(ser, &[Res::sha256(&over, content)])),
         name_err
     );
+    let big = u64::MAX; // a multiple of 5
+    let longest = format!(":{}:{}", big - 5, big);
+    assert!(longest.len() <= MAX_SHARD_SUFFIX_BYTES);
+    let at = format!("{}{longest}", "a".repeat(MAX_NAME_BYTES));
+    // The range is past the file's first shard (not contiguous), so it
+    // gets past the length check and fails at the shard check.
+    assert_eq!(
+        manifest_len(&statement(ser, &[Res::sha256(&at, content)])),
+        Err(Error::Manifest {
+            index: 0,
+            cause: ManifestError::ShardsNotContiguous
+        })
+    );
+    // A suffix longer than any `u64` range stops the counting.
+    let at = format!("{}:{}:{}0", "a".repeat(MAX_NAME_BYTES), big - 5, big);
+    assert_eq!(
+        manifest_len(&statement(ser, &[Res::sha256(&at, content)])),
+        name_err
+    );
+
+    // The planner's path buffer (exactly MAX_NAME_BYTES) holds the path of
+    // a shard at the limit: the model verifies.
+    let path = "a".repeat(MAX_NAME_BYTES);
+    let name = format!("{path}:0:5");
+    let payload = statement(ser, &[Res::sha256(&name, content)]);
+    let bundle = sign_bundle(payload.as_bytes());
+    let mut buf = vec![0u8; bundle.len()];
+    let manifest = oms_edge_core::verify_key_bundle(&bundle, &key, &mut buf).expect("verifies");
+    let files: [(&str, &[u8]); 1] = [(&path, content)];
+    let mut listed = [false; 1];
+    let mut source = SliceModel::new(&files, &mut listed);
+    let mut hash_buf = [0u8; 64];
+    let verified = manifest
+        .verify_model(&mut source, ModelOptions::default(), &mut hash_buf)
+        .expect("sharded model verifies");
+    assert_eq!(verified.resources, 1);
 }
 
 #[test]
@@ -373,22 +419,56 @@ fn shard_size() {
         )
     };
     let shard = [Res::sha256("w:0:5", b"hello")];
-    let max = MAX_SHARD_SIZE.to_string();
+    // Any integer a binary64 float holds exactly, up to u64::MAX (the
+    // largest is 2^64 - 2^11), whether written as an integer, with `.0`
+    // or with an exponent: `1e+16` is a signer's "never shard".
+    let max_exact = u64::MAX - (1 << 11) + 1;
     for at in [
-        max.clone(),
-        format!("{max}.0"),
+        (1u64 << 53).to_string(),
+        format!("{}.0", 1u64 << 53),
         "9.007199254740992e15".to_owned(),
+        (1u64 << 53 | 2).to_string(),
+        "1e+16".to_owned(),
+        "1E16".to_owned(),
+        "10000000000000000.0".to_owned(),
+        max_exact.to_string(),
+        format!("{max_exact}.0"),
     ] {
         assert_eq!(manifest_len(&statement(&ser(&at), &shard)), Ok(1), "{at}");
     }
+    assert_eq!(MAX_SHARD_SIZE, u64::MAX);
+    let refused = Err(StatementError::ShardSize.into());
     for over in [
-        (MAX_SHARD_SIZE + 1).to_string(),
+        // Not what a float reader reads: 2^53 + 1 and u64::MAX round.
+        (1u64 << 53 | 1).to_string(),
         "9.007199254740993e15".to_owned(),
+        MAX_SHARD_SIZE.to_string(),
+        // Past u64 (an infinity to a float reader).
+        "18446744073709551616".to_owned(),
+        "1e20".to_owned(),
+        "1e400".to_owned(),
+        // Fractions, negatives, zero.
+        "1000.5".to_owned(),
+        "1e-1".to_owned(),
+        "-16".to_owned(),
+        "-1.6e1".to_owned(),
+        "0".to_owned(),
+        "-0.0".to_owned(),
     ] {
         assert_eq!(
             manifest_len(&statement(&ser(&over), &shard)),
-            Err(StatementError::ShardSize.into()),
+            refused,
             "{over}"
+        );
+    }
+    // NaN and Infinity, as Python's json writes them, are no JSON at all.
+    for not_json in ["NaN", "Infinity", "-Infinity"] {
+        assert!(
+            matches!(
+                manifest_len(&statement(&ser(not_json), &shard)),
+                Err(Error::Statement(StatementError::Json(_)))
+            ),
+            "{not_json}"
         );
     }
 }
@@ -457,12 +537,13 @@ fn chain_certs() {
     let leaf = pki_der("p256-signer.pem");
     let cert = Cert::from_der(&leaf).expect("leaf");
     let store = root_store();
-    let out_of_order = Error::Certificate(CertificateError::OutOfOrder {
-        at: CertPosition::Bundle(1),
+    // Copies of the leaf are no issuer of it: the search ends at the leaf.
+    let no_issuer = Error::Certificate(CertificateError::UnknownIssuer {
+        at: CertPosition::Bundle(0),
     });
     let too_long = Error::Certificate(CertificateError::ChainTooLong);
     let at = vec![cert.clone(); MAX_CHAIN_CERTS];
-    assert_eq!(validate_chain(&at, &store, AT).err(), Some(out_of_order));
+    assert_eq!(validate_chain(&at, &store, AT).err(), Some(no_issuer));
     let over = vec![cert; MAX_CHAIN_CERTS + 1];
     assert_eq!(validate_chain(&over, &store, AT).err(), Some(too_long));
 
@@ -470,9 +551,83 @@ fn chain_certs() {
     let real = [leaf.clone(), pki_der("p256-intermediate.pem")];
     assert!(cert_verify(&cert_bundle_with(&real)).is_ok());
     let at = vec![leaf.clone(); MAX_CHAIN_CERTS];
-    assert_eq!(cert_verify(&cert_bundle_with(&at)), Err(out_of_order));
+    assert_eq!(cert_verify(&cert_bundle_with(&at)), Err(no_issuer));
     let over = vec![leaf; MAX_CHAIN_CERTS + 1];
     assert_eq!(cert_verify(&cert_bundle_with(&over)), Err(too_long));
+}
+
+/// Every certificate of a PEM file of `testdata/pki`, DER.
+fn pki_ders(name: &str) -> Vec<Vec<u8>> {
+    let text = std::fs::read_to_string(testdata().join("pki").join(name)).expect("PEM");
+    text.split_inclusive("-----END CERTIFICATE-----\n")
+        .map(|block| pem_rfc7468::decode_vec(block.as_bytes()).expect("PEM").1)
+        .collect()
+}
+
+#[test]
+fn path_search_signatures() {
+    let leaf = Cert::from_der(&pki_der("p256-signer.pem")).expect("leaf");
+    let inter = pki_der("p256-intermediate.pem");
+    // Decoys: the intermediate with one byte of its EC point changed, at a
+    // different place each: the same name, no key that signed the leaf.
+    let spki = Cert::from_der(&inter)
+        .expect("intermediate")
+        .public_key()
+        .expect("key");
+    let mut buf = [0u8; MAX_SPKI_BYTES];
+    let spki = spki.to_spki_der(&mut buf).expect("SPKI").to_vec();
+    let at = inter
+        .windows(spki.len())
+        .position(|w| w == spki.as_slice())
+        .expect("SPKI in the certificate");
+    let decoy = |i: usize| {
+        let mut d = inter.clone();
+        d[at + spki.len() - 1 - i] ^= 1;
+        d
+    };
+    let store_with = |decoys: usize| {
+        let mut store = root_store();
+        for i in 0..decoys {
+            store.add_der(&decoy(i)).expect("decoy");
+        }
+        store.add_der(&inter).expect("intermediate");
+        store
+    };
+    // Each decoy costs one check, then the intermediate and the root one
+    // each: MAX - 2 decoys fit, MAX - 1 exhaust the search.
+    let fits = store_with(MAX_PATH_SEARCH_SIGNATURES - 2);
+    assert!(validate_chain(std::slice::from_ref(&leaf), &fits, AT).is_ok());
+    let exhausts = store_with(MAX_PATH_SEARCH_SIGNATURES - 1);
+    assert_eq!(
+        validate_chain(std::slice::from_ref(&leaf), &exhausts, AT).err(),
+        Some(Error::Certificate(CertificateError::PathSearchLimit))
+    );
+}
+
+#[test]
+fn path_depth() {
+    // root -> 8 intermediates -> leaf (testdata/pki/deep-chain.pem): the
+    // intermediates supplied, the bundle holding only the leaf.
+    let certs = pki_ders("deep-chain.pem");
+    assert_eq!(certs.len(), 10);
+    let mut store = TrustStore::new();
+    store.add_der(&certs[0]).expect("root");
+    for c in &certs[1..9] {
+        store.add_der(c).expect("intermediate");
+    }
+    // A path of MAX_CHAIN_CERTS below the anchor is built: the last
+    // intermediate as the leaf (then refused as one that cannot sign).
+    let last = Cert::from_der(&certs[8]).expect("intermediate");
+    assert_eq!(
+        validate_chain(std::slice::from_ref(&last), &store, AT).err(),
+        Some(Error::Certificate(CertificateError::LeafCannotSign))
+    );
+    // One more is too long.
+    let leaf = Cert::from_der(&certs[9]).expect("leaf");
+    assert_eq!(
+        validate_chain(std::slice::from_ref(&leaf), &store, AT).err(),
+        Some(Error::Certificate(CertificateError::ChainTooLong))
+    );
 }
 
 /// Splits a DER TLV into (header length, content length).

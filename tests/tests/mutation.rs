@@ -23,7 +23,8 @@
 //! For each mutant, never a panic, and:
 //! - if it verifies (bundle to manifest), what the signature covers is
 //!   unchanged: the payload after base64 decoding, `payloadType`, the
-//!   signature bytes, the certificates (DER), and `publicKey.rawBytes`
+//!   signature bytes, the certificates (DER) the path uses (those the
+//!   original needs: it does not verify without them), and `publicKey.rawBytes`
 //!   (absent, or the same key). Then the model is verified too, through the
 //!   CLI's own path, and must pass.
 //! - every verified mutant differs from the original (as JSON values, read
@@ -90,6 +91,11 @@ enum Allowed {
     /// bytes. `base64ct`'s in-place decoder does not check those bits, nor
     /// do Python's and Go's default decoders, which the signers use.
     Base64UnusedBits,
+    /// A certificate of the bundle's chain that no path uses (a copy of the
+    /// trusted root, an unrelated intermediate) changed: after the leaf the
+    /// chain is a pool the path is built from, and what is not on the path
+    /// is not relied on (as OpenSSL's untrusted certificates).
+    UnusedCertificate,
 }
 
 /// Members the verifier reads, as paths (`*` is any array index).
@@ -131,9 +137,17 @@ fn pattern(path: &str) -> String {
         .join("/")
 }
 
-/// Which allowed class a difference at `path` falls in, if any.
-fn allowed_at(path: &str, mutant: Option<&Value>) -> Option<Allowed> {
+/// Which allowed class a difference at `path` falls in, if any; `unused`
+/// are the indices of the bundle certificates no path uses.
+fn allowed_at(path: &str, mutant: Option<&Value>, unused: &[usize]) -> Option<Allowed> {
     let p = pattern(path);
+    if let Some(rest) =
+        path.strip_prefix("/verificationMaterial/x509CertificateChain/certificates/")
+        && let Some(i) = rest.split('/').next().and_then(|i| i.parse::<usize>().ok())
+        && unused.contains(&i)
+    {
+        return Some(Allowed::UnusedCertificate);
+    }
     match p.as_str() {
         "/mediaType" => return Some(Allowed::MediaType),
         "/dsseEnvelope/signatures/*/keyid" => return Some(Allowed::Keyid),
@@ -602,6 +616,37 @@ struct Subject {
     case: Case,
     method: Method,
     original: Vec<u8>,
+    /// Indices of the bundle's certificates no path uses: the bundle still
+    /// verifies without each of them.
+    unused_certs: Vec<usize>,
+}
+
+/// The bundle certificates (after the leaf) whose removal still verifies.
+fn unused_certs(method: &Method, original: &[u8]) -> Vec<usize> {
+    let v: Value = serde_json::from_slice(original).expect("JSON");
+    let n = v["verificationMaterial"]["x509CertificateChain"]["certificates"]
+        .as_array()
+        .map_or(0, Vec::len);
+    (1..n)
+        .filter(|&i| {
+            let mut w = v.clone();
+            w["verificationMaterial"]["x509CertificateChain"]["certificates"]
+                .as_array_mut()
+                .expect("certificates")
+                .remove(i);
+            verify_bundle(method, &serde_json::to_vec(&w).expect("JSON")).is_ok()
+        })
+        .collect()
+}
+
+/// `certs` without the unused ones (compared as what the path relies on).
+fn used<'c>(certs: &'c [Vec<u8>], unused: &[usize]) -> Vec<&'c Vec<u8>> {
+    certs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !unused.contains(i))
+        .map(|(_, c)| c)
+        .collect()
 }
 
 /// Relative cost of verifying with `key`: P-384 and P-521 arithmetic is
@@ -631,12 +676,11 @@ fn cost(subject: &Subject) -> usize {
             for path in &subject.case.chain {
                 let pem = std::fs::read(path).expect("chain");
                 let text = String::from_utf8_lossy(&pem);
-                for block in text.split_inclusive("-----END CERTIFICATE-----") {
-                    if let Some(at) = block.find("-----BEGIN") {
-                        let (_, der) =
-                            pem_rfc7468::decode_vec(&block.as_bytes()[at..]).expect("PEM");
-                        ders.push(der);
-                    }
+                // Any layout (the vectors hold hand-wrapped roots too).
+                for block in text.split("-----BEGIN CERTIFICATE-----").skip(1) {
+                    let body = block.split("-----END").next().unwrap_or("");
+                    let b64: String = body.split_whitespace().collect();
+                    ders.push(Base64::decode_vec(&b64).expect("PEM base64"));
                 }
             }
             ders.iter()
@@ -699,11 +743,13 @@ fn subjects() -> Vec<Subject> {
                 other => panic!("{name}: method {other}"),
             };
             let original = std::fs::read(&case.signature).expect("bundle");
+            let unused_certs = unused_certs(&method, &original);
             Subject {
                 name,
                 case,
                 method,
                 original,
+                unused_certs,
             }
         })
         .collect()
@@ -797,7 +843,12 @@ fn sweep(subject: &Subject) -> Tally {
                         ("payload", s.payload != want.payload),
                         ("payloadType", s.payload_type != want.payload_type),
                         ("sig", s.sig != want.sig),
-                        ("certificates", s.certificates != want.certificates),
+                        (
+                            "certificates",
+                            s.certificates.len() != want.certificates.len()
+                                || used(&s.certificates, &subject.unused_certs)
+                                    != used(&want.certificates, &subject.unused_certs),
+                        ),
                         (
                             "publicKey.rawBytes",
                             s.raw_key.is_some() && s.raw_key != want.raw_key,
@@ -835,7 +886,7 @@ fn sweep(subject: &Subject) -> Tally {
                             if same_bytes {
                                 Some(Allowed::Base64UnusedBits)
                             } else {
-                                allowed_at(p, *v)
+                                allowed_at(p, *v, &subject.unused_certs)
                             }
                         })
                         .collect();

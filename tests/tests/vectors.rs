@@ -9,6 +9,7 @@ use oms_edge_core::error::{
     BundleError, CertPosition, CertificateError, DsseError, KeyError, ManifestError, MaterialKind,
     ModelError, StatementError,
 };
+use oms_edge_core::json::JsonError;
 use oms_edge_tests::{Case, vector_cases};
 
 type Check = fn(&Outcome) -> bool;
@@ -49,6 +50,38 @@ const EXPECTED: &[(&str, Check)] = &[
     ("spaces-colons", verified),
     ("symlinks-allowed", verified),
     ("unicode-names", verified),
+    // Positive: what real signers and file systems produce (issue 12).
+    ("backslash-name", verified),
+    ("hf-cache-layout", verified),
+    ("ignore-dash-name", verified),
+    ("key-pem-76-columns", verified),
+    ("key-pem-indented", verified),
+    ("key-pem-one-line", verified),
+    ("shard-size-1e16", verified),
+    // Negative: what must not be left out of the model (issue 12).
+    ("sig-link-into-model", |o| {
+        unsigned(o, "generation_config.json")
+    }),
+    ("ignore-through-link", |o| unsigned(o, "plugins/evil.py")),
+    ("ignore-cwd-outside", |o| unsigned(o, "config.json")),
+    // Negative: shard sizes no float reader agrees on, or no size at all.
+    ("resigned-shard-size-fraction", |o| {
+        core(o) == Some(StatementError::ShardSize.into())
+    }),
+    ("resigned-shard-size-negative", |o| {
+        core(o) == Some(StatementError::ShardSize.into())
+    }),
+    ("resigned-shard-size-inexact", |o| {
+        core(o) == Some(StatementError::ShardSize.into())
+    }),
+    ("resigned-shard-size-nan", |o| {
+        matches!(
+            core(o),
+            Some(Error::Statement(StatementError::Json(
+                JsonError::UnexpectedByte { .. }
+            )))
+        )
+    }),
     // Negative: the model changed.
     ("tampered-byte", |o| {
         matches!(
@@ -184,6 +217,13 @@ const EXPECTED: &[(&str, Check)] = &[
     ("cert-supplied-intermediate", verified),
     ("cert-default-time", verified),
     ("cert-ca-leaf", verified),
+    // Any order after the leaf (the reference's verifier accepts any).
+    ("cert-chain-out-of-order", verified),
+    ("cert-root-first", verified),
+    ("cert-extra-intermediate", verified),
+    ("cert-leaf-root-supplied-intermediate", verified),
+    ("cert-renewed-intermediate", verified),
+    ("cert-pem-lax", verified),
     // Certificate method: negative, each at its check.
     ("cert-wrong-root", |o| {
         x509(o)
@@ -248,19 +288,24 @@ const EXPECTED: &[(&str, Check)] = &[
                 at: CertPosition::Bundle(0),
             })
     }),
-    ("cert-chain-out-of-order", |o| {
-        x509(o)
-            == Some(CertificateError::OutOfOrder {
-                at: CertPosition::Bundle(1),
-            })
-    }),
     ("cert-root-as-leaf", |o| {
         x509(o) == Some(CertificateError::LeafSelfSigned)
+    }),
+    ("cert-leaf-root-no-intermediate", |o| {
+        x509(o)
+            == Some(CertificateError::UnknownIssuer {
+                at: CertPosition::Bundle(0),
+            })
     }),
     ("cert-other-key", |o| {
         core(o) == Some(Error::Dsse(DsseError::BadSignature))
     }),
 ];
+
+/// An unsigned file, `file`, was the failure.
+fn unsigned(o: &Outcome, file: &str) -> bool {
+    matches!(o, Outcome::Failed(Failure::Core { error: Error::UnsignedFile, file: Some(f) }) if f == file)
+}
 
 fn x509(o: &Outcome) -> Option<CertificateError> {
     match core(o) {

@@ -77,7 +77,7 @@ fn boot(mem: Vec<u8>, root: &TrustedRoot) -> Option<State> {
 #[test]
 fn rekor_v1_and_v2_tsa_bundles_flash() {
     let root = root();
-    for case in ["v1-dsse-model", "v2-dsse-model-tsa", "v2-dsse002-model-tsa"] {
+    for case in ["v1-dsse-model", "v2-dsse-model-tsa", "v1-dsse-model-p384"] {
         let mut l = loader(SimFlash::blank().mem);
         let s = install(&mut l, &pkg(case, false), &trust(&root)).unwrap();
         // The anti-rollback value is a verified signing time (2025-06-02).
@@ -117,6 +117,21 @@ fn tampered_model_is_refused() {
             })
         ),
         "{err:?}"
+    );
+}
+
+#[test]
+fn rekor_v2_dsse_entries_are_refused() {
+    // Rekor v2 logs DSSE as hashedrekord 0.0.2 over the PAE; the earlier
+    // dsse 0.0.2 entry is refused (as sigstore-go and sigstore-python do).
+    let root = root();
+    let err = refused(&pkg("v2-dsse002-model-tsa", false), &trust(&root), &root);
+    assert_eq!(
+        err,
+        Refused::Verify(Error::Tlog {
+            entry: 0,
+            cause: oms_edge_core::tlog::TlogError::DsseOnRekorV2
+        })
     );
 }
 

@@ -1,0 +1,19 @@
+{
+  "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
+  "verificationMaterial": {
+    "publicKey": {
+      "hint": "7aa35d4ac09ee3d8460baa974dd6c513412cae3163eca09d5cf9eec326ee5930"
+    },
+    "tlogEntries": []
+  },
+  "dsseEnvelope": {
+    "payload": "ewogICJfdHlwZSI6ICJodHRwczovL2luLXRvdG8uaW8vU3RhdGVtZW50L3YxIiwKICAic3ViamVjdCI6IFsKICAgIHsKICAgICAgIm5hbWUiOiAibW9kZWwiLAogICAgICAiZGlnZXN0IjogewogICAgICAgICJzaGEyNTYiOiAiYjlkMzA3OTIyNTUwNTJhZDRkYzZmY2VmYjc1Y2RlMDA0YzgwMjZiM2Q1MTcxODg4NmUxNjkxZWNiODRmYzhiYSIKICAgICAgfQogICAgfQogIF0sCiAgInByZWRpY2F0ZVR5cGUiOiAiaHR0cHM6Ly9tb2RlbF9zaWduaW5nL3NpZ25hdHVyZS92MS4wIiwKICAicHJlZGljYXRlIjogewogICAgInNlcmlhbGl6YXRpb24iOiB7CiAgICAgICJoYXNoX3R5cGUiOiAic2hhMjU2IiwKICAgICAgInNoYXJkX3NpemUiOiA5MDA3MTk5MjU0NzQwOTkzLjAsCiAgICAgICJtZXRob2QiOiAic2hhcmRzIiwKICAgICAgImlnbm9yZV9wYXRocyI6IFsKICAgICAgICAiLmdpdGlnbm9yZSIsCiAgICAgICAgIi5naXRodWIiLAogICAgICAgICIuZ2l0IiwKICAgICAgICAiLmdpdGF0dHJpYnV0ZXMiCiAgICAgIF0sCiAgICAgICJhbGxvd19zeW1saW5rcyI6IGZhbHNlCiAgICB9LAogICAgInJlc291cmNlcyI6IFsKICAgICAgewogICAgICAgICJhbGdvcml0aG0iOiAic2hhMjU2LXNoYXJkZWQtMTAwMDAwMDAwMDAwMDAwMDAiLAogICAgICAgICJuYW1lIjogImNvbmZpZy5qc29uOjA6MyIsCiAgICAgICAgImRpZ2VzdCI6ICJjYTNkMTYzYmFiMDU1MzgxODI3MjI2MTQwNTY4ZjNiZWY3ZWFhYzE4N2NlYmQ3Njg3OGUwYjYzZTllNDQyMzU2IgogICAgICB9LAogICAgICB7CiAgICAgICAgImFsZ29yaXRobSI6ICJzaGEyNTYtc2hhcmRlZC0xMDAwMDAwMDAwMDAwMDAwMCIsCiAgICAgICAgIm5hbWUiOiAid2VpZ2h0cy5iaW46MDozMDAwIiwKICAgICAgICAiZGlnZXN0IjogIjM2N2ZhNGM5ZWUyMjlhM2M2ODBmZDhhZmI1NjMyMDc3MzI2MTI2YmIzOTdmMmVlYTAyMzRmYzMwNTY5Y2NhZWIiCiAgICAgIH0KICAgIF0KICB9Cn0=",
+    "payloadType": "application/vnd.in-toto+json",
+    "signatures": [
+      {
+        "sig": "MEYCIQCFLMqJo9yv+3lUNkfhIaJSgRZG1kBxKqLvxBqZRnEe6wIhAN7uN+58aD2HPBz2c+vtUT9L57nwtiC+0rYrAurnzI/o",
+        "keyid": ""
+      }
+    ]
+  }
+}
