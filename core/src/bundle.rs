@@ -19,13 +19,168 @@
 //! members are ignored. `mediaType` only selects how the bundle is read: it
 //! is not signed, so it never switches a check off.
 
-use crate::error::{BundleError, Field, MaterialKind, Problem};
-use crate::json::{self, Array, JsonError, JsonStr, Object, Value};
+use core::fmt;
+
+use crate::check::Check;
+use crate::json::{self, Array, Field, FieldError, JsonError, JsonStr, Object, Problem};
 use crate::limits::MAX_BUNDLE_BYTES;
+
+/// Why a bundle's structure was refused (step 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum BundleError {
+    /// Larger than [`crate::limits::MAX_BUNDLE_BYTES`].
+    TooLarge,
+    /// Not a JSON document.
+    Json(JsonError),
+    /// The top level is not a JSON object.
+    NotAnObject,
+    /// A member is missing, mistyped, duplicated or invalid.
+    Field {
+        /// Which member.
+        field: Field,
+        /// What is wrong with it.
+        problem: Problem,
+    },
+    /// `mediaType` is not a Sigstore bundle v0.1, v0.2 or v0.3 media type.
+    UnknownMediaType,
+    /// `verificationMaterial` holds none, or more than one, of `publicKey`,
+    /// `x509CertificateChain` and `certificate`.
+    AmbiguousMaterial,
+    /// The bundle carries a `messageSignature` instead of a DSSE envelope:
+    /// an OMS bundle always signs an in-toto statement.
+    NotDsse,
+    /// The verification material is not the one the method needs.
+    MaterialMismatch {
+        /// What the chosen method needs.
+        expected: MaterialKind,
+        /// What the bundle holds.
+        found: MaterialKind,
+    },
+}
+
+impl From<FieldError> for BundleError {
+    fn from(e: FieldError) -> Self {
+        BundleError::Field {
+            field: e.field,
+            problem: e.problem,
+        }
+    }
+}
+
+impl BundleError {
+    /// The check that failed.
+    pub fn check(&self) -> Check {
+        match self {
+            BundleError::TooLarge => Check::BundleTooLarge,
+            BundleError::Json(j) => json_check(*j),
+            BundleError::NotAnObject => Check::BundleNotAnObject,
+            BundleError::Field { problem, .. } => match problem {
+                Problem::Missing => Check::BundleFieldMissing,
+                Problem::WrongType => Check::BundleFieldWrongType,
+                Problem::Duplicate => Check::BundleFieldDuplicate,
+                Problem::Base64 => Check::BundleFieldBase64,
+                Problem::TooLong => Check::BundleFieldTooLong,
+                Problem::Invalid => Check::BundleFieldInvalid,
+            },
+            BundleError::UnknownMediaType => Check::BundleUnknownMediaType,
+            BundleError::AmbiguousMaterial => Check::BundleAmbiguousMaterial,
+            BundleError::NotDsse => Check::BundleNotDsse,
+            BundleError::MaterialMismatch { .. } => Check::BundleMaterialMismatch,
+        }
+    }
+
+    /// The member the error is about, if any.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            BundleError::Field { field, .. } => Some(*field),
+            _ => None,
+        }
+    }
+}
+
+fn json_check(e: JsonError) -> Check {
+    match e {
+        JsonError::Empty => Check::BundleJsonEmpty,
+        JsonError::NotUtf8 => Check::BundleJsonNotUtf8,
+        JsonError::UnexpectedEnd => Check::BundleJsonUnexpectedEnd,
+        JsonError::UnexpectedByte { .. } => Check::BundleJsonUnexpectedByte,
+        JsonError::InvalidEscape { .. } => Check::BundleJsonInvalidEscape,
+        JsonError::ControlCharacter { .. } => Check::BundleJsonControlCharacter,
+        JsonError::InvalidNumber { .. } => Check::BundleJsonInvalidNumber,
+        JsonError::TooDeep => Check::BundleJsonTooDeep,
+        JsonError::TrailingData => Check::BundleJsonTrailingData,
+        JsonError::WrongType => Check::BundleJsonWrongType,
+        JsonError::DuplicateKey => Check::BundleJsonDuplicateKey,
+        JsonError::StringTooLong => Check::BundleJsonStringTooLong,
+    }
+}
+
+impl fmt::Display for BundleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BundleError::TooLarge => f.write_str("bundle: larger than the size limit"),
+            BundleError::Json(j) => write!(f, "bundle: invalid JSON ({j})"),
+            BundleError::NotAnObject => f.write_str("bundle: not a JSON object"),
+            BundleError::Field { field, problem } => write!(f, "bundle: `{field}` {problem}"),
+            BundleError::UnknownMediaType => {
+                f.write_str("bundle: mediaType is not a Sigstore bundle v0.1-v0.3 media type")
+            }
+            BundleError::AmbiguousMaterial => f.write_str(
+                "bundle: verificationMaterial must hold exactly one of publicKey, x509CertificateChain, certificate",
+            ),
+            BundleError::NotDsse => {
+                f.write_str("bundle: holds a messageSignature, not a DSSE envelope")
+            }
+            BundleError::MaterialMismatch { expected, found } => write!(
+                f,
+                "bundle: signed with the {} method (verificationMaterial has {:?}), not the {} method",
+                found.method(),
+                found,
+                expected.method()
+            ),
+        }
+    }
+}
+
+/// The verification material a bundle carries (or a method expects).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum MaterialKind {
+    /// `publicKey` (the `key` method).
+    PublicKey,
+    /// `x509CertificateChain` (the `certificate` method).
+    X509CertificateChain,
+    /// `certificate` (the `sigstore` method).
+    Certificate,
+}
+
+impl MaterialKind {
+    /// The signing method that uses this material.
+    pub fn method(self) -> &'static str {
+        match self {
+            MaterialKind::PublicKey => "key",
+            MaterialKind::X509CertificateChain => "certificate",
+            MaterialKind::Certificate => "sigstore",
+        }
+    }
+
+    /// The member's name in `verificationMaterial`.
+    pub fn json_name(self) -> &'static str {
+        match self {
+            MaterialKind::PublicKey => "publicKey",
+            MaterialKind::X509CertificateChain => "x509CertificateChain",
+            MaterialKind::Certificate => "certificate",
+        }
+    }
+}
 
 /// The bundle format version named by `mediaType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
 pub enum BundleVersion {
     /// `application/vnd.dev.sigstore.bundle+json;version=0.1`
     V0_1,
@@ -145,60 +300,6 @@ pub struct MessageDigest<'a> {
     pub digest: JsonStr<'a>,
 }
 
-/// Looks `key` up in `obj`, mapping JSON problems to [`BundleError`]s.
-fn member<'a>(obj: &Object<'a>, key: &str, field: Field) -> Result<Option<Value<'a>>, BundleError> {
-    obj.get(key).map_err(|e| match e {
-        JsonError::DuplicateKey => BundleError::Field {
-            field,
-            problem: Problem::Duplicate,
-        },
-        other => BundleError::Json(other),
-    })
-}
-
-fn missing(field: Field) -> BundleError {
-    BundleError::Field {
-        field,
-        problem: Problem::Missing,
-    }
-}
-
-fn wrong_type(field: Field) -> BundleError {
-    BundleError::Field {
-        field,
-        problem: Problem::WrongType,
-    }
-}
-
-fn required<'a>(obj: &Object<'a>, key: &str, field: Field) -> Result<Value<'a>, BundleError> {
-    member(obj, key, field)?.ok_or(missing(field))
-}
-
-fn as_object<'a>(v: Value<'a>, field: Field) -> Result<Object<'a>, BundleError> {
-    v.object().map_err(|_| wrong_type(field))
-}
-
-fn as_str<'a>(v: Value<'a>, field: Field) -> Result<JsonStr<'a>, BundleError> {
-    v.str().map_err(|_| wrong_type(field))
-}
-
-fn as_array<'a>(v: Value<'a>, field: Field) -> Result<Array<'a>, BundleError> {
-    v.array().map_err(|_| wrong_type(field))
-}
-
-/// An optional string member: absent and `null` both read as `None`.
-fn optional_str<'a>(
-    obj: &Object<'a>,
-    key: &str,
-    field: Field,
-) -> Result<Option<JsonStr<'a>>, BundleError> {
-    match member(obj, key, field)? {
-        None => Ok(None),
-        Some(v) if v.is_null() => Ok(None),
-        Some(v) => as_str(v, field).map(Some),
-    }
-}
-
 impl<'a> Bundle<'a> {
     /// Parses the bundle's structure.
     pub fn parse(bytes: &'a [u8]) -> Result<Self, BundleError> {
@@ -208,75 +309,43 @@ impl<'a> Bundle<'a> {
         let root = json::parse(bytes).map_err(BundleError::Json)?;
         let root = root.object().map_err(|_| BundleError::NotAnObject)?;
 
-        let media_type = as_str(
-            required(&root, "mediaType", Field::MediaType)?,
-            Field::MediaType,
-        )?;
+        // 2. mediaType.
+        let media_type = root.required("mediaType", Field::MediaType)?.string()?;
         let version =
             BundleVersion::from_media_type(media_type).ok_or(BundleError::UnknownMediaType)?;
 
-        let vm = as_object(
-            required(&root, "verificationMaterial", Field::VerificationMaterial)?,
-            Field::VerificationMaterial,
-        )?;
+        // 3. verificationMaterial.
+        let vm = root
+            .required("verificationMaterial", Field::VerificationMaterial)?
+            .object()?;
         let material = Self::material(&vm)?;
-        let tlog_entries = member(&vm, "tlogEntries", Field::TlogEntries)?
-            .map(|v| as_array(v, Field::TlogEntries))
+        let tlog_entries = vm
+            .member("tlogEntries", Field::TlogEntries)?
+            .map(|m| m.array())
             .transpose()?;
-        let timestamp_verification_data = member(
-            &vm,
-            "timestampVerificationData",
-            Field::TimestampVerificationData,
-        )?
-        .filter(|v| !v.is_null())
-        .map(|v| as_object(v, Field::TimestampVerificationData))
-        .transpose()?;
+        let timestamp_verification_data = vm
+            .member_set(
+                "timestampVerificationData",
+                Field::TimestampVerificationData,
+            )?
+            .map(|m| m.object())
+            .transpose()?;
 
-        let dsse = member(&root, "dsseEnvelope", Field::DsseEnvelope)?;
-        let message = member(&root, "messageSignature", Field::MessageSignature)?;
+        // 4. The content.
+        let dsse = root.member("dsseEnvelope", Field::DsseEnvelope)?;
+        let message = root.member("messageSignature", Field::MessageSignature)?;
         let content = match (dsse, message) {
-            (Some(_), Some(_)) => {
-                return Err(BundleError::Field {
-                    field: Field::MessageSignature,
-                    problem: Problem::Invalid,
-                });
+            (Some(_), Some(m)) => return Err(m.error(Problem::Invalid).into()),
+            (None, None) => {
+                return Err(FieldError::new(Field::DsseEnvelope, Problem::Missing).into());
             }
-            (None, None) => return Err(missing(Field::DsseEnvelope)),
-            (None, Some(msg)) => {
-                let msg = as_object(msg, Field::MessageSignature)?;
-                let signature = as_str(
-                    required(&msg, "signature", Field::Signature)?,
-                    Field::Signature,
-                )?;
-                // `messageDigest` is optional in the proto; a verifier
-                // given the artifact hashes it itself.
-                let digest = member(&msg, "messageDigest", Field::MessageDigest)?
-                    .filter(|v| !v.is_null())
-                    .map(|d| -> Result<_, BundleError> {
-                        let d = as_object(d, Field::MessageDigest)?;
-                        Ok(MessageDigest {
-                            algorithm: as_str(
-                                required(&d, "algorithm", Field::Algorithm)?,
-                                Field::Algorithm,
-                            )?,
-                            digest: as_str(required(&d, "digest", Field::Digest)?, Field::Digest)?,
-                        })
-                    })
-                    .transpose()?;
-                Content::MessageSignature(MessageSignature { digest, signature })
-            }
+            (None, Some(msg)) => Content::MessageSignature(Self::message_signature(msg.object()?)?),
             (Some(env), None) => {
-                let env = as_object(env, Field::DsseEnvelope)?;
+                let env = env.object()?;
                 Content::Dsse(Envelope {
-                    payload: as_str(required(&env, "payload", Field::Payload)?, Field::Payload)?,
-                    payload_type: as_str(
-                        required(&env, "payloadType", Field::PayloadType)?,
-                        Field::PayloadType,
-                    )?,
-                    signatures: as_array(
-                        required(&env, "signatures", Field::Signatures)?,
-                        Field::Signatures,
-                    )?,
+                    payload: env.required("payload", Field::Payload)?.string()?,
+                    payload_type: env.required("payloadType", Field::PayloadType)?.string()?,
+                    signatures: env.required("signatures", Field::Signatures)?.array()?,
                 })
             }
         };
@@ -289,32 +358,53 @@ impl<'a> Bundle<'a> {
         })
     }
 
+    fn message_signature(msg: Object<'a>) -> Result<MessageSignature<'a>, BundleError> {
+        let signature = msg.required("signature", Field::Signature)?.string()?;
+        // `messageDigest` is optional in the proto; a verifier given the
+        // artifact hashes it itself.
+        let digest = msg
+            .member_set("messageDigest", Field::MessageDigest)?
+            .map(|d| -> Result<_, BundleError> {
+                let d = d.object()?;
+                Ok(MessageDigest {
+                    algorithm: d.required("algorithm", Field::Algorithm)?.string()?,
+                    digest: d.required("digest", Field::Digest)?.string()?,
+                })
+            })
+            .transpose()?;
+        Ok(MessageSignature { digest, signature })
+    }
+
     fn material(vm: &Object<'a>) -> Result<Material<'a>, BundleError> {
-        let pk = member(vm, "publicKey", Field::PublicKey)?;
-        let chain = member(vm, "x509CertificateChain", Field::X509CertificateChain)?;
-        let cert = member(vm, "certificate", Field::Certificate)?;
+        let pk = vm.member("publicKey", Field::PublicKey)?;
+        let chain = vm.member("x509CertificateChain", Field::X509CertificateChain)?;
+        let cert = vm.member("certificate", Field::Certificate)?;
+        // An optional string member: absent and `null` both read as `None`,
+        // and so does an empty string.
+        let text = |o: &Object<'a>, key, field| -> Result<_, BundleError> {
+            Ok(o.member_set(key, field)?
+                .map(|m| m.string())
+                .transpose()?
+                .filter(|s| !s.is_empty()))
+        };
         match (pk, chain, cert) {
             (Some(pk), None, None) => {
-                let pk = as_object(pk, Field::PublicKey)?;
-                let hint = optional_str(&pk, "hint", Field::Hint)?.filter(|h| !h.is_empty());
-                let raw_bytes =
-                    optional_str(&pk, "rawBytes", Field::RawBytes)?.filter(|h| !h.is_empty());
-                Ok(Material::PublicKey { hint, raw_bytes })
+                let pk = pk.object()?;
+                Ok(Material::PublicKey {
+                    hint: text(&pk, "hint", Field::Hint)?,
+                    raw_bytes: text(&pk, "rawBytes", Field::RawBytes)?,
+                })
             }
             (None, Some(chain), None) => {
-                let chain = as_object(chain, Field::X509CertificateChain)?;
-                let certificates = as_array(
-                    required(&chain, "certificates", Field::Certificates)?,
-                    Field::Certificates,
-                )?;
+                let chain = chain.object()?;
+                let certificates = chain
+                    .required("certificates", Field::Certificates)?
+                    .array()?;
                 Ok(Material::X509CertificateChain { certificates })
             }
             (None, None, Some(cert)) => {
-                let cert = as_object(cert, Field::Certificate)?;
-                let raw_bytes = as_str(
-                    required(&cert, "rawBytes", Field::RawBytes)?,
-                    Field::RawBytes,
-                )?;
+                let cert = cert.object()?;
+                let raw_bytes = cert.required("rawBytes", Field::RawBytes)?.string()?;
                 Ok(Material::Certificate { raw_bytes })
             }
             _ => Err(BundleError::AmbiguousMaterial),
@@ -340,196 +430,5 @@ impl<'a> Bundle<'a> {
     }
 }
 
-/// Decodes a base64 JSON string (standard alphabet, padded; escapes such as
-/// `\/` decoded first) into `buf`, returning the bytes. `buf` must hold the
-/// encoded text: it is decoded in place.
-pub fn decode_base64<'b>(
-    s: JsonStr<'_>,
-    buf: &'b mut [u8],
-    field: Field,
-) -> Result<&'b [u8], BundleError> {
-    let too_long = BundleError::Field {
-        field,
-        problem: Problem::TooLong,
-    };
-    let n = if s.has_escapes() {
-        copy_unescaped(s, buf).ok_or(too_long)?
-    } else {
-        // No escape (as every signer writes base64): copy the text as is.
-        let raw = s.raw().as_bytes();
-        buf.get_mut(..raw.len())
-            .ok_or(too_long)?
-            .copy_from_slice(raw);
-        raw.len()
-    };
-    let text = buf.get_mut(..n).ok_or(too_long)?;
-    <base64ct::Base64 as base64ct::Encoding>::decode_in_place(text).map_err(|_| {
-        BundleError::Field {
-            field,
-            problem: Problem::Base64,
-        }
-    })
-}
-
-/// Writes `s` unescaped into `buf`; its length, or `None` if it does not fit.
-fn copy_unescaped(s: JsonStr<'_>, buf: &mut [u8]) -> Option<usize> {
-    let mut n = 0usize;
-    for c in s.bytes() {
-        *buf.get_mut(n)? = c;
-        // `n < buf.len()`: the write above just succeeded.
-        n = n.saturating_add(1);
-    }
-    Some(n)
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(s: &str) -> Result<Bundle<'_>, BundleError> {
-        Bundle::parse(s.as_bytes())
-    }
-
-    const ENV: &str = r#""dsseEnvelope":{"payload":"e30=","payloadType":"t","signatures":[]}"#;
-
-    #[test]
-    fn media_types() {
-        for (m, v) in [
-            (
-                "application/vnd.dev.sigstore.bundle+json;version=0.1",
-                BundleVersion::V0_1,
-            ),
-            (
-                "application/vnd.dev.sigstore.bundle+json;version=0.2",
-                BundleVersion::V0_2,
-            ),
-            (
-                "application/vnd.dev.sigstore.bundle+json;version=0.3",
-                BundleVersion::V0_3,
-            ),
-            (
-                "application/vnd.dev.sigstore.bundle.v0.3+json",
-                BundleVersion::V0_3,
-            ),
-            (
-                r"application\/vnd.dev.sigstore.bundle.v0.3+json",
-                BundleVersion::V0_3,
-            ),
-        ] {
-            let doc = std::format!(
-                r#"{{"mediaType":"{m}","verificationMaterial":{{"publicKey":{{"hint":"ab"}}}},{ENV}}}"#
-            );
-            assert_eq!(parse(&doc).unwrap().version, v, "{m}");
-        }
-        for m in [
-            "application/json",
-            "application/vnd.dev.sigstore.bundle+json;version=0.4",
-            "application/vnd.dev.sigstore.bundle.v0.4+json",
-            "application/vnd.dev.sigstore.bundle.v0.3+json ",
-        ] {
-            let doc = std::format!(
-                r#"{{"mediaType":"{m}","verificationMaterial":{{"publicKey":{{}}}},{ENV}}}"#
-            );
-            assert_eq!(
-                parse(&doc).unwrap_err(),
-                BundleError::UnknownMediaType,
-                "{m}"
-            );
-        }
-    }
-
-    #[test]
-    fn material_variants_and_shapes() {
-        let mt = r#""mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json""#;
-        let ok = |vm: &str| {
-            let doc = std::format!(r#"{{{mt},"verificationMaterial":{vm},{ENV}}}"#);
-            Bundle::parse(std::boxed::Box::leak(doc.into_boxed_str()).as_bytes())
-                .map(|b| b.material.kind())
-        };
-        assert_eq!(
-            ok(r#"{"publicKey":{"hint":"ab"},"tlogEntries":[]}"#),
-            Ok(MaterialKind::PublicKey)
-        );
-        assert_eq!(
-            ok(r#"{"publicKey":{"rawBytes":"YQ==","keyDetails":"X"}}"#),
-            Ok(MaterialKind::PublicKey)
-        );
-        assert_eq!(
-            ok(r#"{"x509CertificateChain":{"certificates":[{"rawBytes":"YQ=="}]}}"#),
-            Ok(MaterialKind::X509CertificateChain)
-        );
-        assert_eq!(
-            ok(
-                r#"{"certificate":{"rawBytes":"YQ=="},"tlogEntries":[{}],"timestampVerificationData":{}}"#
-            ),
-            Ok(MaterialKind::Certificate)
-        );
-        assert_eq!(ok(r#"{}"#), Err(BundleError::AmbiguousMaterial));
-        assert_eq!(
-            ok(r#"{"publicKey":{},"certificate":{"rawBytes":""}}"#),
-            Err(BundleError::AmbiguousMaterial)
-        );
-        assert_eq!(
-            ok(r#"{"publicKey":{"hint":1}}"#),
-            Err(BundleError::Field {
-                field: Field::Hint,
-                problem: Problem::WrongType
-            })
-        );
-        assert_eq!(
-            ok(r#"{"publicKey":{},"tlogEntries":{}}"#),
-            Err(BundleError::Field {
-                field: Field::TlogEntries,
-                problem: Problem::WrongType
-            })
-        );
-        assert_eq!(
-            ok(r#"{"publicKey":{"hint":"a","h\u0069nt":"b"}}"#),
-            Err(BundleError::Field {
-                field: Field::Hint,
-                problem: Problem::Duplicate
-            })
-        );
-    }
-
-    #[test]
-    fn content_is_dsse_or_message_signature() {
-        let head = r#""mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","verificationMaterial":{"publicKey":{}}"#;
-        let doc = std::format!(r#"{{{head}}}"#);
-        assert_eq!(parse(&doc).unwrap_err(), missing(Field::DsseEnvelope));
-        let doc = std::format!(r#"{{{head},"messageSignature":{{}}}}"#);
-        assert_eq!(parse(&doc).unwrap_err(), missing(Field::Signature));
-        let doc = std::format!(r#"{{{head},"messageSignature":{{"signature":"YQ=="}}}}"#);
-        assert_eq!(
-            parse(&doc).unwrap().envelope().unwrap_err(),
-            BundleError::NotDsse
-        );
-        let doc = std::format!(
-            r#"{{{head},"messageSignature":{{"signature":"YQ==","messageDigest":{{"algorithm":"SHA2_256","digest":"YQ=="}}}}}}"#
-        );
-        let b = parse(&doc).unwrap();
-        let Content::MessageSignature(m) = b.content else {
-            panic!()
-        };
-        assert!(m.digest.unwrap().algorithm.eq_str("SHA2_256"));
-        let doc = std::format!(r#"{{{head},"dsseEnvelope":{{"payload":"","signatures":[]}}}}"#);
-        assert_eq!(parse(&doc).unwrap_err(), missing(Field::PayloadType));
-        assert_eq!(parse("[]").unwrap_err(), BundleError::NotAnObject);
-        assert_eq!(parse("").unwrap_err(), BundleError::Json(JsonError::Empty));
-    }
-
-    #[test]
-    fn base64_with_escapes() {
-        let v = json::parse(br#""aGVsbG8\/Pz8=""#).unwrap();
-        let mut buf = [0u8; 32];
-        assert_eq!(
-            decode_base64(v.str().unwrap(), &mut buf, Field::Payload).unwrap(),
-            b"hello???"
-        );
-        let v = json::parse(br#""aGVsbG8""#).unwrap();
-        assert!(decode_base64(v.str().unwrap(), &mut buf, Field::Payload).is_err());
-        let mut tiny = [0u8; 4];
-        let v = json::parse(br#""aGVsbG8/Pz8=""#).unwrap();
-        assert!(decode_base64(v.str().unwrap(), &mut tiny, Field::Payload).is_err());
-    }
-}
+mod tests;

@@ -20,17 +20,131 @@
 //!
 //! The PAE is streamed into the hash: no buffer holds it.
 
-use crate::bundle::{Envelope, decode_base64};
-use crate::error::{BundleError, DsseError, Error, Field, Problem};
-use crate::keys::{PrehashKey, PrehashState, SigHash};
+use core::fmt;
+
+use crate::bundle::Envelope;
+use crate::check::Check;
+use crate::encoding::hex_digit;
+use crate::json::{Field, FieldError, JsonError, Problem, decode_base64};
+use crate::keys::{PrehashKey, PrehashState, SigHash, SignatureError};
 use crate::limits::{MAX_DSSE_SIGNATURES, MAX_SIGNATURE_BYTES};
 
 /// The only payload type an OMS envelope may carry.
-pub const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
+pub(crate) const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
 
-/// Which pre-authentication encoding the signature was made over.
+/// Why the DSSE envelope or its signature was refused (step 7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum DsseError {
+    /// `payloadType` is not `application/vnd.in-toto+json`.
+    WrongPayloadType,
+    /// `signatures` is empty.
+    NoSignature,
+    /// More than one signature (OMS signs with exactly one key).
+    MultipleSignatures,
+    /// `keyid` is neither absent, `null` nor a string.
+    InvalidKeyid,
+    /// The signature is not a signature of the key's encoding (DER ECDSA
+    /// for its curve; for RSA, of the modulus' length).
+    SignatureEncoding,
+    /// The signature does not verify over PAE(payloadType, payload)
+    /// (nor over the pre-1.0 compat encoding, where that is allowed).
+    BadSignature,
+    /// The decoded payload does not fit the caller's payload buffer.
+    PayloadTooLarge {
+        /// Bytes needed.
+        needed: usize,
+    },
+    /// A member of the envelope (`payload`, `signatures[0]`, its `sig` or
+    /// `keyid`) is missing, mistyped, duplicated, not base64 or too long.
+    Field {
+        /// Which member.
+        field: Field,
+        /// What is wrong with it.
+        problem: Problem,
+    },
+}
+
+impl From<FieldError> for DsseError {
+    fn from(e: FieldError) -> Self {
+        DsseError::Field {
+            field: e.field,
+            problem: e.problem,
+        }
+    }
+}
+
+impl DsseError {
+    /// The check that failed.
+    pub fn check(&self) -> Check {
+        match self {
+            DsseError::WrongPayloadType => Check::DsseWrongPayloadType,
+            DsseError::NoSignature => Check::DsseNoSignature,
+            DsseError::MultipleSignatures => Check::DsseMultipleSignatures,
+            DsseError::InvalidKeyid => Check::DsseInvalidKeyid,
+            DsseError::SignatureEncoding => Check::DsseSignatureEncoding,
+            DsseError::BadSignature => Check::DsseBadSignature,
+            DsseError::PayloadTooLarge { .. } => Check::DssePayloadTooLarge,
+            DsseError::Field { problem, .. } => match problem {
+                Problem::Missing => Check::DsseFieldMissing,
+                Problem::WrongType => Check::DsseFieldWrongType,
+                Problem::Duplicate => Check::DsseFieldDuplicate,
+                Problem::Base64 => Check::DsseFieldBase64,
+                Problem::TooLong => Check::DsseFieldTooLong,
+                Problem::Invalid => Check::DsseFieldInvalid,
+            },
+        }
+    }
+
+    /// The member the error is about, if any.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            DsseError::Field { field, .. } => Some(*field),
+            _ => None,
+        }
+    }
+}
+
+impl From<SignatureError> for DsseError {
+    fn from(e: SignatureError) -> Self {
+        match e {
+            SignatureError::Encoding => DsseError::SignatureEncoding,
+            SignatureError::Mismatch => DsseError::BadSignature,
+        }
+    }
+}
+
+impl fmt::Display for DsseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DsseError::WrongPayloadType => {
+                f.write_str("dsse: payloadType is not application/vnd.in-toto+json")
+            }
+            DsseError::NoSignature => f.write_str("dsse: envelope has no signature"),
+            DsseError::MultipleSignatures => {
+                f.write_str("dsse: envelope has more than one signature")
+            }
+            DsseError::InvalidKeyid => f.write_str("dsse: keyid is not a string or null"),
+            DsseError::SignatureEncoding => {
+                f.write_str("dsse: signature is not encoded for the key (DER ECDSA for its curve)")
+            }
+            DsseError::BadSignature => f.write_str("dsse: signature does not verify with the key"),
+            DsseError::PayloadTooLarge { needed } => {
+                write!(
+                    f,
+                    "dsse: payload needs {needed} bytes, more than the buffer"
+                )
+            }
+            DsseError::Field { field, problem } => write!(f, "dsse: `{field}` {problem}"),
+        }
+    }
+}
+
+/// Which pre-authentication encoding the signature was made over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
 pub enum PaeEncoding {
     /// DSSE v1.0 PAE.
     Standard,
@@ -40,83 +154,71 @@ pub enum PaeEncoding {
 
 /// The hash the compat fallback (check 4) uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum CompatHash {
+pub(crate) enum CompatHash {
     /// The hash paired with the key's curve (the reference's key method).
     KeyCurve,
     /// SHA-256 whatever the curve (the reference's certificate method).
+    #[cfg(feature = "certificate")]
     Sha256,
 }
 
 /// The envelope's payload, authenticated: only [`verify_envelope`] makes one.
 #[derive(Debug, Clone, Copy)]
-pub struct VerifiedPayload<'p> {
+pub(crate) struct VerifiedPayload<'p> {
     bytes: &'p [u8],
     encoding: PaeEncoding,
 }
 
 impl<'p> VerifiedPayload<'p> {
     /// The signed payload bytes.
-    pub fn bytes(&self) -> &'p [u8] {
+    pub(crate) fn bytes(&self) -> &'p [u8] {
         self.bytes
     }
 
     /// The encoding the signature covered.
-    pub fn encoding(&self) -> PaeEncoding {
+    pub(crate) fn encoding(&self) -> PaeEncoding {
         self.encoding
     }
 }
 
 /// Checks 1–2: the payload type and the one signature's bytes, decoded
 /// into `sig_buf`.
-pub fn envelope_signature<'s>(
+pub(crate) fn envelope_signature<'s>(
     env: &Envelope<'_>,
     sig_buf: &'s mut [u8],
-) -> Result<&'s [u8], Error> {
+) -> Result<&'s [u8], DsseError> {
     if !env.payload_type.eq_str(IN_TOTO_PAYLOAD_TYPE) {
-        return Err(DsseError::WrongPayloadType.into());
+        return Err(DsseError::WrongPayloadType);
     }
+    // The elements of a validated document always read; be total anyway.
+    let element = |e: Result<_, JsonError>| {
+        e.map_err(|_| FieldError::new(Field::Signatures, Problem::Invalid))
+    };
     let mut sigs = env.signatures.iter();
     let first = match sigs.next() {
-        None => return Err(DsseError::NoSignature.into()),
-        Some(v) => v.map_err(BundleError::Json)?,
+        None => return Err(DsseError::NoSignature),
+        Some(v) => element(v)?,
     };
     let mut count = 1usize;
     for extra in sigs {
-        extra.map_err(BundleError::Json)?;
+        element(extra)?;
         count = count.saturating_add(1);
         if count > MAX_DSSE_SIGNATURES {
             break;
         }
     }
     if count > 1 {
-        return Err(DsseError::MultipleSignatures.into());
+        return Err(DsseError::MultipleSignatures);
     }
-    let wrong = |field| BundleError::Field {
-        field,
-        problem: Problem::WrongType,
-    };
-    let sig = first.object().map_err(|_| wrong(Field::Signatures))?;
-    let dup = |field| {
-        move |_| BundleError::Field {
-            field,
-            problem: Problem::Duplicate,
-        }
-    };
-    if let Some(keyid) = sig.get("keyid").map_err(dup(Field::Keyid))?
-        && !(keyid.is_null() || keyid.str().is_ok())
+    let sig = first
+        .object()
+        .map_err(|_| FieldError::new(Field::Signatures, Problem::WrongType))?;
+    if let Some(keyid) = sig.member("keyid", Field::Keyid)?
+        && !(keyid.value.is_null() || keyid.value.str().is_ok())
     {
-        return Err(DsseError::InvalidKeyid.into());
+        return Err(DsseError::InvalidKeyid);
     }
-    let sig = sig
-        .get("sig")
-        .map_err(dup(Field::Sig))?
-        .ok_or(BundleError::Field {
-            field: Field::Sig,
-            problem: Problem::Missing,
-        })?
-        .str()
-        .map_err(|_| wrong(Field::Sig))?;
+    let sig = sig.required("sig", Field::Sig)?.string()?;
     Ok(decode_base64(sig, sig_buf, Field::Sig)?)
 }
 
@@ -125,25 +227,21 @@ pub fn envelope_signature<'s>(
 /// (which must hold the payload's base64 text). `compat` enables the
 /// pre-1.0 fallback (check 4) with that hash; `None` accepts the standard
 /// PAE only.
-pub fn verify_envelope<'p, K: PrehashKey + ?Sized>(
+pub(crate) fn verify_envelope<'p, K: PrehashKey + ?Sized>(
     env: &Envelope<'_>,
     key: &K,
     compat: Option<CompatHash>,
     payload_buf: &'p mut [u8],
-) -> Result<VerifiedPayload<'p>, Error> {
+) -> Result<VerifiedPayload<'p>, DsseError> {
     let mut sig_buf = [0u8; MAX_SIGNATURE_BYTES * 2];
     let sig = envelope_signature(env, &mut sig_buf)?;
     // The buffer holds the base64 text; the limit is on the decoded DER.
     if sig.len() > MAX_SIGNATURE_BYTES {
-        return Err(BundleError::Field {
-            field: Field::Sig,
-            problem: Problem::TooLong,
-        }
-        .into());
+        return Err(FieldError::new(Field::Sig, Problem::TooLong).into());
     }
     let needed = env.payload.raw().len();
     if payload_buf.len() < needed {
-        return Err(BundleError::PayloadTooLarge { needed }.into());
+        return Err(DsseError::PayloadTooLarge { needed });
     }
     let payload = decode_base64(env.payload, payload_buf, Field::Payload)?;
 
@@ -157,11 +255,12 @@ pub fn verify_envelope<'p, K: PrehashKey + ?Sized>(
                 encoding: PaeEncoding::Standard,
             });
         }
-        (Err(DsseError::SignatureEncoding), _) => {
-            return Err(DsseError::SignatureEncoding.into());
+        (Err(SignatureError::Encoding), _) => {
+            return Err(DsseError::SignatureEncoding);
         }
         (Err(e), None) => return Err(e.into()),
         (Err(_), Some(CompatHash::KeyCurve)) => key.sig_hash(),
+        #[cfg(feature = "certificate")]
         (Err(_), Some(CompatHash::Sha256)) => SigHash::Sha256,
     };
     let n = compat_pae_digest(hash, payload, &mut digest);
@@ -183,7 +282,7 @@ impl core::fmt::Write for HashWriter<'_> {
 }
 
 /// Hash of the DSSE v1.0 PAE of an in-toto payload; returns the length.
-pub fn pae_digest(hash: SigHash, payload: &[u8], out: &mut [u8; 64]) -> usize {
+pub(crate) fn pae_digest(hash: SigHash, payload: &[u8], out: &mut [u8; 64]) -> usize {
     use core::fmt::Write as _;
     let mut h = PrehashState::new(hash);
     // Writing to a hash cannot fail.
@@ -199,7 +298,7 @@ pub fn pae_digest(hash: SigHash, payload: &[u8], out: &mut [u8; 64]) -> usize {
 }
 
 /// Hash of model_signing < 1.0's PAE (see the module docs).
-pub fn compat_pae_digest(hash: SigHash, payload: &[u8], out: &mut [u8; 64]) -> usize {
+pub(crate) fn compat_pae_digest(hash: SigHash, payload: &[u8], out: &mut [u8; 64]) -> usize {
     use core::fmt::Write as _;
     let mut h = PrehashState::new(hash);
     let _ = write!(
@@ -215,7 +314,7 @@ pub fn compat_pae_digest(hash: SigHash, payload: &[u8], out: &mut [u8; 64]) -> u
 
 /// Python's `repr(bytes)` (CPython `PyBytes_Repr` with smart quotes),
 /// emitted in chunks. Hand-written: no crate reproduces CPython's repr.
-pub fn py_bytes_repr(data: &[u8], mut emit: impl FnMut(&[u8])) {
+pub(crate) fn py_bytes_repr(data: &[u8], mut emit: impl FnMut(&[u8])) {
     let quote = if data.contains(&b'\'') && !data.contains(&b'"') {
         b'"'
     } else {
@@ -246,15 +345,6 @@ pub fn py_bytes_repr(data: &[u8], mut emit: impl FnMut(&[u8])) {
     }
     emit(data.get(run_start..).unwrap_or(&[]));
     emit(&[quote]);
-}
-
-/// The lowercase hex digit for a nibble.
-pub(crate) fn hex_digit(n: u8) -> u8 {
-    match n & 15 {
-        // `d <= 15`: the sums stay within ASCII, no wrap occurs.
-        d @ 0..=9 => b'0'.wrapping_add(d),
-        d => (b'a' - 10).wrapping_add(d),
-    }
 }
 
 #[cfg(test)]

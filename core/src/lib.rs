@@ -1,45 +1,84 @@
 //! # oms-edge-core
 //!
-//! An offline, `no_std`, allocation-free verifier for OpenSSF Model Signing
-//! (OMS) signatures: a Sigstore bundle holding a DSSE envelope whose payload
-//! is an in-toto statement listing every file (or shard) of a model with its
+//! An offline, `no_std` verifier for OpenSSF Model Signing (OMS)
+//! signatures: a Sigstore bundle holding a DSSE envelope whose payload is
+//! an in-toto statement listing every file (or shard) of a model with its
 //! digest.
 //!
-//! The pipeline authenticates first, parses second and hashes last; each
-//! step owns its checks and fails closed with a typed [`Error`]:
+//! Build a [`Verifier`] once from its trust material, verify each bundle
+//! with it, then stream the model through the [`VerifiedManifest`] it
+//! returns:
 //!
-//! | step | module | checks |
+//! | method | verifier | feature |
 //! |---|---|---|
-//! | 2 | [`bundle`] | bundle JSON, media type, verification material, envelope |
-//! | 5 | `x509` (feature `certificate`) | certificate chain to a pinned root at a given time |
-//! | 7 | [`keys`], [`dsse`] | pinned key, hint, DSSE PAE signature (and the pre-1.0 compat PAE) |
-//! | 8 | [`statement`], [`manifest`] | statement and predicate types, serialization, resource names, order, shards, root digest |
-//! | 9 | [`model`], [`hashing`] | every file present and matching, no unsigned file |
+//! | `key` | [`KeyVerifier::new`]`(public_key)` | (always) |
+//! | `certificate` | `CertificateVerifier::new(trust_store)` | `certificate` |
+//! | `sigstore` | `SigstoreVerifier::new(&trusted_root, identity_policy)`, `SigstoreVerifier::with_key` | `sigstore` |
 //!
-//! Values that prove a step passed ([`dsse::VerifiedPayload`],
-//! [`manifest::VerifiedManifest`], [`model::VerifiedModel`]) can only be
-//! built by the step that checked them.
+//! The pipeline authenticates first, parses second and hashes last; each
+//! step owns its checks and fails closed with a typed [`Error`], whose
+//! [`Error::check`] is a stable [`Check`] code:
+//!
+//! | step | checks | codes |
+//! |---|---|---|
+//! | 1 | the trusted root (sigstore) | `trust_root.*` |
+//! | 2 | bundle JSON, media type, verification material, envelope | `bundle.*` |
+//! | 3–4 | transparency-log entries, checkpoints, RFC 3161 timestamps (sigstore) | `tlog.*`, `checkpoint.*`, `timestamp.*` |
+//! | 5 | certificate path to a pinned root at a given time; SCTs (sigstore) | `x509.*`, `sct.*` |
+//! | 6 | identity policy and Fulcio leaf profile (sigstore) | `policy.*` |
+//! | 7 | pinned key, hint, DSSE signature (and the pre-1.0 compat PAE) | `key.*`, `dsse.*` |
+//! | 8 | statement and predicate types, serialization, resource names, order, shards, root digest | `statement.*`, `manifest.*` |
+//! | 9 | every file present and matching, no unsigned file | `model.*` |
+//!
+//! Values that prove a step passed ([`VerifiedManifest`], [`Passed`],
+//! [`VerifiedModel`]) can only be built by the step that checked them.
+//! The whole list of checks, with their codes, is `docs/checks.md`.
 //!
 //! The core never reads a clock, a file system or the network: bundle and
-//! key bytes come in as slices, model bytes through a [`model::ModelSource`]
-//! of the caller's, time as a parameter, and every buffer is the caller's.
-//! The key method allocates nothing; the certificate method (feature
-//! `certificate`) uses `alloc` for X.509 and RSA, bounded by the chain.
-//! Memory use never depends on the model's size; bounds on untrusted input
-//! live in [`limits`].
+//! key bytes come in as slices, model bytes through a [`ModelSource`] of
+//! the caller's, the time as a [`Time`] (which can say "no clock"), and
+//! every buffer is the caller's. The key method allocates nothing; the
+//! certificate and sigstore methods use `alloc` for X.509, bounded by the
+//! bundle. Memory use never depends on the model's size; bounds on
+//! untrusted input live in [`limits`].
+//!
+//! ## Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `p256` | yes | ECDSA P-256 with SHA-256 |
+//! | `p384` | yes | ECDSA P-384 with SHA-384 (implies `sha512`) |
+//! | `p521` | yes | ECDSA P-521 with SHA-512 (implies `sha512`) |
+//! | `rsa` | yes | RSA 2048–4096, PKCS#1 v1.5 and PSS (certificate and sigstore methods) |
+//! | `sha512` | yes | SHA-384 and SHA-512 signature hashes |
+//! | `blake2b` | yes | the `blake2b` manifest hash |
+//! | `blake3` | yes | the `blake3` manifest hash |
+//! | `certificate` | no | the certificate method (needs `alloc` and atomics: Cortex-M3 and up) |
+//! | `sigstore` | no | the sigstore method (implies `certificate`) |
+//! | `parallel` | no | **std only**: BLAKE3 over rayon's threads for large buffers (brings `std` in through `blake3`; the CLI uses it) |
+//! | `defmt` | no | `defmt::Format` for every error, check and public enum |
+//!
+//! A key, certificate, bundle or manifest that needs an algorithm left out
+//! fails with that step's unsupported-algorithm check
+//! (`key.unsupported_algorithm`, `statement.unsupported_algorithm`,
+//! `x509.unsupported_signature_algorithm`), never with a wrong verdict.
+//! The smallest build, for a device that pins one P-256 key:
+//! `default-features = false, features = ["p256"]`.
 //!
 //! ## Example: verify a key-signed model held in memory
 //!
 //! ```
-//! use oms_edge_core::keys::PublicKey;
-//! use oms_edge_core::model::{ModelOptions, SliceModel};
+//! # #[cfg(all(feature = "p256", feature = "sha512", feature = "blake2b"))] {
+//! use oms_edge_core::{KeyVerifier, ModelOptions, PublicKey, SliceModel, Time, Verifier};
 //!
 //! let bundle = include_bytes!("../../testdata/sample/model.sig");
 //! let key = PublicKey::from_pem_or_der(include_bytes!("../../testdata/sample/key.pub"))?;
+//! let verifier = KeyVerifier::new(key);
 //!
 //! // Authenticate the bundle, then parse its manifest.
 //! let mut payload = vec![0u8; bundle.len()];
-//! let manifest = oms_edge_core::verify_key_bundle(bundle, &key, &mut payload)?;
+//! let verified = verifier.verify(bundle, Time::NoClock, &mut payload)?;
+//! let manifest = verified.manifest();
 //! assert_eq!(manifest.len(), 3);
 //!
 //! // Stream the model's files through a fixed buffer.
@@ -51,28 +90,27 @@
 //! let mut listed = [false; 3];
 //! let mut source = SliceModel::new(&files, &mut listed);
 //! let mut buf = [0u8; 1024];
-//! let verified = manifest.verify_model(&mut source, ModelOptions::default(), &mut buf)?;
-//! assert_eq!(verified.resources, 3);
+//! let model = manifest.verify_model(&mut source, ModelOptions::default(), &mut buf)?;
+//! assert_eq!(model.resources, 3);
 //!
 //! // A flipped bit is caught, and the error names the check and resource.
 //! let mut tampered = files[1].1.to_vec();
 //! tampered[7] ^= 1;
 //! let files = [files[0], ("model.safetensors", &tampered[..]), files[2]];
 //! let mut source = SliceModel::new(&files, &mut listed);
-//! let err = manifest.verify_model(&mut source, ModelOptions::default(), &mut buf).unwrap_err();
-//! assert!(matches!(
-//!     err,
-//!     oms_edge_core::Error::Model {
-//!         index: 1,
-//!         cause: oms_edge_core::error::ModelError::DigestMismatch { .. }
-//!     }
-//! ));
+//! let err: oms_edge_core::Error = manifest
+//!     .verify_model(&mut source, ModelOptions::default(), &mut buf)
+//!     .unwrap_err()
+//!     .into();
+//! assert_eq!(err.check().as_str(), "model.digest_mismatch");
+//! assert_eq!(err.resource_index(), Some(1));
+//! # }
 //! # Ok::<(), oms_edge_core::Error>(())
 //! ```
 
 #![no_std]
 #![forbid(unsafe_code)]
-#![deny(missing_docs)]
+#![deny(missing_docs, unreachable_pub, clippy::as_conversions)]
 #![deny(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -90,7 +128,8 @@
         clippy::expect_used,
         clippy::panic,
         clippy::indexing_slicing,
-        clippy::arithmetic_side_effects
+        clippy::arithmetic_side_effects,
+        clippy::as_conversions
     )
 )]
 
@@ -100,41 +139,116 @@ extern crate std;
 #[cfg(feature = "certificate")]
 extern crate alloc;
 
-pub mod bundle;
-#[cfg(feature = "sigstore")]
-pub mod checkpoint;
-pub mod dsse;
-pub mod error;
-pub mod hashing;
-pub mod json;
-pub mod keys;
+// The ground floor: used by every step, using nothing of ours.
+mod check;
+mod encoding;
+mod json;
 pub mod limits;
-#[cfg(feature = "sigstore")]
-pub mod logkey;
-pub mod manifest;
-pub mod merkle;
-pub mod model;
-mod pem;
-#[cfg(feature = "sigstore")]
-pub mod policy;
-#[cfg(feature = "sigstore")]
-pub mod registry;
-#[cfg(feature = "sigstore")]
-pub mod sct;
-#[cfg(feature = "sigstore")]
-pub mod sigstore;
-pub mod statement;
-#[cfg(feature = "sigstore")]
-pub mod timestamp;
-#[cfg(feature = "sigstore")]
-pub mod tlog;
-#[cfg(feature = "sigstore")]
-pub mod trust_root;
-pub mod verify;
-#[cfg(feature = "certificate")]
-pub mod x509;
+mod time;
 
-pub use error::Error;
-pub use verify::{verify_key_bundle, verify_key_model};
+// The pipeline steps, in the order the key path runs them.
+mod bundle;
+mod dsse;
+mod hashing;
+mod keys;
+mod manifest;
+mod model;
+mod statement;
 #[cfg(feature = "certificate")]
-pub use x509::verify_certificate_bundle;
+mod x509;
+// Everything only the sigstore method needs.
+#[cfg(feature = "sigstore")]
+mod sigstore;
+
+// Gathers the steps' errors; then the API over the steps.
+mod error;
+mod verify;
+
+pub use crate::bundle::{BundleError, BundleVersion, MaterialKind};
+pub use crate::check::Check;
+pub use crate::dsse::{DsseError, PaeEncoding};
+pub use crate::encoding::Hex;
+pub use crate::error::Error;
+pub use crate::hashing::{Digest, HashAlgorithm, Hasher};
+pub use crate::json::{Bytes, Chars, Field, JsonError, JsonStr, Problem};
+pub use crate::keys::{Digests, KeyAlgorithm, KeyError, PublicKey, SigHash};
+pub use crate::manifest::{
+    IgnorePaths, Manifest, ManifestError, Method, PredicateFormat, Resource, Resources,
+    Serialization, VerifiedManifest, reference_path_cmp,
+};
+pub use crate::model::{
+    Job, JobSpec, ModelError, ModelFailure, ModelOptions, ModelSource, Passed, Planned, Planner,
+    SliceModel, Stream, Tally, VerifiedModel,
+};
+pub use crate::statement::StatementError;
+pub use crate::time::{Time, UnixInstant, UnixTime};
+pub use crate::verify::{KeyEvidence, KeyVerifier, UnverifiedBundle, Verified, Verifier};
+
+#[cfg(feature = "certificate")]
+pub use crate::verify::{CertificateEvidence, CertificateVerifier};
+#[cfg(feature = "certificate")]
+pub use crate::x509::{CertPosition, CertificateError, TrustStore};
+
+#[cfg(feature = "sigstore")]
+pub use crate::sigstore::{
+    Artifact, ArtifactDigest, ObservedTime, SigstoreError,
+    checkpoint::CheckpointError,
+    logkey::{KeyDetails, LogKey, LogKeyError},
+    merkle::MerkleError,
+    policy::{Identity, IdentityPolicy, PolicyError, SanKind},
+    registry::SigstoreKey,
+    sct::{SctError, SctFailure, SctPart},
+    timestamp::TimestampError,
+    tlog::TlogError,
+    trust_root::{
+        CLIENT_TRUST_CONFIG_MEDIA_TYPE, CertificateAuthority, Location, PRODUCTION_TRUSTED_ROOT,
+        STAGING_TRUSTED_ROOT, TRUSTED_ROOT_MEDIA_TYPES, TimeRange, TransparencyLog, TrustRootError,
+        TrustedRoot,
+    },
+};
+#[cfg(feature = "sigstore")]
+pub use crate::verify::{SigstoreEvidence, SigstoreVerifier, VerifiedLogEntry};
+
+/// The internals the fuzz targets (`fuzz/`, replayed by
+/// `tests/tests/fuzz_replay.rs`) and the white-box tests drive directly.
+/// Not part of the API: no stability promise, may change in any release.
+#[doc(hidden)]
+pub mod __fuzz {
+    pub use crate::bundle::{Bundle, Content, Envelope, Material, MessageDigest, MessageSignature};
+    pub use crate::json::{Array, Elements, Kind, Members, Object, Value, parse as parse_json};
+
+    /// Decodes a bundle's base64 member (as every step does).
+    pub fn decode_base64<'b>(
+        s: crate::JsonStr<'_>,
+        buf: &'b mut [u8],
+    ) -> Result<&'b [u8], crate::Problem> {
+        crate::json::decode_base64(s, buf, crate::Field::Payload).map_err(|e| e.problem)
+    }
+
+    /// Verifies a DSSE envelope with `key`, the model_signing pre-1.0 PAE
+    /// allowed when `compat`; returns the payload and its PAE.
+    pub fn verify_envelope<'p>(
+        env: &Envelope<'_>,
+        key: &crate::PublicKey,
+        compat: bool,
+        payload_buf: &'p mut [u8],
+    ) -> Result<(&'p [u8], crate::PaeEncoding), crate::DsseError> {
+        let compat = compat.then_some(crate::dsse::CompatHash::KeyCurve);
+        crate::dsse::verify_envelope(env, key, compat, payload_buf)
+            .map(|p| (p.bytes(), p.encoding()))
+    }
+
+    #[cfg(feature = "certificate")]
+    pub use crate::x509::{Cert, ChainError, validate_chain};
+
+    #[cfg(feature = "sigstore")]
+    pub use crate::sigstore::checkpoint::{
+        Checkpoint, Convention, SignatureLine, SignatureLines, parse as parse_checkpoint,
+        verify as verify_checkpoint,
+    };
+    #[cfg(feature = "sigstore")]
+    pub use crate::sigstore::merkle::{
+        Hash, inclusion_proof_len, leaf_hash, node_hash, root_from_inclusion_proof,
+        verify_inclusion,
+    };
+}

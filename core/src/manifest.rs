@@ -27,20 +27,248 @@
 //!    then shard offsets as numbers). Strictly increasing means no name
 //!    repeats.
 //!
-//! Then, over all resources: at least one and at most [`MAX_RESOURCES`]; and
-//! (v1.0) `subject[0].digest.sha256` is SHA-256 over the concatenated raw
-//! digests in manifest order (§6.5.1).
+//! Then, over all resources: at most [`MAX_RESOURCES`]. Whether there is
+//! at least one, and whether `subject[0].digest.sha256` is SHA-256 over the
+//! concatenated raw digests in manifest order (OMS §6.5.1), the statement
+//! checks ([`crate::statement`]) with the count and digest computed here.
 
 use core::cmp::Ordering;
+use core::fmt;
 
 use sha2::{Digest as _, Sha256};
 
+use crate::check::Check;
 use crate::dsse::PaeEncoding;
-use crate::error::{Error, Field, ManifestError, Problem, StatementError};
-use crate::hashing::Digest;
-use crate::json::{Array, Bytes, Elements, JsonError, JsonStr, Object, Value};
+use crate::hashing::{Digest, HashAlgorithm};
+use crate::json::{Array, Bytes, Elements, Field, FieldError, JsonError, JsonStr, Problem, Value};
 use crate::limits::{MAX_NAME_BYTES, MAX_RESOURCES, MAX_SHARD_SUFFIX_BYTES};
-use crate::statement::{Method, PredicateFormat, Serialization};
+
+/// Why a resource descriptor was refused (step 8b). The resource's index
+/// travels with it (`Error::Manifest`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum ManifestError {
+    /// The entry is not an object, or a member is missing or mistyped.
+    Field {
+        /// Which member.
+        field: Field,
+        /// What is wrong with it.
+        problem: Problem,
+    },
+    /// The name is not a canonical relative path (empty, absolute, `.`,
+    /// `..`, empty component, trailing `/`, or NUL).
+    NonCanonicalName,
+    /// A name longer than [`crate::limits::MAX_NAME_BYTES`].
+    NameTooLong,
+    /// `algorithm` differs from `serialization.hash_type`.
+    AlgorithmMismatch,
+    /// The digest is not hex, or its length does not fit the algorithm.
+    BadDigest,
+    /// A `shards` name is not `path:start:end` with canonical decimals.
+    BadShardName,
+    /// A shard is empty, longer than `shard_size`, or not aligned to it.
+    BadShardRange,
+    /// The shards of one file overlap, leave a gap, do not start at 0, or
+    /// a shard other than the last is shorter than `shard_size`.
+    ShardsNotContiguous,
+    /// The name `.` (an older spelling of a single-file model) appears next
+    /// to other files.
+    DotWithOthers,
+    /// The resource names are not sorted (in code-point order or the
+    /// reference's path order), or a name repeats; the index is the first
+    /// resource out of order.
+    Unsorted,
+    /// More resources than [`crate::limits::MAX_RESOURCES`]; the index is
+    /// the first one past the limit.
+    TooManyResources,
+}
+
+impl From<FieldError> for ManifestError {
+    fn from(e: FieldError) -> Self {
+        ManifestError::Field {
+            field: e.field,
+            problem: e.problem,
+        }
+    }
+}
+
+impl ManifestError {
+    /// The check that failed.
+    pub fn check(&self) -> Check {
+        match self {
+            ManifestError::Field { problem, .. } => match problem {
+                Problem::Missing => Check::ManifestFieldMissing,
+                Problem::WrongType => Check::ManifestFieldWrongType,
+                Problem::Duplicate => Check::ManifestFieldDuplicate,
+                Problem::Base64 => Check::ManifestFieldBase64,
+                Problem::TooLong => Check::ManifestFieldTooLong,
+                Problem::Invalid => Check::ManifestFieldInvalid,
+            },
+            ManifestError::NonCanonicalName => Check::ManifestNonCanonicalName,
+            ManifestError::NameTooLong => Check::ManifestNameTooLong,
+            ManifestError::AlgorithmMismatch => Check::ManifestAlgorithmMismatch,
+            ManifestError::BadDigest => Check::ManifestBadDigest,
+            ManifestError::BadShardName => Check::ManifestBadShardName,
+            ManifestError::BadShardRange => Check::ManifestBadShardRange,
+            ManifestError::ShardsNotContiguous => Check::ManifestShardsNotContiguous,
+            ManifestError::DotWithOthers => Check::ManifestDotWithOthers,
+            ManifestError::Unsorted => Check::ManifestUnsorted,
+            ManifestError::TooManyResources => Check::ManifestTooManyResources,
+        }
+    }
+
+    /// The member the error is about, if any.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            ManifestError::Field { field, .. } => Some(*field),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ManifestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ManifestError::Field { field, problem } => write!(f, "manifest: `{field}` {problem}"),
+            ManifestError::NonCanonicalName => {
+                f.write_str("manifest: name is not a canonical relative path")
+            }
+            ManifestError::NameTooLong => f.write_str("manifest: name too long"),
+            ManifestError::AlgorithmMismatch => {
+                f.write_str("manifest: algorithm differs from serialization.hash_type")
+            }
+            ManifestError::BadDigest => {
+                f.write_str("manifest: digest is not hex of the algorithm's length")
+            }
+            ManifestError::BadShardName => {
+                f.write_str("manifest: shard name is not path:start:end")
+            }
+            ManifestError::BadShardRange => {
+                f.write_str("manifest: shard is empty, longer than shard_size or not aligned to it")
+            }
+            ManifestError::ShardsNotContiguous => f.write_str(
+                "manifest: shards of the file overlap, leave a gap or do not start at 0",
+            ),
+            ManifestError::DotWithOthers => {
+                f.write_str("manifest: name `.` appears next to other files")
+            }
+            ManifestError::Unsorted => {
+                f.write_str("manifest: resources are not sorted by name, or a name repeats")
+            }
+            ManifestError::TooManyResources => {
+                f.write_str("manifest: more resources than the limit")
+            }
+        }
+    }
+}
+
+/// Which predicate layout the statement uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum PredicateFormat {
+    /// `https://model_signing/signature/v1.0`: digests in
+    /// `predicate.resources`, root digest in `subject`.
+    SignatureV1,
+    /// `https://model_signing/Digests/v0.1`: one `subject` per file, SHA-256,
+    /// no serialization record and no root digest.
+    DigestsV01,
+}
+
+impl PredicateFormat {
+    /// The `predicateType` URI.
+    pub fn predicate_type(self) -> &'static str {
+        match self {
+            PredicateFormat::SignatureV1 => "https://model_signing/signature/v1.0",
+            PredicateFormat::DigestsV01 => "https://model_signing/Digests/v0.1",
+        }
+    }
+}
+
+/// How the model was cut into resources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum Method {
+    /// One resource per file (OMS §6.3.1).
+    Files,
+    /// One resource per byte range of at most `shard_size` bytes (§6.3.2).
+    Shards {
+        /// The shard size in bytes.
+        shard_size: u64,
+    },
+}
+
+impl Method {
+    /// `files` or `shards`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Method::Files => "files",
+            Method::Shards { .. } => "shards",
+        }
+    }
+}
+
+/// The signed `serialization` record.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Serialization<'p> {
+    /// `method` (and `shard_size`).
+    pub method: Method,
+    /// `hash_type`.
+    pub hash: HashAlgorithm,
+    /// `allow_symlinks`.
+    pub allow_symlinks: bool,
+    /// `ignore_paths`, when present (each element a string, checked).
+    pub ignore_paths: Option<IgnorePaths<'p>>,
+}
+
+impl<'p> Serialization<'p> {
+    pub(crate) fn new(
+        method: Method,
+        hash: HashAlgorithm,
+        allow_symlinks: bool,
+        ignore_paths: Option<Array<'p>>,
+    ) -> Self {
+        Self {
+            method,
+            hash,
+            allow_symlinks,
+            ignore_paths: ignore_paths.map(IgnorePaths),
+        }
+    }
+}
+
+/// The signed `serialization.ignore_paths` (each element checked to be a
+/// string when the statement was parsed).
+#[derive(Debug, Clone, Copy)]
+pub struct IgnorePaths<'p>(Array<'p>);
+
+impl<'p> IgnorePaths<'p> {
+    /// The paths, as signed (still JSON-escaped).
+    pub fn iter(&self) -> impl Iterator<Item = JsonStr<'p>> + use<'p> {
+        self.0.iter().filter_map(|v| v.ok()?.str().ok())
+    }
+}
+
+/// Where a manifest's payload sits in memory: what tokens of the model
+/// check carry to tell one manifest from another (see `crate::model`).
+/// Unique while the payload is borrowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ManifestId {
+    addr: usize,
+    len: usize,
+}
+
+impl ManifestId {
+    pub(crate) fn of(payload: &[u8]) -> Self {
+        Self {
+            addr: payload.as_ptr().addr(),
+            len: payload.len(),
+        }
+    }
+}
 
 /// One validated resource descriptor.
 #[derive(Debug, Clone, Copy)]
@@ -95,45 +323,34 @@ pub struct Manifest<'p> {
     count: usize,
 }
 
-fn res_err(index: usize, cause: ManifestError) -> Error {
-    Error::Manifest { index, cause }
-}
-
-fn res_field(index: usize, field: Field, problem: Problem) -> Error {
-    res_err(index, ManifestError::Field { field, problem })
-}
-
-fn json_err(e: JsonError) -> Error {
-    Error::Statement(StatementError::Json(e))
-}
+/// A resource's failed check, with its index.
+pub(crate) type ResourceFailure = (usize, ManifestError);
 
 impl<'p> Manifest<'p> {
-    /// Validates every resource (checks 1–7 of the module docs) and the root
-    /// digest.
-    pub(crate) fn new(
+    /// Checks 1–7 of the module docs over every resource; returns how many
+    /// there are and SHA-256 over their digests in order (the root digest
+    /// the statement's subject must hold).
+    pub(crate) fn check_resources(
         format: PredicateFormat,
-        model_name: Option<JsonStr<'p>>,
-        root_digest: Option<Digest>,
         serialization: Serialization<'p>,
         resources: Array<'p>,
-    ) -> Result<Self, Error> {
-        let mut m = Manifest {
-            format,
-            model_name,
-            root_digest,
-            serialization,
-            resources,
-            count: 0,
-        };
+    ) -> Result<(usize, [u8; 32]), ResourceFailure> {
         let mut root = Sha256::new();
         let mut order = OrderCheck::default();
         let mut run = ShardRun::default();
         let mut dots = (false, false); // (a `.` path seen, another path seen)
         let mut prev: Option<Resource<'p>> = None;
-        for item in m.iter_unchecked() {
+        let mut count = 0usize;
+        let items = ResourceIter {
+            elements: resources.iter(),
+            index: 0,
+            format,
+            serialization,
+        };
+        for item in items {
             let r = item?;
             if r.index >= MAX_RESOURCES {
-                return Err(StatementError::TooManyResources.into());
+                return Err((r.index, ManifestError::TooManyResources));
             }
             root.update(r.digest.as_bytes());
             if r.is_dot() {
@@ -142,12 +359,12 @@ impl<'p> Manifest<'p> {
                 dots.1 = true;
             }
             if dots.0 && dots.1 {
-                return Err(res_err(r.index, ManifestError::DotWithOthers));
+                return Err((r.index, ManifestError::DotWithOthers));
             }
             if let Some(p) = &prev {
                 order.step(p, &r)?;
             }
-            if let Method::Shards { shard_size } = m.serialization.method {
+            if let Method::Shards { shard_size } = serialization.method {
                 let same_file = prev
                     .as_ref()
                     .is_some_and(|p| p.path_bytes().eq(r.path_bytes()));
@@ -160,21 +377,32 @@ impl<'p> Manifest<'p> {
                 run.add(&r, shard_size)?;
             }
             // `r.index < MAX_RESOURCES` (checked above).
-            m.count = r.index.saturating_add(1);
+            count = r.index.saturating_add(1);
             prev = Some(r);
         }
-        match (&prev, m.serialization.method) {
-            (None, _) => return Err(StatementError::NoResources.into()),
-            (Some(p), Method::Shards { shard_size }) => run.finish(p.index, shard_size)?,
-            _ => {}
+        if let (Some(p), Method::Shards { shard_size }) = (&prev, serialization.method) {
+            run.finish(p.index, shard_size)?;
         }
-        if let Some(expected) = m.root_digest {
-            let actual: [u8; 32] = root.finalize().into();
-            if expected.as_bytes() != actual {
-                return Err(StatementError::RootDigestMismatch.into());
-            }
+        Ok((count, root.finalize().into()))
+    }
+
+    /// A manifest whose resources [`Manifest::check_resources`] passed.
+    pub(crate) fn from_checked(
+        format: PredicateFormat,
+        model_name: Option<JsonStr<'p>>,
+        root_digest: Option<Digest>,
+        serialization: Serialization<'p>,
+        resources: Array<'p>,
+        count: usize,
+    ) -> Self {
+        Self {
+            format,
+            model_name,
+            root_digest,
+            serialization,
+            resources,
+            count,
         }
-        Ok(m)
     }
 
     /// The predicate layout.
@@ -210,11 +438,13 @@ impl<'p> Manifest<'p> {
 
     /// The resources, in manifest order.
     pub fn resources(&self) -> Resources<'p> {
-        self.iter_unchecked()
+        Resources(Some(self.checked_resources()))
     }
 
-    fn iter_unchecked(&self) -> Resources<'p> {
-        Resources {
+    /// The resources, each read (and checked) again: for the model check,
+    /// which passes on any failure rather than stopping quietly.
+    pub(crate) fn checked_resources(&self) -> ResourceIter<'p> {
+        ResourceIter {
             elements: self.resources.iter(),
             index: 0,
             format: self.format,
@@ -224,51 +454,63 @@ impl<'p> Manifest<'p> {
 
     /// The resource at `index` (a linear scan: for reporting, not hot paths).
     pub fn resource(&self, index: usize) -> Option<Resource<'p>> {
-        self.resources().nth(index).and_then(Result::ok)
+        self.resources().nth(index)
     }
 }
 
-/// Iterator over a manifest's [`Resource`]s.
+/// Iterator over a manifest's [`Resource`]s, in manifest order. (Every
+/// resource of a [`Manifest`] passed its checks when the manifest was
+/// made, so this never meets one that fails.)
 #[derive(Debug, Clone)]
-pub struct Resources<'p> {
+pub struct Resources<'p>(Option<ResourceIter<'p>>);
+
+impl<'p> Iterator for Resources<'p> {
+    type Item = Resource<'p>;
+
+    fn next(&mut self) -> Option<Resource<'p>> {
+        match self.0.as_mut()?.next()? {
+            Ok(r) => Some(r),
+            Err(_) => {
+                self.0 = None;
+                None
+            }
+        }
+    }
+}
+
+/// The resources, each checked as it is read.
+#[derive(Debug, Clone)]
+pub(crate) struct ResourceIter<'p> {
     elements: Elements<'p>,
     index: usize,
     format: PredicateFormat,
     serialization: Serialization<'p>,
 }
 
-impl Resources<'_> {
+impl ResourceIter<'_> {
     /// The index of the next resource.
-    pub fn index(&self) -> usize {
+    pub(crate) fn index(&self) -> usize {
         self.index
     }
 }
 
-impl<'p> Iterator for Resources<'p> {
-    type Item = Result<Resource<'p>, Error>;
+impl<'p> Iterator for ResourceIter<'p> {
+    type Item = Result<Resource<'p>, ResourceFailure>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        let index = self.index;
         let v = match self.elements.next()? {
             Ok(v) => v,
-            Err(e) => return Some(Err(json_err(e))),
+            // A validated document's elements always read; be total anyway.
+            Err(_) => {
+                let bad = FieldError::new(Field::Resources, Problem::Invalid);
+                return Some(Err((index, bad.into())));
+            }
         };
-        let index = self.index;
         // One per array element held in memory: never saturates.
         self.index = self.index.saturating_add(1);
         Some(parse_resource(self.format, &self.serialization, index, v))
     }
-}
-
-fn get<'a>(obj: &Object<'a>, index: usize, key: &str, field: Field) -> Result<JsonStr<'a>, Error> {
-    let v = obj
-        .get(key)
-        .map_err(|e| match e {
-            JsonError::DuplicateKey => res_field(index, field, Problem::Duplicate),
-            other => json_err(other),
-        })?
-        .ok_or(res_field(index, field, Problem::Missing))?;
-    v.str()
-        .map_err(|_| res_field(index, field, Problem::WrongType))
 }
 
 fn parse_resource<'p>(
@@ -276,34 +518,33 @@ fn parse_resource<'p>(
     ser: &Serialization<'p>,
     index: usize,
     v: Value<'p>,
-) -> Result<Resource<'p>, Error> {
+) -> Result<Resource<'p>, ResourceFailure> {
+    let at = |cause: ManifestError| (index, cause);
+    let field = |e: FieldError| (index, ManifestError::from(e));
     let obj = v
         .object()
-        .map_err(|_| res_field(index, Field::Resources, Problem::WrongType))?;
-    let name = get(&obj, index, "name", Field::Name)?;
+        .map_err(|_| field(FieldError::new(Field::Resources, Problem::WrongType)))?;
+    let text = |o: &crate::json::Object<'p>, key, f| {
+        o.required(key, f).and_then(|m| m.string()).map_err(field)
+    };
+    let name = text(&obj, "name", Field::Name)?;
     let (digest_hex, algorithm) = match format {
         PredicateFormat::SignatureV1 => (
-            get(&obj, index, "digest", Field::Digest)?,
-            Some(get(&obj, index, "algorithm", Field::Algorithm)?),
+            text(&obj, "digest", Field::Digest)?,
+            Some(text(&obj, "algorithm", Field::Algorithm)?),
         ),
         PredicateFormat::DigestsV01 => {
             let d = obj
-                .get("digest")
-                .map_err(|e| match e {
-                    JsonError::DuplicateKey => res_field(index, Field::Digest, Problem::Duplicate),
-                    other => json_err(other),
-                })?
-                .ok_or(res_field(index, Field::Digest, Problem::Missing))?
-                .object()
-                .map_err(|_| res_field(index, Field::Digest, Problem::WrongType))?;
-            (get(&d, index, "sha256", Field::Digest)?, None)
+                .required("digest", Field::Digest)
+                .and_then(|m| m.object())
+                .map_err(field)?;
+            (text(&d, "sha256", Field::Digest)?, None)
         }
     };
 
     // 2. shard suffix, then the path's length (a suffix adds at most
     // MAX_SHARD_SUFFIX_BYTES: the bound on the whole name only stops the
     // counting).
-    let too_long = res_err(index, ManifestError::NameTooLong);
     let (path_len, range) = match ser.method {
         Method::Files => {
             let name_len = name.bytes().take(MAX_NAME_BYTES + 1).count();
@@ -315,44 +556,44 @@ fn parse_resource<'p>(
                 .take(MAX_NAME_BYTES + MAX_SHARD_SUFFIX_BYTES + 1)
                 .count();
             if name_len > MAX_NAME_BYTES + MAX_SHARD_SUFFIX_BYTES {
-                return Err(too_long);
+                return Err(at(ManifestError::NameTooLong));
             }
             let (path_len, start, end) =
-                split_shard(name, name_len).ok_or(res_err(index, ManifestError::BadShardName))?;
+                split_shard(name, name_len).ok_or(at(ManifestError::BadShardName))?;
             (path_len, Some((start, end)))
         }
     };
     if path_len > MAX_NAME_BYTES {
-        return Err(too_long);
+        return Err(at(ManifestError::NameTooLong));
     }
 
     // 3. canonical path.
     let path = name.bytes().take(path_len);
     let is_dot = path_len == 1 && path.clone().eq(*b".");
     if !is_dot && !canonical_path(path) {
-        return Err(res_err(index, ManifestError::NonCanonicalName));
+        return Err(at(ManifestError::NonCanonicalName));
     }
 
     // 4. algorithm.
     if let Some(alg) = algorithm
         && !algorithm_matches(alg, ser)
     {
-        return Err(res_err(index, ManifestError::AlgorithmMismatch));
+        return Err(at(ManifestError::AlgorithmMismatch));
     }
 
     // 5. digest.
-    let digest = Digest::from_hex(ser.hash, digest_hex.bytes())
-        .ok_or(res_err(index, ManifestError::BadDigest))?;
+    let digest =
+        Digest::from_hex(ser.hash, digest_hex.bytes()).ok_or(at(ManifestError::BadDigest))?;
 
     // 6. shard range (per shard; per file in `ShardRun`).
     if let (Some((start, end)), Method::Shards { shard_size }) = (range, ser.method) {
         let len = end.saturating_sub(start);
         if len == 0 || len > shard_size {
-            return Err(res_err(index, ManifestError::BadShardRange));
+            return Err(at(ManifestError::BadShardRange));
         }
         // `shard_size > 0` (statement check); a zero would fail here too.
         if start.checked_rem(shard_size) != Some(0) {
-            return Err(res_err(index, ManifestError::ShardsNotContiguous));
+            return Err(at(ManifestError::ShardsNotContiguous));
         }
     }
     Ok(Resource {
@@ -456,7 +697,7 @@ impl Default for OrderCheck {
 }
 
 impl OrderCheck {
-    fn step(&mut self, prev: &Resource<'_>, cur: &Resource<'_>) -> Result<(), Error> {
+    fn step(&mut self, prev: &Resource<'_>, cur: &Resource<'_>) -> Result<(), ResourceFailure> {
         if self.code_point && prev.name.bytes().cmp(cur.name.bytes()) != Ordering::Less {
             self.code_point = false;
         }
@@ -466,7 +707,7 @@ impl OrderCheck {
         if self.code_point || self.reference {
             Ok(())
         } else {
-            Err(StatementError::Unsorted { index: cur.index }.into())
+            Err((cur.index, ManifestError::Unsorted))
         }
     }
 }
@@ -510,7 +751,7 @@ struct ShardRun {
 }
 
 impl ShardRun {
-    fn add(&mut self, r: &Resource<'_>, shard_size: u64) -> Result<(), Error> {
+    fn add(&mut self, r: &Resource<'_>, shard_size: u64) -> Result<(), ResourceFailure> {
         let Some((start, end)) = r.range else {
             return Ok(());
         };
@@ -528,12 +769,12 @@ impl ShardRun {
         }
         self.count = self.count.saturating_add(1);
         if self.shorts > 1 {
-            return Err(res_err(r.index, ManifestError::ShardsNotContiguous));
+            return Err((r.index, ManifestError::ShardsNotContiguous));
         }
         Ok(())
     }
 
-    fn finish(&self, last_index: usize, shard_size: u64) -> Result<(), Error> {
+    fn finish(&self, last_index: usize, shard_size: u64) -> Result<(), ResourceFailure> {
         let expected_max = self
             .count
             .checked_sub(1)
@@ -545,22 +786,34 @@ impl ShardRun {
         if expected_max == Some(self.max_start) && short_ok {
             Ok(())
         } else {
-            Err(res_err(last_index, ManifestError::ShardsNotContiguous))
+            Err((last_index, ManifestError::ShardsNotContiguous))
         }
     }
 }
 
 /// A manifest whose payload was authenticated by its signature: the only
-/// kind that can check a model (see [`crate::model`]).
+/// kind that can check a model (see `VerifiedManifest::verify_model` and
+/// `VerifiedManifest::planner`).
 #[derive(Debug, Clone, Copy)]
 pub struct VerifiedManifest<'p> {
     manifest: Manifest<'p>,
     encoding: PaeEncoding,
+    id: ManifestId,
 }
 
 impl<'p> VerifiedManifest<'p> {
-    pub(crate) fn new(manifest: Manifest<'p>, encoding: PaeEncoding) -> Self {
-        Self { manifest, encoding }
+    /// `manifest`, parsed from the authenticated `payload`.
+    pub(crate) fn new(manifest: Manifest<'p>, encoding: PaeEncoding, payload: &'p [u8]) -> Self {
+        Self {
+            manifest,
+            encoding,
+            id: ManifestId::of(payload),
+        }
+    }
+
+    /// Which manifest this is, for the model check's tokens.
+    pub(crate) fn id(&self) -> ManifestId {
+        self.id
     }
 
     /// Which PAE the signature covered (the compat one means a bundle from
@@ -579,216 +832,4 @@ impl<'p> core::ops::Deref for VerifiedManifest<'p> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::hashing::HashAlgorithm;
-    use crate::statement;
-    use std::format;
-    use std::string::String;
-    use std::vec::Vec;
-
-    const D0: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-    const D1: &str = "1111111111111111111111111111111111111111111111111111111111111111";
-
-    /// A statement over `resources` (name, digest) with a correct root digest.
-    fn statement(method: &str, resources: &[(&str, &str)], alg: &str) -> String {
-        let mut root = Sha256::new();
-        let mut items = Vec::new();
-        for (name, digest) in resources {
-            if let Some(d) = Digest::from_hex(HashAlgorithm::Sha256, digest.bytes()) {
-                root.update(d.as_bytes());
-            }
-            items.push(format!(
-                r#"{{"name":"{name}","algorithm":"{alg}","digest":"{digest}"}}"#
-            ));
-        }
-        let root: [u8; 32] = root.finalize().into();
-        let root = format!("{}", crate::hashing::Hex(&root));
-        format!(
-            r#"{{"_type":"https://in-toto.io/Statement/v1","subject":[{{"name":"m","digest":{{"sha256":"{root}"}}}}],"predicateType":"https://model_signing/signature/v1.0","predicate":{{"serialization":{{{method},"hash_type":"sha256","allow_symlinks":false}},"resources":[{}]}}}}"#,
-            items.join(",")
-        )
-    }
-
-    fn files(resources: &[(&str, &str)]) -> Result<usize, Error> {
-        let s = statement(r#""method":"files""#, resources, "sha256");
-        statement::parse_unverified(s.as_bytes()).map(|m| m.len())
-    }
-
-    fn shards(size: u64, names: &[&str]) -> Result<usize, Error> {
-        let res: Vec<(&str, &str)> = names.iter().map(|n| (*n, D0)).collect();
-        let s = statement(
-            &format!(r#""method":"shards","shard_size":{size}.0"#),
-            &res,
-            &format!("sha256-sharded-{size}"),
-        );
-        statement::parse_unverified(s.as_bytes()).map(|m| m.len())
-    }
-
-    fn bad(index: usize, cause: ManifestError) -> Result<usize, Error> {
-        Err(Error::Manifest { index, cause })
-    }
-
-    #[test]
-    fn canonical_names() {
-        assert!(canonical_path(b"a".iter().copied()));
-        assert!(canonical_path(b"a/b.c/...d/...".iter().copied()));
-        // A backslash is an ordinary byte of a POSIX name, in `..\x` too.
-        assert!(canonical_path(br"a\b".iter().copied()));
-        assert!(canonical_path(br"..\x".iter().copied()));
-        for n in [
-            "", "/a", "a/", "a//b", "./a", "a/./b", "a/..", "../a", "..", "a\0",
-        ] {
-            assert!(!canonical_path(n.bytes()), "{n:?}");
-        }
-        assert_eq!(files(&[("a", D0)]), Ok(1));
-        assert_eq!(files(&[("a\\\\b", D0)]), Ok(1));
-        assert_eq!(files(&[(".", D0)]), Ok(1));
-        assert_eq!(
-            files(&[(".", D0), ("a", D1)]),
-            bad(1, ManifestError::DotWithOthers)
-        );
-        assert_eq!(
-            files(&[("../x", D0)]),
-            bad(0, ManifestError::NonCanonicalName)
-        );
-        assert_eq!(
-            files(&[("/etc/passwd", D0)]),
-            bad(0, ManifestError::NonCanonicalName)
-        );
-        assert_eq!(
-            files(&[("a\\u0000", D0)]),
-            bad(0, ManifestError::NonCanonicalName)
-        );
-        assert_eq!(
-            files(&[("a\\/..", D0)]),
-            bad(0, ManifestError::NonCanonicalName)
-        );
-    }
-
-    #[test]
-    fn both_sort_orders_are_accepted_and_unsorted_is_not() {
-        // Python reference order: `/` before `-` and ` `.
-        assert_eq!(files(&[("a/x", D0), ("a b", D0), ("a-b/y", D0)]), Ok(3));
-        // Code-point order (Go): ` ` < `-` < `/`.
-        assert_eq!(files(&[("a b", D0), ("a-b/y", D0), ("a/x", D0)]), Ok(3));
-        let unsorted = Err(Error::Statement(StatementError::Unsorted { index: 1 }));
-        assert_eq!(files(&[("b", D0), ("a", D0)]), unsorted);
-        assert_eq!(files(&[("a", D0), ("a", D1)]), unsorted);
-        // Mixing the orders is not sorted in either.
-        assert_eq!(
-            files(&[("a/x", D0), ("a b", D0), ("a-b", D0), ("a/y", D0)]),
-            Err(Error::Statement(StatementError::Unsorted { index: 3 }))
-        );
-        // Escaped and literal spellings of one name are the same name.
-        assert_eq!(files(&[("\\u00e9", D0), ("é", D1)]), unsorted);
-    }
-
-    #[test]
-    fn shard_rules() {
-        // Reference order (numeric) and code-point order both accepted.
-        let numeric: Vec<String> = (0..12)
-            .map(|i| format!("w:{}:{}", i * 10, i * 10 + 10))
-            .collect();
-        let numeric: Vec<&str> = numeric.iter().map(String::as_str).collect();
-        assert_eq!(shards(10, &numeric), Ok(12));
-        let mut lexical = numeric.clone();
-        lexical.sort();
-        assert_ne!(lexical, numeric);
-        assert_eq!(shards(10, &lexical), Ok(12));
-        // Last shard shorter; names with colons split at the last two.
-        assert_eq!(shards(10, &["a:b:0:10", "a:b:10:15", "c:0:3"]), Ok(3));
-        assert_eq!(
-            shards(10, &["w:0:10", "w:10:15", "w:15:20"]),
-            bad(2, ManifestError::ShardsNotContiguous)
-        );
-        assert_eq!(
-            shards(10, &["w:0:10", "w:20:25"]),
-            bad(1, ManifestError::ShardsNotContiguous)
-        );
-        assert_eq!(
-            shards(10, &["w:0:10", "w:5:15"]),
-            bad(1, ManifestError::ShardsNotContiguous)
-        );
-        assert_eq!(
-            shards(10, &["w:10:20"]),
-            bad(0, ManifestError::ShardsNotContiguous)
-        );
-        assert_eq!(
-            shards(10, &["w:0:5", "w:10:20"]),
-            bad(1, ManifestError::ShardsNotContiguous)
-        );
-        assert_eq!(
-            shards(10, &["w:0:10", "w:0:5"]),
-            bad(1, ManifestError::ShardsNotContiguous)
-        );
-        assert_eq!(shards(10, &["w:0:0"]), bad(0, ManifestError::BadShardRange));
-        assert_eq!(
-            shards(10, &["w:0:11"]),
-            bad(0, ManifestError::BadShardRange)
-        );
-        assert_eq!(
-            shards(10, &["w:10:5"]),
-            bad(0, ManifestError::BadShardRange)
-        );
-        for name in [
-            "w", "w:0", "w:00:10", "w:0:010", "w:+0:10", "w:0:1e1", ":0:10",
-        ] {
-            let want = if name == ":0:10" {
-                ManifestError::NonCanonicalName
-            } else {
-                ManifestError::BadShardName
-            };
-            assert_eq!(shards(10, &[name]), bad(0, want), "{name}");
-        }
-    }
-
-    #[test]
-    fn algorithm_and_digest_rules() {
-        let s = statement(r#""method":"files""#, &[("a", D0)], "sha512");
-        assert_eq!(
-            statement::parse_unverified(s.as_bytes()).map(|m| m.len()),
-            bad(0, ManifestError::AlgorithmMismatch)
-        );
-        let s = statement(r#""method":"files""#, &[("a", D0)], "sha256-sharded-10");
-        assert_eq!(
-            statement::parse_unverified(s.as_bytes()).map(|m| m.len()),
-            bad(0, ManifestError::AlgorithmMismatch)
-        );
-        let s = statement(
-            r#""method":"shards","shard_size":10"#,
-            &[("a:0:1", D0)],
-            "sha256-sharded-11",
-        );
-        assert_eq!(
-            statement::parse_unverified(s.as_bytes()).map(|m| m.len()),
-            bad(0, ManifestError::AlgorithmMismatch)
-        );
-        let s = statement(
-            r#""method":"shards","shard_size":10"#,
-            &[("a:0:1", D0)],
-            "sha256",
-        );
-        assert_eq!(
-            statement::parse_unverified(s.as_bytes()).map(|m| m.len()),
-            Ok(1)
-        );
-        assert_eq!(files(&[("a", "00")]), bad(0, ManifestError::BadDigest));
-    }
-
-    #[test]
-    fn root_digest_is_checked() {
-        let s = statement(r#""method":"files""#, &[("a", D0)], "sha256").replace(D0, D1);
-        assert_eq!(
-            statement::parse_unverified(s.as_bytes()).map(|m| m.len()),
-            Err(Error::Statement(StatementError::RootDigestMismatch))
-        );
-    }
-
-    #[test]
-    fn reference_path_order() {
-        let mut v = ["a-b", "a/x", "a b", "a", "a/b/c"];
-        v.sort_by(|a, b| reference_path_cmp(a, b));
-        assert_eq!(v, ["a", "a/b/c", "a/x", "a b", "a-b"]);
-    }
-}
+mod tests;

@@ -16,17 +16,141 @@
 //! (checks 1–2), [`JobSpec::check`] hashes one (check 3) and is, with the
 //! push-fed [`JobSpec::start`] → [`Stream`] for callers that read ahead
 //! into their own buffers, the only way to get a [`Passed`] token, and a
-//! [`Tally`] builds the [`VerifiedModel`]
-//! only from one token per resource plus the planner's [`Planned`] (check 4).
+//! [`Tally`] builds the [`VerifiedModel`] only from one token per
+//! resource, in order, plus the planner's [`Planned`] (check 4).
 //! [`VerifiedManifest::verify_model`] does all of it sequentially.
+//!
+//! Tokens are bound to their manifest: each carries the manifest's lifetime
+//! and identity (where its authenticated payload sits), so a job, pass or
+//! plan of one manifest is refused by another's tally
+//! ([`ModelError::ForeignToken`]), and tokens out of order, twice or
+//! missing are refused as such ([`ModelError::TokenOutOfOrder`]).
+
+use core::fmt;
+use core::marker::PhantomData;
 
 use embedded_io::{ErrorKind, Read};
 
-use crate::error::{Error, ModelError};
-use crate::hashing::{Digest, Hasher, hash_stream};
+use crate::check::Check;
+use crate::hashing::{Digest, HashAlgorithm, Hasher};
 use crate::limits::MAX_NAME_BYTES;
-use crate::manifest::{Resource, Resources, VerifiedManifest};
-use crate::statement::Method;
+use crate::manifest::Method;
+use crate::manifest::{ManifestError, ManifestId, Resource, ResourceIter, VerifiedManifest};
+
+/// Why a resource's bytes failed (step 9); the resource's index travels
+/// with it ([`ModelFailure::Resource`], `Error::Model`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum ModelError {
+    /// The model has no such file.
+    MissingFile,
+    /// The file's size is not where its signed shards end.
+    SizeMismatch {
+        /// Where the signed shards end.
+        signed: u64,
+        /// The file's size.
+        actual: u64,
+    },
+    /// The file ended before the signed range did (it changed while read).
+    Truncated,
+    /// The file is longer than when its size was taken (it changed while read).
+    Grew,
+    /// Reading failed.
+    Read(ErrorKind),
+    /// The bytes hash to another digest than the signed one (which is the
+    /// resource's, at the error's index).
+    DigestMismatch {
+        /// The digest of the bytes read.
+        actual: Digest,
+    },
+    /// A job, pass or plan made for another manifest was given to this
+    /// manifest's tally.
+    ForeignToken,
+    /// Passes were not recorded one per resource in index order (out of
+    /// order, twice, or missing at the end), or a plan was finished before
+    /// every resource was planned.
+    TokenOutOfOrder,
+}
+
+impl ModelError {
+    /// The check that failed.
+    pub fn check(&self) -> Check {
+        match self {
+            ModelError::MissingFile => Check::ModelMissingFile,
+            ModelError::SizeMismatch { .. } => Check::ModelSizeMismatch,
+            ModelError::Truncated => Check::ModelTruncated,
+            ModelError::Grew => Check::ModelGrew,
+            ModelError::Read(_) => Check::ModelRead,
+            ModelError::DigestMismatch { .. } => Check::ModelDigestMismatch,
+            ModelError::ForeignToken => Check::ModelForeignToken,
+            ModelError::TokenOutOfOrder => Check::ModelTokenOutOfOrder,
+        }
+    }
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ModelError::MissingFile => f.write_str("file is missing"),
+            ModelError::SizeMismatch { signed, actual } => {
+                write!(
+                    f,
+                    "file is {actual} bytes but its signed shards end at {signed}"
+                )
+            }
+            ModelError::Truncated => f.write_str("file ended early while being read"),
+            ModelError::Grew => f.write_str("file grew while being read"),
+            ModelError::Read(kind) => write!(f, "read failed ({kind:?})"),
+            ModelError::DigestMismatch { actual } => write!(
+                f,
+                "{} mismatch (got {})",
+                actual.algorithm().name(),
+                actual.hex()
+            ),
+            ModelError::ForeignToken => {
+                f.write_str("a model-check token of another manifest was given")
+            }
+            ModelError::TokenOutOfOrder => {
+                f.write_str("model-check tokens were not given one per resource, in order")
+            }
+        }
+    }
+}
+
+/// A failed model check, as this module's API returns it (it converts into
+/// `Error` with `?`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum ModelFailure {
+    /// Resource `index` failed.
+    Resource {
+        /// Index into `predicate.resources`.
+        index: usize,
+        /// What failed.
+        cause: ModelError,
+    },
+    /// The model holds a file that no resource lists (and unsigned files
+    /// are not being ignored). The model source knows which file.
+    UnsignedFile,
+    /// The model source failed outside of reading a resource.
+    Source(ErrorKind),
+    /// Resource `index` of the manifest could not be read again (never for
+    /// a manifest this crate made, whose resources were all checked).
+    Manifest {
+        /// Index into `predicate.resources`.
+        index: usize,
+        /// What failed.
+        cause: ManifestError,
+    },
+}
+
+impl ModelFailure {
+    fn at(index: usize, cause: ModelError) -> Self {
+        ModelFailure::Resource { index, cause }
+    }
+}
 
 /// Where the model's files come from: a directory, flash, an archive...
 ///
@@ -56,22 +180,34 @@ pub trait ModelSource {
 
 /// Caller choices for checking a model.
 #[derive(Debug, Clone, Copy, Default)]
+#[non_exhaustive]
 pub struct ModelOptions {
     /// Accept files the manifest does not list (OMS §8.5).
     pub ignore_unsigned_files: bool,
 }
 
-/// One range of one file to hash and compare. Built only by a [`Planner`].
+impl ModelOptions {
+    /// These options, with unsigned files accepted (`true`) or not.
+    pub fn ignoring_unsigned_files(mut self, ignore: bool) -> Self {
+        self.ignore_unsigned_files = ignore;
+        self
+    }
+}
+
+/// One range of one file to hash and compare. Built only by a [`Planner`]
+/// of manifest `'m`.
 #[derive(Debug, Clone, Copy)]
-pub struct JobSpec {
+pub struct JobSpec<'m> {
+    manifest: ManifestId,
     index: usize,
     offset: u64,
     len: u64,
     whole_file: bool,
     expected: Digest,
+    _manifest: PhantomData<&'m ()>,
 }
 
-impl JobSpec {
+impl<'m> JobSpec<'m> {
     /// The resource this job checks.
     pub fn index(&self) -> usize {
         self.index
@@ -97,13 +233,26 @@ impl JobSpec {
         self.expected
     }
 
+    fn failed(&self, cause: ModelError) -> ModelFailure {
+        ModelFailure::at(self.index, cause)
+    }
+
+    fn passed(&self) -> Passed<'m> {
+        Passed {
+            manifest: self.manifest,
+            index: self.index,
+            bytes: self.len,
+            _manifest: PhantomData,
+        }
+    }
+
     /// Check 3: hashes `len` bytes from `reader` (opened at `offset`) through
     /// `buf` and compares with the signed digest.
-    pub fn check<R: Read>(&self, reader: &mut R, buf: &mut [u8]) -> Result<Passed, Error> {
-        let model = |cause| Error::Model {
-            index: self.index,
-            cause,
-        };
+    pub fn check<R: Read>(
+        &self,
+        reader: &mut R,
+        buf: &mut [u8],
+    ) -> Result<Passed<'m>, ModelFailure> {
         let actual = hash_stream(
             self.expected.algorithm(),
             reader,
@@ -111,21 +260,16 @@ impl JobSpec {
             self.whole_file,
             buf,
         )
-        .map_err(model)?;
+        .map_err(|cause| self.failed(cause))?;
         if actual != self.expected {
-            return Err(model(ModelError::DigestMismatch { actual }));
+            return Err(self.failed(ModelError::DigestMismatch { actual }));
         }
-        Ok(Passed {
-            index: self.index,
-            bytes: self.len,
-        })
+        Ok(self.passed())
     }
-}
 
-impl JobSpec {
     /// Check 3, fed by the caller: the bytes of the range go to
     /// [`Stream::update`] in order, then [`Stream::finish`] compares.
-    pub fn start(&self) -> Stream {
+    pub fn start(&self) -> Stream<'m> {
         Stream {
             spec: *self,
             hasher: Hasher::new(self.expected.algorithm()),
@@ -139,14 +283,14 @@ impl JobSpec {
 /// `len` bytes; a whole file ends there; the digest matches) for callers
 /// that read into buffers of their own (a read-ahead thread).
 #[derive(Debug, Clone)]
-pub struct Stream {
-    spec: JobSpec,
+pub struct Stream<'m> {
+    spec: JobSpec<'m>,
     hasher: Hasher,
     left: u64,
     overflow: bool,
 }
 
-impl Stream {
+impl<'m> Stream<'m> {
     /// The resource this stream checks.
     pub fn index(&self) -> usize {
         self.spec.index
@@ -162,54 +306,57 @@ impl Stream {
         }
         self.hasher.update(take);
         // `take.len() <= left`: never saturates.
-        self.left = self.left.saturating_sub(take.len() as u64);
+        self.left = self
+            .left
+            .saturating_sub(u64::try_from(take.len()).unwrap_or(u64::MAX));
     }
 
     /// Ends the range. `source_ended` says whether the file had no byte
     /// after it (a whole-file job fails with [`ModelError::Grew`] if it had;
     /// a shard job ignores it). Fewer bytes than the range fail with
     /// [`ModelError::Truncated`].
-    pub fn finish(self, source_ended: bool) -> Result<Passed, Error> {
+    pub fn finish(self, source_ended: bool) -> Result<Passed<'m>, ModelFailure> {
         let spec = self.spec;
-        let model = |cause| Error::Model {
-            index: spec.index,
-            cause,
-        };
         if self.overflow || (spec.whole_file && self.left == 0 && !source_ended) {
-            return Err(model(ModelError::Grew));
+            return Err(spec.failed(ModelError::Grew));
         }
         if self.left > 0 {
-            return Err(model(ModelError::Truncated));
+            return Err(spec.failed(ModelError::Truncated));
         }
         let actual = self.hasher.finalize();
         if actual != spec.expected {
-            return Err(model(ModelError::DigestMismatch { actual }));
+            return Err(spec.failed(ModelError::DigestMismatch { actual }));
         }
-        Ok(Passed {
-            index: spec.index,
-            bytes: spec.len,
-        })
+        Ok(spec.passed())
+    }
+
+    /// The failure to report when the caller could not read the range.
+    pub fn read_failed(&self, kind: ErrorKind) -> ModelFailure {
+        self.spec.failed(ModelError::Read(kind))
     }
 }
 
 /// A job the [`Planner`] yields: the file's path and what to check.
 #[derive(Debug, Clone, Copy)]
-pub struct Job<'n> {
+pub struct Job<'n, 'm> {
     /// The file, as the manifest names it (`.` for the model itself).
     pub path: &'n str,
     /// The range and digest.
-    pub spec: JobSpec,
+    pub spec: JobSpec<'m>,
 }
 
 /// Proof that one resource's bytes matched. Only [`JobSpec::check`] and
-/// [`Stream::finish`] make one.
+/// [`Stream::finish`] make one; only the tally of the same manifest takes
+/// it.
 #[derive(Debug, Clone, Copy)]
-pub struct Passed {
+pub struct Passed<'m> {
+    manifest: ManifestId,
     index: usize,
     bytes: u64,
+    _manifest: PhantomData<&'m ()>,
 }
 
-impl Passed {
+impl Passed<'_> {
     /// The resource that matched.
     pub fn index(&self) -> usize {
         self.index
@@ -218,12 +365,15 @@ impl Passed {
 
 /// Proof that planning found every file and no unsigned one.
 #[derive(Debug, Clone, Copy)]
-pub struct Planned {
+pub struct Planned<'m> {
+    manifest: ManifestId,
     resources: usize,
+    _manifest: PhantomData<&'m ()>,
 }
 
 /// A model whose every byte matched a verified manifest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct VerifiedModel {
     /// Resources checked.
     pub resources: usize,
@@ -243,20 +393,21 @@ struct Run {
 
 /// Turns resources into jobs, file by file (checks 1, 2 and 4).
 #[derive(Debug)]
-pub struct Planner<'p> {
-    resources: Resources<'p>,
+pub struct Planner<'m> {
+    manifest: ManifestId,
+    resources: ResourceIter<'m>,
     method: Method,
     opts: ModelOptions,
     count: usize,
-    lookahead: Option<Resource<'p>>,
+    lookahead: Option<Resource<'m>>,
     run: Option<Run>,
     path: [u8; MAX_NAME_BYTES],
-    first_error: Option<Error>,
+    first_error: Option<ModelFailure>,
     done: bool,
 }
 
-impl<'p> Planner<'p> {
-    fn fail(&mut self, e: Error) -> Option<Result<Job<'_>, Error>> {
+impl<'m> Planner<'m> {
+    fn fail(&mut self, e: ModelFailure) -> Option<Result<Job<'_, 'm>, ModelFailure>> {
         if self.first_error.is_none() {
             self.first_error = Some(e);
         }
@@ -271,28 +422,33 @@ impl<'p> Planner<'p> {
     }
 
     /// Check 2 when a file's last shard has been planned.
-    fn close(&self, run: Run) -> Option<Error> {
+    fn close(&self, run: Run) -> Option<ModelFailure> {
         match (self.method, run.size) {
-            (Method::Shards { .. }, Some(size)) if run.signed_end < size => Some(Error::Model {
-                index: run.last_index,
-                cause: ModelError::SizeMismatch {
+            (Method::Shards { .. }, Some(size)) if run.signed_end < size => Some(ModelFailure::at(
+                run.last_index,
+                ModelError::SizeMismatch {
                     signed: run.signed_end,
                     actual: size,
                 },
-            }),
+            )),
             _ => None,
         }
     }
 
     /// The next job, or the next failed check; `None` when every resource
     /// has been planned. Keep calling after an error to see them all.
-    pub fn next<S: ModelSource>(&mut self, source: &mut S) -> Option<Result<Job<'_>, Error>> {
+    pub fn next<S: ModelSource>(
+        &mut self,
+        source: &mut S,
+    ) -> Option<Result<Job<'_, 'm>, ModelFailure>> {
         loop {
             let r = match self.lookahead.take() {
                 Some(r) => r,
                 None => match self.resources.next() {
                     Some(Ok(r)) => r,
-                    Some(Err(e)) => return self.fail(e),
+                    Some(Err((index, cause))) => {
+                        return self.fail(ModelFailure::Manifest { index, cause });
+                    }
                     None => {
                         self.done = true;
                         let run = self.run.take()?;
@@ -337,7 +493,7 @@ impl<'p> Planner<'p> {
                     };
                     match source.file_size(self.run_path(&run)) {
                         Ok(size) => run.size = size,
-                        Err(kind) => return self.fail(Error::Source(kind)),
+                        Err(kind) => return self.fail(ModelFailure::Source(kind)),
                     }
                     run
                 }
@@ -347,30 +503,31 @@ impl<'p> Planner<'p> {
                 run.signed_end = run.signed_end.max(end);
             }
             self.run = Some(run);
-            let model_error = |cause| Error::Model {
-                index: r.index,
-                cause,
-            };
             let Some(size) = run.size else {
-                return self.fail(model_error(ModelError::MissingFile));
+                return self.fail(ModelFailure::at(r.index, ModelError::MissingFile));
             };
             let (offset, len, whole_file) = match r.range {
                 None => (0, size, true),
                 // Manifest check 6 made `start < end`.
                 Some((start, end)) if end <= size => (start, end.saturating_sub(start), false),
                 Some((_, end)) => {
-                    return self.fail(model_error(ModelError::SizeMismatch {
-                        signed: end,
-                        actual: size,
-                    }));
+                    return self.fail(ModelFailure::at(
+                        r.index,
+                        ModelError::SizeMismatch {
+                            signed: end,
+                            actual: size,
+                        },
+                    ));
                 }
             };
             let spec = JobSpec {
+                manifest: self.manifest,
                 index: r.index,
                 offset,
                 len,
                 whole_file,
                 expected: r.digest,
+                _manifest: PhantomData,
             };
             return Some(Ok(Job {
                 path: self.run_path(&run),
@@ -380,47 +537,55 @@ impl<'p> Planner<'p> {
     }
 
     /// After the last job: the first planning failure, or check 4.
-    /// Finishing before [`Planner::next`] returned `None` is a failure.
-    pub fn finish<S: ModelSource>(self, source: &mut S) -> Result<Planned, Error> {
+    /// Finishing before [`Planner::next`] returned `None` is a failure
+    /// ([`ModelError::TokenOutOfOrder`]).
+    pub fn finish<S: ModelSource>(self, source: &mut S) -> Result<Planned<'m>, ModelFailure> {
         if let Some(e) = self.first_error {
             return Err(e);
         }
         if !self.done {
-            return Err(Error::Model {
-                index: self.resources.index(),
-                cause: ModelError::MissingFile,
-            });
+            return Err(ModelFailure::at(
+                self.resources.index(),
+                ModelError::TokenOutOfOrder,
+            ));
         }
         if !self.opts.ignore_unsigned_files {
             let exempt = matches!(self.method, Method::Shards { .. });
-            if source.has_unlisted_file(exempt).map_err(Error::Source)? {
-                return Err(Error::UnsignedFile);
+            if source
+                .has_unlisted_file(exempt)
+                .map_err(ModelFailure::Source)?
+            {
+                return Err(ModelFailure::UnsignedFile);
             }
         }
         Ok(Planned {
+            manifest: self.manifest,
             resources: self.count,
+            _manifest: PhantomData,
         })
     }
 }
 
 /// Collects [`Passed`] tokens, in resource order, into a [`VerifiedModel`].
 #[derive(Debug)]
-pub struct Tally {
+pub struct Tally<'m> {
+    manifest: ManifestId,
     next: usize,
     count: usize,
     bytes: u64,
     root_digest: Option<Digest>,
+    _manifest: PhantomData<&'m ()>,
 }
 
-impl Tally {
+impl<'m> Tally<'m> {
     /// Records the next resource's token (tokens must come in index order,
-    /// each once).
-    pub fn record(&mut self, passed: Passed) -> Result<(), Error> {
+    /// each once, from this manifest).
+    pub fn record(&mut self, passed: Passed<'m>) -> Result<(), ModelFailure> {
+        if passed.manifest != self.manifest {
+            return Err(ModelFailure::at(passed.index, ModelError::ForeignToken));
+        }
         if passed.index != self.next {
-            return Err(Error::Model {
-                index: self.next,
-                cause: ModelError::MissingFile,
-            });
+            return Err(ModelFailure::at(passed.index, ModelError::TokenOutOfOrder));
         }
         // `next` equals an index below `count`: never saturates.
         self.next = self.next.saturating_add(1);
@@ -429,12 +594,12 @@ impl Tally {
     }
 
     /// The verdict: every resource passed and planning was clean.
-    pub fn finish(self, planned: Planned) -> Result<VerifiedModel, Error> {
+    pub fn finish(self, planned: Planned<'m>) -> Result<VerifiedModel, ModelFailure> {
+        if planned.manifest != self.manifest {
+            return Err(ModelFailure::at(self.next, ModelError::ForeignToken));
+        }
         if self.next != self.count || planned.resources != self.count {
-            return Err(Error::Model {
-                index: self.next,
-                cause: ModelError::MissingFile,
-            });
+            return Err(ModelFailure::at(self.next, ModelError::TokenOutOfOrder));
         }
         Ok(VerifiedModel {
             resources: self.count,
@@ -444,11 +609,12 @@ impl Tally {
     }
 }
 
-impl VerifiedManifest<'_> {
+impl<'p> VerifiedManifest<'p> {
     /// Plans the model check (see [`Planner`]).
     pub fn planner(&self, opts: ModelOptions) -> Planner<'_> {
         Planner {
-            resources: self.resources(),
+            manifest: self.id(),
+            resources: self.checked_resources(),
             method: self.serialization().method,
             opts,
             count: self.len(),
@@ -461,12 +627,14 @@ impl VerifiedManifest<'_> {
     }
 
     /// A fresh tally for this manifest.
-    pub fn tally(&self) -> Tally {
+    pub fn tally(&self) -> Tally<'_> {
         Tally {
+            manifest: self.id(),
             next: 0,
             count: self.len(),
             bytes: 0,
             root_digest: self.root_digest(),
+            _manifest: PhantomData,
         }
     }
 
@@ -477,21 +645,72 @@ impl VerifiedManifest<'_> {
         source: &mut S,
         opts: ModelOptions,
         buf: &mut [u8],
-    ) -> Result<VerifiedModel, Error> {
+    ) -> Result<VerifiedModel, ModelFailure> {
         let mut planner = self.planner(opts);
         let mut tally = self.tally();
         while let Some(job) = planner.next(source) {
             let Job { path, spec } = job?;
             let mut reader = source
                 .open(path, spec.offset)
-                .map_err(|kind| Error::Model {
-                    index: spec.index,
-                    cause: ModelError::Read(kind),
-                })?;
+                .map_err(|kind| spec.failed(ModelError::Read(kind)))?;
             tally.record(spec.check(&mut reader, buf)?)?;
         }
         let planned = planner.finish(source)?;
         tally.finish(planned)
+    }
+}
+
+/// Hashes exactly `len` bytes from `reader` through `buf`.
+///
+/// With `expect_end`, the reader must then be at its end: a file that grew
+/// since its size was taken fails with [`ModelError::Grew`]. A reader that
+/// ends early fails with [`ModelError::Truncated`].
+fn hash_stream<R: Read>(
+    algorithm: HashAlgorithm,
+    reader: &mut R,
+    len: u64,
+    expect_end: bool,
+    buf: &mut [u8],
+) -> Result<Digest, ModelError> {
+    if buf.is_empty() {
+        return Err(ModelError::Read(ErrorKind::InvalidInput));
+    }
+    let mut hasher = Hasher::new(algorithm);
+    let mut left = len;
+    while left > 0 {
+        let want = usize::try_from(left).unwrap_or(usize::MAX).min(buf.len());
+        let chunk = buf
+            .get_mut(..want)
+            .ok_or(ModelError::Read(ErrorKind::Other))?;
+        let n = read_some(reader, chunk)?;
+        if n == 0 {
+            return Err(ModelError::Truncated);
+        }
+        hasher.update(chunk.get(..n).ok_or(ModelError::Read(ErrorKind::Other))?);
+        // `n <= chunk.len() <= left`: never saturates.
+        left = left.saturating_sub(u64::try_from(n).unwrap_or(u64::MAX));
+    }
+    if expect_end {
+        let probe = buf.get_mut(..1).ok_or(ModelError::Read(ErrorKind::Other))?;
+        if read_some(reader, probe)? != 0 {
+            return Err(ModelError::Grew);
+        }
+    }
+    Ok(hasher.finalize())
+}
+
+/// One `read`, retrying when interrupted.
+fn read_some<R: Read>(reader: &mut R, buf: &mut [u8]) -> Result<usize, ModelError> {
+    loop {
+        match reader.read(buf) {
+            Ok(n) => return Ok(n.min(buf.len())),
+            Err(e) => {
+                let kind = embedded_io::Error::kind(&e);
+                if kind != ErrorKind::Interrupted {
+                    return Err(ModelError::Read(kind));
+                }
+            }
+        }
     }
 }
 
@@ -532,7 +751,10 @@ impl<'a> ModelSource for SliceModel<'a, '_> {
         if let Some(flag) = self.listed.get_mut(i) {
             *flag = true;
         }
-        Ok(self.files.get(i).map(|(_, data)| data.len() as u64))
+        Ok(self
+            .files
+            .get(i)
+            .and_then(|(_, data)| u64::try_from(data.len()).ok()))
     }
 
     fn open(&mut self, path: &str, offset: u64) -> Result<&'a [u8], ErrorKind> {
@@ -553,154 +775,4 @@ impl<'a> ModelSource for SliceModel<'a, '_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dsse::PaeEncoding;
-    use crate::hashing::{HashAlgorithm, Hasher};
-    use crate::statement::parse_unverified;
-    use std::format;
-    use std::string::String;
-    use std::vec::Vec;
-
-    /// A statement over `files` with their true SHA-256 digests.
-    fn statement(files: &[(&str, &[u8])]) -> String {
-        let mut root = Hasher::new(HashAlgorithm::Sha256);
-        let mut items = Vec::new();
-        for (name, data) in files {
-            let mut h = Hasher::new(HashAlgorithm::Sha256);
-            h.update(data);
-            let d = h.finalize();
-            root.update(d.as_bytes());
-            items.push(format!(
-                r#"{{"name":"{name}","algorithm":"sha256","digest":"{}"}}"#,
-                d.hex()
-            ));
-        }
-        format!(
-            r#"{{"_type":"https://in-toto.io/Statement/v1","subject":[{{"name":"m","digest":{{"sha256":"{}"}}}}],"predicateType":"https://model_signing/signature/v1.0","predicate":{{"serialization":{{"method":"files","hash_type":"sha256","allow_symlinks":false}},"resources":[{}]}}}}"#,
-            root.finalize().hex(),
-            items.join(",")
-        )
-    }
-
-    const FILES: [(&str, &[u8]); 2] = [("a", b"alpha"), ("b", b"beta")];
-
-    /// The manifest of [`FILES`], as if its signature had verified.
-    fn files_manifest(text: &str) -> VerifiedManifest<'_> {
-        VerifiedManifest::new(
-            parse_unverified(text.as_bytes()).unwrap(),
-            PaeEncoding::Standard,
-        )
-    }
-
-    #[test]
-    fn sequential_verification_and_its_failures() {
-        let text = statement(&FILES);
-        let m = files_manifest(&text);
-        let mut listed = [false; 3];
-        let mut buf = [0u8; 3];
-        let opts = ModelOptions::default();
-        let v = m
-            .verify_model(&mut SliceModel::new(&FILES, &mut listed), opts, &mut buf)
-            .unwrap();
-        assert_eq!((v.resources, v.bytes), (2, 9));
-
-        let extra: [(&str, &[u8]); 3] = [FILES[0], FILES[1], ("c", b"")];
-        let got = m.verify_model(&mut SliceModel::new(&extra, &mut listed), opts, &mut buf);
-        assert_eq!(got, Err(Error::UnsignedFile));
-        let lenient = ModelOptions {
-            ignore_unsigned_files: true,
-        };
-        assert!(
-            m.verify_model(&mut SliceModel::new(&extra, &mut listed), lenient, &mut buf)
-                .is_ok()
-        );
-
-        let missing = [FILES[1]];
-        let got = m.verify_model(&mut SliceModel::new(&missing, &mut listed), opts, &mut buf);
-        assert_eq!(
-            got,
-            Err(Error::Model {
-                index: 0,
-                cause: ModelError::MissingFile
-            })
-        );
-    }
-
-    #[test]
-    fn tokens_cannot_be_skipped_or_repeated() {
-        let text = statement(&FILES);
-        let m = files_manifest(&text);
-        let mut listed = [false; 2];
-        let mut source = SliceModel::new(&FILES, &mut listed);
-        let mut buf = [0u8; 8];
-
-        // Finishing a plan early fails.
-        let mut planner = m.planner(ModelOptions::default());
-        let _ = planner.next(&mut source);
-        assert!(planner.finish(&mut source).is_err());
-
-        // A tally needs every resource's token, in order, once.
-        let mut planner = m.planner(ModelOptions::default());
-        let mut passes = Vec::new();
-        while let Some(job) = planner.next(&mut source) {
-            let Job { path, spec } = job.unwrap();
-            let mut r = source.open(path, spec.offset()).unwrap();
-            passes.push(spec.check(&mut r, &mut buf).unwrap());
-        }
-        let planned = planner.finish(&mut source).unwrap();
-        let mut tally = m.tally();
-        tally.record(passes[0]).unwrap();
-        assert!(tally.record(passes[0]).is_err());
-        let mut tally = m.tally();
-        tally.record(passes[0]).unwrap();
-        assert!(m.tally().finish(planned).is_err());
-        tally.record(passes[1]).unwrap();
-        assert_eq!(tally.finish(planned).unwrap().resources, 2);
-    }
-
-    #[test]
-    fn pushed_streams_check_what_pulled_ones_do() {
-        let text = statement(&FILES);
-        let m = files_manifest(&text);
-        let mut listed = [false; 2];
-        let mut source = SliceModel::new(&FILES, &mut listed);
-        let mut planner = m.planner(ModelOptions::default());
-        let Job { spec, .. } = planner.next(&mut source).unwrap().unwrap();
-        let err = |cause| {
-            Err(Error::Model {
-                index: spec.index(),
-                cause,
-            })
-        };
-        // "alpha", fed in pieces.
-        let mut s = spec.start();
-        s.update(b"al");
-        s.update(b"");
-        s.update(b"pha");
-        assert_eq!(s.finish(true).unwrap().index(), spec.index());
-        // Short, long, or more bytes after a whole file.
-        let mut s = spec.start();
-        s.update(b"alph");
-        assert_eq!(
-            s.finish(true).map(|p| p.index()),
-            err(ModelError::Truncated)
-        );
-        let mut s = spec.start();
-        s.update(b"alphax");
-        assert_eq!(s.finish(true).map(|p| p.index()), err(ModelError::Grew));
-        let mut s = spec.start();
-        s.update(b"alpha");
-        assert_eq!(s.finish(false).map(|p| p.index()), err(ModelError::Grew));
-        // Other bytes of the right length.
-        let mut s = spec.start();
-        s.update(b"alphb");
-        assert!(matches!(
-            s.finish(true),
-            Err(Error::Model {
-                cause: ModelError::DigestMismatch { .. },
-                ..
-            })
-        ));
-    }
-}
+mod tests;

@@ -44,10 +44,17 @@
 //!     envelope (with SHA-256 for the pre-1.0 compat encoding, as the
 //!     reference does for this method).
 //!
-//! Time: the core has no clock. [`UnixTime`] comes from the caller (the CLI
-//! uses the system clock, or `--at`). Unlike the reference, which validates
-//! at the leaf's own notBefore and so never rejects an expired certificate,
-//! the whole path must be valid at that time (OMS §8.2).
+//! An algorithm this build leaves out (features `p256`, `p384`, `p521`,
+//! `rsa`, `sha512`) is an unsupported signature algorithm (check 7) or an
+//! unsupported leaf key (check 10), never a pass.
+//!
+//! Time: the core has no clock. The verification time comes from the
+//! caller (`crate::Time`; the CLI uses the system clock, or `--at`);
+//! without one (`Time::NoClock`) no certificate can be checked and the
+//! method fails ([`CertificateError::NoVerificationTime`]). Unlike the
+//! reference, which validates at the leaf's own notBefore and so never
+//! rejects an expired certificate, the whole path must be valid at that
+//! time (OMS §8.2).
 //!
 //! Why hand-written path validation: rustls-webpki (the well-kept no_std
 //! validator) rejects a CA certificate used as the end entity
@@ -64,25 +71,215 @@
 //! `tests/tests/heap.rs`.
 
 use alloc::vec::Vec;
+use core::fmt;
 
 use der::asn1::ObjectIdentifier;
 use der::{Decode, Encode, Reader, SliceReader};
-use sha2::{Digest as _, Sha256, Sha384, Sha512};
+use sha2::{Digest as _, Sha256};
+#[cfg(feature = "sha512")]
+use sha2::{Sha384, Sha512};
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage};
 
-use crate::bundle::{Bundle, Material, decode_base64};
-use crate::dsse::{CompatHash, verify_envelope};
-use crate::error::{BundleError, CertPosition, CertificateError, Error, Field, MaterialKind};
-use crate::keys::PublicKey;
+use crate::check::Check;
+use crate::keys::{KeyError, PublicKey};
 use crate::limits::{MAX_CERT_BYTES, MAX_CHAIN_CERTS, MAX_PATH_SEARCH_SIGNATURES, MAX_TRUST_CERTS};
-use crate::manifest::VerifiedManifest;
-use crate::statement;
+use crate::time::{UnixTime, x509_secs};
 
-/// Seconds since the Unix epoch, UTC: the verification time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// Which certificate a check is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct UnixTime(pub u64);
+#[non_exhaustive]
+pub enum CertPosition {
+    /// `x509CertificateChain.certificates[i]` of the bundle (0 is the leaf).
+    Bundle(u8),
+    /// An intermediate from the caller's trust material, `i` in load order.
+    Supplied(u8),
+    /// The trust anchor that ends the path.
+    Anchor,
+}
+
+impl fmt::Display for CertPosition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CertPosition::Bundle(0) => f.write_str("the leaf certificate"),
+            CertPosition::Bundle(i) => write!(f, "bundle certificate [{i}]"),
+            CertPosition::Supplied(i) => write!(f, "supplied intermediate [{i}]"),
+            CertPosition::Anchor => f.write_str("the trust anchor"),
+        }
+    }
+}
+
+/// Step 5: what is wrong with the certificate chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum CertificateError {
+    /// `certificates` is empty.
+    EmptyChain,
+    /// More than [`crate::limits::MAX_CHAIN_CERTS`] certificates.
+    ChainTooLong,
+    /// Not base64 of a DER X.509 certificate.
+    Encoding {
+        /// Which one.
+        at: CertPosition,
+    },
+    /// The leaf is self-signed: a root, not a signing certificate.
+    LeafSelfSigned,
+    /// No trust anchor, nor any certificate of the bundle or the supplied
+    /// intermediates, issued this certificate (by name).
+    UnknownIssuer {
+        /// The certificate whose issuer is unknown.
+        at: CertPosition,
+    },
+    /// Not valid yet at the verification time.
+    NotYetValid {
+        /// Which one.
+        at: CertPosition,
+    },
+    /// Expired at the verification time.
+    Expired {
+        /// Which one.
+        at: CertPosition,
+    },
+    /// A critical extension this verifier does not process.
+    UnsupportedCriticalExtension {
+        /// Which one.
+        at: CertPosition,
+    },
+    /// Extensions in a certificate that is not X.509 v3 (RFC 5280
+    /// §4.1.2.9: extensions appear only in v3).
+    ExtensionsNeedV3 {
+        /// Which one.
+        at: CertPosition,
+    },
+    /// A signature algorithm outside the supported set (or left out of
+    /// this build), or one that does not match the issuer's key or the TBS
+    /// signature field.
+    UnsupportedSignatureAlgorithm {
+        /// The certificate whose signature it is.
+        at: CertPosition,
+    },
+    /// An RSA issuer key outside 2048–4096 bits.
+    RsaKeySize {
+        /// The certificate whose issuer's key it is.
+        at: CertPosition,
+    },
+    /// The signature does not verify with the issuer's key.
+    BadSignature {
+        /// The certificate whose signature fails.
+        at: CertPosition,
+    },
+    /// An issuer is not a CA (no basicConstraints cA).
+    NotACa {
+        /// Which one.
+        at: CertPosition,
+    },
+    /// An issuer's keyUsage lacks keyCertSign.
+    NoKeyCertSign {
+        /// Which one.
+        at: CertPosition,
+    },
+    /// More intermediates below an issuer than its pathLenConstraint allows.
+    PathLenExceeded {
+        /// Which one.
+        at: CertPosition,
+    },
+    /// The leaf has neither keyUsage digitalSignature nor extKeyUsage
+    /// codeSigning.
+    LeafCannotSign,
+    /// A trust certificate given by the caller is not DER/PEM X.509.
+    TrustMaterial,
+    /// Building the path took more signature checks than
+    /// [`crate::limits::MAX_PATH_SEARCH_SIGNATURES`].
+    PathSearchLimit,
+    /// The caller has no clock (`Time::NoClock`): a certificate's validity
+    /// period cannot be checked without a verification time.
+    NoVerificationTime,
+}
+
+impl CertificateError {
+    /// The check that failed.
+    pub fn check(&self) -> Check {
+        use CertificateError as E;
+        match self {
+            E::EmptyChain => Check::X509EmptyChain,
+            E::ChainTooLong => Check::X509ChainTooLong,
+            E::Encoding { .. } => Check::X509Encoding,
+            E::LeafSelfSigned => Check::X509LeafSelfSigned,
+            E::UnknownIssuer { .. } => Check::X509UnknownIssuer,
+            E::NotYetValid { .. } => Check::X509NotYetValid,
+            E::Expired { .. } => Check::X509Expired,
+            E::UnsupportedCriticalExtension { .. } => Check::X509UnsupportedCriticalExtension,
+            E::ExtensionsNeedV3 { .. } => Check::X509ExtensionsNeedV3,
+            E::UnsupportedSignatureAlgorithm { .. } => Check::X509UnsupportedSignatureAlgorithm,
+            E::RsaKeySize { .. } => Check::X509RsaKeySize,
+            E::BadSignature { .. } => Check::X509BadSignature,
+            E::NotACa { .. } => Check::X509NotACa,
+            E::NoKeyCertSign { .. } => Check::X509NoKeyCertSign,
+            E::PathLenExceeded { .. } => Check::X509PathLenExceeded,
+            E::LeafCannotSign => Check::X509LeafCannotSign,
+            E::TrustMaterial => Check::X509TrustMaterial,
+            E::PathSearchLimit => Check::X509PathSearchLimit,
+            E::NoVerificationTime => Check::X509NoVerificationTime,
+        }
+    }
+}
+
+impl fmt::Display for CertificateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use CertificateError as E;
+        match self {
+            E::EmptyChain => f.write_str("the bundle's certificate chain is empty"),
+            E::ChainTooLong => f.write_str("the certificate chain is longer than the limit"),
+            E::Encoding { at } => write!(f, "{at} is not a DER X.509 certificate"),
+            E::LeafSelfSigned => f.write_str(
+                "the leaf certificate is self-signed (a root, not a signing certificate)",
+            ),
+            E::UnknownIssuer { at } => write!(f, "{at} was not issued by a trusted root"),
+            E::NotYetValid { at } => write!(f, "{at} is not valid yet at the verification time"),
+            E::Expired { at } => write!(f, "{at} has expired at the verification time"),
+            E::UnsupportedCriticalExtension { at } => {
+                write!(
+                    f,
+                    "{at} has a critical extension this verifier does not process"
+                )
+            }
+            E::ExtensionsNeedV3 { at } => {
+                write!(
+                    f,
+                    "{at} carries extensions but is not an X.509 v3 certificate"
+                )
+            }
+            E::UnsupportedSignatureAlgorithm { at } => {
+                write!(f, "{at} is signed with an unsupported algorithm")
+            }
+            E::RsaKeySize { at } => write!(f, "the RSA key that signed {at} is not 2048-4096 bits"),
+            E::BadSignature { at } => write!(
+                f,
+                "the signature on {at} does not verify with its issuer's key"
+            ),
+            E::NotACa { at } => write!(f, "{at} issues certificates but is not a CA"),
+            E::NoKeyCertSign { at } => write!(
+                f,
+                "{at} issues certificates but its keyUsage lacks keyCertSign"
+            ),
+            E::PathLenExceeded { at } => write!(f, "{at}'s pathLenConstraint is exceeded"),
+            E::LeafCannotSign => {
+                f.write_str("the leaf certificate allows neither digitalSignature nor codeSigning")
+            }
+            E::TrustMaterial => {
+                f.write_str("the trust material is not PEM or DER X.509 certificates")
+            }
+            E::PathSearchLimit => f.write_str(
+                "building the certificate path took more signature checks than the limit",
+            ),
+            E::NoVerificationTime => f.write_str(
+                "no verification time (no clock): certificate validity cannot be checked",
+            ),
+        }
+    }
+}
 
 pub(crate) const ECDSA_SHA256: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
@@ -175,17 +372,14 @@ impl Cert {
     }
 
     /// The subject's key, if it is one the DSSE step can use.
-    pub fn public_key(&self) -> Result<PublicKey, crate::error::KeyError> {
-        let der = self.spki_der().ok_or(crate::error::KeyError::Spki)?;
+    pub fn public_key(&self) -> Result<PublicKey, KeyError> {
+        let der = self.spki_der().ok_or(KeyError::Spki)?;
         PublicKey::from_spki_der(&der)
     }
 
     fn validity(&self) -> (u64, u64) {
         let v = self.parsed.tbs_certificate().validity();
-        (
-            v.not_before.to_unix_duration().as_secs(),
-            v.not_after.to_unix_duration().as_secs(),
-        )
+        (x509_secs(&v.not_before), x509_secs(&v.not_after))
     }
 
     /// Extension `T`, when present once and well formed (malformed or
@@ -262,10 +456,11 @@ impl Cert {
                     .and_then(|d| PublicKey::from_spki_der(&d).ok())
                     .ok_or(SigFailure::Unsupported)?;
                 let mut digest = [0u8; 64];
-                let n = hash_into(outer.oid, tbs, &mut digest);
+                let n = hash_into(outer.oid, tbs, &mut digest).ok_or(SigFailure::Unsupported)?;
                 key.verify_prehash(digest.get(..n).unwrap_or(&[]), sig)
                     .map_err(|_| SigFailure::Bad)
             }
+            #[cfg(feature = "rsa")]
             RSA_SHA256 | RSA_SHA384 | RSA_SHA512 | RSA_PSS => {
                 if spki.algorithm.oid != RSA_ENCRYPTION {
                     return Err(SigFailure::Unsupported);
@@ -276,7 +471,11 @@ impl Cert {
                     .ok_or(SigFailure::Unsupported)?;
                 rsa_verify(outer, key_bytes, tbs, sig)
             }
-            _ => Err(SigFailure::Unsupported),
+            // Any other algorithm, or one this build leaves out.
+            _ => {
+                let _ = (spki, sig);
+                Err(SigFailure::Unsupported)
+            }
         }
     }
 }
@@ -288,8 +487,9 @@ enum SigFailure {
     Bad,
 }
 
-/// Hashes `data` with the hash of an ECDSA signature algorithm.
-fn hash_into(alg: ObjectIdentifier, data: &[u8], out: &mut [u8; 64]) -> usize {
+/// Hashes `data` with the hash of an ECDSA signature algorithm, if this
+/// build has it; the digest's length.
+fn hash_into(alg: ObjectIdentifier, data: &[u8], out: &mut [u8; 64]) -> Option<usize> {
     let copy = |out: &mut [u8; 64], d: &[u8]| {
         for (o, i) in out.iter_mut().zip(d) {
             *o = *i;
@@ -297,13 +497,17 @@ fn hash_into(alg: ObjectIdentifier, data: &[u8], out: &mut [u8; 64]) -> usize {
         d.len()
     };
     match alg {
-        ECDSA_SHA384 => copy(out, &Sha384::digest(data)),
-        ECDSA_SHA512 => copy(out, &Sha512::digest(data)),
-        _ => copy(out, &Sha256::digest(data)),
+        ECDSA_SHA256 => Some(copy(out, &Sha256::digest(data))),
+        #[cfg(feature = "sha512")]
+        ECDSA_SHA384 => Some(copy(out, &Sha384::digest(data))),
+        #[cfg(feature = "sha512")]
+        ECDSA_SHA512 => Some(copy(out, &Sha512::digest(data))),
+        _ => None,
     }
 }
 
 /// RSA PKCS#1 v1.5 or PSS verification of a certificate signature.
+#[cfg(feature = "rsa")]
 fn rsa_verify(
     alg: &spki::AlgorithmIdentifierOwned,
     key_der: &[u8],
@@ -331,8 +535,11 @@ fn rsa_verify(
             let sig = rsa::pkcs1v15::Signature::try_from(sig).map_err(bad)?;
             match alg.oid {
                 RSA_SHA256 => rsa::pkcs1v15::VerifyingKey::<Sha256>::new(key).verify(tbs, &sig),
+                #[cfg(feature = "sha512")]
                 RSA_SHA384 => rsa::pkcs1v15::VerifyingKey::<Sha384>::new(key).verify(tbs, &sig),
-                _ => rsa::pkcs1v15::VerifyingKey::<Sha512>::new(key).verify(tbs, &sig),
+                #[cfg(feature = "sha512")]
+                RSA_SHA512 => rsa::pkcs1v15::VerifyingKey::<Sha512>::new(key).verify(tbs, &sig),
+                _ => return Err(SigFailure::Unsupported),
             }
             .map_err(bad)
         }
@@ -357,9 +564,11 @@ fn rsa_verify(
                 SHA256 => {
                     rsa::pss::VerifyingKey::<Sha256>::new_with_salt_len(key, salt).verify(tbs, &sig)
                 }
+                #[cfg(feature = "sha512")]
                 SHA384 => {
                     rsa::pss::VerifyingKey::<Sha384>::new_with_salt_len(key, salt).verify(tbs, &sig)
                 }
+                #[cfg(feature = "sha512")]
                 SHA512 => {
                     rsa::pss::VerifyingKey::<Sha512>::new_with_salt_len(key, salt).verify(tbs, &sig)
                 }
@@ -405,9 +614,9 @@ impl TrustStore {
     pub fn add_pem(&mut self, text: &[u8]) -> Result<usize, CertificateError> {
         let mut rest = text;
         let mut n = 0usize;
-        while let Some((body, after)) = crate::pem::find_block(rest, "CERTIFICATE") {
+        while let Some((body, after)) = crate::encoding::find_block(rest, "CERTIFICATE") {
             let mut buf = alloc::vec![0u8; body.len()];
-            let der = crate::pem::decode_body(body, &mut buf)
+            let der = crate::encoding::decode_body(body, &mut buf)
                 .map_err(|_| CertificateError::TrustMaterial)?;
             self.add_der(der)?;
             n = n.saturating_add(1);
@@ -449,19 +658,38 @@ impl<'c> Link<'c> {
     }
 }
 
-fn position_u8(i: usize) -> u8 {
+pub(crate) fn position_u8(i: usize) -> u8 {
     u8::try_from(i).unwrap_or(u8::MAX)
 }
 
-/// Checks 1–9 over an already decoded chain; returns the leaf's key (10).
+/// Checks 1–9 over an already decoded chain; returns the leaf's key
+/// (check 10) and how many certificates the validated path holds (leaf
+/// and anchor included).
 pub fn validate_chain(
     chain: &[Cert],
     store: &TrustStore,
     time: UnixTime,
-) -> Result<PublicKey, Error> {
-    let leaf = validate_signing_leaf(chain, store, time)?;
+) -> Result<(PublicKey, usize), ChainError> {
+    let (leaf, len) = validate_signing_leaf(chain, store, time)?;
     // 10.
-    leaf.public_key().map_err(Error::Key)
+    let key = leaf.public_key().map_err(ChainError::LeafKey)?;
+    Ok((key, len))
+}
+
+/// Why a chain did not validate: the path (checks 1–9), or the leaf's key
+/// (check 10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChainError {
+    /// Checks 1–9.
+    Path(CertificateError),
+    /// Check 10: the leaf's key is not one the DSSE step can use.
+    LeafKey(KeyError),
+}
+
+impl From<CertificateError> for ChainError {
+    fn from(e: CertificateError) -> Self {
+        ChainError::Path(e)
+    }
 }
 
 /// Checks 1–9 (not the leaf key's algorithm): shared with the sigstore
@@ -470,29 +698,28 @@ pub(crate) fn validate_signing_leaf<'c>(
     chain: &'c [Cert],
     store: &TrustStore,
     time: UnixTime,
-) -> Result<&'c Cert, Error> {
-    validate_path(chain, store, time)?;
-    let leaf = chain
-        .first()
-        .ok_or(Error::Certificate(CertificateError::EmptyChain))?;
+) -> Result<(&'c Cert, usize), CertificateError> {
+    let len = validate_path(chain, store, time)?;
+    let leaf = chain.first().ok_or(CertificateError::EmptyChain)?;
     // 9.
     let can_sign =
         leaf.key_usage().is_some_and(|ku| ku.digital_signature()) || leaf.has_code_signing();
     if !can_sign {
-        return Err(Error::Certificate(CertificateError::LeafCannotSign));
+        return Err(CertificateError::LeafCannotSign);
     }
-    Ok(leaf)
+    Ok((leaf, len))
 }
 
 /// Checks 1–8 (the path itself, not what its leaf may do): shared with the
-/// timestamp step, whose leaf is a TSA's rather than a signer's.
+/// timestamp step, whose leaf is a TSA's rather than a signer's. Returns
+/// how many certificates the path holds, leaf and anchor included.
 pub(crate) fn validate_path(
     chain: &[Cert],
     store: &TrustStore,
     time: UnixTime,
-) -> Result<(), Error> {
+) -> Result<usize, CertificateError> {
     use CertificateError as E;
-    let err = |e: CertificateError| Error::Certificate(e);
+    let err = |e: CertificateError| e;
     // 1.
     let leaf = chain.first().ok_or(err(E::EmptyChain))?;
     if chain.len() > MAX_CHAIN_CERTS {
@@ -525,11 +752,12 @@ pub(crate) fn validate_path(
         time,
         budget: MAX_PATH_SEARCH_SIGNATURES,
         best: None,
+        found_len: 0,
     };
     let mut path = Vec::with_capacity(MAX_CHAIN_CERTS.saturating_add(1));
     path.push(Link::Bundle(0, leaf));
     match search.extend(&mut path) {
-        Found::Valid => Ok(()),
+        Found::Valid => Ok(search.found_len),
         Found::Exhausted => Err(err(E::PathSearchLimit)),
         Found::Nothing => Err(err(search.best.map_or(
             E::UnknownIssuer {
@@ -570,6 +798,8 @@ struct Search<'c> {
     /// Signature verifications left.
     budget: usize,
     best: Option<Failure>,
+    /// The length of the path found, once [`Found::Valid`].
+    found_len: usize,
 }
 
 impl<'c> Search<'c> {
@@ -613,9 +843,13 @@ impl<'c> Search<'c> {
                 Some(Ok(())) => {
                     path.push(Link::Anchor(anchor));
                     let checked = check_path(path, self.time);
+                    let len = path.len();
                     path.pop();
                     match checked {
-                        Ok(()) => return Found::Valid,
+                        Ok(()) => {
+                            self.found_len = len;
+                            return Found::Valid;
+                        }
                         Err(error) => self.record(Failure {
                             complete: true,
                             depth,
@@ -671,10 +905,10 @@ fn check_path(path: &[Link<'_>], time: UnixTime) -> Result<(), CertificateError>
         let cert = link.cert();
         let at = link.position();
         let (not_before, not_after) = cert.validity();
-        if time.0 < not_before {
+        if time.secs() < not_before {
             return Err(E::NotYetValid { at });
         }
-        if time.0 > not_after {
+        if time.secs() > not_after {
             return Err(E::Expired { at });
         }
         if !cert.v3_if_extended() {
@@ -702,50 +936,4 @@ fn check_path(path: &[Link<'_>], time: UnixTime) -> Result<(), CertificateError>
         }
     }
     Ok(())
-}
-
-/// Verifies a certificate-signed OMS bundle against pinned trust at `time`
-/// and returns its authenticated manifest.
-///
-/// `payload_buf` receives the decoded payload; it must be at least as long
-/// as the payload's base64 text (the bundle's size always suffices).
-pub fn verify_certificate_bundle<'p>(
-    bundle: &[u8],
-    store: &TrustStore,
-    time: UnixTime,
-    payload_buf: &'p mut [u8],
-) -> Result<VerifiedManifest<'p>, Error> {
-    let parsed = Bundle::parse(bundle)?;
-    let Material::X509CertificateChain { certificates } =
-        parsed.expect_material(MaterialKind::X509CertificateChain)?
-    else {
-        return Err(Error::Certificate(CertificateError::EmptyChain));
-    };
-    let mut chain = Vec::new();
-    for (i, item) in certificates.iter().enumerate() {
-        if i >= MAX_CHAIN_CERTS {
-            return Err(Error::Certificate(CertificateError::ChainTooLong));
-        }
-        let at = CertPosition::Bundle(position_u8(i));
-        let encoding = Error::Certificate(CertificateError::Encoding { at });
-        let item = item.map_err(BundleError::Json)?;
-        let raw = item
-            .object()
-            .ok()
-            .and_then(|o| o.get("rawBytes").ok().flatten())
-            .and_then(|v| v.str().ok())
-            .ok_or(encoding)?;
-        let mut buf = alloc::vec![0u8; raw.raw().len()];
-        let der = decode_base64(raw, &mut buf, Field::Certificates).map_err(|_| encoding)?;
-        chain.push(Cert::from_der(der).ok_or(encoding)?);
-    }
-    let key = validate_chain(&chain, store, time)?;
-    drop(chain);
-    let payload = verify_envelope(
-        parsed.envelope()?,
-        &key,
-        Some(CompatHash::Sha256),
-        payload_buf,
-    )?;
-    statement::parse(payload)
 }

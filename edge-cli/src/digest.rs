@@ -7,8 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use oms_edge_core::hashing::{Digest, HashAlgorithm, Hasher};
-use oms_edge_core::manifest::reference_path_cmp;
+use oms_edge_core::{Digest, HashAlgorithm, Hasher, reference_path_cmp};
 
 use crate::exec::{self, Sink, Task};
 use crate::report::usage_error;

@@ -15,9 +15,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use oms_edge_core::Error;
-use oms_edge_core::error::ModelError;
-use oms_edge_core::model::{Passed, Stream};
+use oms_edge_core::{ModelFailure, Passed, Stream};
 use rayon::prelude::*;
 
 use crate::walk::{Listed, open_file_at};
@@ -97,8 +95,8 @@ pub trait Sink {
 }
 
 /// The core's check of one resource.
-impl Sink for Stream {
-    type Output = Result<Passed, Error>;
+impl<'m> Sink for Stream<'m> {
+    type Output = Result<Passed<'m>, ModelFailure>;
 
     fn update(&mut self, data: &[u8]) {
         Stream::update(self, data);
@@ -109,10 +107,7 @@ impl Sink for Stream {
     }
 
     fn failed(self, e: std::io::Error) -> Self::Output {
-        Err(Error::Model {
-            index: self.index(),
-            cause: ModelError::Read(embedded_io::Error::kind(&e)),
-        })
+        Err(self.read_failed(embedded_io::Error::kind(&e)))
     }
 }
 

@@ -4,9 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use oms_edge_core::Error;
-use oms_edge_core::bundle::{Bundle, Material};
-use oms_edge_core::statement::{Method, parse_unverified};
+use oms_edge_core::{Error, Manifest, MaterialKind, Method, UnverifiedBundle};
 use serde_json::json;
 
 use crate::report::{check_name, usage_error};
@@ -38,33 +36,32 @@ pub fn run(args: &InspectArgs) -> ExitCode {
         }
         ExitCode::from(1)
     };
-    let bundle = match Bundle::parse(&bytes) {
+    let bundle = match UnverifiedBundle::parse(&bytes) {
         Ok(b) => b,
-        Err(e) => return fail(e.into()),
+        Err(e) => return fail(e),
     };
     let payload = match crate::verify::raw_payload(&bytes) {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
-    let material = match bundle.material {
-        Material::PublicKey { hint, .. } => json!({
-            "kind": "publicKey", "method": "key",
-            "hint": hint.map(|h| h.chars().collect::<String>()),
-        }),
-        Material::X509CertificateChain { certificates } => json!({
-            "kind": "x509CertificateChain", "method": "certificate",
-            "certificates": certificates.iter().count(),
-        }),
-        Material::Certificate { .. } => json!({"kind": "certificate", "method": "sigstore"}),
-    };
-    let manifest = match parse_unverified(&payload) {
+    let kind = bundle.material();
+    let mut material = json!({"kind": kind.json_name(), "method": kind.method()});
+    match kind {
+        MaterialKind::PublicKey => {
+            material["hint"] = json!(bundle.key_hint().map(|h| h.chars().collect::<String>()));
+        }
+        MaterialKind::X509CertificateChain => {
+            material["certificates"] = json!(bundle.chain_len());
+        }
+        _ => {}
+    }
+    let manifest = match Manifest::parse_unverified(&payload) {
         Ok(m) => m,
         Err(e) => return fail(e),
     };
     let ser = manifest.serialization();
     let resources: Vec<_> = manifest
         .resources()
-        .flatten()
         .map(|r| {
             json!({"name": r.name.chars().collect::<String>(), "digest": r.digest.hex().to_string(),
                         "algorithm": r.digest.algorithm().name()})
@@ -72,15 +69,15 @@ pub fn run(args: &InspectArgs) -> ExitCode {
         .collect();
     let doc = json!({
         "verified": false,
-        "bundle_version": format!("{:?}", bundle.version),
+        "bundle_version": format!("{:?}", bundle.version()),
         "material": material,
-        "tlog_entries": bundle.tlog_entries.map_or(0, |t| t.iter().count()),
+        "tlog_entries": bundle.tlog_entry_count(),
         "model_name": manifest.model_name().map(|n| n.chars().collect::<String>()),
         "root_digest": manifest.root_digest().map(|d| d.hex().to_string()),
         "serialization": {
             "method": ser.method.name(),
             "hash_type": ser.hash.name(),
-            "shard_size": match ser.method { Method::Shards { shard_size } => Some(shard_size), Method::Files => None },
+            "shard_size": match ser.method { Method::Shards { shard_size } => Some(shard_size), _ => None },
             "allow_symlinks": ser.allow_symlinks,
         },
         "resources": resources,
@@ -91,7 +88,7 @@ pub fn run(args: &InspectArgs) -> ExitCode {
         out!("UNVERIFIED: this shows what the bundle claims; run `oms-edge verify` to check it.");
         out!(
             "bundle:        {:?}, signed with the {} method",
-            bundle.version,
+            bundle.version(),
             doc["material"]["method"].as_str().unwrap_or("?")
         );
         out!(
@@ -108,11 +105,11 @@ pub fn run(args: &InspectArgs) -> ExitCode {
             ser.hash.name(),
             match ser.method {
                 Method::Shards { shard_size } => format!(" / {shard_size}-byte shards"),
-                Method::Files => String::new(),
+                _ => String::new(),
             }
         );
         out!("resources:     {}", manifest.len());
-        for r in manifest.resources().flatten() {
+        for r in manifest.resources() {
             out!(
                 "  {}  {}",
                 r.digest.hex(),

@@ -1,16 +1,12 @@
 //! Output: one line for people (stdout on success, stderr on failure), or a
 //! stable JSON document with `--json`; and the exit code.
 
-use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use oms_edge_core::Error;
-use oms_edge_core::error::{BundleError, ManifestError, ModelError, StatementError};
-use oms_edge_core::hashing::Digest;
-use oms_edge_core::manifest::VerifiedManifest;
-use oms_edge_core::model::VerifiedModel;
-use oms_edge_core::statement::{Method, PredicateFormat};
+use oms_edge_core::{
+    Digest, Error, Method, ModelError, PaeEncoding, VerifiedManifest, VerifiedModel,
+};
 use serde_json::{Value, json};
 
 use crate::walk::{Model, UserIgnore, WalkError};
@@ -102,7 +98,6 @@ impl Resources {
     pub fn of(m: &VerifiedManifest<'_>) -> Self {
         Self(
             m.resources()
-                .flatten()
                 .map(|r| Listed {
                     name: r.name.chars().collect(),
                     algorithm: r.digest.algorithm().name(),
@@ -147,62 +142,23 @@ fn short(d: &Digest) -> String {
     format!("{}…", &hex[..hex.len().min(12)])
 }
 
-/// `DigestMismatch { .. }` → `DigestMismatch`.
-fn head(d: &impl Debug) -> String {
-    let s = format!("{d:?}");
-    s.split(|c: char| !c.is_alphanumeric())
-        .next()
-        .unwrap_or("")
-        .to_owned()
+/// A stable identifier of the failed check, e.g. `model.digest_mismatch`
+/// (the core's [`oms_edge_core::Check`] name).
+pub fn check_name(e: &Error) -> &'static str {
+    e.check().as_str()
 }
 
-fn snake(s: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if c.is_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// A stable identifier of the failed check, e.g. `model.digest_mismatch`.
-pub fn check_name(e: &Error) -> String {
-    let field = |f: &oms_edge_core::error::Field, p: &oms_edge_core::error::Problem| {
-        format!("field.{}.{}", f.json_name(), snake(&head(p)))
-    };
-    let detail = match e {
-        Error::Bundle(BundleError::Field { field: f, problem }) => field(f, problem),
-        Error::Bundle(BundleError::Json(j)) | Error::Statement(StatementError::Json(j)) => {
-            format!("json.{}", snake(&head(j)))
-        }
-        Error::Bundle(b) => snake(&head(b)),
-        Error::Key(k) => snake(&head(k)),
-        Error::Certificate(c) => snake(&head(c)),
-        Error::Dsse(d) => snake(&head(d)),
-        Error::Statement(StatementError::Field { field: f, problem }) => field(f, problem),
-        Error::Statement(s) => snake(&head(s)),
-        Error::Manifest {
-            cause: ManifestError::Field { field: f, problem },
-            ..
-        } => field(f, problem),
-        Error::Manifest { cause, .. } => snake(&head(cause)),
-        Error::Model { cause, .. } => snake(&head(cause)),
-        Error::UnsignedFile => "unsigned_file".to_owned(),
-        Error::Source(_) => "source".to_owned(),
-        Error::Sigstore(e) => snake(&head(e)),
-        Error::Tlog { cause, .. } => snake(&head(cause)),
-        Error::Checkpoint { cause, .. } => snake(&head(cause)),
-        Error::Timestamp { cause, .. } => snake(&head(cause)),
-        Error::Sct(e) => snake(&head(e)),
-        Error::Policy(e) => snake(&head(e)),
-    };
-    format!("{}.{}", e.step(), detail)
+/// The `failure` member of `--json` for a core error: its step, stable
+/// check name and number, the JSON member it is about (if any), and
+/// `message`.
+pub fn failure_json(e: &Error, message: String) -> Value {
+    json!({
+        "step": e.step(),
+        "check": e.check().as_str(),
+        "code": e.check().code(),
+        "field": e.field().map(|f| f.to_string()),
+        "message": message,
+    })
 }
 
 impl Report {
@@ -263,28 +219,20 @@ impl Report {
     pub fn set_manifest_fields(&mut self, m: &VerifiedManifest<'_>) {
         self.model_name = m.model_name().map(|n| n.chars().collect());
         self.root_digest = m.root_digest();
-        self.predicate_type = Some(match m.format() {
-            PredicateFormat::SignatureV1 => oms_edge_core::statement::PREDICATE_TYPE,
-            PredicateFormat::DigestsV01 => oms_edge_core::statement::PREDICATE_TYPE_DIGESTS_V01,
-        });
+        self.predicate_type = Some(m.format().predicate_type());
         self.pae = Some(match m.pae_encoding() {
-            oms_edge_core::dsse::PaeEncoding::Standard => "standard",
-            oms_edge_core::dsse::PaeEncoding::Compat => "compat",
+            PaeEncoding::Compat => "compat",
+            _ => "standard",
         });
         let ser = m.serialization();
         let ignore: Vec<String> = ser
             .ignore_paths
-            .map(|a| {
-                a.iter()
-                    .flatten()
-                    .filter_map(|v| v.str().ok().map(|s| s.chars().collect()))
-                    .collect()
-            })
+            .map(|a| a.iter().map(|s| s.chars().collect()).collect())
             .unwrap_or_default();
         self.serialization = Some(json!({
             "method": ser.method.name(),
             "hash_type": ser.hash.name(),
-            "shard_size": match ser.method { Method::Shards { shard_size } => Some(shard_size), Method::Files => None },
+            "shard_size": match ser.method { Method::Shards { shard_size } => Some(shard_size), _ => None },
             "allow_symlinks": ser.allow_symlinks,
             "ignore_paths": ignore,
         }));
@@ -356,18 +304,16 @@ impl Report {
     fn failure_json(&self, f: &Failure) -> Value {
         match f {
             Failure::Walk { message, check } => json!({
-                "step": "model", "check": check, "resource": null, "file": null, "message": message,
+                "step": "model", "check": check, "code": null, "field": null,
+                "resource": null, "file": null, "message": message,
             }),
             Failure::Core { error, file } => {
                 let index = error.resource_index();
                 let file = file.clone().or_else(|| index.map(|i| self.name_of(i)));
-                json!({
-                    "step": error.step(),
-                    "check": check_name(error),
-                    "resource": index,
-                    "file": file,
-                    "message": self.failure_line(f),
-                })
+                let mut doc = failure_json(error, self.failure_line(f));
+                doc["resource"] = json!(index);
+                doc["file"] = json!(file);
+                doc
             }
         }
     }

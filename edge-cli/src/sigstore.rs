@@ -6,20 +6,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use oms_edge_core::Error;
-use oms_edge_core::keys::{Digests, SigHash};
-use oms_edge_core::registry::SigstoreKey;
-use oms_edge_core::sigstore::{
-    Artifact, ArtifactDigest, Evidence, ObservedTime, Signer, verify_artifact_bundle,
-    verify_sigstore_bundle,
+use oms_edge_core::{
+    Artifact, ArtifactDigest, Digests, Error, IdentityPolicy, ObservedTime,
+    PRODUCTION_TRUSTED_ROOT, STAGING_TRUSTED_ROOT, SigHash, SigstoreEvidence, SigstoreKey,
+    SigstoreVerifier, Time, TrustedRoot,
 };
-use oms_edge_core::trust_root::{PRODUCTION_TRUSTED_ROOT, STAGING_TRUSTED_ROOT, TrustedRoot};
-use oms_edge_core::x509::UnixTime;
 use serde_json::{Value, json};
 
 use crate::CommonVerifyArgs;
-use crate::report::{check_name, usage_error};
-use crate::verify::{Run, run_method};
+use crate::report::{failure_json, usage_error};
+use crate::verify::{Run, run_method, time_of};
 
 /// Where the trusted root comes from (the reference's flags).
 #[derive(Debug, Args)]
@@ -128,12 +124,9 @@ pub fn load_trust(
     TrustedRoot::parse_any(&bytes).map_err(|e| format!("trusted root {what}: {e}"))
 }
 
-fn now() -> UnixTime {
-    UnixTime(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs()),
-    )
+/// The system clock, as the core's verification time.
+fn now() -> Time {
+    time_of(std::time::SystemTime::now())
 }
 
 fn rfc3339(t: u64) -> String {
@@ -142,20 +135,20 @@ fn rfc3339(t: u64) -> String {
 }
 
 /// The evidence as JSON: signer, issuer, log entries, verified times.
-pub fn evidence_json(e: &Evidence, trust: &TrustedRoot) -> Value {
+pub fn evidence_json(e: &SigstoreEvidence, trust: &TrustedRoot) -> Value {
     json!({
-        "key": e.key,
-        "identity": e.identity.as_ref().map(|i| i.san.clone()),
-        "issuer": e.identity.as_ref().map(|i| i.issuer.clone()),
-        "tlog_entries": e.entries.iter().map(|(log, index)| json!({
-            "log": trust.tlogs.get(*log).map(|l| l.base_url.clone()),
-            "log_index": index,
+        "key": e.key().name(),
+        "identity": e.identity().map(|i| i.san.clone()),
+        "issuer": e.identity().map(|i| i.issuer.clone()),
+        "tlog_entries": e.entries().iter().map(|entry| json!({
+            "log": trust.tlogs.get(entry.log()).map(|l| l.base_url.clone()),
+            "log_index": entry.log_index(),
         })).collect::<Vec<_>>(),
-        "verified_times": e.times.iter().map(|t| json!({
-            "source": match t { ObservedTime::Tlog(_) => "tlog", ObservedTime::Timestamp(_) => "timestamp" },
-            "time": rfc3339(t.unix()),
+        "verified_times": e.times().iter().map(|t| json!({
+            "source": match t { ObservedTime::Tlog(_) => "tlog", _ => "timestamp" },
+            "time": rfc3339(t.time().secs()),
         })).collect::<Vec<_>>(),
-        "scts": e.scts,
+        "scts": e.scts(),
     })
 }
 
@@ -169,16 +162,16 @@ pub fn verify(args: &SigstoreArgs) -> Run {
         Ok(t) => t,
         Err(msg) => return Run::Usage(msg),
     };
-    let signer = Signer::Identity {
-        identity: &args.identity,
-        issuer: &args.identity_provider,
-    };
-    let now = now();
-    run_method(&args.common, "sigstore", None, |bundle, payload, report| {
-        let (manifest, evidence) = verify_sigstore_bundle(bundle, &trust, signer, now, payload)?;
-        report.signer = Some(evidence_json(&evidence, &trust));
-        Ok(manifest)
-    })
+    let policy = IdentityPolicy::exact(&args.identity, &args.identity_provider);
+    let verifier = SigstoreVerifier::new(&trust, policy);
+    run_method(
+        &args.common,
+        "sigstore",
+        None,
+        &verifier,
+        now(),
+        |evidence, report| report.signer = Some(evidence_json(evidence, &trust)),
+    )
 }
 
 /// `verify-bundle`.
@@ -192,8 +185,7 @@ pub fn verify_bundle(args: &VerifyBundleArgs) -> ExitCode {
                 out!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
             } else {
                 let who = evidence
-                    .identity
-                    .as_ref()
+                    .identity()
                     .map(|i| format!("{} ({})", i.san, i.issuer))
                     .unwrap_or_else(|| "the given key".to_owned());
                 out!("verified: {} signed by {who}", args.artifact);
@@ -204,7 +196,7 @@ pub fn verify_bundle(args: &VerifyBundleArgs) -> ExitCode {
             if args.json {
                 let doc = json!({
                     "verdict": "not verified",
-                    "failure": { "step": e.step(), "check": check_name(&e), "message": e.to_string() },
+                    "failure": failure_json(&e, e.to_string()),
                 });
                 out!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
             } else {
@@ -215,7 +207,7 @@ pub fn verify_bundle(args: &VerifyBundleArgs) -> ExitCode {
     }
 }
 
-type BundleVerdict = (TrustedRoot, Result<Evidence, Error>);
+type BundleVerdict = (TrustedRoot, Result<SigstoreEvidence, Error>);
 
 /// An artifact file, hashed under each hash the bundle asks for (once
 /// each, read again for another hash).
@@ -267,6 +259,7 @@ fn hash_file(path: &str, hash: SigHash) -> Result<[u8; 64], String> {
         SigHash::Sha256 => stream!(sha2::Sha256),
         SigHash::Sha384 => stream!(sha2::Sha384),
         SigHash::Sha512 => stream!(sha2::Sha512),
+        other => return Err(format!("no {} here", other.proto_name())),
     }
     Ok(out)
 }
@@ -286,8 +279,33 @@ fn run_verify_bundle(args: &VerifyBundleArgs) -> Result<BundleVerdict, String> {
             None
         }
     };
-    let key;
-    let signer = match (
+    let verifier = bundle_verifier(args, &trust)?;
+    let result = match given_digest {
+        // Only its SHA-256 is known of an artifact given as `sha256:<hex>`.
+        Some(d) => verifier.verify_artifact(&bundle, now(), ArtifactDigest(d)),
+        None => {
+            let mut file = FileArtifact {
+                path: &args.artifact,
+                known: Digests::default(),
+                error: None,
+            };
+            let result = verifier.verify_artifact(&bundle, now(), &mut file);
+            if let Some(e) = file.error {
+                return Err(e);
+            }
+            result
+        }
+    };
+    drop(verifier);
+    Ok((trust, result))
+}
+
+/// The verifier the flags ask for: a managed key, or an identity.
+fn bundle_verifier<'r>(
+    args: &VerifyBundleArgs,
+    trust: &'r TrustedRoot,
+) -> Result<SigstoreVerifier<'r>, String> {
+    match (
         &args.key,
         &args.certificate_identity,
         &args.certificate_oidc_issuer,
@@ -295,34 +313,16 @@ fn run_verify_bundle(args: &VerifyBundleArgs) -> Result<BundleVerdict, String> {
         (Some(path), _, _) => {
             let bytes = std::fs::read(path)
                 .map_err(|e| format!("cannot read key {}: {e}", path.display()))?;
-            key = SigstoreKey::from_pem_or_der(&bytes)
-                .map_err(|e| format!("key {}: {}", path.display(), Error::Key(e)))?;
-            Signer::Key(&key)
+            let key = SigstoreKey::from_pem_or_der(&bytes)
+                .map_err(|e| format!("key {}: {e}", path.display()))?;
+            Ok(SigstoreVerifier::with_key(trust, key))
         }
-        (None, Some(identity), Some(issuer)) => Signer::Identity { identity, issuer },
-        _ => {
-            return Err(
-                "give --certificate-identity and --certificate-oidc-issuer, or --key".to_owned(),
-            );
-        }
-    };
-    let result = match given_digest {
-        // Only its SHA-256 is known of an artifact given as `sha256:<hex>`.
-        Some(d) => verify_artifact_bundle(&bundle, &trust, signer, now(), ArtifactDigest(d)),
-        None => {
-            let mut file = FileArtifact {
-                path: &args.artifact,
-                known: Digests::default(),
-                error: None,
-            };
-            let result = verify_artifact_bundle(&bundle, &trust, signer, now(), &mut file);
-            if let Some(e) = file.error {
-                return Err(e);
-            }
-            result
-        }
-    };
-    Ok((trust, result))
+        (None, Some(identity), Some(issuer)) => Ok(SigstoreVerifier::new(
+            trust,
+            IdentityPolicy::exact(identity, issuer),
+        )),
+        _ => Err("give --certificate-identity and --certificate-oidc-issuer, or --key".to_owned()),
+    }
 }
 
 fn parse_sha256_hex(hex: &str) -> Option<[u8; 32]> {

@@ -5,20 +5,17 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use oms_edge_core::Error;
-use oms_edge_core::bundle::{Bundle, decode_base64};
-use oms_edge_core::error::Field;
-use oms_edge_core::keys::PublicKey;
 use oms_edge_core::limits::MAX_BUNDLE_BYTES;
-use oms_edge_core::manifest::VerifiedManifest;
-use oms_edge_core::model::{JobSpec, ModelOptions, Passed};
-use oms_edge_core::statement::{Method, resource_name_at};
-use oms_edge_core::x509::{TrustStore, UnixTime, verify_certificate_bundle};
+use oms_edge_core::{
+    CertificateVerifier, Error, JobSpec, KeyVerifier, Manifest, Method, ModelFailure, ModelOptions,
+    Passed, Planned, PublicKey, Time, TrustStore, UnverifiedBundle, VerifiedManifest, Verifier,
+};
 
 use crate::exec::{self, Task};
 use crate::report::{Failure, Outcome, Report, ResourceResult, Resources, usage_error};
 use crate::walk::{
-    DirSource, Model, WalkOptions, normalize_relative, own_path, relative_inside, user_ignore,
+    DirSource, Model, WalkError, WalkOptions, normalize_relative, own_path, relative_inside,
+    user_ignore,
 };
 use crate::{CertificateArgs, CommonVerifyArgs, KeyArgs};
 
@@ -47,6 +44,10 @@ impl Run {
             Run::Done(_, o) => Some(o),
         }
     }
+
+    fn failed(report: Report, failure: Failure) -> Self {
+        Run::Done(Box::new(report), Outcome::Failed(failure))
+    }
 }
 
 /// `verify key`.
@@ -63,19 +64,17 @@ pub fn key(args: &KeyArgs) -> Run {
     };
     let key = match PublicKey::from_pem_or_der(&key_bytes) {
         Ok(k) => k,
-        Err(e) => {
-            return Run::Usage(format!(
-                "public key {}: {}",
-                public_key.display(),
-                Error::Key(e)
-            ));
-        }
+        Err(e) => return Run::Usage(format!("public key {}: {e}", public_key.display())),
     };
+    let verifier = KeyVerifier::new(key);
+    // A key has no validity period: the key method needs no time.
     run_method(
         &args.common,
         "key",
         Some(key.curve_name()),
-        |bundle, payload, _| oms_edge_core::verify_key_bundle(bundle, &key, payload),
+        &verifier,
+        Time::NoClock,
+        |_, _| {},
     )
 }
 
@@ -121,25 +120,37 @@ pub fn certificate(args: &CertificateArgs) -> Run {
             }
         },
     };
-    let secs = time
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    run_method(&args.common, "certificate", None, |bundle, payload, _| {
-        verify_certificate_bundle(bundle, &store, UnixTime(secs), payload)
-    })
+    let verifier = CertificateVerifier::new(store);
+    run_method(
+        &args.common,
+        "certificate",
+        None,
+        &verifier,
+        time_of(time),
+        |_, _| {},
+    )
 }
 
-/// The part every method shares: read inputs, authenticate with `verify`
-/// (which may add to the report), then check the model.
-pub fn run_method<F>(
+/// `time` as the core's verification time.
+pub fn time_of(time: std::time::SystemTime) -> Time {
+    Time::at_secs(
+        time.duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+    )
+}
+
+/// The part every method shares: read inputs, authenticate with
+/// `verifier` at `time` (`describe` adds what the evidence says to the
+/// report), then check the model. `key` names the pinned key's algorithm
+/// for the report.
+pub fn run_method<V: Verifier>(
     args: &CommonVerifyArgs,
     method: &'static str,
     key: Option<&'static str>,
-    verify: F,
-) -> Run
-where
-    F: for<'p> FnOnce(&[u8], &'p mut [u8], &mut Report) -> Result<VerifiedManifest<'p>, Error>,
-{
+    verifier: &V,
+    time: Time,
+    describe: impl FnOnce(&V::Evidence, &mut Report),
+) -> Run {
     let inputs = match Inputs::read(args) {
         Ok(i) => i,
         Err(msg) => return Run::Usage(msg),
@@ -147,19 +158,20 @@ where
     let mut payload = vec![0u8; inputs.bundle.len()];
     let mut report = Report::new(method, &inputs.model_path, args.json);
     report.key = key;
-    let result = verify(&inputs.bundle, &mut payload, &mut report);
-    match result {
-        Ok(manifest) => check_model(&manifest, &inputs, args, report),
+    match verifier.verify(&inputs.bundle, time, &mut payload) {
+        Ok(verified) => {
+            describe(verified.evidence(), &mut report);
+            check_model(verified.manifest(), &inputs, args, report)
+        }
         Err(e) => failed(report, e, &inputs.bundle),
     }
 }
 
 /// The bundle's decoded payload, read without any check.
 pub fn raw_payload(bundle: &[u8]) -> Result<Vec<u8>, Error> {
-    let parsed = Bundle::parse(bundle)?;
-    let envelope = parsed.envelope()?;
-    let mut buf = vec![0u8; envelope.payload.raw().len()];
-    let n = decode_base64(envelope.payload, &mut buf, Field::Payload)?.len();
+    let parsed = UnverifiedBundle::parse(bundle)?;
+    let mut buf = vec![0u8; bundle.len()];
+    let n = parsed.payload(&mut buf)?.len();
     buf.truncate(n);
     Ok(buf)
 }
@@ -171,9 +183,9 @@ fn failed(mut report: Report, e: Error, bundle: &[u8]) -> Run {
         && let Some(i) = e.resource_index()
         && let Ok(payload) = raw_payload(bundle)
     {
-        report.failed_name = resource_name_at(&payload, i).map(|n| n.chars().collect());
+        report.failed_name = Manifest::resource_name_at(&payload, i).map(|n| n.chars().collect());
     }
-    Run::Done(Box::new(report), Outcome::Failed(Failure::core(e, None)))
+    Run::failed(report, Failure::core(e, None))
 }
 
 /// The files a verification reads before the core runs.
@@ -230,7 +242,8 @@ fn check_model(
     })
 }
 
-/// [`check_model`] once `listing` can give the resource list.
+/// [`check_model`] once `listing` can give the resource list: the steps
+/// of OMS §8.4–8.5 in order.
 fn check_listed_model(
     manifest: &VerifiedManifest<'_>,
     inputs: &Inputs,
@@ -244,8 +257,56 @@ fn check_listed_model(
             report.set_resources(f());
         }
     };
-    let ser = *manifest.serialization();
+    // 1. What the model is: the signed symlink policy and every path left
+    // out, then the walk.
+    let mut source = match enumerate_model(manifest, inputs, args, &mut report) {
+        Ok(source) => source,
+        Err(e) => {
+            listed(&mut report);
+            return Run::failed(report, Failure::walk(&e));
+        }
+    };
+    // 2. Plan: every signed file exists, sharded sizes fit, no unsigned
+    // file.
+    let plan = plan_model(manifest, &mut source, args.ignore_unsigned_files);
+    listed(&mut report);
+    report.unsigned = if args.ignore_unsigned_files {
+        Vec::new()
+    } else {
+        let exempt = matches!(manifest.serialization().method, Method::Shards { .. });
+        source.unlisted(exempt).map(|e| e.rel.clone()).collect()
+    };
+    let mut results = plan.results;
+    let planned = match plan.planned {
+        Ok(p) => p,
+        Err(e) => {
+            report.resources = results;
+            let first = plan.first_failure.unwrap_or(e);
+            let unsigned = report.unsigned.first().cloned();
+            return Run::failed(report, Failure::core(first, unsigned));
+        }
+    };
+    // 3. Hash every planned range on all cores.
+    let outcomes = hash_planned(&plan.tasks, &plan.specs, args.quiet || args.json);
+    // 4. Tally in manifest order.
+    let verdict = tally_model(manifest, &plan.specs, outcomes, planned, &mut results);
+    report.resources = results;
+    match verdict {
+        Ok(v) => Run::Done(Box::new(report), Outcome::Verified(v)),
+        Err(e) => Run::failed(report, Failure::core(e, None)),
+    }
+}
 
+/// Step 1: the model's files, enumerated under the signed `allow_symlinks`
+/// and `ignore_paths`, the user's `--ignore-paths` and the signature's own
+/// path (decided as text under the model root, never through a link).
+fn enumerate_model(
+    manifest: &VerifiedManifest<'_>,
+    inputs: &Inputs,
+    args: &CommonVerifyArgs,
+    report: &mut Report,
+) -> Result<DirSource, WalkError> {
+    let ser = *manifest.serialization();
     let signed_symlinks = ser.allow_symlinks;
     if args.allow_symlinks && !signed_symlinks && !args.json {
         eprintln!(
@@ -260,12 +321,10 @@ fn check_listed_model(
     let mut ignored: Vec<String> = user.iter().filter_map(|u| u.rel.clone()).collect();
     report.set_user_ignores(&user);
     if let Some(list) = ser.ignore_paths {
-        for item in list.iter().flatten() {
-            if let Ok(s) = item.str() {
-                let s: String = s.chars().collect();
-                if let Some(rel) = normalize_relative(&s) {
-                    ignored.push(rel);
-                }
+        for s in list.iter() {
+            let s: String = s.chars().collect();
+            if let Some(rel) = normalize_relative(&s) {
+                ignored.push(rel);
             }
         }
     }
@@ -277,82 +336,89 @@ fn check_listed_model(
         allow_symlinks: signed_symlinks,
         ignored,
     };
-    let model = match Model::walk(&inputs.root, &inputs.model_path, &opts) {
-        Ok(m) => m,
-        Err(e) => {
-            listed(&mut report);
-            return Run::Done(Box::new(report), Outcome::Failed(Failure::walk(&e)));
-        }
-    };
+    let model = Model::walk(&inputs.root, &inputs.model_path, &opts)?;
     report.set_links(&model);
-    let mut source = DirSource::new(model);
-    let model_opts = ModelOptions {
-        ignore_unsigned_files: args.ignore_unsigned_files,
-    };
+    Ok(DirSource::new(model))
+}
 
-    // Plan (existence, sizes) in manifest order.
-    let mut planner = manifest.planner(model_opts);
-    let mut tasks: Vec<Task> = Vec::new();
-    let mut specs: Vec<JobSpec> = Vec::new();
-    let mut results: Vec<ResourceResult> = vec![ResourceResult::NotChecked; manifest.len()];
-    let mut first_failure: Option<Error> = None;
-    while let Some(item) = planner.next(&mut source) {
+/// What planning found: the ranges to hash, each resource's standing, and
+/// the plan's verdict (check 4 included).
+struct Plan<'m> {
+    tasks: Vec<Task>,
+    specs: Vec<JobSpec<'m>>,
+    results: Vec<ResourceResult>,
+    first_failure: Option<Error>,
+    planned: Result<Planned<'m>, Error>,
+}
+
+/// Step 2: plan (existence, sizes) in manifest order, every failure seen.
+fn plan_model<'m>(
+    manifest: &'m VerifiedManifest<'_>,
+    source: &mut DirSource,
+    ignore_unsigned_files: bool,
+) -> Plan<'m> {
+    let opts = ModelOptions::default().ignoring_unsigned_files(ignore_unsigned_files);
+    let mut planner = manifest.planner(opts);
+    let mut plan = Plan {
+        tasks: Vec::new(),
+        specs: Vec::new(),
+        results: vec![ResourceResult::NotChecked; manifest.len()],
+        first_failure: None,
+        planned: Err(Error::UnsignedFile),
+    };
+    while let Some(item) = planner.next(source) {
         match item {
             Ok(job) => {
                 let Some(entry) = source.lookup(job.path) else {
                     continue;
                 };
-                tasks.push(Task {
+                plan.tasks.push(Task {
                     path: entry.abs.clone(),
                     offset: job.spec.offset(),
                     len: job.spec.len(),
                 });
-                specs.push(job.spec);
+                plan.specs.push(job.spec);
             }
             Err(e) => {
+                let e = Error::from(e);
                 if let Some(i) = e.resource_index()
-                    && let Some(slot) = results.get_mut(i)
+                    && let Some(slot) = plan.results.get_mut(i)
                 {
                     *slot = ResourceResult::Failed(e);
                 }
-                first_failure.get_or_insert(e);
+                plan.first_failure.get_or_insert(e);
             }
         }
     }
-    let planned = planner.finish(&mut source);
-    listed(&mut report);
-    let unsigned_exempt = matches!(ser.method, Method::Shards { .. });
-    report.unsigned = if args.ignore_unsigned_files {
-        Vec::new()
-    } else {
-        source
-            .unlisted(unsigned_exempt)
-            .map(|e| e.rel.clone())
-            .collect()
-    };
-    let planned = match planned {
-        Ok(p) => p,
-        Err(e) => {
-            report.resources = results;
-            let first = first_failure.unwrap_or(e);
-            let unsigned = report.unsigned.first().cloned();
-            return Run::Done(
-                Box::new(report),
-                Outcome::Failed(Failure::core(first, unsigned)),
-            );
-        }
-    };
+    plan.planned = planner.finish(source).map_err(Error::from);
+    plan
+}
 
-    // Hash every task on all cores.
+/// Step 3: hash every planned range on all cores (a progress bar for
+/// large models unless `quiet`).
+fn hash_planned<'m>(
+    tasks: &[Task],
+    specs: &[JobSpec<'m>],
+    quiet: bool,
+) -> Vec<Result<Passed<'m>, ModelFailure>> {
     let total: u64 = tasks.iter().map(|t| t.len).sum();
-    let bar = exec::progress(total, args.quiet || args.json);
-    let outcomes: Vec<Result<Passed, Error>> =
-        exec::run(&tasks, bar.as_ref(), |i| specs[i].start());
+    let bar = exec::progress(total, quiet);
+    let outcomes = exec::run(tasks, bar.as_ref(), |i| specs[i].start());
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    outcomes
+}
 
-    // Tally in manifest order.
+/// Step 4: every resource's pass, in manifest order, and the plan make the
+/// verdict; each resource's standing goes to `results`.
+fn tally_model<'m>(
+    manifest: &'m VerifiedManifest<'_>,
+    specs: &[JobSpec<'m>],
+    outcomes: Vec<Result<Passed<'m>, ModelFailure>>,
+    planned: Planned<'m>,
+    results: &mut [ResourceResult],
+) -> Result<oms_edge_core::VerifiedModel, Error> {
     let mut tally = manifest.tally();
     let mut failure = None;
     for (spec, outcome) in specs.iter().zip(outcomes) {
@@ -366,10 +432,11 @@ fn check_listed_model(
                 if failure.is_none()
                     && let Err(e) = tally.record(passed)
                 {
-                    failure = Some(e);
+                    failure = Some(Error::from(e));
                 }
             }
             Err(e) => {
+                let e = Error::from(e);
                 if let Some(slot) = slot {
                     *slot = ResourceResult::Failed(e);
                 }
@@ -377,12 +444,8 @@ fn check_listed_model(
             }
         }
     }
-    report.resources = results;
     if let Some(e) = failure {
-        return Run::Done(Box::new(report), Outcome::Failed(Failure::core(e, None)));
+        return Err(e);
     }
-    match tally.finish(planned) {
-        Ok(v) => Run::Done(Box::new(report), Outcome::Verified(v)),
-        Err(e) => Run::Done(Box::new(report), Outcome::Failed(Failure::core(e, None))),
-    }
+    Ok(tally.finish(planned)?)
 }

@@ -35,7 +35,7 @@ use std::path::{Component, Path, PathBuf};
 
 use embedded_io::ErrorKind;
 use embedded_io_adapters::std::FromStd;
-use oms_edge_core::model::ModelSource;
+use oms_edge_core::ModelSource;
 
 /// Why a model cannot be enumerated. All are "not verified" outcomes.
 #[derive(Debug)]

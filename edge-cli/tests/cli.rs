@@ -1037,16 +1037,18 @@ fn hash_after_walk(
     case: &str,
     model: &Path,
     between: impl FnOnce(),
-) -> Vec<Result<oms_edge_core::model::Passed, oms_edge_core::Error>> {
+) -> Vec<Result<(), oms_edge_core::ModelFailure>> {
     use oms_edge::exec::{self, Task};
     use oms_edge::walk::{DirSource, Model, WalkOptions};
-    use oms_edge_core::keys::PublicKey;
-    use oms_edge_core::model::ModelOptions;
+    use oms_edge_core::{KeyVerifier, ModelOptions, PublicKey, Time, Verifier};
 
     let bundle = std::fs::read(vector(case).join("model.sig")).expect("bundle");
     let key = PublicKey::from_pem_or_der(&std::fs::read(key()).expect("key")).expect("key");
     let mut payload = vec![0u8; bundle.len()];
-    let manifest = oms_edge_core::verify_key_bundle(&bundle, &key, &mut payload).expect("bundle");
+    let verified = KeyVerifier::new(key)
+        .verify(&bundle, Time::NoClock, &mut payload)
+        .expect("bundle");
+    let manifest = verified.manifest();
     let root = std::fs::canonicalize(model).expect("model");
     let opts = WalkOptions {
         ignore_git_paths: true,
@@ -1069,20 +1071,20 @@ fn hash_after_walk(
     planner.finish(&mut source).expect("planned");
     between();
     exec::run(&tasks, None, |i| specs[i].start())
+        .into_iter()
+        .map(|r| r.map(|_| ()))
+        .collect()
 }
 
 /// `results` hold failures, all read errors of `kind` (a file's shards
 /// each fail).
-fn read_errors(
-    results: &[Result<oms_edge_core::model::Passed, oms_edge_core::Error>],
-    kind: embedded_io::ErrorKind,
-) {
-    use oms_edge_core::error::ModelError;
+fn read_errors(results: &[Result<(), oms_edge_core::ModelFailure>], kind: embedded_io::ErrorKind) {
+    use oms_edge_core::{ModelError, ModelFailure};
     let failed: Vec<_> = results.iter().filter_map(|r| r.err()).collect();
     assert!(!failed.is_empty(), "{results:?}");
     for f in &failed {
         assert!(
-            matches!(f, oms_edge_core::Error::Model { cause: ModelError::Read(k), .. } if *k == kind),
+            matches!(f, ModelFailure::Resource { cause: ModelError::Read(k), .. } if *k == kind),
             "{failed:?}"
         );
     }
@@ -1123,14 +1125,17 @@ fn files_changing_size_after_the_walk_fail() {
 #[test]
 fn files_changing_while_being_read_fail() {
     use oms_edge::walk::{DirSource, Model, WalkOptions};
-    use oms_edge_core::error::ModelError;
-    use oms_edge_core::keys::PublicKey;
-    use oms_edge_core::model::{ModelOptions, ModelSource};
+    use oms_edge_core::{
+        KeyVerifier, ModelError, ModelFailure, ModelOptions, ModelSource, PublicKey, Time, Verifier,
+    };
 
     let bundle = std::fs::read(vector("key-p256").join("model.sig")).expect("bundle");
     let key = PublicKey::from_pem_or_der(&std::fs::read(key()).expect("key")).expect("key");
     let mut payload = vec![0u8; bundle.len()];
-    let manifest = oms_edge_core::verify_key_bundle(&bundle, &key, &mut payload).expect("bundle");
+    let verified = KeyVerifier::new(key)
+        .verify(&bundle, Time::NoClock, &mut payload)
+        .expect("bundle");
+    let manifest = verified.manifest();
     // (what happens to weights.bin once open, the failure)
     type Change = fn(&Path);
     let changes: [(Change, ModelError); 2] = [
@@ -1174,7 +1179,7 @@ fn files_changing_while_being_read_fail() {
         let mut buf = [0u8; 1024];
         assert_eq!(
             spec.check(&mut reader, &mut buf).err(),
-            Some(oms_edge_core::Error::Model {
+            Some(ModelFailure::Resource {
                 index: spec.index(),
                 cause: want
             })

@@ -13,11 +13,10 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use oms_edge_core::keys::PublicKey;
-use oms_edge_core::sigstore::{Signer, verify_sigstore_bundle};
-use oms_edge_core::trust_root::TrustedRoot;
-use oms_edge_core::x509::{TrustStore, UnixTime, verify_certificate_bundle};
-use oms_edge_core::{Error, verify_key_bundle};
+use oms_edge_core::{
+    CertificateVerifier, Error, IdentityPolicy, KeyVerifier, PublicKey, SigstoreVerifier, Time,
+    TrustStore, TrustedRoot, Verifier,
+};
 use oms_edge_tests::forge::{Res, files_serialization, sign_bundle, statement};
 use oms_edge_tests::{Case, testdata};
 
@@ -25,28 +24,28 @@ fn read(p: &Path) -> Vec<u8> {
     std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-fn unix(rfc3339: &str) -> UnixTime {
+fn unix(rfc3339: &str) -> Time {
     let t = humantime::parse_rfc3339(rfc3339).expect("RFC 3339");
-    UnixTime(
+    Time::at_secs(
         t.duration_since(std::time::UNIX_EPOCH)
             .expect("after 1970")
             .as_secs(),
     )
 }
 
-fn now() -> UnixTime {
-    UnixTime(
+fn now() -> Time {
+    Time::at_secs(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),
     )
 }
 
-/// `verify_key_bundle` on `bundle`, counting resources (so that the
-/// manifest is walked once, as the planner does).
-fn key_once(bundle: &[u8], key: &PublicKey, payload: &mut [u8]) -> Result<usize, Error> {
-    let m = verify_key_bundle(bundle, key, payload)?;
-    Ok(m.len())
+/// The key method on `bundle`, counting resources (so that the manifest is
+/// walked once, as the planner does).
+fn key_once(bundle: &[u8], key: &KeyVerifier, payload: &mut [u8]) -> Result<usize, Error> {
+    let v = key.verify(bundle, Time::NoClock, payload)?;
+    Ok(v.manifest().len())
 }
 
 fn key_method(c: &mut Criterion) {
@@ -70,7 +69,7 @@ fn key_method(c: &mut Criterion) {
         ),
     ];
     for (name, bundle, key) in &cases {
-        let key = PublicKey::from_pem_or_der(key).expect("key");
+        let key = KeyVerifier::new(PublicKey::from_pem_or_der(key).expect("key"));
         let mut payload = vec![0u8; bundle.len()];
         key_once(bundle, &key, &mut payload).expect("verifies");
         g.bench_function(*name, |b| {
@@ -85,7 +84,7 @@ fn key_method(c: &mut Criterion) {
     let mut resources = resources;
     resources.sort_by(|a, b| a.name.cmp(&b.name));
     let bundle = sign_bundle(statement(&files_serialization("sha256"), &resources).as_bytes());
-    let key = oms_edge_tests::forge::public_key();
+    let key = KeyVerifier::new(oms_edge_tests::forge::public_key());
     let mut payload = vec![0u8; bundle.len()];
     assert_eq!(key_once(&bundle, &key, &mut payload), Ok(4000));
     g.bench_function("p256, 4000 resources", |b| {
@@ -108,12 +107,16 @@ fn certificate_method(c: &mut Criterion) {
             store.add_pem(&read(p)).expect("chain");
         }
         let at = unix(case.at.as_deref().expect("at"));
+        let verifier = CertificateVerifier::new(store);
         let mut payload = vec![0u8; bundle.len()];
-        verify_certificate_bundle(&bundle, &store, at, &mut payload).expect("verifies");
+        verifier
+            .verify(&bundle, at, &mut payload)
+            .expect("verifies");
         g.bench_function(name, |b| {
             b.iter(|| {
-                verify_certificate_bundle(black_box(&bundle), &store, at, &mut payload)
-                    .map(|m| m.len())
+                verifier
+                    .verify(black_box(&bundle), at, &mut payload)
+                    .map(|v| v.manifest().len())
             })
         });
     }
@@ -128,10 +131,8 @@ fn sigstore_method(c: &mut Criterion) {
         b.iter(|| TrustedRoot::parse_any(black_box(&root_bytes)).map(|_| ()))
     });
     let trust = TrustedRoot::parse_any(&root_bytes).expect("trusted root");
-    let signer = Signer::Identity {
-        identity: "signer@example.com",
-        issuer: "https://oidc.example.com",
-    };
+    let policy = IdentityPolicy::exact("signer@example.com", "https://oidc.example.com");
+    let verifier = SigstoreVerifier::new(&trust, policy);
     for (name, case) in [
         ("rekor v1 dsse", "v1-dsse-model"),
         ("rekor v2 + rfc3161", "v2-dsse-model-tsa"),
@@ -139,11 +140,14 @@ fn sigstore_method(c: &mut Criterion) {
         let bundle = read(&dir.join("cases").join(case).join("bundle.sigstore.json"));
         let mut payload = vec![0u8; bundle.len()];
         let now = now();
-        verify_sigstore_bundle(&bundle, &trust, signer, now, &mut payload).expect("verifies");
+        verifier
+            .verify(&bundle, now, &mut payload)
+            .expect("verifies");
         g.bench_function(name, |b| {
             b.iter(|| {
-                verify_sigstore_bundle(black_box(&bundle), &trust, signer, now, &mut payload)
-                    .map(|(m, _)| m.len())
+                verifier
+                    .verify(black_box(&bundle), now, &mut payload)
+                    .map(|v| v.manifest().len())
             })
         });
     }

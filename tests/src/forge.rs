@@ -3,7 +3,7 @@
 //! P-256 with SHA-256 over the DSSE PAE) and hand-written DER.
 
 use base64ct::{Base64, Encoding};
-use oms_edge_core::keys::PublicKey;
+use oms_edge_core::PublicKey;
 use p256::ecdsa::signature::Signer;
 use p256::ecdsa::{DerSignature, SigningKey};
 use p256::pkcs8::DecodePrivateKey;

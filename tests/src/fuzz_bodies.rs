@@ -2,10 +2,16 @@
 //! that a stable test (`tests/tests/fuzz_replay.rs`) replays the seeds and
 //! every crash ever found. Each must return normally on any input; a panic
 //! is the bug being looked for.
+//!
+//! They drive the core through its public API; the parsers with no public
+//! entry point of their own (JSON, bundle structure, checkpoints, Merkle
+//! proofs) through `oms_edge_core::__fuzz` only.
 
-use oms_edge_core::json::{self, Kind, Value};
-use oms_edge_core::keys::PublicKey;
-use oms_edge_core::model::{ModelOptions, SliceModel};
+use oms_edge_core::__fuzz::{self, Kind, Value};
+use oms_edge_core::{
+    ArtifactDigest, CertificateVerifier, IdentityPolicy, JsonError, KeyVerifier, Manifest,
+    ModelOptions, PublicKey, SigstoreVerifier, SliceModel, Time, TrustStore, TrustedRoot, Verifier,
+};
 use sha2::Digest as _;
 
 /// Walks every value of a parsed document, exercising every accessor.
@@ -49,14 +55,14 @@ fn walk(v: Value<'_>, depth: usize) {
 /// (serde_json accepting within our depth bound means we accept too, and
 /// the reverse), and on every decoded string.
 pub fn json(data: &[u8]) {
-    let ours = json::parse(data);
+    let ours = __fuzz::parse_json(data);
     if let Ok(v) = ours {
         walk(v, 0);
     }
     let theirs: Result<serde_json::Value, _> = serde_json::from_slice(data);
     match (&ours, &theirs) {
         (Ok(_), Err(e)) => panic!("we accept what serde_json rejects: {e}"),
-        (Err(json::JsonError::TooDeep | json::JsonError::NotUtf8), Ok(_)) => {}
+        (Err(JsonError::TooDeep | JsonError::NotUtf8), Ok(_)) => {}
         (Err(e), Ok(_)) => panic!("we reject ({e:?}) what serde_json accepts"),
         _ => {}
     }
@@ -100,14 +106,10 @@ fn same(v: Value<'_>, t: &serde_json::Value) {
 
 /// Bundle structure parsing.
 pub fn bundle(data: &[u8]) {
-    if let Ok(b) = oms_edge_core::bundle::Bundle::parse(data) {
+    if let Ok(b) = __fuzz::Bundle::parse(data) {
         let mut buf = vec![0u8; data.len()];
         if let Ok(env) = b.envelope() {
-            let _ = oms_edge_core::bundle::decode_base64(
-                env.payload,
-                &mut buf,
-                oms_edge_core::error::Field::Payload,
-            );
+            let _ = __fuzz::decode_base64(env.payload, &mut buf);
             let _ = env.signatures.iter().count();
         }
         let _ = b.tlog_entries.map(|t| t.iter().count());
@@ -117,12 +119,11 @@ pub fn bundle(data: &[u8]) {
 /// Statement and manifest parsing (as if the payload were authenticated),
 /// then planning and checking against an in-memory model.
 pub fn statement(data: &[u8]) {
-    let Ok(m) = oms_edge_core::statement::parse_unverified(data) else {
+    let Ok(m) = Manifest::parse_unverified(data) else {
         return;
     };
     let mut names = Vec::new();
     for r in m.resources() {
-        let r = r.expect("a validated manifest iterates cleanly");
         let mut buf = vec![0u8; oms_edge_core::limits::MAX_NAME_BYTES];
         let path = r.path(&mut buf).expect("path").to_owned();
         assert!(!path.is_empty());
@@ -151,12 +152,15 @@ pub fn verify(data: &[u8]) {
         return;
     };
     let mut payload = vec![0u8; data.len()];
-    if let Ok(m) = oms_edge_core::verify_key_bundle(data, &key, &mut payload) {
+    let verifier = KeyVerifier::new(key);
+    if let Ok(v) = verifier.verify(data, Time::NoClock, &mut payload) {
         let files: [(&str, &[u8]); 3] = [("a", b"alpha"), ("b/c", b""), ("d", &[0u8; 100])];
         let mut listed = [false; 3];
         let mut source = SliceModel::new(&files, &mut listed);
         let mut buf = [0u8; 7];
-        let _ = m.verify_model(&mut source, ModelOptions::default(), &mut buf);
+        let _ = v
+            .manifest()
+            .verify_model(&mut source, ModelOptions::default(), &mut buf);
     }
 }
 
@@ -165,22 +169,21 @@ const FUZZ_ROOT: &[u8] = include_bytes!("../../testdata/pki/p256-root.pem");
 /// Trust material parsing, and the whole certificate-method path against a
 /// fixed root at a fixed time.
 pub fn certificate(data: &[u8]) {
-    use oms_edge_core::x509::{Cert, TrustStore, UnixTime, verify_certificate_bundle};
     let mut scratch = TrustStore::new();
     let _ = scratch.add_pem(data);
     let _ = scratch.add_der(data);
-    let _ = Cert::from_der(data).map(|c| c.public_key());
+    let _ = __fuzz::Cert::from_der(data).map(|c| c.public_key());
     let mut store = TrustStore::new();
     if store.add_pem(FUZZ_ROOT).is_err() {
         return;
     }
     let mut payload = vec![0u8; data.len()];
-    let _ = verify_certificate_bundle(data, &store, UnixTime(1_780_272_000), &mut payload);
+    let verifier = CertificateVerifier::new(store);
+    let _ = verifier.verify(data, Time::at_secs(1_780_272_000), &mut payload);
 }
 
 /// Trusted-root and ClientTrustConfig parsing.
 pub fn trust_root(data: &[u8]) {
-    use oms_edge_core::trust_root::TrustedRoot;
     if let Ok(root) = TrustedRoot::parse_any(data) {
         for log in root.tlogs.iter().chain(&root.ctlogs) {
             let _ = log.key.verify(b"message", &[0x30, 0x06, 2, 1, 1, 2, 1, 1]);
@@ -192,11 +195,11 @@ pub fn trust_root(data: &[u8]) {
 /// Checkpoint (signed note) parsing, and verification against the local
 /// test Rekor logs with an arbitrary root.
 pub fn checkpoint(data: &[u8]) {
-    use oms_edge_core::checkpoint;
+    use __fuzz::Convention;
     let Ok(note) = core::str::from_utf8(data) else {
         return;
     };
-    if let Ok((cp, lines)) = checkpoint::parse(note) {
+    if let Ok((cp, lines)) = __fuzz::parse_checkpoint(note) {
         let _ = cp.extension_lines().count();
         for line in lines.flatten() {
             let mut buf = [0u8; 512];
@@ -205,11 +208,8 @@ pub fn checkpoint(data: &[u8]) {
     }
     if let Some(root) = sigstore_root() {
         for log in &root.tlogs {
-            for convention in [
-                checkpoint::Convention::RekorV1,
-                checkpoint::Convention::SignedNote,
-            ] {
-                let _ = checkpoint::verify(note, log, convention, &[0u8; 32], 7);
+            for convention in [Convention::RekorV1, Convention::SignedNote] {
+                let _ = __fuzz::verify_checkpoint(note, log, convention, &[0u8; 32], 7);
             }
         }
     }
@@ -219,7 +219,6 @@ pub fn checkpoint(data: &[u8]) {
 /// rest as proof hashes; checked against the root the proof itself gives
 /// (so every fold runs to the end).
 pub fn inclusion_proof(data: &[u8]) {
-    use oms_edge_core::merkle;
     let Some((head, rest)) = data.split_at_checked(16) else {
         return;
     };
@@ -229,37 +228,33 @@ pub fn inclusion_proof(data: &[u8]) {
         .chunks_exact(32)
         .map(|c| c.try_into().unwrap_or([0; 32]))
         .collect();
-    let leaf = merkle::leaf_hash(b"leaf");
-    if let Ok(root) = merkle::root_from_inclusion_proof(index, size, &leaf, &proof) {
-        assert!(merkle::verify_inclusion(index, size, &leaf, &proof, &root).is_ok());
+    let leaf = __fuzz::leaf_hash(b"leaf");
+    if let Ok(root) = __fuzz::root_from_inclusion_proof(index, size, &leaf, &proof) {
+        assert!(__fuzz::verify_inclusion(index, size, &leaf, &proof, &root).is_ok());
     }
 }
 
 const SIGSTORE_ROOT: &[u8] = include_bytes!("../../testdata/sigstore/trusted_root.json");
 
-fn sigstore_root() -> Option<oms_edge_core::trust_root::TrustedRoot> {
-    oms_edge_core::trust_root::TrustedRoot::parse(SIGSTORE_ROOT).ok()
+fn sigstore_root() -> Option<TrustedRoot> {
+    TrustedRoot::parse(SIGSTORE_ROOT).ok()
 }
 
 /// The whole sigstore method against the local test trusted root: as an OMS
 /// model bundle, and as an artifact bundle (message signature or DSSE).
 pub fn sigstore(data: &[u8]) {
-    use oms_edge_core::sigstore::{
-        ArtifactDigest, Signer, verify_artifact_bundle, verify_sigstore_bundle,
-    };
-    use oms_edge_core::x509::UnixTime;
     let Some(root) = sigstore_root() else {
         return;
     };
-    let signer = Signer::Identity {
-        identity: "signer@example.com",
-        issuer: "https://oidc.example.com",
-    };
-    let now = UnixTime(1_795_000_000);
+    let policy = IdentityPolicy::exact("signer@example.com", "https://oidc.example.com");
+    let verifier = SigstoreVerifier::new(&root, policy);
+    let now = Time::at_secs(1_795_000_000);
     let mut payload = vec![0u8; data.len()];
-    if let Ok((m, _)) = verify_sigstore_bundle(data, &root, signer, now, &mut payload) {
-        let _ = m.len();
+    if let Ok(v) = verifier.verify(data, now, &mut payload) {
+        let _ = v.manifest().len();
     }
     let digest: [u8; 32] = sha2::Sha256::digest(b"artifact").into();
-    let _ = verify_artifact_bundle(data, &root, signer, now, ArtifactDigest(digest));
+    let _ = verifier.verify_artifact(data, now, ArtifactDigest(digest));
+    // Without a clock: only observed times count.
+    let _ = verifier.verify_artifact(data, Time::NoClock, ArtifactDigest(digest));
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use embedded_io::{ErrorKind, ErrorType, Read};
 use oms_edge::verify::{Run, certificate, key};
 use oms_edge::{CertificateArgs, CommonVerifyArgs, KeyArgs};
-use oms_edge_core::model::ModelSource;
+use oms_edge_core::ModelSource;
 use sha2::{Digest as _, Sha256};
 
 /// The repository's `testdata/` directory.

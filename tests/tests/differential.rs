@@ -30,7 +30,7 @@ fn verify(key_path: &Path, sig: &Path, model: &Path) -> Result<(), String> {
     });
     match run.outcome() {
         Some(Outcome::Verified(_)) => Ok(()),
-        Some(Outcome::Failed(Failure::Core { error, .. })) => Err(check_name(error)),
+        Some(Outcome::Failed(Failure::Core { error, .. })) => Err(check_name(error).to_owned()),
         Some(Outcome::Failed(Failure::Walk { check, .. })) => Err((*check).to_owned()),
         None => Err(format!("usage error: {run:?}")),
     }

@@ -13,8 +13,7 @@ use std::process::Command;
 use cap::Cap;
 use oms_edge::KeyArgs;
 use oms_edge::report::Outcome;
-use oms_edge_core::keys::PublicKey;
-use oms_edge_core::model::ModelOptions;
+use oms_edge_core::{KeyVerifier, ModelOptions, PublicKey, Time, Verifier};
 use oms_edge_tests::{Pattern, PatternModel, generated_files, testdata, verify_args};
 
 #[global_allocator]
@@ -138,16 +137,19 @@ fn child(case: &str, model: Option<&str>) {
             let mut payload = vec![0u8; 64 * 1024];
             let mut buf = vec![0u8; 1 << 20];
             let files = generated_files(size);
+            let verifier = KeyVerifier::new(key);
             base = ALLOCATOR.allocated();
-            let v = oms_edge_core::verify_key_model(
-                &bundle,
-                &key,
-                &mut payload,
-                &mut PatternModel::new(&files),
-                ModelOptions::default(),
-                &mut buf,
-            )
-            .expect("verified");
+            let verified = verifier
+                .verify(&bundle, Time::NoClock, &mut payload)
+                .expect("verified");
+            let v = verified
+                .manifest()
+                .verify_model(
+                    &mut PatternModel::new(&files),
+                    ModelOptions::default(),
+                    &mut buf,
+                )
+                .expect("verified");
             assert_eq!(v.bytes, size + 100);
         }
         _ => {
@@ -171,7 +173,7 @@ fn child(case: &str, model: Option<&str>) {
 /// -> leaf, from bundle bytes to the verified manifest (trust store and
 /// inputs excluded).
 fn x509_child(name: &str) {
-    use oms_edge_core::x509::{TrustStore, UnixTime, verify_certificate_bundle};
+    use oms_edge_core::{CertificateVerifier, TrustStore};
     let case = oms_edge_tests::Case::load(name);
     let bundle = std::fs::read(&case.signature).expect("bundle");
     let mut store = TrustStore::new();
@@ -181,40 +183,40 @@ fn x509_child(name: &str) {
             .expect("pem");
     }
     let mut payload = vec![0u8; bundle.len()];
-    let at = UnixTime(1_780_272_000); // 2026-06-01T00:00:00Z, as the vectors
+    let at = Time::at_secs(1_780_272_000); // 2026-06-01T00:00:00Z, as the vectors
+    let verifier = CertificateVerifier::new(store);
     let base = ALLOCATOR.allocated();
-    let m = verify_certificate_bundle(&bundle, &store, at, &mut payload).expect("verified");
-    assert_eq!(m.len(), 4);
+    let v = verifier
+        .verify(&bundle, at, &mut payload)
+        .expect("verified");
+    assert_eq!(v.manifest().len(), 4);
     println!("peak={}", ALLOCATOR.max_allocated() - base);
 }
 
 /// Peak heap of one Sigstore verification, bundle bytes to the verified
 /// manifest (the parsed trusted root and the inputs excluded).
 fn sigstore_child(name: &str) {
-    use oms_edge_core::sigstore::{Signer, verify_sigstore_bundle};
-    use oms_edge_core::trust_root::TrustedRoot;
-    use oms_edge_core::x509::UnixTime;
+    use oms_edge_core::{IdentityPolicy, SigstoreVerifier, TrustedRoot};
     let dir = testdata().join("sigstore");
     let trust = TrustedRoot::parse(&std::fs::read(dir.join("trusted_root.json")).expect("root"))
         .expect("trusted root");
     let bundle =
         std::fs::read(dir.join("cases").join(name).join("bundle.sigstore.json")).expect("bundle");
     let mut payload = vec![0u8; bundle.len()];
-    let signer = Signer::Identity {
-        identity: "signer@example.com",
-        issuer: "https://oidc.example.com",
-    };
-    let now = UnixTime(
+    let policy = IdentityPolicy::exact("signer@example.com", "https://oidc.example.com");
+    let verifier = SigstoreVerifier::new(&trust, policy);
+    let now = Time::at_secs(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .expect("clock")
             .as_secs(),
     );
     let base = ALLOCATOR.allocated();
-    let (m, evidence) =
-        verify_sigstore_bundle(&bundle, &trust, signer, now, &mut payload).expect("verified");
-    assert_eq!(m.len(), 4);
-    assert!(!evidence.times.is_empty());
-    drop(evidence);
+    let v = verifier
+        .verify(&bundle, now, &mut payload)
+        .expect("verified");
+    assert_eq!(v.manifest().len(), 4);
+    assert!(!v.evidence().times().is_empty());
+    drop(v);
     println!("peak={}", ALLOCATOR.max_allocated() - base);
 }

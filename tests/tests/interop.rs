@@ -4,9 +4,8 @@
 //! (`testdata/generate_interop.py`); an absolute path to it would pass
 //! Linux's PATH_MAX, so the model is rebuilt in memory from `pattern`.
 
-use oms_edge_core::keys::PublicKey;
 use oms_edge_core::limits::MAX_NAME_BYTES;
-use oms_edge_core::model::{ModelOptions, SliceModel};
+use oms_edge_core::{KeyVerifier, ModelOptions, PublicKey, SliceModel, Time, Verifier};
 use oms_edge_tests::{Pattern, testdata};
 use serde_json::Value;
 
@@ -32,12 +31,13 @@ fn shard_names_over_the_bound_whose_paths_are_under_it_verify() {
         })
         .collect();
     let mut payload = vec![0u8; bundle.len()];
-    let manifest = oms_edge_core::verify_key_bundle(&bundle, &key, &mut payload)
+    let verified = KeyVerifier::new(key)
+        .verify(&bundle, Time::NoClock, &mut payload)
         .expect("the manifest is accepted");
+    let manifest = verified.manifest();
     // Every name is past the bound, every path within it.
     let mut path_buf = vec![0u8; MAX_NAME_BYTES];
     for r in manifest.resources() {
-        let r = r.expect("resource");
         assert!(r.name.bytes().count() > MAX_NAME_BYTES);
         assert!(r.path(&mut path_buf).expect("path").len() <= MAX_NAME_BYTES);
     }

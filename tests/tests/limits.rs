@@ -23,19 +23,13 @@
 //! | `MAX_CERT_BYTES` (16 KiB) | [`cert_bytes`] | a real leaf whose signature BIT STRING is padded to a 16 KiB certificate parses; 16 KiB + 1 does not (`TrustMaterial`, or `Encoding` in a bundle) |
 //! | `MAX_TRUST_CERTS` (256) | [`trust_certs`] | 256 certificates are added; the 257th is `TrustMaterial` |
 
-use oms_edge_core::Error;
-use oms_edge_core::bundle::Bundle;
-use oms_edge_core::error::{
-    BundleError, CertPosition, CertificateError, DsseError, Field, KeyError, ManifestError,
-    Problem, StatementError,
-};
-use oms_edge_core::hashing::{Digest, HashAlgorithm};
-use oms_edge_core::json::{self, JsonError};
-use oms_edge_core::keys::PublicKey;
+use oms_edge_core::__fuzz::{self, Bundle, Cert};
 use oms_edge_core::limits::*;
-use oms_edge_core::model::{ModelOptions, SliceModel};
-use oms_edge_core::statement::parse_unverified;
-use oms_edge_core::x509::{Cert, TrustStore, UnixTime, validate_chain, verify_certificate_bundle};
+use oms_edge_core::{
+    BundleError, CertPosition, CertificateError, CertificateVerifier, Digest, DsseError, Error,
+    Field, HashAlgorithm, JsonError, KeyError, KeyVerifier, Manifest, ManifestError, ModelOptions,
+    Problem, PublicKey, SliceModel, StatementError, Time, TrustStore, UnixTime, Verifier,
+};
 use oms_edge_tests::forge::{
     self, Res, b64, bundle_with_sig, content_len_for, files_serialization, hex, sign_bundle,
     statement, tlv,
@@ -54,11 +48,13 @@ fn sample_key() -> PublicKey {
 
 fn verify_key(bundle: &[u8], key: &PublicKey) -> Result<usize, Error> {
     let mut buf = vec![0u8; bundle.len()];
-    oms_edge_core::verify_key_bundle(bundle, key, &mut buf).map(|m| m.len())
+    KeyVerifier::new(*key)
+        .verify(bundle, Time::NoClock, &mut buf)
+        .map(|v| v.manifest().len())
 }
 
 fn manifest_len(payload: &str) -> Result<usize, Error> {
-    parse_unverified(payload.as_bytes()).map(|m| m.len())
+    Manifest::parse_unverified(payload.as_bytes()).map(|m| m.len())
 }
 
 #[test]
@@ -100,9 +96,9 @@ fn bundle_bytes() {
 #[test]
 fn json_depth() {
     let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
-    assert!(json::parse(nested(MAX_JSON_DEPTH).as_bytes()).is_ok());
+    assert!(__fuzz::parse_json(nested(MAX_JSON_DEPTH).as_bytes()).is_ok());
     assert_eq!(
-        json::parse(nested(MAX_JSON_DEPTH + 1).as_bytes()),
+        __fuzz::parse_json(nested(MAX_JSON_DEPTH + 1).as_bytes()),
         Err(JsonError::TooDeep)
     );
     // In a bundle: the top-level object is one level, an unknown member's
@@ -152,7 +148,7 @@ fn signature_bytes() {
         verify_key(&at, &key),
         Err(Error::Dsse(DsseError::SignatureEncoding))
     );
-    let too_long = Err(Error::Bundle(BundleError::Field {
+    let too_long = Err(Error::Dsse(DsseError::Field {
         field: Field::Sig,
         problem: Problem::TooLong,
     }));
@@ -269,7 +265,10 @@ fn resources_at_full_size() {
     assert_eq!(manifest_len(&manifest_of(MAX_RESOURCES)), Ok(MAX_RESOURCES));
     assert_eq!(
         manifest_len(&manifest_of(MAX_RESOURCES + 1)),
-        Err(StatementError::TooManyResources.into())
+        Err(Error::Manifest {
+            index: MAX_RESOURCES,
+            cause: ManifestError::TooManyResources,
+        })
     );
 }
 
@@ -289,7 +288,10 @@ fn name_bytes() {
     let bundle = sign_bundle(payload.as_bytes());
     let key = forge::public_key();
     let mut buf = vec![0u8; bundle.len()];
-    let manifest = oms_edge_core::verify_key_bundle(&bundle, &key, &mut buf).expect("verifies");
+    let verified = KeyVerifier::new(key)
+        .verify(&bundle, Time::NoClock, &mut buf)
+        .expect("verifies");
+    let manifest = verified.manifest();
     let files: [(&str, &[u8]); 1] = [(&name, content)];
     let mut listed = [false; 1];
     let mut source = SliceModel::new(&files, &mut listed);
@@ -373,7 +375,10 @@ fn name_bytes() {
     let payload = statement(ser, &[Res::sha256(&name, content)]);
     let bundle = sign_bundle(payload.as_bytes());
     let mut buf = vec![0u8; bundle.len()];
-    let manifest = oms_edge_core::verify_key_bundle(&bundle, &key, &mut buf).expect("verifies");
+    let verified = KeyVerifier::new(key)
+        .verify(&bundle, Time::NoClock, &mut buf)
+        .expect("verifies");
+    let manifest = verified.manifest();
     let files: [(&str, &[u8]); 1] = [(&path, content)];
     let mut listed = [false; 1];
     let mut source = SliceModel::new(&files, &mut listed);
@@ -505,7 +510,14 @@ fn pki_der(name: &str) -> Vec<u8> {
 }
 
 /// 2026-06-01, inside every test certificate's validity.
-const AT: UnixTime = UnixTime(1_780_272_000);
+const AT: UnixTime = UnixTime::from_secs(1_780_272_000);
+
+/// The path checks of the certificate method over a decoded chain.
+fn validate_chain(chain: &[Cert], store: &TrustStore, at: UnixTime) -> Result<(), Error> {
+    __fuzz::validate_chain(chain, store, at)
+        .map(|_| ())
+        .map_err(Error::from)
+}
 
 /// The `cert-p256` vector's bundle with its certificate list replaced.
 fn cert_bundle_with(certs: &[Vec<u8>]) -> Vec<u8> {
@@ -529,7 +541,9 @@ fn root_store() -> TrustStore {
 
 fn cert_verify(bundle: &[u8]) -> Result<usize, Error> {
     let mut buf = vec![0u8; bundle.len()];
-    verify_certificate_bundle(bundle, &root_store(), AT, &mut buf).map(|m| m.len())
+    CertificateVerifier::new(root_store())
+        .verify(bundle, Time::Now(AT), &mut buf)
+        .map(|v| v.manifest().len())
 }
 
 #[test]

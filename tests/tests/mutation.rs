@@ -46,9 +46,10 @@ use std::path::Path;
 use base64ct::{Base64, Base64Unpadded, Encoding};
 use oms_edge::report::Outcome;
 use oms_edge::verify::Run;
-use oms_edge_core::Error;
-use oms_edge_core::keys::PublicKey;
-use oms_edge_core::x509::{Cert, TrustStore, UnixTime, verify_certificate_bundle};
+use oms_edge_core::__fuzz::Cert;
+use oms_edge_core::{
+    CertificateVerifier, Error, KeyVerifier, PublicKey, Time, TrustStore, Verifier,
+};
 use oms_edge_tests::{Case, testdata, vector_cases};
 use serde_json::Value;
 
@@ -606,8 +607,8 @@ fn mutants(b: &[u8], cost: usize) -> Vec<Mutant> {
 
 /// How a case's bundle is verified.
 enum Method {
-    Key(PublicKey),
-    Certificate(Box<TrustStore>, UnixTime),
+    Key(KeyVerifier),
+    Certificate(Box<CertificateVerifier>, Time),
 }
 
 /// One bundle to mutate.
@@ -663,7 +664,7 @@ fn key_cost(key: Option<PublicKey>) -> usize {
 /// (the pinned key, or any certificate in its bundle or trust store).
 fn cost(subject: &Subject) -> usize {
     match &subject.method {
-        Method::Key(k) => key_cost(Some(*k)),
+        Method::Key(v) => key_cost(Some(*v.key())),
         Method::Certificate(..) => {
             let bundle: Value = serde_json::from_slice(&subject.original).expect("JSON");
             let mut ders: Vec<Vec<u8>> =
@@ -719,10 +720,10 @@ fn subjects() -> Vec<Subject> {
         .into_iter()
         .map(|(name, case)| {
             let method = match case.method.as_str() {
-                "key" => Method::Key(
+                "key" => Method::Key(KeyVerifier::new(
                     PublicKey::from_pem_or_der(&std::fs::read(&case.key).expect("key"))
                         .expect("key"),
-                ),
+                )),
                 "certificate" => {
                     let mut store = TrustStore::new();
                     for c in &case.chain {
@@ -738,7 +739,10 @@ fn subjects() -> Vec<Subject> {
                         .duration_since(std::time::UNIX_EPOCH)
                         .expect("time")
                         .as_secs();
-                    Method::Certificate(Box::new(store), UnixTime(secs))
+                    Method::Certificate(
+                        Box::new(CertificateVerifier::new(store)),
+                        Time::at_secs(secs),
+                    )
                 }
                 other => panic!("{name}: method {other}"),
             };
@@ -758,10 +762,10 @@ fn subjects() -> Vec<Subject> {
 fn verify_bundle(method: &Method, bundle: &[u8]) -> Result<usize, Error> {
     let mut buf = vec![0u8; bundle.len()];
     match method {
-        Method::Key(k) => oms_edge_core::verify_key_bundle(bundle, k, &mut buf).map(|m| m.len()),
-        Method::Certificate(store, t) => {
-            verify_certificate_bundle(bundle, store, *t, &mut buf).map(|m| m.len())
-        }
+        Method::Key(v) => v
+            .verify(bundle, Time::NoClock, &mut buf)
+            .map(|v| v.manifest().len()),
+        Method::Certificate(v, t) => v.verify(bundle, *t, &mut buf).map(|v| v.manifest().len()),
     }
 }
 

@@ -26,11 +26,9 @@ use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use base64ct::{Base64, Encoding};
-use oms_edge_core::sigstore::{
-    ArtifactDigest, Signer, verify_artifact_bundle, verify_sigstore_bundle,
+use oms_edge_core::{
+    ArtifactDigest, IdentityPolicy, SigstoreVerifier, Time, TrustedRoot, Verifier,
 };
-use oms_edge_core::trust_root::TrustedRoot;
-use oms_edge_core::x509::UnixTime;
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
@@ -80,21 +78,21 @@ fn subject(name: &'static str) -> Subject {
 }
 
 fn verifies(s: &Subject, bundle: &[u8]) -> bool {
-    let signer = Signer::Identity {
-        identity: "signer@example.com",
-        issuer: "https://oidc.example.com",
-    };
-    let now = UnixTime(
+    let policy = IdentityPolicy::exact("signer@example.com", "https://oidc.example.com");
+    let verifier = SigstoreVerifier::new(&s.trust, policy);
+    let now = Time::at_secs(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .as_secs(),
     );
     match s.artifact {
-        Some(d) => verify_artifact_bundle(bundle, &s.trust, signer, now, ArtifactDigest(d)).is_ok(),
+        Some(d) => verifier
+            .verify_artifact(bundle, now, ArtifactDigest(d))
+            .is_ok(),
         None => {
             let mut payload = vec![0u8; bundle.len()];
-            verify_sigstore_bundle(bundle, &s.trust, signer, now, &mut payload).is_ok()
+            verifier.verify(bundle, now, &mut payload).is_ok()
         }
     }
 }

@@ -12,14 +12,27 @@
 use std::alloc::System;
 
 use cap::Cap;
-use oms_edge_core::error::{DsseError, ModelError};
-use oms_edge_core::keys::PublicKey;
-use oms_edge_core::model::ModelOptions;
-use oms_edge_core::{Error, verify_key_model};
+use oms_edge_core::{
+    DsseError, Error, KeyVerifier, ModelError, ModelOptions, ModelSource, PublicKey, Time,
+    VerifiedModel, Verifier,
+};
 use oms_edge_tests::{PatternModel, generated_files, testdata};
 
 #[global_allocator]
 static ALLOCATOR: Cap<System> = Cap::new(System, usize::MAX);
+
+/// Verifies the bundle, then streams the model: the whole key method.
+fn verify_key_model<S: ModelSource>(
+    bundle: &[u8],
+    verifier: &KeyVerifier,
+    payload: &mut [u8],
+    source: &mut S,
+    opts: ModelOptions,
+    buf: &mut [u8],
+) -> Result<VerifiedModel, Error> {
+    let verified = verifier.verify(bundle, Time::NoClock, payload)?;
+    Ok(verified.manifest().verify_model(source, opts, buf)?)
+}
 
 fn main() {
     let dir = testdata().join("generated");
@@ -52,6 +65,7 @@ fn main() {
     // ---- nothing below may allocate ------------------------------------------
     let key = PublicKey::from_pem_or_der(&key_pem);
     let ok = key.map(|key| {
+        let key = KeyVerifier::new(key);
         let opts = ModelOptions::default();
         let good = verify_key_model(
             &bundle,

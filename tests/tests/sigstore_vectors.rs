@@ -9,19 +9,17 @@ use oms_edge::CommonVerifyArgs;
 use oms_edge::report::{Failure, Outcome};
 use oms_edge::sigstore::{SigstoreArgs, TrustArgs, load_trust};
 use oms_edge::verify::Run;
-use oms_edge_core::Error;
-use oms_edge_core::keys::Digests;
-use oms_edge_core::registry::SigstoreKey;
-use oms_edge_core::sigstore::{Signer, SigstoreError, verify_artifact_bundle};
-use oms_edge_core::x509::UnixTime;
+use oms_edge_core::{
+    Digests, Error, IdentityPolicy, SigstoreError, SigstoreKey, SigstoreVerifier, Time,
+};
 use serde_json::Value;
 
 fn cases_dir() -> PathBuf {
     oms_edge_tests::testdata().join("sigstore/cases")
 }
 
-fn now() -> UnixTime {
-    UnixTime(
+fn now() -> Time {
+    Time::at_secs(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
@@ -73,17 +71,14 @@ fn run(dir: &Path, case: &Value) -> Result<(), Option<Error>> {
             if let Some(key) = case["key"].as_str() {
                 let key =
                     SigstoreKey::from_pem_or_der(&std::fs::read(dir.join(key)).unwrap()).unwrap();
-                return verify_artifact_bundle(&bytes, &trust, Signer::Key(&key), now(), digests)
+                return SigstoreVerifier::with_key(&trust, key)
+                    .verify_artifact(&bytes, now(), digests)
                     .map(|_| ())
                     .map_err(Some);
             }
-            let identity = s("identity");
-            let issuer = s("issuer");
-            let signer = Signer::Identity {
-                identity: &identity,
-                issuer: &issuer,
-            };
-            verify_artifact_bundle(&bytes, &trust, signer, now(), digests)
+            let policy = IdentityPolicy::exact(&s("identity"), &s("issuer"));
+            SigstoreVerifier::new(&trust, policy)
+                .verify_artifact(&bytes, now(), digests)
                 .map(|_| ())
                 .map_err(Some)
         }
@@ -93,10 +88,8 @@ fn run(dir: &Path, case: &Value) -> Result<(), Option<Error>> {
 
 /// Whether `e` is the failure of the check the generator names.
 fn is_check(check: &str, e: &Error) -> bool {
-    use oms_edge_core::checkpoint::CheckpointError;
-    use oms_edge_core::error::CertificateError as C;
-    use oms_edge_core::timestamp::TimestampError;
-    use oms_edge_core::tlog::TlogError;
+    use oms_edge_core::CertificateError as C;
+    use oms_edge_core::{CheckpointError, TimestampError, TlogError};
     let step = e.step();
     let detail = oms_edge::report::check_name(e);
     match check {
@@ -158,12 +151,12 @@ fn is_check(check: &str, e: &Error) -> bool {
         "dsse-v002" => matches!(
             e,
             Error::Tlog {
-                cause: oms_edge_core::tlog::TlogError::DsseOnRekorV2,
+                cause: TlogError::DsseOnRekorV2,
                 ..
             }
         ),
         "v03-chain" => *e == Error::Sigstore(SigstoreError::ChainInV03),
-        "key-size" => *e == Error::Key(oms_edge_core::error::KeyError::RsaKeySize),
+        "key-size" => *e == Error::Key(oms_edge_core::KeyError::RsaKeySize),
         "signature" => *e == Error::Sigstore(SigstoreError::BadMessageSignature),
         _ => false,
     }
@@ -211,11 +204,10 @@ fn offline_sigstore_vectors() {
 /// through), each pinned to the exact error, position included.
 #[test]
 fn forged_service_vectors_fail_exactly() {
-    use oms_edge_core::checkpoint::CheckpointError;
-    use oms_edge_core::error::{CertPosition, CertificateError, DsseError};
-    use oms_edge_core::sct::{SctError, SctFailure};
-    use oms_edge_core::timestamp::TimestampError;
-    use oms_edge_core::tlog::TlogError;
+    use oms_edge_core::{
+        CertPosition, CertificateError, CheckpointError, DsseError, SctError, SctFailure,
+        TimestampError, TlogError,
+    };
     let origin = Error::Checkpoint {
         entry: 0,
         cause: CheckpointError::OriginMismatch,

@@ -4,12 +4,10 @@
 
 use oms_edge::report::{Failure, Outcome};
 use oms_edge::verify::Run;
-use oms_edge_core::Error;
-use oms_edge_core::error::{
-    BundleError, CertPosition, CertificateError, DsseError, KeyError, ManifestError, MaterialKind,
-    ModelError, StatementError,
+use oms_edge_core::{
+    BundleError, CertPosition, CertificateError, DsseError, Error, JsonError, KeyError,
+    ManifestError, MaterialKind, ModelError, StatementError,
 };
-use oms_edge_core::json::JsonError;
 use oms_edge_tests::{Case, vector_cases};
 
 type Check = fn(&Outcome) -> bool;
@@ -159,10 +157,18 @@ const EXPECTED: &[(&str, Check)] = &[
         core(o) == Some(StatementError::WrongStatementType.into())
     }),
     ("resigned-unsorted", |o| {
-        core(o) == Some(StatementError::Unsorted { index: 1 }.into())
+        core(o)
+            == Some(Error::Manifest {
+                index: 1,
+                cause: ManifestError::Unsorted,
+            })
     }),
     ("resigned-duplicate", |o| {
-        core(o) == Some(StatementError::Unsorted { index: 1 }.into())
+        core(o)
+            == Some(Error::Manifest {
+                index: 1,
+                cause: ManifestError::Unsorted,
+            })
     }),
     ("resigned-escape", |o| {
         core(o)
@@ -352,8 +358,7 @@ fn every_vector_has_an_expectation_and_meets_it() {
 
 #[test]
 fn compat_pae_is_reported() {
-    use oms_edge_core::dsse::PaeEncoding;
-    use oms_edge_core::keys::PublicKey;
+    use oms_edge_core::{KeyVerifier, PaeEncoding, PublicKey, Time, Verifier};
     for (name, want) in [
         ("compat-pae", PaeEncoding::Compat),
         ("key-p256", PaeEncoding::Standard),
@@ -362,8 +367,12 @@ fn compat_pae_is_reported() {
         let bundle = std::fs::read(&case.signature).unwrap();
         let key = PublicKey::from_pem_or_der(&std::fs::read(&case.key).unwrap()).unwrap();
         let mut buf = vec![0u8; bundle.len()];
-        let m = oms_edge_core::verify_key_bundle(&bundle, &key, &mut buf).unwrap();
-        assert_eq!(m.pae_encoding(), want, "{name}");
+        let v = KeyVerifier::new(key)
+            .verify(&bundle, Time::NoClock, &mut buf)
+            .unwrap();
+        assert_eq!(v.manifest().pae_encoding(), want, "{name}");
+        assert_eq!(v.evidence().pae_encoding(), want, "{name}");
+        assert_eq!(v.evidence().algorithm(), key.algorithm(), "{name}");
     }
 }
 
@@ -371,20 +380,19 @@ fn compat_pae_is_reported() {
 /// (OMS model bundles); generic DSSE bundles pass `None`.
 #[test]
 fn compat_pae_needs_the_fallback() {
-    use oms_edge_core::bundle::Bundle;
-    use oms_edge_core::dsse::{CompatHash, PaeEncoding, verify_envelope};
-    use oms_edge_core::keys::PublicKey;
+    use oms_edge_core::__fuzz::{Bundle, verify_envelope};
+    use oms_edge_core::{PaeEncoding, PublicKey};
     let case = Case::load("compat-pae");
     let bundle = std::fs::read(&case.signature).unwrap();
     let key = PublicKey::from_pem_or_der(&std::fs::read(&case.key).unwrap()).unwrap();
     let parsed = Bundle::parse(&bundle).unwrap();
     let env = parsed.envelope().unwrap();
     let mut buf = vec![0u8; bundle.len()];
-    let with = verify_envelope(env, &key, Some(CompatHash::KeyCurve), &mut buf).unwrap();
-    assert_eq!(with.encoding(), PaeEncoding::Compat);
+    let (_, with) = verify_envelope(env, &key, true, &mut buf).unwrap();
+    assert_eq!(with, PaeEncoding::Compat);
     assert_eq!(
-        verify_envelope(env, &key, None, &mut buf).map(|p| p.encoding()),
-        Err(Error::Dsse(DsseError::BadSignature))
+        verify_envelope(env, &key, false, &mut buf).map(|(_, e)| e),
+        Err(DsseError::BadSignature)
     );
 }
 

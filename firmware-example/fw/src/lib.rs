@@ -23,8 +23,9 @@ use core::ptr::addr_of_mut;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 use cortex_m_semihosting::{debug, hio};
+use oms_edge_core::{Time, Verifier};
 use oms_edge_loader::ramflash::RamFlash;
-use oms_edge_loader::{Buffers, Layout, Loader, Refused, State, Trust};
+use oms_edge_loader::{AntiRollback, Buffers, Layout, Loader, Refused, State};
 
 /// The staging area.
 pub const STAGING: usize = 0x2100_0000;
@@ -155,21 +156,25 @@ pub fn take_bufs() -> Bufs {
     }
 }
 
-/// The whole run: check the active model at boot, verify and flash the
-/// staged package, check the new slot as the next boot would. Prints
-/// `FLASHED <root digest>` or `REFUSED <check>: <why>`; true when flashed.
-pub fn run<T: Trust>(trust: &T, bufs: &mut Bufs) -> bool {
+/// The whole run with the pinned `verifier` at `time`: check the active
+/// model at boot, verify and flash the staged package, check the new slot
+/// as the next boot would. Prints `FLASHED <root digest>` or
+/// `REFUSED <check>: <why>`; true when flashed.
+pub fn run<V: Verifier>(verifier: &V, time: Time, bufs: &mut Bufs) -> bool
+where
+    V::Evidence: AntiRollback,
+{
     let (mut staging, nor) = regions();
     let mut loader = match Loader::new(nor, LAYOUT) {
         Ok(l) => l,
         Err(e) => return refused(&e),
     };
-    match loader.verify_active(trust, bufs.get()) {
+    match loader.verify_active(verifier, time, bufs.get()) {
         Ok(Some(s)) => line(format_args!("ACTIVE slot {} {}", s.slot, s.root.hex())),
         Ok(None) => line(format_args!("ACTIVE none")),
         Err(e) => line(format_args!("ACTIVE does not verify: {e}")),
     }
-    let update = match loader.verify_update(&mut staging, trust, bufs.get()) {
+    let update = match loader.verify_update(&mut staging, verifier, time, bufs.get()) {
         Ok(u) => u,
         Err(e) => return refused(&e),
     };
@@ -178,7 +183,7 @@ pub fn run<T: Trust>(trust: &T, bufs: &mut Bufs) -> bool {
         Err(e) => return refused(&e),
     };
     line(format_args!("FLASHED {}", state.root.hex()));
-    match loader.verify_active(trust, bufs.get()) {
+    match loader.verify_active(verifier, time, bufs.get()) {
         Ok(Some(s)) if s == state => {
             line(format_args!(
                 "BOOT slot {} version {} verified",

@@ -9,7 +9,7 @@
 
 use embedded_io::{ErrorKind, ErrorType, Read};
 use embedded_storage::nor_flash::{NorFlash, ReadNorFlash};
-use oms_edge_core::model::ModelSource;
+use oms_edge_core::ModelSource;
 
 use crate::error::{FlashErr, PackageError, Refused};
 use crate::ustar::{self, BLOCK, Entry, Member};

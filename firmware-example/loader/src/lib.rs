@@ -6,8 +6,10 @@
 //! before, while and after writing.
 //!
 //! Update flow ([`Loader::verify_update`], then [`Loader::commit`]):
-//! 1. the package's first member, `model.sig`, is authenticated against
-//!    the pinned trust ([`trust`]): signature, then manifest;
+//! 1. the package's first member, `model.sig`, is authenticated by the
+//!    pinned verifier (any [`Verifier`] of the core whose evidence says
+//!    what anti-rollback compares: [`AntiRollback`]): signature, then
+//!    manifest;
 //! 2. anti-rollback (sigstore method): the verified signing time must not
 //!    be older than the confirmed model's;
 //! 3. every header of the package is checked ([`ustar`]) and the package
@@ -61,16 +63,14 @@ pub mod trust;
 pub mod ustar;
 
 use embedded_storage::nor_flash::{NorFlash, ReadNorFlash};
-use oms_edge_core::hashing::Digest;
-use oms_edge_core::manifest::VerifiedManifest;
-use oms_edge_core::model::{ModelOptions, VerifiedModel};
+use oms_edge_core::{Digest, ModelOptions, Time, VerifiedManifest, VerifiedModel, Verifier};
 
 use archive::{Archive, NoTee, SlotWriter, archive_len};
 use error::FlashErr;
 pub use error::{PackageError, Refused};
 use state::RECORD_LEN;
 pub use state::State;
-pub use trust::{KeyTrust, Trust};
+pub use trust::AntiRollback;
 use ustar::{BLOCK, Entry, Member};
 
 /// The name of the package's first member.
@@ -239,14 +239,19 @@ impl<F: NorFlash> Loader<F> {
         }
     }
 
-    /// Steps 1 to 7: verifies the package in `staging` and writes it into
+    /// Steps 1 to 7: verifies the package in `staging` with `verifier` at
+    /// `time` (the device's clock, or [`Time::NoClock`]) and writes it into
     /// the inactive slot; the active model is not touched.
-    pub fn verify_update<S: ReadNorFlash, T: Trust>(
+    pub fn verify_update<S: ReadNorFlash, V: Verifier>(
         &mut self,
         staging: &mut S,
-        trust: &T,
+        verifier: &V,
+        time: Time,
         bufs: Buffers<'_>,
-    ) -> Result<VerifiedUpdate, Refused> {
+    ) -> Result<VerifiedUpdate, Refused>
+    where
+        V::Evidence: AntiRollback,
+    {
         self.generation = self.generation.wrapping_add(1);
         let Buffers {
             bundle: bundle_buf,
@@ -265,11 +270,12 @@ impl<F: NorFlash> Loader<F> {
         // 1. Authenticate the bundle, then parse the manifest.
         let first = bundle_member(staging, 0, limit, block)?;
         let bundle = read_bundle(staging, 0, &first, bundle_buf)?;
-        let (manifest, time) = trust.authenticate(bundle, payload)?;
+        let (manifest, evidence) = verifier.verify(bundle, time, payload)?.into_parts();
+        let signed_at = evidence.signing_time()?;
         let root = manifest.root_digest().ok_or(Refused::NoRootDigest)?;
 
         // 2. Anti-rollback on the verified signing time.
-        if let Some(t) = time {
+        if let Some(t) = signed_at {
             check_rollback(confirmed, t)?;
         }
 
@@ -309,7 +315,7 @@ impl<F: NorFlash> Loader<F> {
             let mut src = Archive::new(staging, 0, len, writer, &mut *block, first.next);
             let verified = manifest.verify_model(&mut src, ModelOptions::default(), &mut *io);
             if let Err(e) = verified {
-                return Err(src.problem.unwrap_or(Refused::Verify(e)));
+                return Err(src.problem.unwrap_or(Refused::Verify(e.into())));
             }
             if src.copy_to(len).is_err() {
                 return Err(src.problem.unwrap_or(PackageError::Read.into()));
@@ -329,7 +335,7 @@ impl<F: NorFlash> Loader<F> {
         }
 
         // 7. Anti-rollback on the verified VERSION file.
-        let version = match time {
+        let version = match signed_at {
             Some(t) => t,
             None => {
                 let m = version_member.ok_or(Refused::NoVersion)?;
@@ -382,11 +388,13 @@ impl<F: NorFlash> Loader<F> {
     }
 
     /// Boot-time check of the active slot: the bundle in the slot verifies
-    /// against `trust`, its root digest is the one the state record names,
-    /// and every file hashes to its signed digest. Returns the state.
-    pub fn verify_active<T: Trust>(
+    /// with `verifier` at `time`, its root digest is the one the state
+    /// record names, and every file hashes to its signed digest. Returns
+    /// the state.
+    pub fn verify_active<V: Verifier>(
         &mut self,
-        trust: &T,
+        verifier: &V,
+        time: Time,
         bufs: Buffers<'_>,
     ) -> Result<Option<State>, Refused> {
         let Some(state) = self.boot()? else {
@@ -402,8 +410,15 @@ impl<F: NorFlash> Loader<F> {
         let base = self.slot_base(state.slot);
         let first = bundle_member(&mut self.flash, base, state.len, block)?;
         let bundle = read_bundle(&mut self.flash, base, &first, bundle_buf)?;
-        let (manifest, _) = trust.authenticate(bundle, payload)?;
-        let (model, _) = self.check_slot(state.slot, state.len, &manifest, bundle, io, block)?;
+        let verified = verifier.verify(bundle, time, payload)?;
+        let (model, _) = self.check_slot(
+            state.slot,
+            state.len,
+            verified.manifest(),
+            bundle,
+            io,
+            block,
+        )?;
         if model.root_digest != Some(state.root) {
             return Err(Refused::AtRest);
         }
@@ -442,7 +457,7 @@ impl<F: NorFlash> Loader<F> {
         let mut src = Archive::new(&mut self.flash, base, len, NoTee, block, first.next);
         match manifest.verify_model(&mut src, ModelOptions::default(), io) {
             Ok(model) => Ok((model, src.version)),
-            Err(e) => Err(src.problem.unwrap_or(Refused::Verify(e))),
+            Err(e) => Err(src.problem.unwrap_or(Refused::Verify(e.into()))),
         }
     }
 

@@ -11,7 +11,7 @@
 //! and the valid record with the highest sequence number wins.
 
 use crc::{CRC_32_ISO_HDLC, Crc};
-use oms_edge_core::hashing::{Digest, HashAlgorithm};
+use oms_edge_core::{Digest, HashAlgorithm};
 
 /// Bytes of a record on flash (one write; `WRITE_SIZE` must divide it).
 pub const RECORD_LEN: usize = 128;
@@ -35,12 +35,16 @@ pub struct State {
     pub root: Digest,
 }
 
+/// The digest algorithms by their code in a record (the on-flash format:
+/// never reorder).
+const ALGORITHMS: [&str; 3] = ["sha256", "blake2b", "blake3"];
+
 fn alg_code(a: HashAlgorithm) -> u8 {
-    match a {
-        HashAlgorithm::Sha256 => 0,
-        HashAlgorithm::Blake2b => 1,
-        HashAlgorithm::Blake3 => 2,
-    }
+    ALGORITHMS
+        .iter()
+        .position(|n| *n == a.name())
+        .and_then(|i| u8::try_from(i).ok())
+        .unwrap_or(u8::MAX)
 }
 
 impl State {
@@ -83,12 +87,7 @@ impl State {
             ))
         };
         let slot = *body.get(8)?;
-        let algorithm = match body.get(9)? {
-            0 => HashAlgorithm::Sha256,
-            1 => HashAlgorithm::Blake2b,
-            2 => HashAlgorithm::Blake3,
-            _ => return None,
-        };
+        let algorithm = HashAlgorithm::from_name(ALGORITHMS.get(usize::from(*body.get(9)?))?)?;
         let dlen = usize::from(*body.get(10)?);
         if slot > 1 || dlen != algorithm.digest_len() {
             return None;

@@ -4,12 +4,13 @@
 mod common;
 
 use common::*;
+use oms_edge_core::Digest;
 use oms_edge_core::Error;
-use oms_edge_core::error::ModelError;
-use oms_edge_core::hashing::Digest;
-use oms_edge_core::keys::PublicKey;
+use oms_edge_core::ModelError;
+use oms_edge_core::PublicKey;
+use oms_edge_core::{KeyVerifier, Time, Verifier};
 use oms_edge_loader::ramflash::RamFlash;
-use oms_edge_loader::{KeyTrust, Loader, PackageError, Refused, State};
+use oms_edge_loader::{Loader, PackageError, Refused, State};
 
 const NAMES: [&str; 4] = [
     "VERSION",
@@ -31,8 +32,10 @@ fn version(v: u32) -> Version {
     let bundle = std::fs::read(dir.join(format!("model-v{v}.sig"))).unwrap();
     let pkg = package(&bundle, &files);
     let mut payload = vec![0; bundle.len()];
-    let root = oms_edge_core::verify_key_bundle(&bundle, &trust().0, &mut payload)
+    let root = trust()
+        .verify(&bundle, TIME, &mut payload)
         .unwrap()
+        .manifest()
         .root_digest()
         .unwrap();
     Version {
@@ -43,12 +46,15 @@ fn version(v: u32) -> Version {
     }
 }
 
-fn key(name: &str) -> KeyTrust {
+/// The key method needs no time: the device has no clock.
+const TIME: Time = Time::NoClock;
+
+fn key(name: &str) -> KeyVerifier {
     let pem = std::fs::read(repo().join("testdata/keys").join(name)).unwrap();
-    KeyTrust(PublicKey::from_pem_or_der(&pem).unwrap())
+    KeyVerifier::new(PublicKey::from_pem_or_der(&pem).unwrap())
 }
 
-fn trust() -> KeyTrust {
+fn trust() -> KeyVerifier {
     key("p256.pub.pem")
 }
 
@@ -64,7 +70,7 @@ fn boot(mem: Vec<u8>, models: &[&Version]) -> (Option<State>, Vec<u8>) {
     let mut l = loader(SimFlash::new(mem));
     let state = l.boot().unwrap();
     let mut bufs = Bufs::default();
-    assert_eq!(l.verify_active(&trust(), bufs.get()).unwrap(), state);
+    assert_eq!(l.verify_active(&trust(), TIME, bufs.get()).unwrap(), state);
     if let Some(s) = state {
         let files = slot_files(&mut l, &s);
         let matching = models.iter().filter(|m| m.files == files).count();
@@ -82,7 +88,7 @@ fn boot(mem: Vec<u8>, models: &[&Version]) -> (Option<State>, Vec<u8>) {
 fn installed(versions: &[u32]) -> Vec<u8> {
     let mut l = loader(SimFlash::blank());
     for &v in versions {
-        install(&mut l, &version(v).pkg, &trust()).unwrap();
+        install(&mut l, &version(v).pkg, &trust(), TIME).unwrap();
     }
     l.into_flash().mem
 }
@@ -94,7 +100,7 @@ fn clean_updates() {
     let mut last = None;
     for v in 1..=3 {
         let m = version(v);
-        let s = install(&mut l, &m.pkg, &trust()).unwrap();
+        let s = install(&mut l, &m.pkg, &trust(), TIME).unwrap();
         assert_eq!(s.version, u64::from(v));
         assert_eq!(s.seq, v);
         assert_eq!(s.slot, ((v + 1) % 2) as u8);
@@ -123,7 +129,7 @@ fn power_cut_sweep(before: &[u32], new: u32) -> usize {
     let models: Vec<&Version> = models.iter().collect();
 
     let mut clean = loader(SimFlash::new(base.clone()));
-    let new_state = install(&mut clean, &new_v.pkg, &trust()).unwrap();
+    let new_state = install(&mut clean, &new_v.pkg, &trust(), TIME).unwrap();
     let n = clean.flash().ops;
     assert!(n > 3);
 
@@ -133,7 +139,7 @@ fn power_cut_sweep(before: &[u32], new: u32) -> usize {
             flash.cut_at = Some(i);
             flash.tear = tear;
             let mut l = loader(flash);
-            let result = install(&mut l, &new_v.pkg, &trust());
+            let result = install(&mut l, &new_v.pkg, &trust(), TIME);
             assert_eq!(result.is_ok(), i > n, "cut at {i}/{n}: {result:?}");
             let (state, mem) = boot(l.into_flash().mem, &models);
             let root = state.map(|s| s.root);
@@ -146,7 +152,7 @@ fn power_cut_sweep(before: &[u32], new: u32) -> usize {
             }
             // After the reboot, the update goes through.
             let mut l = loader(SimFlash::new(mem));
-            let s = install(&mut l, &new_v.pkg, &trust()).unwrap();
+            let s = install(&mut l, &new_v.pkg, &trust(), TIME).unwrap();
             assert_eq!(s.root, new_state.root);
             let (state, _) = boot(l.into_flash().mem, &[&new_v]);
             assert_eq!(state.map(|s| s.root), Some(new_state.root));
@@ -183,12 +189,12 @@ fn power_cut_at_every_operation_of_an_update_over_an_older_record() {
 
 /// Installs v1, then offers `pkg`: it must be refused with the result of
 /// `expect`, and v1 stays active and verified.
-fn refused_over_v1(pkg: &[u8], trust: &KeyTrust) -> Refused {
+fn refused_over_v1(pkg: &[u8], trust: &KeyVerifier) -> Refused {
     let base = installed(&[1]);
     let v1 = version(1);
     let mut l = loader(SimFlash::new(base));
     let before = l.boot().unwrap();
-    let err = install(&mut l, pkg, trust).unwrap_err();
+    let err = install(&mut l, pkg, trust, TIME).unwrap_err();
     let (state, _) = boot(l.into_flash().mem, &[&v1]);
     assert_eq!(state, before);
     err
@@ -246,7 +252,7 @@ fn model_without_version_is_refused() {
     );
     let pkg = package(&std::fs::read(sample.join("model.sig")).unwrap(), &files);
     let pem = std::fs::read(sample.join("key.pub")).unwrap();
-    let sample_key = KeyTrust(PublicKey::from_pem_or_der(&pem).unwrap());
+    let sample_key = KeyVerifier::new(PublicKey::from_pem_or_der(&pem).unwrap());
     assert_eq!(refused_over_v1(&pkg, &sample_key), Refused::NoVersion);
 }
 
@@ -334,7 +340,7 @@ fn rollback_is_refused() {
     let base = installed(&[1, 2]);
     let mut l = loader(SimFlash::new(base));
     let before = l.boot().unwrap();
-    let err = install(&mut l, &version(1).pkg, &trust()).unwrap_err();
+    let err = install(&mut l, &version(1).pkg, &trust(), TIME).unwrap_err();
     assert_eq!(
         err,
         Refused::Rollback {
@@ -350,7 +356,7 @@ fn rollback_is_refused() {
 fn same_version_may_be_reinstalled() {
     let base = installed(&[1, 2]);
     let mut l = loader(SimFlash::new(base));
-    let s = install(&mut l, &version(2).pkg, &trust()).unwrap();
+    let s = install(&mut l, &version(2).pkg, &trust(), TIME).unwrap();
     assert_eq!((s.seq, s.slot, s.version), (3, 0, 2));
 }
 
@@ -359,7 +365,7 @@ fn corruption_while_writing_is_caught_at_rest() {
     let base = installed(&[1]);
     // Find a write of file data: flip a bit of each write in turn.
     let mut clean = loader(SimFlash::new(base.clone()));
-    install(&mut clean, &version(2).pkg, &trust()).unwrap();
+    install(&mut clean, &version(2).pkg, &trust(), TIME).unwrap();
     let n = clean.flash().ops;
     let mut caught = 0;
     for k in 1..n {
@@ -369,7 +375,7 @@ fn corruption_while_writing_is_caught_at_rest() {
         let mut pkg = version(2).pkg;
         let mut staging = RamFlash::<512, 1>::new(&mut pkg);
         let mut bufs = Bufs::default();
-        match l.verify_update(&mut staging, &trust(), bufs.get()) {
+        match l.verify_update(&mut staging, &trust(), TIME, bufs.get()) {
             Err(Refused::AtRest) => caught += 1,
             Err(e) => panic!("write {k}: {e:?}"),
             // Not a write of the slot (an erase, or the state record is
@@ -390,11 +396,21 @@ fn a_token_is_good_for_the_slot_as_verified_only() {
     let mut p2 = version(2).pkg;
     let mut p3 = version(3).pkg;
     let t2 = l
-        .verify_update(&mut RamFlash::<512, 1>::new(&mut p2), &trust(), bufs.get())
+        .verify_update(
+            &mut RamFlash::<512, 1>::new(&mut p2),
+            &trust(),
+            TIME,
+            bufs.get(),
+        )
         .unwrap();
     // A second verification rewrites the slot: the first token is stale.
     let t3 = l
-        .verify_update(&mut RamFlash::<512, 1>::new(&mut p3), &trust(), bufs.get())
+        .verify_update(
+            &mut RamFlash::<512, 1>::new(&mut p3),
+            &trust(),
+            TIME,
+            bufs.get(),
+        )
         .unwrap();
     assert_eq!(l.commit(t2).unwrap_err(), Refused::StaleToken);
     let s = l.commit(t3).unwrap();
@@ -438,6 +454,6 @@ fn erased_or_zeroed_state_boots_nothing() {
         let mut l = loader(SimFlash::new(vec![fill; FLASH_BYTES]));
         assert_eq!(l.boot().unwrap(), None);
         // And a first install works over zeroed memory (it erases first).
-        install(&mut l, &version(1).pkg, &trust()).unwrap();
+        install(&mut l, &version(1).pkg, &trust(), TIME).unwrap();
     }
 }

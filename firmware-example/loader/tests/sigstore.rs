@@ -8,10 +8,9 @@ mod common;
 
 use common::*;
 use oms_edge_core::Error;
-use oms_edge_core::error::ModelError;
-use oms_edge_core::trust_root::TrustedRoot;
-use oms_edge_core::x509::UnixTime;
-use oms_edge_loader::trust::SigstoreTrust;
+use oms_edge_core::ModelError;
+use oms_edge_core::TrustedRoot;
+use oms_edge_core::{IdentityPolicy, SigstoreVerifier, Time};
 use oms_edge_loader::{Loader, Refused, State};
 
 const NAMES: [&str; 4] = [
@@ -22,21 +21,17 @@ const NAMES: [&str; 4] = [
 ];
 const IDENTITY: &str = "signer@example.com";
 const ISSUER: &str = "https://oidc.example.com";
-/// A fixed "now" (2030-01-01): the device has no clock.
-const NOW: UnixTime = UnixTime(1_893_456_000);
+/// A fixed "now" (2030-01-01), an upper bound on signing times: the
+/// device has no clock of its own.
+const TIME: Time = Time::at_secs(1_893_456_000);
 
 fn root() -> TrustedRoot {
     let bytes = std::fs::read(repo().join("testdata/sigstore/trusted_root.json")).unwrap();
     TrustedRoot::parse(&bytes).unwrap()
 }
 
-fn trust(root: &TrustedRoot) -> SigstoreTrust<'_> {
-    SigstoreTrust {
-        root,
-        identity: IDENTITY,
-        issuer: ISSUER,
-        now: NOW,
-    }
+fn trust(root: &TrustedRoot) -> SigstoreVerifier<'_> {
+    SigstoreVerifier::new(root, IdentityPolicy::exact(IDENTITY, ISSUER))
 }
 
 fn files(tampered: bool) -> Files {
@@ -67,7 +62,10 @@ fn boot(mem: Vec<u8>, root: &TrustedRoot) -> Option<State> {
     let mut l = loader(mem);
     let state = l.boot().unwrap();
     let mut bufs = Bufs::default();
-    assert_eq!(l.verify_active(&trust(root), bufs.get()).unwrap(), state);
+    assert_eq!(
+        l.verify_active(&trust(root), TIME, bufs.get()).unwrap(),
+        state
+    );
     if let Some(s) = state {
         assert_eq!(slot_files(&mut l, &s), files(false));
     }
@@ -79,7 +77,7 @@ fn rekor_v1_and_v2_tsa_bundles_flash() {
     let root = root();
     for case in ["v1-dsse-model", "v2-dsse-model-tsa", "v1-dsse-model-p384"] {
         let mut l = loader(SimFlash::blank().mem);
-        let s = install(&mut l, &pkg(case, false), &trust(&root)).unwrap();
+        let s = install(&mut l, &pkg(case, false), &trust(&root), TIME).unwrap();
         // The anti-rollback value is a verified signing time (2025-06-02).
         assert!(
             (1_748_822_400..1_748_908_800).contains(&s.version),
@@ -92,14 +90,14 @@ fn rekor_v1_and_v2_tsa_bundles_flash() {
 /// Flash with the Rekor v1 model installed.
 fn with_v1(root: &TrustedRoot) -> (Vec<u8>, State) {
     let mut l = loader(SimFlash::blank().mem);
-    let s = install(&mut l, &pkg("v1-dsse-model", false), &trust(root)).unwrap();
+    let s = install(&mut l, &pkg("v1-dsse-model", false), &trust(root), TIME).unwrap();
     (l.into_flash().mem, s)
 }
 
-fn refused(pkg: &[u8], trust: &SigstoreTrust<'_>, root: &TrustedRoot) -> Refused {
+fn refused(pkg: &[u8], trust: &SigstoreVerifier<'_>, root: &TrustedRoot) -> Refused {
     let (mem, before) = with_v1(root);
     let mut l = loader(mem);
-    let err = install(&mut l, pkg, trust).unwrap_err();
+    let err = install(&mut l, pkg, trust, TIME).unwrap_err();
     assert_eq!(boot(l.into_flash().mem, root), Some(before));
     err
 }
@@ -130,7 +128,7 @@ fn rekor_v2_dsse_entries_are_refused() {
         err,
         Refused::Verify(Error::Tlog {
             entry: 0,
-            cause: oms_edge_core::tlog::TlogError::DsseOnRekorV2
+            cause: oms_edge_core::TlogError::DsseOnRekorV2
         })
     );
 }
@@ -142,12 +140,7 @@ fn other_identity_or_issuer_is_refused() {
         ("other@example.com", ISSUER),
         (IDENTITY, "https://accounts.example.com"),
     ] {
-        let t = SigstoreTrust {
-            root: &root,
-            identity,
-            issuer,
-            now: NOW,
-        };
+        let t = SigstoreVerifier::new(&root, IdentityPolicy::exact(identity, issuer));
         let err = refused(&pkg("v2-dsse-model-tsa", false), &t, &root);
         assert!(matches!(err, Refused::Verify(Error::Policy(_))), "{err:?}");
     }
@@ -189,7 +182,7 @@ fn older_signing_time_is_refused() {
     mem[at..at + state.encode().len()].copy_from_slice(&state.encode());
     let mut l = loader(mem);
     assert_eq!(l.boot().unwrap(), Some(state));
-    let err = install(&mut l, &pkg("v1-dsse-model", false), &trust(&root)).unwrap_err();
+    let err = install(&mut l, &pkg("v1-dsse-model", false), &trust(&root), TIME).unwrap_err();
     assert_eq!(
         err,
         Refused::Rollback {
@@ -207,14 +200,14 @@ fn power_cut_at_every_operation() {
     let (base, old) = with_v1(&root);
     let new = pkg("v2-dsse-model-tsa", false);
     let mut clean = loader(base.clone());
-    let new_state = install(&mut clean, &new, &trust(&root)).unwrap();
+    let new_state = install(&mut clean, &new, &trust(&root), TIME).unwrap();
     let n = clean.flash().ops;
     for i in 1..=n + 1 {
         let mut flash = SimFlash::new(base.clone());
         flash.cut_at = Some(i);
         flash.tear = Tear::Half;
         let mut l = Loader::new(flash, LAYOUT).unwrap();
-        let result = install(&mut l, &new, &trust(&root));
+        let result = install(&mut l, &new, &trust(&root), TIME);
         assert_eq!(result.is_ok(), i > n, "cut at {i}/{n}");
         let state = boot(l.into_flash().mem, &root);
         assert_eq!(

@@ -5,9 +5,8 @@
 #![no_main]
 
 use cortex_m_rt::entry;
-use oms_edge_core::keys::PublicKey;
+use oms_edge_core::{KeyVerifier, PublicKey, Time};
 use oms_edge_fw::{exit, line, run, stack, take_bufs};
-use oms_edge_loader::KeyTrust;
 
 /// The pinned key: the repository's P-256 test key (DER SPKI). A product
 /// compiles in its own.
@@ -21,7 +20,8 @@ fn main() -> ! {
     stack::paint();
     let mut bufs = take_bufs();
     let ok = match PublicKey::from_spki_der(KEY) {
-        Ok(key) => run(&KeyTrust(key), &mut bufs),
+        // A key has no validity period: the key method needs no clock.
+        Ok(key) => run(&KeyVerifier::new(key), Time::NoClock, &mut bufs),
         Err(e) => {
             line(format_args!(
                 "REFUSED key: the pinned key does not parse ({e:?})"

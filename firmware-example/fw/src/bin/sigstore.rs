@@ -12,9 +12,8 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 
 use cortex_m_rt::entry;
 use embedded_alloc::LlffHeap;
-use oms_edge_core::x509::UnixTime;
+use oms_edge_core::{IdentityPolicy, SigstoreVerifier, Time};
 use oms_edge_fw::{exit, line, run, stack, take_bufs};
-use oms_edge_loader::trust::SigstoreTrust;
 
 /// The heap: everything the sigstore method allocates comes from here.
 const HEAP_SIZE: usize = 48 * 1024;
@@ -22,12 +21,12 @@ const HEAP_SIZE: usize = 48 * 1024;
 /// The device has no trusted clock: integrated times after this bound
 /// (2030-01-01T00:00:00Z) are refused. Certificates are checked at the
 /// verified signing times, not at this bound.
-const NOW: UnixTime = UnixTime(1_893_456_000);
+const NOW: Time = Time::at_secs(1_893_456_000);
 
 #[cfg(feature = "test-trust")]
 mod pinned {
     //! The offline test PKI of testdata/sigstore (for run-qemu.sh).
-    use oms_edge_core::trust_root::{TrustRootError, TrustedRoot};
+    use oms_edge_core::{TrustRootError, TrustedRoot};
     pub const IDENTITY: &str = "signer@example.com";
     pub const ISSUER: &str = "https://oidc.example.com";
     const ROOT: &[u8] = include_bytes!(concat!(
@@ -43,7 +42,7 @@ mod pinned {
 mod pinned {
     //! The Sigstore production root compiled into the core; the signer is
     //! fixed at build time: OMS_EDGE_IDENTITY=... OMS_EDGE_ISSUER=...
-    use oms_edge_core::trust_root::{TrustRootError, TrustedRoot};
+    use oms_edge_core::{TrustRootError, TrustedRoot};
     pub const IDENTITY: &str = env!("OMS_EDGE_IDENTITY");
     pub const ISSUER: &str = env!("OMS_EDGE_ISSUER");
     pub fn root() -> Result<TrustedRoot, TrustRootError> {
@@ -103,13 +102,8 @@ fn main() -> ! {
         Ok(root) => {
             let held = HEAP.used.load(Ordering::Relaxed);
             line(format_args!("HEAP trusted root parsed: {held} bytes held"));
-            let trust = SigstoreTrust {
-                root: &root,
-                identity: pinned::IDENTITY,
-                issuer: pinned::ISSUER,
-                now: NOW,
-            };
-            run(&trust, &mut bufs)
+            let policy = IdentityPolicy::exact(pinned::IDENTITY, pinned::ISSUER);
+            run(&SigstoreVerifier::new(&root, policy), NOW, &mut bufs)
         }
         Err(e) => {
             line(format_args!(

@@ -8,9 +8,10 @@ use std::path::PathBuf;
 use embedded_storage::nor_flash::{
     ErrorType, NorFlash, NorFlashError, NorFlashErrorKind, ReadNorFlash,
 };
+use oms_edge_core::{Time, Verifier};
 use oms_edge_loader::ramflash::{RamFlash, RamFlashError};
 use oms_edge_loader::ustar::{self, Entry};
-use oms_edge_loader::{Buffers, Layout, Loader, Refused, State, Trust};
+use oms_edge_loader::{AntiRollback, Buffers, Layout, Loader, Refused, State};
 
 pub const ERASE: usize = 4096;
 pub const WRITE: usize = 4;
@@ -248,16 +249,20 @@ impl Bufs {
     }
 }
 
-/// Verifies `pkg` and commits it.
-pub fn install<T: Trust>(
+/// Verifies `pkg` with `verifier` at `time` and commits it.
+pub fn install<V: Verifier>(
     loader: &mut Loader<SimFlash>,
     pkg: &[u8],
-    trust: &T,
-) -> Result<State, Refused> {
+    verifier: &V,
+    time: Time,
+) -> Result<State, Refused>
+where
+    V::Evidence: AntiRollback,
+{
     let mut pkg = pkg.to_vec();
     let mut staging = RamFlash::<512, 1>::new(&mut pkg);
     let mut bufs = Bufs::default();
-    let update = loader.verify_update(&mut staging, trust, bufs.get())?;
+    let update = loader.verify_update(&mut staging, verifier, time, bufs.get())?;
     loader.commit(update)
 }
 

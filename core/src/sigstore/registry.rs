@@ -30,8 +30,9 @@ use der::Decode;
 use der::asn1::ObjectIdentifier;
 use spki::SubjectPublicKeyInfoRef;
 
-use crate::error::{DsseError, KeyError};
-use crate::keys::{ID_EC_PUBLIC_KEY, PrehashKey, PublicKey, SigHash};
+use crate::keys::{
+    ID_EC_PUBLIC_KEY, KeyAlgorithm, KeyError, PrehashKey, PublicKey, SigHash, SignatureError,
+};
 use crate::limits::{MAX_PEM_BYTES, MAX_RSA_SPKI_BYTES};
 
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -39,25 +40,33 @@ const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.1
 /// The RSA modulus sizes of the registry.
 const RSA_BITS: [u32; 3] = [2048, 3072, 4096];
 
-/// A signing key of the registry.
+/// A signing key of the Sigstore algorithm registry (those this build
+/// includes: features `p256`, `p384`, `p521`, `rsa`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SigstoreKey {
+pub struct SigstoreKey(pub(crate) RegistryKey);
+
+/// The key, by kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RegistryKey {
     /// ECDSA on P-256, P-384 or P-521, with SHA-256/384/512.
     Ec(PublicKey),
     /// RSA 2048, 3072 or 4096 bits, with SHA-256.
+    #[cfg(feature = "rsa")]
     Rsa(RsaKey),
 }
 
 /// An RSA key of the registry and the SubjectPublicKeyInfo it came in.
+#[cfg(feature = "rsa")]
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RsaKey {
+pub(crate) struct RsaKey {
     key: rsa::RsaPublicKey,
     spki: Vec<u8>,
 }
 
+#[cfg(feature = "rsa")]
 impl RsaKey {
     /// The modulus size: 2048, 3072 or 4096 (checked when read).
-    pub fn bits(&self) -> u32 {
+    pub(crate) fn bits(&self) -> u32 {
         use rsa::traits::PublicKeyParts;
         self.key.n().bits()
     }
@@ -65,7 +74,7 @@ impl RsaKey {
 
 impl From<PublicKey> for SigstoreKey {
     fn from(k: PublicKey) -> Self {
-        Self::Ec(k)
+        Self(RegistryKey::Ec(k))
     }
 }
 
@@ -78,9 +87,9 @@ impl SigstoreKey {
         if bytes.len() > MAX_PEM_BYTES {
             return Err(KeyError::Pem);
         }
-        let (body, _) = crate::pem::find_block(bytes, "PUBLIC KEY").ok_or(KeyError::Pem)?;
+        let (body, _) = crate::encoding::find_block(bytes, "PUBLIC KEY").ok_or(KeyError::Pem)?;
         let mut buf = alloc::vec![0u8; body.len()];
-        let der = crate::pem::decode_body(body, &mut buf).map_err(|_| KeyError::Pem)?;
+        let der = crate::encoding::decode_body(body, &mut buf).map_err(|_| KeyError::Pem)?;
         Self::from_spki_der(der)
     }
 
@@ -92,11 +101,17 @@ impl SigstoreKey {
         let spki = SubjectPublicKeyInfoRef::from_der(der).map_err(|_| KeyError::Spki)?;
         let alg = spki.algorithm.oid;
         if alg == ID_EC_PUBLIC_KEY {
-            return PublicKey::from_spki(&spki).map(Self::Ec);
+            return PublicKey::from_spki(&spki).map(Self::from);
         }
         if alg != RSA_ENCRYPTION {
             return Err(KeyError::UnsupportedKey);
         }
+        Self::rsa(&spki, der)
+    }
+
+    /// Check 2 for an rsaEncryption key.
+    #[cfg(feature = "rsa")]
+    fn rsa(spki: &SubjectPublicKeyInfoRef<'_>, der: &[u8]) -> Result<Self, KeyError> {
         // RFC 3279 §2.3.1: the parameters are NULL.
         if !spki.algorithm.parameters.is_some_and(|p| p.is_null()) {
             return Err(KeyError::Spki);
@@ -108,56 +123,71 @@ impl SigstoreKey {
         if !RSA_BITS.contains(&key.n().bits()) {
             return Err(KeyError::RsaKeySize);
         }
-        Ok(Self::Rsa(RsaKey {
+        Ok(Self(RegistryKey::Rsa(RsaKey {
             key,
             spki: der.to_vec(),
-        }))
+        })))
+    }
+
+    /// An RSA key in a build without `rsa`.
+    #[cfg(not(feature = "rsa"))]
+    fn rsa(_: &SubjectPublicKeyInfoRef<'_>, _: &[u8]) -> Result<Self, KeyError> {
+        Err(KeyError::UnsupportedAlgorithm)
     }
 
     /// The key's DER SubjectPublicKeyInfo, as a transparency log records
     /// it (EC keys re-encoded canonically, as `cryptography` writes them).
-    pub fn spki_der(&self) -> Result<Vec<u8>, KeyError> {
-        match self {
-            Self::Ec(k) => {
+    pub(crate) fn spki_der(&self) -> Result<Vec<u8>, KeyError> {
+        match &self.0 {
+            RegistryKey::Ec(k) => {
                 let mut buf = [0u8; crate::limits::MAX_SPKI_BYTES];
                 k.to_spki_der(&mut buf).map(<[u8]>::to_vec)
             }
-            Self::Rsa(k) => Ok(k.spki.clone()),
+            #[cfg(feature = "rsa")]
+            RegistryKey::Rsa(k) => Ok(k.spki.clone()),
+        }
+    }
+
+    /// The key's algorithm.
+    pub fn algorithm(&self) -> KeyAlgorithm {
+        match &self.0 {
+            RegistryKey::Ec(k) => k.algorithm(),
+            #[cfg(feature = "rsa")]
+            RegistryKey::Rsa(k) => match k.bits() {
+                2048 => KeyAlgorithm::Rsa2048,
+                3072 => KeyAlgorithm::Rsa3072,
+                _ => KeyAlgorithm::Rsa4096,
+            },
         }
     }
 
     /// A short name: `P-256`, `P-384`, `P-521`, `RSA-2048` ...
     pub fn name(&self) -> &'static str {
-        match self {
-            Self::Ec(k) => k.curve_name(),
-            Self::Rsa(k) => match k.bits() {
-                2048 => "RSA-2048",
-                3072 => "RSA-3072",
-                _ => "RSA-4096",
-            },
-        }
+        self.algorithm().name()
     }
 }
 
 impl PrehashKey for SigstoreKey {
     fn sig_hash(&self) -> SigHash {
-        match self {
-            Self::Ec(k) => k.sig_hash(),
-            Self::Rsa(_) => SigHash::Sha256,
+        match &self.0 {
+            RegistryKey::Ec(k) => k.sig_hash(),
+            #[cfg(feature = "rsa")]
+            RegistryKey::Rsa(_) => SigHash::Sha256,
         }
     }
 
     /// Check 3.
-    fn verify_prehash(&self, prehash: &[u8], sig: &[u8]) -> Result<(), DsseError> {
-        use rsa::signature::hazmat::PrehashVerifier;
-        use rsa::traits::PublicKeyParts;
-        match self {
-            Self::Ec(k) => k.verify_prehash(prehash, sig),
-            Self::Rsa(k) => {
+    fn verify_prehash(&self, prehash: &[u8], sig: &[u8]) -> Result<(), SignatureError> {
+        match &self.0 {
+            RegistryKey::Ec(k) => k.verify_prehash(prehash, sig),
+            #[cfg(feature = "rsa")]
+            RegistryKey::Rsa(k) => {
+                use rsa::signature::hazmat::PrehashVerifier;
+                use rsa::traits::PublicKeyParts;
                 if sig.len() != k.key.size() {
-                    return Err(DsseError::SignatureEncoding);
+                    return Err(SignatureError::Encoding);
                 }
-                let enc = |_| DsseError::SignatureEncoding;
+                let enc = |_| SignatureError::Encoding;
                 let v15 = rsa::pkcs1v15::Signature::try_from(sig).map_err(enc)?;
                 let pkcs1 = rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(k.key.clone());
                 if pkcs1.verify_prehash(prehash, &v15).is_ok() {
@@ -167,7 +197,7 @@ impl PrehashKey for SigstoreKey {
                 let pss =
                     rsa::pss::VerifyingKey::<sha2::Sha256>::new_with_auto_salt_len(k.key.clone());
                 pss.verify_prehash(prehash, &pss_sig)
-                    .map_err(|_| DsseError::BadSignature)
+                    .map_err(|_| SignatureError::Mismatch)
             }
         }
     }
@@ -251,11 +281,11 @@ mod tests {
         let digest = SigHash::Sha256.digest(b"x");
         assert_eq!(
             k.verify_prehash(&digest[..32], &[0u8; 255]),
-            Err(DsseError::SignatureEncoding)
+            Err(SignatureError::Encoding)
         );
         assert_eq!(
             k.verify_prehash(&digest[..32], &[1u8; 256]),
-            Err(DsseError::BadSignature)
+            Err(SignatureError::Mismatch)
         );
     }
 }

@@ -94,16 +94,18 @@ use spki::AlgorithmIdentifierRef;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, SubjectKeyIdentifier};
 
-use crate::error::{CertPosition, CertificateError, Error};
+use crate::check::Check;
 use crate::json::{JsonStr, Object};
 use crate::keys::{ID_EC_PUBLIC_KEY, PrehashState, PublicKey, SigHash};
 use crate::limits::{
     MAX_SIGNED_ATTRIBUTES, MAX_TIMESTAMP_BYTES, MAX_TIMESTAMPS, MAX_TSA_EMBEDDED_CERTS,
 };
-use crate::trust_root::CertificateAuthority;
+use crate::sigstore::trust_root::CertificateAuthority;
+use crate::time::UnixTime;
 use crate::x509::{
-    Cert, ECDSA_SHA256, ECDSA_SHA384, ECDSA_SHA512, EXT_EXT_KEY_USAGE, RSA_ENCRYPTION, RSA_SHA256,
-    RSA_SHA384, RSA_SHA512, SHA256, SHA384, SHA512, TrustStore, UnixTime, validate_path,
+    Cert, CertPosition, CertificateError, ECDSA_SHA256, ECDSA_SHA384, ECDSA_SHA512,
+    EXT_EXT_KEY_USAGE, RSA_ENCRYPTION, RSA_SHA256, RSA_SHA384, RSA_SHA512, SHA256, SHA384, SHA512,
+    TrustStore, validate_path,
 };
 
 const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
@@ -116,7 +118,7 @@ const ANY_EXTENDED_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2
 /// A timestamp that passed every check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct VerifiedTimestamp {
+pub(crate) struct VerifiedTimestamp {
     /// genTime in whole Unix seconds (any fraction cut off).
     pub gen_time: u64,
     /// Whether genTime had a fraction of a second: the instant then lies
@@ -134,12 +136,13 @@ impl VerifiedTimestamp {
     /// Whether genTime lies in `[not_before, not_after]` (Unix seconds,
     /// both inclusive), exactly, fraction included: for the signing
     /// certificate's validity, say.
-    pub fn within(&self, not_before: u64, not_after: u64) -> bool {
+    #[cfg(test)]
+    pub(crate) fn within(&self, not_before: u64, not_after: u64) -> bool {
         not_before <= self.gen_time && self.upper() <= not_after
     }
 
     /// The first whole second at or after genTime.
-    pub fn upper(&self) -> u64 {
+    pub(crate) fn upper(&self) -> u64 {
         self.gen_time.saturating_add(u64::from(self.fraction))
     }
 
@@ -156,6 +159,7 @@ impl VerifiedTimestamp {
 /// Why a signed timestamp was rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
 pub enum TimestampError {
     /// More than [`MAX_TIMESTAMPS`] timestamps.
     TooMany,
@@ -214,6 +218,40 @@ pub enum TimestampError {
     Chain(CertificateError),
     /// genTime is outside the TSA's `validFor`.
     OutsideTsaValidity,
+}
+
+impl TimestampError {
+    /// The check that failed.
+    pub fn check(&self) -> Check {
+        use TimestampError as E;
+        match self {
+            E::TooMany => Check::TimestampTooMany,
+            E::Duplicate => Check::TimestampDuplicate,
+            E::Encoding => Check::TimestampEncoding,
+            E::TooLarge => Check::TimestampTooLarge,
+            E::Response => Check::TimestampResponse,
+            E::Status => Check::TimestampStatus,
+            E::Token => Check::TimestampToken,
+            E::SignerCount => Check::TimestampSignerCount,
+            E::ContentType => Check::TimestampContentType,
+            E::TstInfo => Check::TimestampTstInfo,
+            E::GenTime => Check::TimestampGenTime,
+            E::UnsupportedHash => Check::TimestampUnsupportedHash,
+            E::ImprintMismatch => Check::TimestampImprintMismatch,
+            E::SignerInfo => Check::TimestampSignerInfo,
+            E::SignedAttributes => Check::TimestampSignedAttributes,
+            E::ContentTypeAttribute => Check::TimestampContentTypeAttribute,
+            E::MessageDigestMismatch => Check::TimestampMessageDigestMismatch,
+            E::UntrustedTsa => Check::TimestampUntrustedTsa,
+            E::EmbeddedCertificates => Check::TimestampEmbeddedCertificates,
+            E::UnsupportedSignatureAlgorithm => Check::TimestampUnsupportedSignatureAlgorithm,
+            E::BadSignature => Check::TimestampBadSignature,
+            E::LeafEku => Check::TimestampLeafEku,
+            E::IntermediateEku => Check::TimestampIntermediateEku,
+            E::Chain(_) => Check::TimestampChain,
+            E::OutsideTsaValidity => Check::TimestampOutsideTsaValidity,
+        }
+    }
 }
 
 impl fmt::Display for TimestampError {
@@ -341,52 +379,12 @@ fn hash_of(alg: &AlgorithmIdentifierRef<'_>) -> Option<SigHash> {
     }
     match alg.oid {
         SHA256 => Some(SigHash::Sha256),
+        #[cfg(feature = "sha512")]
         SHA384 => Some(SigHash::Sha384),
+        #[cfg(feature = "sha512")]
         SHA512 => Some(SigHash::Sha512),
         _ => None,
     }
-}
-
-/// Parses a DER GeneralizedTime (X.690 §11.7: `YYYYMMDDHHMMSS[.f]Z`, the
-/// fraction without trailing zeros) into Unix seconds and whether a
-/// fraction followed.
-fn parse_gen_time(text: &[u8]) -> Option<(u64, bool)> {
-    let (main, rest) = (text.get(..14)?, text.get(14..)?);
-    if !main.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let num = |at: usize, len: usize| -> Option<u16> {
-        main.get(at..at.checked_add(len)?)?
-            .iter()
-            .try_fold(0u16, |n, d| {
-                n.checked_mul(10)?
-                    .checked_add(u16::from(d.wrapping_sub(b'0')))
-            })
-    };
-    let small = |at: usize| num(at, 2).and_then(|n| u8::try_from(n).ok());
-    let (fraction, z) = match rest {
-        [b'Z'] => (false, true),
-        [b'.', digits @ .., b'Z'] => {
-            let ok = !digits.is_empty()
-                && digits.iter().all(u8::is_ascii_digit)
-                && digits.last() != Some(&b'0');
-            (true, ok)
-        }
-        _ => (false, false),
-    };
-    if !z {
-        return None;
-    }
-    let t = der::DateTime::new(
-        num(0, 4)?,
-        small(4)?,
-        small(6)?,
-        small(8)?,
-        small(10)?,
-        small(12)?,
-    )
-    .ok()?;
-    Some((t.unix_duration().as_secs(), fraction))
 }
 
 /// What the TSA-independent checks (1–5) established.
@@ -441,7 +439,8 @@ fn check_token(signed_timestamp: &[u8], signature: &[u8]) -> Result<Checked, Tim
     if info.gen_time.tag() != Tag::GeneralizedTime {
         return Err(E::GenTime);
     }
-    let (gen_time, fraction) = parse_gen_time(info.gen_time.value()).ok_or(E::GenTime)?;
+    let (gen_time, fraction) =
+        crate::time::parse_generalized_time(info.gen_time.value()).ok_or(E::GenTime)?;
     // 4.
     let imprint = &info.message_imprint;
     let hash = hash_of(&imprint.hash_algorithm).ok_or(E::UnsupportedHash)?;
@@ -584,12 +583,17 @@ fn verify_signature(
     use TimestampError as E;
     let alg = &signer.signature_algorithm;
     let named = match alg.oid {
-        ECDSA_SHA256 | RSA_SHA256 => Some(SigHash::Sha256),
-        ECDSA_SHA384 | RSA_SHA384 => Some(SigHash::Sha384),
-        ECDSA_SHA512 | RSA_SHA512 => Some(SigHash::Sha512),
+        ECDSA_SHA256 | RSA_SHA256 => Some(Some(SigHash::Sha256)),
+        #[cfg(feature = "sha512")]
+        ECDSA_SHA384 | RSA_SHA384 => Some(Some(SigHash::Sha384)),
+        #[cfg(feature = "sha512")]
+        ECDSA_SHA512 | RSA_SHA512 => Some(Some(SigHash::Sha512)),
+        // A hash this build leaves out.
+        #[cfg(not(feature = "sha512"))]
+        ECDSA_SHA384 | RSA_SHA384 | ECDSA_SHA512 | RSA_SHA512 => Some(None),
         _ => None,
     };
-    if named.is_some_and(|h| h != digest) {
+    if named.is_some_and(|h| h != Some(digest)) {
         return Err(E::UnsupportedSignatureAlgorithm);
     }
     let spki = leaf.tbs_certificate().subject_public_key_info();
@@ -607,6 +611,7 @@ fn verify_signature(
             key.verify_prehash(Digest::of(digest, message).as_slice(), sig)
                 .map_err(|_| E::BadSignature)
         }
+        #[cfg(feature = "rsa")]
         RSA_ENCRYPTION | RSA_SHA256 | RSA_SHA384 | RSA_SHA512 => {
             use rsa::pkcs1::DecodeRsaPublicKey;
             use rsa::signature::Verifier;
@@ -627,16 +632,22 @@ fn verify_signature(
                 SigHash::Sha256 => {
                     rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(key).verify(message, &sig)
                 }
+                #[cfg(feature = "sha512")]
                 SigHash::Sha384 => {
                     rsa::pkcs1v15::VerifyingKey::<sha2::Sha384>::new(key).verify(message, &sig)
                 }
+                #[cfg(feature = "sha512")]
                 SigHash::Sha512 => {
                     rsa::pkcs1v15::VerifyingKey::<sha2::Sha512>::new(key).verify(message, &sig)
                 }
             }
             .map_err(|_| E::BadSignature)
         }
-        _ => Err(E::UnsupportedSignatureAlgorithm),
+        // Any other algorithm, or one this build leaves out.
+        _ => {
+            let _ = (spki, sig);
+            Err(E::UnsupportedSignatureAlgorithm)
+        }
     }
 }
 
@@ -720,14 +731,9 @@ fn check_tsa(checked: &Checked, tsa: &CertificateAuthority) -> Result<Option<()>
         store.add_der(root).map_err(E::Chain)?;
     }
     let time = checked.time;
-    let chain_err = |e: Error| match e {
-        Error::Certificate(c) => E::Chain(c),
-        // validate_path reports only certificate errors.
-        _ => E::Chain(CertificateError::EmptyChain),
-    };
-    validate_path(&chain, &store, UnixTime(time.gen_time)).map_err(chain_err)?;
+    validate_path(&chain, &store, UnixTime::from_secs(time.gen_time)).map_err(E::Chain)?;
     if time.fraction {
-        validate_path(&chain, &store, UnixTime(time.upper())).map_err(chain_err)?;
+        validate_path(&chain, &store, UnixTime::from_secs(time.upper())).map_err(E::Chain)?;
     }
     // 10.
     let range = tsa.valid_for;
@@ -740,7 +746,7 @@ fn check_tsa(checked: &Checked, tsa: &CertificateAuthority) -> Result<Option<()>
 /// Verifies one `signedTimestamp` (a DER `TimeStampResp`) over the
 /// `signature` bytes against the trusted TSAs, in order; the first TSA
 /// that verifies it is named in the result.
-pub fn verify_timestamp(
+pub(crate) fn verify_timestamp(
     signed_timestamp: &[u8],
     signature: &[u8],
     tsas: &[CertificateAuthority],
@@ -787,7 +793,7 @@ fn decode_base64_lines(text: JsonStr<'_>) -> Option<Vec<u8>> {
 /// an empty list (whether one is required is the caller's policy). An
 /// error carries the index of the entry it is about (0 for the list
 /// itself).
-pub fn verify_all(
+pub(crate) fn verify_all(
     tvd: Option<Object<'_>>,
     signature: &[u8],
     tsas: &[CertificateAuthority],
@@ -834,587 +840,4 @@ pub fn verify_all(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::trust_root::TimeRange;
-    use alloc::string::String;
-    use alloc::vec;
-
-    // testdata/tsa/make.py made these once; see its docstring.
-    const SIG: &[u8] = include_bytes!("../../testdata/tsa/signature.bin");
-    const EC_EMBEDDED: &[u8] = include_bytes!("../../testdata/tsa/ec-embedded.tsr");
-    const EC_BARE: &[u8] = include_bytes!("../../testdata/tsa/ec-bare.tsr");
-    const RSA: &[u8] = include_bytes!("../../testdata/tsa/rsa.tsr");
-    const EXPIRED: &[u8] = include_bytes!("../../testdata/tsa/expired.tsr");
-    const EC_LEAF: &[u8] = include_bytes!("../../testdata/tsa/ec/leaf.der");
-    const EC_INTER: &[u8] = include_bytes!("../../testdata/tsa/ec/inter.der");
-    const EC_ROOT: &[u8] = include_bytes!("../../testdata/tsa/ec/root.der");
-    const RSA_LEAF: &[u8] = include_bytes!("../../testdata/tsa/rsa/leaf.der");
-    const RSA_ROOT: &[u8] = include_bytes!("../../testdata/tsa/rsa/root.der");
-    const EXPIRED_LEAF: &[u8] = include_bytes!("../../testdata/tsa/expired/leaf.der");
-    const EXPIRED_ROOT: &[u8] = include_bytes!("../../testdata/tsa/expired/root.der");
-    /// genTimes of the committed tokens (`openssl ts -reply -text`):
-    /// 2026-11-22T04:30:50.212Z, 04:30:50Z, 04:30:51Z, 04:30:51Z.
-    const T_EC_EMBEDDED: u64 = 1_795_321_850;
-    const T_EC_BARE: u64 = 1_795_321_850;
-    const T_RSA: u64 = 1_795_321_851;
-
-    fn tsa(chain: &[&[u8]], valid_for: TimeRange) -> CertificateAuthority {
-        CertificateAuthority {
-            uri: String::new(),
-            chain: chain.iter().map(|c| c.to_vec()).collect(),
-            valid_for,
-        }
-    }
-
-    fn ec() -> CertificateAuthority {
-        tsa(&[EC_LEAF, EC_INTER, EC_ROOT], TimeRange::default())
-    }
-
-    fn rsa() -> CertificateAuthority {
-        tsa(&[RSA_LEAF, RSA_ROOT], TimeRange::default())
-    }
-
-    fn expired() -> CertificateAuthority {
-        tsa(&[EXPIRED_LEAF, EXPIRED_ROOT], TimeRange::default())
-    }
-
-    fn find(hay: &[u8], needle: &[u8], nth: usize) -> usize {
-        hay.windows(needle.len())
-            .enumerate()
-            .filter(|(_, w)| *w == needle)
-            .nth(nth)
-            .map(|(i, _)| i)
-            .unwrap()
-    }
-
-    /// `token` with the byte at `at` replaced.
-    fn with_byte(token: &[u8], at: usize, value: u8) -> Vec<u8> {
-        let mut t = token.to_vec();
-        t[at] = value;
-        t
-    }
-
-    fn cert(der: &[u8]) -> Certificate {
-        Certificate::from_der(der).unwrap()
-    }
-
-    #[test]
-    fn embedded_certs_fraction_and_optional_fields_verify() {
-        let v = verify_timestamp(EC_EMBEDDED, SIG, &[ec()]).unwrap();
-        assert_eq!(
-            v,
-            VerifiedTimestamp {
-                gen_time: T_EC_EMBEDDED,
-                fraction: true,
-                tsa: 0,
-                tst_info_sha256: v.tst_info_sha256,
-            }
-        );
-    }
-
-    #[test]
-    fn bare_token_sha384_verifies() {
-        let v = verify_timestamp(EC_BARE, SIG, &[ec()]).unwrap();
-        assert_eq!((v.gen_time, v.fraction), (T_EC_BARE, false));
-    }
-
-    #[test]
-    fn rsa_tsa_verifies_and_is_named_by_index() {
-        let v = verify_timestamp(RSA, SIG, &[ec(), rsa()]).unwrap();
-        assert_eq!((v.gen_time, v.tsa), (T_RSA, 1));
-        assert_eq!(
-            verify_timestamp(EC_BARE, SIG, &[rsa(), ec()]).unwrap().tsa,
-            1
-        );
-    }
-
-    #[test]
-    fn imprint_must_hash_the_signature() {
-        let mut other = SIG.to_vec();
-        other[0] ^= 1;
-        for token in [EC_EMBEDDED, EC_BARE, RSA] {
-            assert_eq!(
-                verify_timestamp(token, &other, &[ec(), rsa()]),
-                Err(TimestampError::ImprintMismatch)
-            );
-        }
-    }
-
-    /// The byte at the end of the `nth` occurrence of `pattern` in
-    /// `token`, set to `value`.
-    fn mutate(token: &[u8], pattern: &[u8], nth: usize, value: u8) -> Vec<u8> {
-        with_byte(token, find(token, pattern, nth) + pattern.len() - 1, value)
-    }
-
-    #[test]
-    fn mutated_tokens_fail_the_check_they_break() {
-        use TimestampError as E;
-        let sha256 = [
-            0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
-        ];
-        let policy = [
-            0x06, 0x09, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x83, 0xbf, 0x30, 0x02,
-        ];
-        let tst_info = [
-            0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x01, 0x04,
-        ];
-        let cases = [
-            // The second SHA-256 AlgorithmIdentifier is the imprint's (the
-            // first is SignedData.digestAlgorithms): SHA-224.
-            (mutate(EC_EMBEDDED, &sha256, 1, 0x04), E::UnsupportedHash),
-            // TSTInfo.policy ...57264.2 -> .3: signed content changed.
-            (
-                mutate(EC_EMBEDDED, &policy, 0, 0x03),
-                E::MessageDigestMismatch,
-            ),
-            // The first id-ct-TSTInfo is eContentType, the second the
-            // contentType attribute.
-            (mutate(EC_BARE, &tst_info, 0, 0x05), E::ContentType),
-            (mutate(EC_BARE, &tst_info, 1, 0x05), E::ContentTypeAttribute),
-        ];
-        for (i, (token, expected)) in cases.iter().enumerate() {
-            assert_eq!(verify_timestamp(token, SIG, &[ec()]), Err(*expected), "{i}");
-        }
-    }
-
-    #[test]
-    fn tampered_signature_fails() {
-        // The signature is the response's last TLV.
-        for (token, tsas) in [(EC_BARE, [ec()]), (RSA, [rsa()])] {
-            let at = token.len() - 5;
-            let t = with_byte(token, at, token[at] ^ 0x01);
-            assert_eq!(
-                verify_timestamp(&t, SIG, &tsas),
-                Err(TimestampError::BadSignature)
-            );
-        }
-    }
-
-    #[test]
-    fn status_must_be_granted() {
-        let at = find(EC_BARE, &[0x30, 0x03, 0x02, 0x01, 0x00], 0) + 4;
-        for status in [1, 2, 5] {
-            let t = with_byte(EC_BARE, at, status);
-            assert_eq!(
-                verify_timestamp(&t, SIG, &[ec()]),
-                Err(TimestampError::Status)
-            );
-        }
-    }
-
-    #[test]
-    fn garbage_and_truncation_fail_to_parse() {
-        for bad in [
-            &b""[..],
-            b"\x30\x00",
-            b"not DER at all",
-            &EC_BARE[..EC_BARE.len() - 1],
-        ] {
-            assert_eq!(
-                verify_timestamp(bad, SIG, &[ec()]),
-                Err(TimestampError::Response)
-            );
-        }
-        let mut trailing = EC_BARE.to_vec();
-        trailing.push(0);
-        assert_eq!(
-            verify_timestamp(&trailing, SIG, &[ec()]),
-            Err(TimestampError::Response)
-        );
-    }
-
-    #[test]
-    fn untrusted_tsa_fails_with_or_without_embedded_certs() {
-        for token in [EC_EMBEDDED, EC_BARE] {
-            for tsas in [&[][..], &[rsa()], &[rsa(), expired()]] {
-                assert_eq!(
-                    verify_timestamp(token, SIG, tsas),
-                    Err(TimestampError::UntrustedTsa)
-                );
-            }
-        }
-        // A TSA list naming only the intermediate or the root: not the signer.
-        let partial = [tsa(&[EC_INTER, EC_ROOT], TimeRange::default())];
-        assert_eq!(
-            verify_timestamp(EC_BARE, SIG, &partial),
-            Err(TimestampError::UntrustedTsa)
-        );
-    }
-
-    #[test]
-    fn tsa_chain_must_reach_its_own_root() {
-        // The right leaf and intermediate under a foreign root.
-        let wrong_root = [tsa(&[EC_LEAF, EC_INTER, RSA_ROOT], TimeRange::default())];
-        assert_eq!(
-            verify_timestamp(EC_BARE, SIG, &wrong_root),
-            Err(TimestampError::Chain(CertificateError::UnknownIssuer {
-                at: CertPosition::Bundle(1)
-            }))
-        );
-        // Without the intermediate.
-        let short = [tsa(&[EC_LEAF, EC_ROOT], TimeRange::default())];
-        assert_eq!(
-            verify_timestamp(EC_BARE, SIG, &short),
-            Err(TimestampError::Chain(CertificateError::UnknownIssuer {
-                at: CertPosition::Bundle(0)
-            }))
-        );
-    }
-
-    #[test]
-    fn gen_time_outside_tsa_cert_validity_fails() {
-        assert_eq!(
-            verify_timestamp(EXPIRED, SIG, &[expired()]),
-            Err(TimestampError::Chain(CertificateError::Expired {
-                at: CertPosition::Bundle(0)
-            }))
-        );
-    }
-
-    #[test]
-    fn valid_for_ends_are_inclusive_and_exact() {
-        let range = TimeRange::seconds;
-        let with = |r| [tsa(&[EC_LEAF, EC_INTER, EC_ROOT], r)];
-        let t = T_EC_BARE;
-        // Whole seconds: both ends inclusive.
-        for r in [
-            range(Some(t), Some(t)),
-            range(None, Some(t)),
-            range(Some(t), None),
-        ] {
-            assert!(verify_timestamp(EC_BARE, SIG, &with(r)).is_ok());
-        }
-        for r in [range(None, Some(t - 1)), range(Some(t + 1), None)] {
-            assert_eq!(
-                verify_timestamp(EC_BARE, SIG, &with(r)),
-                Err(TimestampError::OutsideTsaValidity)
-            );
-        }
-        // 04:30:50.212: after an end at :50, within a window [:50, :51].
-        let t = T_EC_EMBEDDED;
-        assert!(verify_timestamp(EC_EMBEDDED, SIG, &with(range(Some(t), Some(t + 1)))).is_ok());
-        for r in [range(None, Some(t)), range(Some(t + 1), None)] {
-            assert_eq!(
-                verify_timestamp(EC_EMBEDDED, SIG, &with(r)),
-                Err(TimestampError::OutsideTsaValidity)
-            );
-        }
-    }
-
-    #[test]
-    fn within_is_exact_for_fractions() {
-        let whole = VerifiedTimestamp {
-            gen_time: 100,
-            fraction: false,
-            tsa: 0,
-            tst_info_sha256: [0; 32],
-        };
-        let frac = VerifiedTimestamp {
-            fraction: true,
-            ..whole
-        };
-        assert!(whole.within(100, 100));
-        assert!(!frac.within(100, 100));
-        assert!(frac.within(100, 101));
-        assert!(!whole.within(101, 200) && !frac.within(101, 200));
-        assert!(!whole.within(0, 99));
-    }
-
-    #[test]
-    fn gen_time_parsing() {
-        let p = |s: &str| parse_gen_time(s.as_bytes());
-        assert_eq!(p("19700101000000Z"), Some((0, false)));
-        assert_eq!(p("20261122043050Z"), Some((T_EC_BARE, false)));
-        assert_eq!(p("20261122043050.212Z"), Some((T_EC_BARE, true)));
-        assert_eq!(p("20240229235959.5Z"), Some((1_709_251_199, true)));
-        for bad in [
-            "20261122043050",      // no Z
-            "202611220430Z",       // no seconds
-            "20261122043050.Z",    // empty fraction
-            "20261122043050.210Z", // trailing zero (not DER)
-            "20261122043050,2Z",   // comma
-            "20261122043050+0000", // offset
-            "20261122043060Z",     // second 60
-            "20230229000000Z",     // not a leap year
-            "19691231235959Z",     // before 1970
-            "2026112204305aZ",     // not a digit
-            "20261122043050.2aZ",  // not a digit
-            "",
-        ] {
-            assert_eq!(p(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn leaf_eku_must_be_critical_time_stamping_only() {
-        assert_eq!(check_leaf_eku(&cert(EC_LEAF)), Ok(()));
-        assert_eq!(check_leaf_eku(&cert(RSA_LEAF)), Ok(()));
-        // Non-critical timeStamping; none at all.
-        assert_eq!(
-            check_leaf_eku(&cert(EC_INTER)),
-            Err(TimestampError::LeafEku)
-        );
-        assert_eq!(check_leaf_eku(&cert(EC_ROOT)), Err(TimestampError::LeafEku));
-    }
-
-    #[test]
-    fn intermediate_eku_must_allow_time_stamping() {
-        assert_eq!(check_intermediate_eku(&cert(EC_INTER)), Ok(()));
-        assert_eq!(check_intermediate_eku(&cert(EC_ROOT)), Ok(()));
-    }
-
-    #[test]
-    fn embedded_certs_must_hold_the_trusted_leaf_and_no_other_leaf() {
-        let leaf = cert(EC_LEAF);
-        let c = |d: &[u8]| CertificateChoices::Certificate(cert(d));
-        assert_eq!(check_embedded(&[], &leaf), Ok(()));
-        assert_eq!(
-            check_embedded(&[c(EC_ROOT), c(EC_LEAF), c(EC_INTER)], &leaf),
-            Ok(())
-        );
-        let bad = TimestampError::EmbeddedCertificates;
-        // Only CA certificates; another TSA's leaf beside ours, or alone.
-        assert_eq!(check_embedded(&[c(EC_INTER), c(EC_ROOT)], &leaf), Err(bad));
-        assert_eq!(check_embedded(&[c(EC_LEAF), c(RSA_LEAF)], &leaf), Err(bad));
-        assert_eq!(check_embedded(&[c(RSA_LEAF)], &leaf), Err(bad));
-        // The limit: the leaf and CA copies.
-        let mut certs = vec![c(EC_LEAF)];
-        certs.resize(MAX_TSA_EMBEDDED_CERTS, c(EC_ROOT));
-        assert_eq!(check_embedded(&certs, &leaf), Ok(()));
-        certs.push(c(EC_ROOT));
-        assert_eq!(check_embedded(&certs, &leaf), Err(bad));
-    }
-
-    fn attribute(oid: ObjectIdentifier, value: der::Any) -> x509_cert::attr::Attribute {
-        x509_cert::attr::Attribute {
-            oid,
-            values: der::asn1::SetOfVec::try_from(vec![value]).unwrap(),
-        }
-    }
-
-    #[test]
-    fn signed_attributes_rules_and_limit() {
-        let digest = [7u8; 32];
-        let ct = || {
-            attribute(
-                ID_CONTENT_TYPE,
-                der::Any::encode_from(&ID_CT_TST_INFO).unwrap(),
-            )
-        };
-        let md = |d: &[u8]| {
-            let os = der::asn1::OctetString::new(d).unwrap();
-            attribute(ID_MESSAGE_DIGEST, der::Any::encode_from(&os).unwrap())
-        };
-        assert_eq!(
-            check_signed_attributes(&[ct(), md(&digest)], &digest),
-            Ok(())
-        );
-        let e = TimestampError::SignedAttributes;
-        assert_eq!(check_signed_attributes(&[md(&digest)], &digest), Err(e));
-        assert_eq!(check_signed_attributes(&[ct()], &digest), Err(e));
-        assert_eq!(
-            check_signed_attributes(&[ct(), md(&digest), md(&digest)], &digest),
-            Err(e)
-        );
-        assert_eq!(
-            check_signed_attributes(&[ct(), md(&[8u8; 32])], &digest),
-            Err(TimestampError::MessageDigestMismatch)
-        );
-        // The limit: fillers with distinct types.
-        let mut attrs = vec![ct(), md(&digest)];
-        let mut arc = 0u32;
-        let mut filler = || {
-            arc += 1;
-            let oid = ObjectIdentifier::new_unwrap("1.2.3").push_arc(arc).unwrap();
-            attribute(oid, der::Any::encode_from(&true).unwrap())
-        };
-        while attrs.len() < MAX_SIGNED_ATTRIBUTES {
-            attrs.push(filler());
-        }
-        assert_eq!(check_signed_attributes(&attrs, &digest), Ok(()));
-        attrs.push(filler());
-        assert_eq!(check_signed_attributes(&attrs, &digest), Err(e));
-    }
-
-    #[test]
-    fn token_size_limit() {
-        let at_limit = vec![0x30; MAX_TIMESTAMP_BYTES];
-        assert_eq!(
-            verify_timestamp(&at_limit, SIG, &[ec()]),
-            Err(TimestampError::Response)
-        );
-        let over = vec![0x30; MAX_TIMESTAMP_BYTES + 1];
-        assert_eq!(
-            verify_timestamp(&over, SIG, &[ec()]),
-            Err(TimestampError::TooLarge)
-        );
-    }
-
-    fn b64(bytes: &[u8]) -> String {
-        let mut buf = vec![0u8; bytes.len().div_ceil(3) * 4];
-        String::from(<base64ct::Base64 as base64ct::Encoding>::encode(bytes, &mut buf).unwrap())
-    }
-
-    /// `{"rfc3161Timestamps":[{"signedTimestamp":"…"},…]}`
-    fn tvd_json(texts: &[String]) -> String {
-        let items: Vec<String> = texts
-            .iter()
-            .map(|t| alloc::format!(r#"{{"signedTimestamp":"{t}"}}"#))
-            .collect();
-        alloc::format!(r#"{{"rfc3161Timestamps":[{}]}}"#, items.join(","))
-    }
-
-    fn run(json: &str) -> Result<Vec<VerifiedTimestamp>, (usize, TimestampError)> {
-        let v = crate::json::parse(json.as_bytes()).unwrap();
-        verify_all(Some(v.object().unwrap()), SIG, &[rsa(), ec()])
-    }
-
-    #[test]
-    fn verify_all_lists() {
-        let all = run(&tvd_json(&[b64(EC_EMBEDDED), b64(RSA), b64(EC_BARE)])).unwrap();
-        assert_eq!(
-            all.iter().map(|t| (t.gen_time, t.tsa)).collect::<Vec<_>>(),
-            [(T_EC_EMBEDDED, 1), (T_RSA, 0), (T_EC_BARE, 1)]
-        );
-        assert_eq!(verify_all(None, SIG, &[ec()]), Ok(vec![]));
-        assert_eq!(run("{}"), Ok(vec![]));
-        assert_eq!(run(&tvd_json(&[])), Ok(vec![]));
-        // The failing entry's index.
-        assert_eq!(
-            run(&tvd_json(&[b64(EC_BARE), b64(EXPIRED)])),
-            Err((1, TimestampError::UntrustedTsa))
-        );
-    }
-
-    #[test]
-    fn verify_all_line_breaks_and_escapes() {
-        // `base64` wraps at 76 columns; JSON may escape the slash.
-        let text = b64(EC_BARE);
-        let mut wrapped = String::new();
-        for (i, c) in text.chars().enumerate() {
-            if i > 0 && i % 76 == 0 {
-                wrapped.push_str("\\n");
-            }
-            if c == '/' {
-                wrapped.push_str("\\/");
-            } else {
-                wrapped.push(c);
-            }
-        }
-        assert!(wrapped.contains("\\n"));
-        assert_eq!(run(&tvd_json(&[wrapped])).unwrap().len(), 1);
-    }
-
-    #[test]
-    fn verify_all_rejects_duplicates_and_malformed_entries() {
-        assert_eq!(
-            run(&tvd_json(&[b64(EC_BARE), b64(RSA), b64(EC_BARE)])),
-            Err((2, TimestampError::Duplicate))
-        );
-        let e = TimestampError::Encoding;
-        assert_eq!(run(&tvd_json(&[String::from("!!!!")])), Err((0, e)));
-        assert_eq!(run(r#"{"rfc3161Timestamps":{}}"#), Err((0, e)));
-        assert_eq!(run(r#"{"rfc3161Timestamps":[{}]}"#), Err((0, e)));
-        // Every entry is decoded before any is verified.
-        assert_eq!(
-            run(r#"{"rfc3161Timestamps":[{"signedTimestamp":"AA=="},7]}"#),
-            Err((1, e))
-        );
-        assert_eq!(
-            run(r#"{"rfc3161Timestamps":[{"signedTimestamp":1}]}"#),
-            Err((0, e))
-        );
-        assert_eq!(
-            run(r#"{"rfc3161Timestamps":[],"rfc3161Timestamps":[]}"#),
-            Err((0, e))
-        );
-    }
-
-    /// `token` re-wrapped without changing what the TSA signed: a status
-    /// text added, the embedded certificates dropped.
-    fn rewrapped(token: &[u8]) -> Vec<u8> {
-        let mut resp = TimeStampResp::from_der(token).unwrap();
-        resp.status.status_string = Some(vec![Utf8StringRef::new("re-wrapped").unwrap()]);
-        let mut info = resp.time_stamp_token.take().unwrap();
-        let mut sd: SignedData = info.content.decode_as().unwrap();
-        assert!(sd.certificates.is_some());
-        sd.certificates = None;
-        info.content = der::Any::encode_from(&sd).unwrap();
-        resp.time_stamp_token = Some(info);
-        resp.to_der().unwrap()
-    }
-
-    #[test]
-    fn verify_all_rejects_the_same_timestamp_rewrapped() {
-        let again = rewrapped(EC_EMBEDDED);
-        assert_ne!(again.as_slice(), EC_EMBEDDED);
-        let one = verify_timestamp(&again, SIG, &[ec()]).unwrap();
-        assert_eq!(one, verify_timestamp(EC_EMBEDDED, SIG, &[ec()]).unwrap());
-        assert_eq!(
-            run(&tvd_json(&[b64(EC_EMBEDDED), b64(RSA), b64(&again)])),
-            Err((2, TimestampError::Duplicate))
-        );
-        // Another token of the same TSA at the same genTime second is the
-        // same time source too; another second or another TSA is not.
-        let a = one;
-        let b = VerifiedTimestamp {
-            tst_info_sha256: [0; 32],
-            ..a
-        };
-        assert!(a.same_as(&b));
-        assert!(!a.same_as(&VerifiedTimestamp { tsa: 1, ..b }));
-        assert!(!a.same_as(&VerifiedTimestamp {
-            gen_time: a.gen_time + 1,
-            ..b
-        }));
-        assert!(!a.same_as(&VerifiedTimestamp {
-            fraction: false,
-            ..b
-        }));
-    }
-
-    #[test]
-    fn verify_all_count_limit() {
-        // Distinct undecodable tokens: at the limit the count passes and the
-        // first token fails; one more and the count fails.
-        let texts: Vec<String> = (0..=MAX_TIMESTAMPS)
-            .map(|i| b64(&[0x30, 0x01, u8::try_from(i).unwrap()]))
-            .collect();
-        assert_eq!(
-            run(&tvd_json(&texts[..MAX_TIMESTAMPS])),
-            Err((0, TimestampError::Response))
-        );
-        assert_eq!(
-            run(&tvd_json(&texts)),
-            Err((MAX_TIMESTAMPS, TimestampError::TooMany))
-        );
-    }
-
-    #[test]
-    fn verify_all_size_limit() {
-        let at_limit = b64(&vec![0x30; MAX_TIMESTAMP_BYTES]);
-        assert_eq!(
-            run(&tvd_json(&[at_limit])),
-            Err((0, TimestampError::Response))
-        );
-        let over = b64(&vec![0x30; MAX_TIMESTAMP_BYTES + 1]);
-        assert_eq!(run(&tvd_json(&[over])), Err((0, TimestampError::TooLarge)));
-        // Text too long to be in bounds is refused before decoding.
-        let over = "A".repeat(MAX_TIMESTAMP_BYTES.div_ceil(3) * 4 + 4);
-        assert_eq!(run(&tvd_json(&[over])), Err((0, TimestampError::TooLarge)));
-    }
-
-    #[test]
-    fn errors_display_their_check() {
-        let e = TimestampError::Chain(CertificateError::EmptyChain);
-        assert_eq!(
-            alloc::format!("{e}"),
-            "timestamp: TSA chain at genTime: EmptyChain"
-        );
-        assert_eq!(
-            alloc::format!("{}", TimestampError::ImprintMismatch),
-            "timestamp: imprint is not the signature's hash"
-        );
-    }
-}
+mod tests;

@@ -15,10 +15,11 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use der::Decode;
+#[cfg(any(feature = "p256", feature = "p384", feature = "p521", feature = "rsa"))]
 use ecdsa::signature::Verifier as _;
 use spki::SubjectPublicKeyInfoRef;
 
-use crate::keys::PublicKey;
+use crate::keys::{EcKey, KeyAlgorithm, KeyError, PublicKey};
 
 /// id-Ed25519 (RFC 8410 §3).
 const ID_ED25519: der::asn1::ObjectIdentifier =
@@ -27,6 +28,7 @@ const ID_ED25519: der::asn1::ObjectIdentifier =
 /// The algorithm a trusted-root key is declared for (`keyDetails`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
 pub enum KeyDetails {
     /// `PKIX_ECDSA_P256_SHA_256`.
     EcdsaP256Sha256,
@@ -66,6 +68,7 @@ impl KeyDetails {
 /// Why a service key did not verify a signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
 pub enum LogKeyError {
     /// `keyDetails` names an algorithm this verifier does not implement.
     UnsupportedAlgorithm,
@@ -123,14 +126,19 @@ impl LogKey {
     }
 
     fn ecdsa(&self) -> Result<PublicKey, LogKeyError> {
-        let key = PublicKey::from_spki_der(&self.der).map_err(|_| LogKeyError::Encoding)?;
-        let ok = matches!(
-            (self.details, &key),
-            (KeyDetails::EcdsaP256Sha256, PublicKey::P256(_))
-                | (KeyDetails::EcdsaP384Sha384, PublicKey::P384(_))
-                | (KeyDetails::EcdsaP521Sha512, PublicKey::P521(_))
-        );
-        if ok {
+        let key = PublicKey::from_spki_der(&self.der).map_err(|e| match e {
+            // A curve this build leaves out: the key is kept, and never
+            // verifies anything.
+            KeyError::UnsupportedAlgorithm => LogKeyError::UnsupportedAlgorithm,
+            _ => LogKeyError::Encoding,
+        })?;
+        let declared = match self.details {
+            KeyDetails::EcdsaP256Sha256 => KeyAlgorithm::EcdsaP256,
+            KeyDetails::EcdsaP384Sha384 => KeyAlgorithm::EcdsaP384,
+            KeyDetails::EcdsaP521Sha512 => KeyAlgorithm::EcdsaP521,
+            _ => return Err(LogKeyError::Encoding),
+        };
+        if key.algorithm() == declared {
             Ok(key)
         } else {
             Err(LogKeyError::Encoding)
@@ -151,6 +159,12 @@ impl LogKey {
         ed25519_dalek::VerifyingKey::from_bytes(&raw).map_err(|_| LogKeyError::Encoding)
     }
 
+    #[cfg(not(feature = "rsa"))]
+    fn rsa(&self) -> Result<(), LogKeyError> {
+        Err(LogKeyError::UnsupportedAlgorithm)
+    }
+
+    #[cfg(feature = "rsa")]
     fn rsa(&self) -> Result<rsa::RsaPublicKey, LogKeyError> {
         use rsa::pkcs1::DecodeRsaPublicKey;
         use rsa::pkcs8::DecodePublicKey;
@@ -164,14 +178,18 @@ impl LogKey {
 
     /// Verifies `sig` over `message` with the key's algorithm and hash.
     pub fn verify(&self, message: &[u8], sig: &[u8]) -> Result<(), LogKeyError> {
+        #[cfg(any(feature = "p256", feature = "p384", feature = "p521", feature = "rsa"))]
         let bad = |_| LogKeyError::BadSignature;
         match self.details {
             KeyDetails::Unsupported => Err(LogKeyError::UnsupportedAlgorithm),
             KeyDetails::Ed25519 => {
                 let key = self.ed25519()?;
-                let sig = ed25519_dalek::Signature::from_slice(sig).map_err(bad)?;
-                key.verify_strict(message, &sig).map_err(bad)
+                let sig = ed25519_dalek::Signature::from_slice(sig)
+                    .map_err(|_| LogKeyError::BadSignature)?;
+                key.verify_strict(message, &sig)
+                    .map_err(|_| LogKeyError::BadSignature)
             }
+            #[cfg(feature = "rsa")]
             KeyDetails::PkixRsaPkcs1v15Sha256 | KeyDetails::Pkcs1RsaPkcs1v15Sha256 => {
                 let key = self.rsa()?;
                 let sig = rsa::pkcs1v15::Signature::try_from(sig).map_err(bad)?;
@@ -179,20 +197,31 @@ impl LogKey {
                     .verify(message, &sig)
                     .map_err(bad)
             }
-            _ => match self.ecdsa()? {
-                PublicKey::P256(k) => {
-                    let sig = p256::ecdsa::DerSignature::from_bytes(sig).map_err(bad)?;
-                    k.verify(message, &sig).map_err(bad)
+            #[cfg(not(feature = "rsa"))]
+            KeyDetails::PkixRsaPkcs1v15Sha256 | KeyDetails::Pkcs1RsaPkcs1v15Sha256 => {
+                Err(LogKeyError::UnsupportedAlgorithm)
+            }
+            _ => {
+                #[cfg(not(any(feature = "p256", feature = "p384", feature = "p521")))]
+                let _ = (message, sig);
+                match self.ecdsa()?.0 {
+                    #[cfg(feature = "p256")]
+                    EcKey::P256(k) => {
+                        let sig = p256::ecdsa::DerSignature::from_bytes(sig).map_err(bad)?;
+                        k.verify(message, &sig).map_err(bad)
+                    }
+                    #[cfg(feature = "p384")]
+                    EcKey::P384(k) => {
+                        let sig = p384::ecdsa::DerSignature::from_bytes(sig).map_err(bad)?;
+                        k.verify(message, &sig).map_err(bad)
+                    }
+                    #[cfg(feature = "p521")]
+                    EcKey::P521(k) => {
+                        let sig = p521::ecdsa::DerSignature::from_bytes(sig).map_err(bad)?;
+                        k.verify(message, &sig).map_err(bad)
+                    }
                 }
-                PublicKey::P384(k) => {
-                    let sig = p384::ecdsa::DerSignature::from_bytes(sig).map_err(bad)?;
-                    k.verify(message, &sig).map_err(bad)
-                }
-                PublicKey::P521(k) => {
-                    let sig = p521::ecdsa::DerSignature::from_bytes(sig).map_err(bad)?;
-                    k.verify(message, &sig).map_err(bad)
-                }
-            },
+            }
         }
     }
 }

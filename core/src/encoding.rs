@@ -1,8 +1,17 @@
-//! PEM documents read leniently, as RFC 7468 §3 asks of parsers ("be
+//! Text encodings of binary data: hex, base64, and PEM read leniently.
+//!
+//! **Hex** (digests in manifests and Rekor bodies, key hints): lowercase
+//! out, either case in unless a check says otherwise.
+//!
+//! **Base64** (RFC 4648 §4, standard alphabet, `=` padding, strict: no
+//! whitespace, no missing padding, no non-zero unused bits) is `base64ct`'s,
+//! decoded in place into the caller's buffer.
+//!
+//! **PEM**: documents read leniently, as RFC 7468 §3 asks of parsers ("be
 //! liberal in what you accept"), for keys and certificates that people
 //! paste, wrap and indent by hand.
 //!
-//! Checks, in order:
+//! Checks of a PEM block, in order:
 //! 1. the block starts at `-----BEGIN <label>-----` (text before it is
 //!    explanatory and ignored, as OpenSSL and `cryptography` ignore it)
 //!    and ends at the first `-----END <label>-----` after it;
@@ -21,6 +30,97 @@
 //! offers no lax mode. The whitespace is removed into the caller's buffer
 //! (on the stack for keys: nothing here allocates), which then holds the
 //! bare base64 and is decoded in place by `base64ct`.
+
+/// The value of a hex digit (either case), or `None`.
+pub(crate) fn hex_val(d: u8) -> Option<u8> {
+    match d {
+        // Each arm's range keeps the subtraction in 0..=15: no wrap occurs.
+        b'0'..=b'9' => Some(d.wrapping_sub(b'0')),
+        b'a'..=b'f' => Some(d.wrapping_sub(b'a' - 10)),
+        b'A'..=b'F' => Some(d.wrapping_sub(b'A' - 10)),
+        _ => None,
+    }
+}
+
+/// The lowercase hex digit for a nibble.
+pub(crate) fn hex_digit(n: u8) -> u8 {
+    match n & 15 {
+        // `d <= 15`: the sums stay within ASCII, no wrap occurs.
+        d @ 0..=9 => b'0'.wrapping_add(d),
+        d => (b'a' - 10).wrapping_add(d),
+    }
+}
+
+/// The lowercase hex spelling of `bytes`, digit by digit.
+pub(crate) fn hex_digits(bytes: &[u8]) -> impl Iterator<Item = u8> + Clone + '_ {
+    bytes
+        .iter()
+        .flat_map(|b| [hex_digit(b >> 4), hex_digit(b & 15)])
+}
+
+/// Whether `hex` spells `bytes` in lowercase hex, exactly.
+pub(crate) fn hex_eq_lower(hex: impl Iterator<Item = u8>, bytes: &[u8]) -> bool {
+    hex.eq(hex_digits(bytes))
+}
+
+/// Whether `hex` spells `bytes` in hex of either case.
+#[cfg(feature = "sigstore")]
+pub(crate) fn hex_eq(hex: impl Iterator<Item = u8>, bytes: &[u8]) -> bool {
+    let mut want = bytes.iter().flat_map(|b| [b >> 4, b & 0xf]);
+    for c in hex {
+        if hex_val(c).is_none() || want.next() != hex_val(c) {
+            return false;
+        }
+    }
+    want.next().is_none()
+}
+
+/// Decodes hex (either case) into `out`; the number of bytes, or `None`
+/// when the text is not hex of whole bytes or does not fit.
+pub(crate) fn hex_decode(hex: impl IntoIterator<Item = u8>, out: &mut [u8]) -> Option<usize> {
+    let mut n = 0usize;
+    let mut hi: Option<u8> = None;
+    for c in hex {
+        let v = hex_val(c)?;
+        match hi.take() {
+            None => hi = Some(v),
+            Some(h) => {
+                *out.get_mut(n)? = (h << 4) | v;
+                // `n < out.len()`: the write above succeeded.
+                n = n.saturating_add(1);
+            }
+        }
+    }
+    hi.is_none().then_some(n)
+}
+
+/// Lowercase hex rendering of a byte slice.
+#[derive(Debug, Clone, Copy)]
+pub struct Hex<'a>(pub &'a [u8]);
+
+impl core::fmt::Display for Hex<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Decodes the base64 text in `buf` in place; the decoded bytes.
+pub(crate) fn base64_in_place(buf: &mut [u8]) -> Option<&[u8]> {
+    <base64ct::Base64 as base64ct::Encoding>::decode_in_place(buf)
+        .ok()
+        .map(|d| -> &[u8] { d })
+}
+
+/// Decodes base64 `text`, reusing its allocation.
+#[cfg(feature = "certificate")]
+pub(crate) fn base64_vec(mut text: alloc::vec::Vec<u8>) -> Option<alloc::vec::Vec<u8>> {
+    let n = base64_in_place(&mut text)?.len();
+    text.truncate(n);
+    Some(text)
+}
 
 /// Why a PEM block could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,9 +186,7 @@ pub(crate) fn decode_body<'b>(body: &[u8], buf: &'b mut [u8]) -> Result<&'b [u8]
         n = n.saturating_add(1);
     }
     let text = buf.get_mut(..n).ok_or(PemError::TooLong)?;
-    <base64ct::Base64 as base64ct::Encoding>::decode_in_place(text)
-        .map(|d| -> &[u8] { d })
-        .map_err(|_| PemError::NotBase64)
+    base64_in_place(text).ok_or(PemError::NotBase64)
 }
 
 /// [`find_block`] then [`decode_body`]: the first `label` block of `text`.
