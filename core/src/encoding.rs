@@ -115,7 +115,7 @@ pub(crate) fn base64_in_place(buf: &mut [u8]) -> Option<&[u8]> {
 }
 
 /// Decodes base64 `text`, reusing its allocation.
-#[cfg(feature = "certificate")]
+#[cfg(feature = "sigstore")]
 pub(crate) fn base64_vec(mut text: alloc::vec::Vec<u8>) -> Option<alloc::vec::Vec<u8>> {
     let n = base64_in_place(&mut text)?.len();
     text.truncate(n);

@@ -18,12 +18,19 @@
 
 use core::fmt;
 
-use der::asn1::{AnyRef, BitStringRef, ObjectIdentifier};
-use der::{Decode, Encode};
+use der::Decode;
+use der::asn1::ObjectIdentifier;
+#[cfg(any(feature = "p256", feature = "p384", feature = "p521"))]
+use der::{
+    Encode,
+    asn1::{AnyRef, BitStringRef},
+};
 #[cfg(any(feature = "p256", feature = "p384", feature = "p521"))]
 use ecdsa::signature::hazmat::PrehashVerifier;
 use sha2::{Digest as _, Sha256};
-use spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
+#[cfg(any(feature = "p256", feature = "p384", feature = "p521"))]
+use spki::AlgorithmIdentifierRef;
+use spki::SubjectPublicKeyInfoRef;
 
 use crate::check::Check;
 use crate::encoding::hex_eq_lower;
@@ -260,6 +267,10 @@ impl Digests {
 
 /// Why a signature over a digest failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    not(any(feature = "p256", feature = "p384", feature = "p521", feature = "rsa")),
+    allow(dead_code)
+)]
 pub(crate) enum SignatureError {
     /// Not a signature of the key's encoding (DER ECDSA for the curve, an
     /// RSA signature of the modulus' length).
@@ -486,6 +497,11 @@ impl PublicKey {
     }
 
     /// Verifies a DER ECDSA signature over a message digest (`prehash`).
+    // A build with no curve has no key to verify with.
+    #[cfg_attr(
+        not(any(feature = "p256", feature = "p384", feature = "p521")),
+        allow(unreachable_code, unused_variables)
+    )]
     pub(crate) fn verify_prehash(
         &self,
         prehash: &[u8],

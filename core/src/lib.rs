@@ -68,7 +68,7 @@
 //! ## Example: verify a key-signed model held in memory
 //!
 //! ```
-//! # #[cfg(all(feature = "p256", feature = "sha512", feature = "blake2b"))] {
+//! # #[cfg(feature = "p256")] {
 //! use oms_edge_core::{KeyVerifier, ModelOptions, PublicKey, SliceModel, Time, Verifier};
 //!
 //! let bundle = include_bytes!("../../testdata/sample/model.sig");

@@ -180,6 +180,7 @@ pub trait ModelSource {
 
 /// Caller choices for checking a model.
 #[derive(Debug, Clone, Copy, Default)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub struct ModelOptions {
     /// Accept files the manifest does not list (OMS §8.5).
@@ -373,6 +374,7 @@ pub struct Planned<'m> {
 
 /// A model whose every byte matched a verified manifest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub struct VerifiedModel {
     /// Resources checked.

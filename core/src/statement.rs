@@ -392,3 +392,58 @@ fn serialization<'p>(predicate: &Object<'p>) -> Result<Serialization<'p>, Statem
         ignore_paths,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::format;
+
+    /// A v1.0 statement over one resource `a` hashed with `hash` (its
+    /// digest all zeros, of that algorithm's length) and the given root.
+    fn statement(hash: &str, digest_hex_len: usize) -> std::string::String {
+        let digest = "0".repeat(digest_hex_len);
+        format!(
+            r#"{{"_type":"https://in-toto.io/Statement/v1","subject":[{{"name":"m","digest":{{"sha256":"{}"}}}}],"predicateType":"https://model_signing/signature/v1.0","predicate":{{"serialization":{{"method":"files","hash_type":"{hash}","allow_symlinks":false}},"resources":[{{"name":"a","algorithm":"{hash}","digest":"{digest}"}}]}}}}"#,
+            "0".repeat(64)
+        )
+    }
+
+    #[test]
+    fn hash_types_are_known_built_or_refused() {
+        let parse = |hash, len| parse_unverified(statement(hash, len).as_bytes()).map(|_| ());
+        assert_eq!(
+            parse("sha3", 64),
+            Err(PayloadError::Statement(StatementError::UnknownHashType))
+        );
+        for (hash, len) in [("blake2b", 128), ("blake3", 64)] {
+            let built = HashAlgorithm::from_name(hash).is_some();
+            let got = parse(hash, len);
+            if built {
+                // Past the hash type: the all-zero root digest is wrong.
+                assert_eq!(
+                    got,
+                    Err(PayloadError::Statement(StatementError::RootDigestMismatch)),
+                    "{hash}"
+                );
+            } else {
+                // A build without the algorithm refuses the manifest as
+                // such, never as malformed and never as a pass.
+                assert_eq!(
+                    got,
+                    Err(PayloadError::Statement(
+                        StatementError::UnsupportedAlgorithm
+                    )),
+                    "{hash}"
+                );
+                assert_eq!(
+                    StatementError::UnsupportedAlgorithm.check().as_str(),
+                    "statement.unsupported_algorithm"
+                );
+            }
+        }
+        assert_eq!(
+            cfg!(feature = "blake3"),
+            HashAlgorithm::from_name("blake3").is_some()
+        );
+    }
+}

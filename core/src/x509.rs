@@ -287,18 +287,27 @@ pub(crate) const ECDSA_SHA384: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.3");
 pub(crate) const ECDSA_SHA512: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.4");
+#[cfg(feature = "rsa")]
 pub(crate) const RSA_ENCRYPTION: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+#[cfg(any(feature = "rsa", feature = "sigstore"))]
 pub(crate) const RSA_SHA256: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
+#[cfg(any(feature = "rsa", feature = "sigstore"))]
 pub(crate) const RSA_SHA384: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12");
+#[cfg(any(feature = "rsa", feature = "sigstore"))]
 pub(crate) const RSA_SHA512: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.13");
+#[cfg(feature = "rsa")]
 const RSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+#[cfg(feature = "rsa")]
 const MGF1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.8");
+#[cfg(any(feature = "rsa", feature = "sigstore"))]
 pub(crate) const SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
+#[cfg(feature = "sha512")]
 pub(crate) const SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2");
+#[cfg(feature = "sha512")]
 pub(crate) const SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3");
 const EXT_BASIC_CONSTRAINTS: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.19");
 const EXT_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.15");
@@ -483,6 +492,7 @@ impl Cert {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SigFailure {
     Unsupported,
+    #[cfg(feature = "rsa")]
     KeySize,
     Bad,
 }
@@ -679,6 +689,7 @@ pub fn validate_chain(
 /// Why a chain did not validate: the path (checks 1–9), or the leaf's key
 /// (check 10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ChainError {
     /// Checks 1–9.
     Path(CertificateError),
@@ -889,6 +900,7 @@ impl<'c> Search<'c> {
             error: match signature_failure {
                 None => E::UnknownIssuer { at },
                 Some(SigFailure::Unsupported) => E::UnsupportedSignatureAlgorithm { at },
+                #[cfg(feature = "rsa")]
                 Some(SigFailure::KeySize) => E::RsaKeySize { at },
                 Some(SigFailure::Bad) => E::BadSignature { at },
             },

@@ -360,7 +360,7 @@ pub(crate) fn decode_base64<'b>(
 }
 
 /// [`decode_base64`] into a new buffer of the text's size.
-#[cfg(feature = "certificate")]
+#[cfg(feature = "sigstore")]
 pub(crate) fn decode_base64_owned(
     s: JsonStr<'_>,
     field: Field,

@@ -250,7 +250,7 @@ impl SignatureLine<'_> {
 
 /// The signature lines of a note, in order.
 ///
-/// Made only by [`open_note`], which has checked every line once.
+/// Made only by `open_note`, which has checked every line once.
 #[derive(Debug, Clone)]
 pub struct SignatureLines<'a> {
     rest: &'a str,

@@ -15,11 +15,13 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use der::Decode;
-#[cfg(any(feature = "p256", feature = "p384", feature = "p521", feature = "rsa"))]
+#[cfg(any(feature = "p256", feature = "p384", feature = "p521"))]
 use ecdsa::signature::Verifier as _;
 use spki::SubjectPublicKeyInfoRef;
 
-use crate::keys::{EcKey, KeyAlgorithm, KeyError, PublicKey};
+#[cfg(any(feature = "p256", feature = "p384", feature = "p521"))]
+use crate::keys::EcKey;
+use crate::keys::{KeyAlgorithm, KeyError, PublicKey};
 
 /// id-Ed25519 (RFC 8410 §3).
 const ID_ED25519: der::asn1::ObjectIdentifier =
@@ -191,6 +193,7 @@ impl LogKey {
             }
             #[cfg(feature = "rsa")]
             KeyDetails::PkixRsaPkcs1v15Sha256 | KeyDetails::Pkcs1RsaPkcs1v15Sha256 => {
+                use rsa::signature::Verifier as _;
                 let key = self.rsa()?;
                 let sig = rsa::pkcs1v15::Signature::try_from(sig).map_err(bad)?;
                 rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(key)

@@ -38,6 +38,7 @@ use crate::limits::{MAX_PEM_BYTES, MAX_RSA_SPKI_BYTES};
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 
 /// The RSA modulus sizes of the registry.
+#[cfg(feature = "rsa")]
 const RSA_BITS: [u32; 3] = [2048, 3072, 4096];
 
 /// A signing key of the Sigstore algorithm registry (those this build
@@ -203,7 +204,8 @@ impl PrehashKey for SigstoreKey {
     }
 }
 
-#[cfg(test)]
+// The tests read a key of every algorithm of the registry.
+#[cfg(all(test, feature = "p384", feature = "p521", feature = "rsa"))]
 mod tests {
     use super::*;
 

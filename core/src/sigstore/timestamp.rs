@@ -102,11 +102,14 @@ use crate::limits::{
 };
 use crate::sigstore::trust_root::CertificateAuthority;
 use crate::time::UnixTime;
+#[cfg(feature = "rsa")]
+use crate::x509::RSA_ENCRYPTION;
 use crate::x509::{
     Cert, CertPosition, CertificateError, ECDSA_SHA256, ECDSA_SHA384, ECDSA_SHA512,
-    EXT_EXT_KEY_USAGE, RSA_ENCRYPTION, RSA_SHA256, RSA_SHA384, RSA_SHA512, SHA256, SHA384, SHA512,
-    TrustStore, validate_path,
+    EXT_EXT_KEY_USAGE, RSA_SHA256, RSA_SHA384, RSA_SHA512, SHA256, TrustStore, validate_path,
 };
+#[cfg(feature = "sha512")]
+use crate::x509::{SHA384, SHA512};
 
 const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 const ID_CT_TST_INFO: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");
@@ -136,7 +139,7 @@ impl VerifiedTimestamp {
     /// Whether genTime lies in `[not_before, not_after]` (Unix seconds,
     /// both inclusive), exactly, fraction included: for the signing
     /// certificate's validity, say.
-    #[cfg(test)]
+    #[cfg(all(test, feature = "p384", feature = "p521", feature = "rsa"))]
     pub(crate) fn within(&self, not_before: u64, not_after: u64) -> bool {
         not_before <= self.gen_time && self.upper() <= not_after
     }
@@ -839,5 +842,6 @@ pub(crate) fn verify_all(
     Ok(out)
 }
 
-#[cfg(test)]
+// The tests verify tokens of ECDSA and RSA TSAs, SHA-384 imprints.
+#[cfg(all(test, feature = "p384", feature = "p521", feature = "rsa"))]
 mod tests;

@@ -658,7 +658,8 @@ fn decode_owned(s: JsonStr<'_>, field: Field) -> Result<Vec<u8>, BundleError> {
     decode_base64_owned(s, field).map_err(BundleError::from)
 }
 
-#[cfg(test)]
+// The tests match subjects digested with SHA-384 and SHA-512.
+#[cfg(all(test, feature = "sha512"))]
 mod tests {
     use super::*;
     use crate::sigstore::ArtifactDigest;
@@ -719,5 +720,41 @@ mod tests {
         );
         assert!(subject_matches(b"{}", &mut all.clone()).is_err());
         assert!(subject_matches(b"not json", &mut all.clone()).is_err());
+    }
+}
+
+/// A build without P-384 refuses a bundle whose Fulcio leaf is P-384 as an
+/// algorithm it leaves out; a P-256 leaf's bundle is refused too, at the
+/// chain, as the Fulcio CA (as the public-good instance's) is a P-384 key
+/// signing with SHA-384: never a pass.
+#[cfg(all(test, feature = "p256", not(feature = "p384")))]
+mod minimal_tests {
+    use super::*;
+    use crate::Verifier;
+
+    const ROOT: &[u8] = include_bytes!("../../../testdata/sigstore/trusted_root.json");
+    const P256: &[u8] =
+        include_bytes!("../../../testdata/sigstore/cases/v1-dsse-model/bundle.sigstore.json");
+    const P384: &[u8] =
+        include_bytes!("../../../testdata/sigstore/cases/v1-dsse-model-p384/bundle.sigstore.json");
+
+    #[test]
+    fn a_leaf_of_an_algorithm_left_out_is_refused_as_such() {
+        let root = TrustedRoot::parse(ROOT).unwrap();
+        let policy = IdentityPolicy::exact("signer@example.com", "https://oidc.example.com");
+        let verifier = SigstoreVerifier::new(&root, policy);
+        let mut buf = std::vec![0u8; P384.len()];
+        assert_eq!(
+            verifier.verify(P384, Time::NoClock, &mut buf).map(|_| ()),
+            Err(Error::Key(KeyError::UnsupportedAlgorithm))
+        );
+        assert_eq!(
+            verifier.verify(P256, Time::NoClock, &mut buf).map(|_| ()),
+            Err(Error::Certificate(
+                CertificateError::UnsupportedSignatureAlgorithm {
+                    at: CertPosition::Bundle(0)
+                }
+            ))
+        );
     }
 }
