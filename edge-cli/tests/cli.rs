@@ -214,7 +214,37 @@ fn json_document_is_stable() {
     );
     let doc: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
     assert_eq!(doc["failure"]["check"], "bundle.unknown_media_type");
+    assert_eq!(doc["failure"]["code"], 102);
+    assert_eq!(doc["failure"]["field"], Value::Null);
     assert_eq!(doc["failure"]["resource"], Value::Null);
+
+    // A member's problem is one check per step and problem; the member is
+    // reported apart.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut bundle: Value = serde_json::from_slice(
+        &std::fs::read(vector("key-p256").join("model.sig")).expect("bundle"),
+    )
+    .expect("JSON");
+    bundle.as_object_mut().expect("object").remove("mediaType");
+    let sig = dir.path().join("model.sig");
+    std::fs::write(&sig, serde_json::to_vec(&bundle).expect("JSON")).expect("write");
+    let model = vector("key-p256").join("model");
+    let o = oms(&[
+        "verify",
+        "key",
+        "--json",
+        "--signature",
+        s(&sig),
+        "--public-key",
+        s(&key()),
+        s(&model),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(doc["failure"]["step"], "bundle");
+    assert_eq!(doc["failure"]["check"], "bundle.field_missing");
+    assert_eq!(doc["failure"]["code"], 110);
+    assert_eq!(doc["failure"]["field"], "mediaType");
 }
 
 #[test]

@@ -279,3 +279,53 @@ fn forged_service_vectors_fail_exactly() {
         assert_eq!(&got, want, "{name}");
     }
 }
+
+/// Without a clock (`Time::NoClock`) the sigstore method checks the
+/// certificate at the observed times only and skips the one check that
+/// needs the current time (an integrated time not after now); the
+/// evidence says so.
+#[test]
+fn without_a_clock_only_observed_times_count() {
+    use oms_edge_core::{ObservedTime, TlogError, TrustedRoot, Verifier};
+    let dir = cases_dir();
+    let root =
+        TrustedRoot::parse(&std::fs::read(dir.join("../trusted_root.json")).unwrap()).unwrap();
+    let policy = IdentityPolicy::exact("signer@example.com", "https://oidc.example.com");
+    let verifier = SigstoreVerifier::new(&root, policy);
+    let bundle = |case: &str| std::fs::read(dir.join(case).join("bundle.sigstore.json")).unwrap();
+
+    let model = bundle("v1-dsse-model");
+    let mut buf = vec![0u8; model.len()];
+    let with_clock = verifier.verify(&model, now(), &mut buf).unwrap();
+    let (_, clocked) = with_clock.into_parts();
+    assert!(clocked.checked_at().is_some());
+    let v = verifier.verify(&model, Time::NoClock, &mut buf).unwrap();
+    let e = v.evidence();
+    assert_eq!(e.checked_at(), None);
+    assert_eq!(e.times(), clocked.times());
+    let earliest = e.times().iter().map(ObservedTime::time).min();
+    assert_eq!(e.earliest_time(), earliest);
+    assert!(earliest.is_some());
+
+    // An integrated time (2099) after now: refused with a clock. Without
+    // one nothing bounds it: the entry's signed time is what the evidence
+    // reports (a device without a clock compares it with the floor it
+    // keeps, as the firmware loader does).
+    let future = bundle("integrated-time-future");
+    let artifact = std::fs::read(dir.join("../artifacts/artifact.txt")).unwrap();
+    assert_eq!(
+        verifier
+            .verify_artifact(&future, now(), Digests::of(&artifact))
+            .map(|_| ()),
+        Err(Error::Tlog {
+            entry: 0,
+            cause: TlogError::IntegratedTimeInFuture
+        })
+    );
+    let e = verifier
+        .verify_artifact(&future, Time::NoClock, Digests::of(&artifact))
+        .unwrap();
+    assert_eq!(e.checked_at(), None);
+    let year_2099 = 4_070_908_800;
+    assert!(e.earliest_time().unwrap().secs() >= year_2099);
+}

@@ -407,3 +407,35 @@ fn der_keys_verify_too() {
     case.key = der;
     assert!(verified(run(&case).outcome().unwrap()));
 }
+
+/// The certificate method cannot check a certificate's validity without a
+/// time: with `Time::NoClock` it fails with its own check, before any
+/// path is built; at the vectors' time the same bundle verifies, and the
+/// evidence names the path and the time.
+#[test]
+fn certificates_need_a_verification_time() {
+    use oms_edge_core::{CertificateVerifier, KeyAlgorithm, Time, TrustStore, Verifier};
+    let case = Case::load("cert-p256");
+    let bundle = std::fs::read(&case.signature).unwrap();
+    let mut store = TrustStore::new();
+    for c in &case.chain {
+        store.add_pem(&std::fs::read(c).unwrap()).unwrap();
+    }
+    let verifier = CertificateVerifier::new(store);
+    let mut buf = vec![0u8; bundle.len()];
+    let no_clock = verifier
+        .verify(&bundle, Time::NoClock, &mut buf)
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(
+        no_clock,
+        Error::Certificate(CertificateError::NoVerificationTime)
+    );
+    assert_eq!(no_clock.check().as_str(), "x509.no_verification_time");
+    let at = Time::at_secs(1_780_272_000); // 2026-06-01, inside every validity
+    let v = verifier.verify(&bundle, at, &mut buf).unwrap();
+    let e = v.evidence();
+    assert_eq!(e.path_len(), 3);
+    assert_eq!(e.leaf_key(), KeyAlgorithm::EcdsaP256);
+    assert_eq!(Time::Now(e.validated_at()), at);
+}
