@@ -619,7 +619,8 @@ impl TrustStore {
     }
 
     /// Adds every `CERTIFICATE` block of a PEM file (text around the blocks
-    /// is ignored, the base64 may be laid out in any lines: `pem.rs`);
+    /// is ignored, the base64 may be laid out in any lines: see
+    /// `encoding.rs`);
     /// returns how many. A file with none is an error.
     pub fn add_pem(&mut self, text: &[u8]) -> Result<usize, CertificateError> {
         let mut rest = text;

@@ -12,7 +12,7 @@
 //!
 //! Checks, in order:
 //! 1. the key is a DER SubjectPublicKeyInfo, or a PEM `PUBLIC KEY`
-//!    document (read laxly, `pem.rs`) holding one;
+//!    document (read laxly, `encoding.rs`) holding one;
 //! 2. it is id-ecPublicKey on P-256, P-384 or P-521 with a valid point
 //!    ([`crate::keys`]), or rsaEncryption (parameters NULL) with a modulus
 //!    of exactly 2048, 3072 or 4096 bits (the registry's sizes; sigstore-go

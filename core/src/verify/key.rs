@@ -112,3 +112,83 @@ impl Verifier for KeyVerifier {
         Ok(Verified::new(statement::parse(payload)?, evidence))
     }
 }
+
+/// Each algorithm feature, end to end: a build with it verifies the
+/// reference's bundles that need it; a build without it refuses them with
+/// that step's unsupported-algorithm check, never with a wrong verdict.
+/// (Run by `cargo test -p oms-edge-core --no-default-features --features
+/// p256` as well as by the default build.)
+#[cfg(all(test, feature = "p256"))]
+mod tests {
+    use super::*;
+    use crate::Check;
+
+    macro_rules! vector {
+        ($case:literal) => {
+            include_bytes!(concat!("../../../testdata/vectors/", $case, "/model.sig")).as_slice()
+        };
+    }
+
+    /// Verifies the vector `case` with `key` (PEM): it must verify when the
+    /// build has its algorithm (`built`), else fail `refused`.
+    fn assert_built_or_refused(case: &str, key: &[u8], bundle: &[u8], built: bool, refused: Check) {
+        let got = PublicKey::from_pem_or_der(key)
+            .map_err(|e| Error::from(e).check())
+            .and_then(|key| {
+                let mut payload = std::vec![0u8; bundle.len()];
+                KeyVerifier::new(key)
+                    .verify(bundle, Time::NoClock, &mut payload)
+                    .map(|_| ())
+                    .map_err(|e| e.check())
+            });
+        let want = if built { Ok(()) } else { Err(refused) };
+        assert_eq!(got, want, "{case}");
+    }
+
+    #[test]
+    fn manifest_hashes_verify_when_built_and_are_refused_when_left_out() {
+        let p256 = include_bytes!("../../../testdata/keys/p256.pub.pem");
+        for (case, bundle, built) in [
+            ("files-sha256", vector!("files-sha256"), true),
+            (
+                "files-blake3",
+                vector!("files-blake3"),
+                cfg!(feature = "blake3"),
+            ),
+            (
+                "files-blake2",
+                vector!("files-blake2"),
+                cfg!(feature = "blake2b"),
+            ),
+        ] {
+            assert_built_or_refused(
+                case,
+                p256,
+                bundle,
+                built,
+                Check::StatementUnsupportedAlgorithm,
+            );
+        }
+    }
+
+    #[test]
+    fn curves_verify_when_built_and_are_refused_when_left_out() {
+        let p384 = include_bytes!("../../../testdata/keys/p384.pub.pem");
+        let p521 = include_bytes!("../../../testdata/keys/p521.pub.pem");
+        let refused = Check::KeyUnsupportedAlgorithm;
+        assert_built_or_refused(
+            "key-p384",
+            p384,
+            vector!("key-p384"),
+            cfg!(feature = "p384"),
+            refused,
+        );
+        assert_built_or_refused(
+            "key-p521",
+            p521,
+            vector!("key-p521"),
+            cfg!(feature = "p521"),
+            refused,
+        );
+    }
+}
