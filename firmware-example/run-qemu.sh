@@ -12,7 +12,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 target=thumbv7em-none-eabihf
-elf_dir=target/$target/release
+# Wherever cargo puts them: target/ here, or $CARGO_TARGET_DIR (.ci/run
+# shares one target dir between both workspaces).
+target_dir=$(cargo metadata --format-version 1 --no-deps |
+  sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+elf_dir=$target_dir/$target/release
 staging=0x21000000          # fw/src/lib.rs: STAGING (PSRAM)
 staging_len=$((1024 * 1024)) # fw/src/lib.rs: STAGING_LEN
 
