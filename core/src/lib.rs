@@ -97,7 +97,7 @@
 #[cfg(test)]
 extern crate std;
 
-#[cfg(feature = "certificate")]
+#[cfg(any(feature = "certificate", feature = "tuf"))]
 extern crate alloc;
 
 pub mod bundle;
@@ -130,6 +130,8 @@ pub mod timestamp;
 pub mod tlog;
 #[cfg(feature = "sigstore")]
 pub mod trust_root;
+#[cfg(feature = "tuf")]
+pub mod tuf;
 pub mod verify;
 #[cfg(feature = "certificate")]
 pub mod x509;
