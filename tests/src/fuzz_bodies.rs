@@ -263,3 +263,75 @@ pub fn sigstore(data: &[u8]) {
     let digest: [u8; 32] = sha2::Sha256::digest(b"artifact").into();
     let _ = verify_artifact_bundle(data, &root, signer, now, ArtifactDigest(digest));
 }
+
+/// The TUF update path (`oms_edge_core::tuf`): the first byte picks which
+/// file of a real update (Sigstore's production repository, 2025-10-15 →
+/// 2026-08-21: root 13 → 14 → 15) the rest replaces, and how expiry is
+/// checked; the whole update then runs. A target file other than the
+/// signed one must never be accepted.
+pub fn tuf(data: &[u8]) {
+    use oms_edge_core::tuf::{Expiry, HeldState, Role, UpdateSet, metadata_info, update};
+    macro_rules! prod {
+        ($p:literal) => {
+            include_bytes!(concat!("../../testdata/tuf/sigstore-prod/", $p)).as_slice()
+        };
+    }
+    const TARGET: &[u8] = prod!("2026-08-21/targets/trusted_root.json");
+    let Some((&selector, doc)) = data.split_first() else {
+        return;
+    };
+    let mut held = HeldState {
+        root: prod!("2025-10-15/metadata/root.json"),
+        timestamp: Some(prod!("2025-10-15/metadata/timestamp.json")),
+        snapshot: Some(prod!("2025-10-15/metadata/snapshot.json")),
+    };
+    let mut roots = [
+        prod!("2026-08-21/metadata/root_history/14.root.json"),
+        prod!("2026-08-21/metadata/root_history/15.root.json"),
+    ];
+    let (mut timestamp, mut snapshot, mut targets, mut target) = (
+        prod!("2026-08-21/metadata/timestamp.json"),
+        prod!("2026-08-21/metadata/snapshot.json"),
+        prod!("2026-08-21/metadata/targets.json"),
+        TARGET,
+    );
+    match selector % 9 {
+        0 => held.root = doc,
+        1 => held.timestamp = Some(doc),
+        2 => held.snapshot = Some(doc),
+        3 => roots[0] = doc,
+        4 => roots[1] = doc,
+        5 => timestamp = doc,
+        6 => snapshot = doc,
+        7 => targets = doc,
+        _ => target = doc,
+    }
+    // 2026-08-22T00:00:00Z: the real update is fresh then.
+    let now = 1_787_356_800;
+    let expiry = match (selector / 9) % 3 {
+        0 => Expiry::Enforce { now },
+        1 => Expiry::AllowExpired { now },
+        _ => Expiry::NoClock,
+    };
+    let set = UpdateSet {
+        roots: &roots,
+        timestamp,
+        snapshot,
+        targets,
+        target: ("trusted_root.json", target),
+    };
+    match update(held, set, expiry) {
+        Ok(outcome) => {
+            assert!(
+                outcome.timestamp_unchanged || target == TARGET,
+                "accepted a target file the targets metadata does not pin"
+            );
+        }
+        Err(e) => {
+            let _ = (e.to_string(), e.spec_step(), e.check.name(), e.role.name());
+        }
+    }
+    for role in [Role::Root, Role::Timestamp, Role::Snapshot, Role::Targets] {
+        let _ = metadata_info(doc, role);
+    }
+}
