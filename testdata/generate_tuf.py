@@ -82,6 +82,7 @@ PYTHON_TUF_DIFFERS = {
     "signatures by one key under two keyids as 2 of 2",
     "deeply-nested": "python-tuf bounds no nesting depth (here: 16 levels)",
     "root-over-limit": "python-tuf's root limit is 512 000 bytes (here: 64 KiB)",
+    "snapshot-over-limit": "python-tuf's snapshot limit is 2 000 000 bytes (here: 256 KiB)",
     "unsupported-hash": "python-tuf computes md5 (hashlib); this client only "
     "sha256, sha384 and sha512",
 }
@@ -465,6 +466,14 @@ def build() -> None:
     case("ok-timestamp-at-limit", "a validly signed timestamp of exactly 16384 bytes", "ok",
          held=held_v3, roots=[], ts=put(d + "timestamp.json", _padded_timestamp(16384)),
          snap=new["snap"], tgts=new["tgts"])
+    d = "cases/snapshot-over-limit/"
+    s_big = snapshot(2, FILES["repo/2.targets.json"], 2)
+    s_big["x-pad"] = "x" * (256 * 1024)
+    s_big_b = dump(envelope(s_big, [K["S2"]]))
+    case("snapshot-over-limit", "a validly signed snapshot over 256 KiB, pinned by the "
+         "timestamp", "fail", held=held_v3, roots=[],
+         ts=put(d + "timestamp.json", dump(envelope(timestamp(2, s_big_b, 2), [K["T2"]]))),
+         snap=put(d + "snapshot.json", s_big_b), tgts=new["tgts"])
     d = "cases/root-over-limit/"
     big = root(4, ROLES_V3)
     big["x-pad"] = "x" * (64 * 1024)

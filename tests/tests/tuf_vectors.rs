@@ -249,6 +249,11 @@ fn negatives() -> Vec<(&'static str, Role, Check)> {
         ),
         ("root-over-limit", R::Root, C::TooLarge { limit: 65536 }),
         (
+            "snapshot-over-limit",
+            R::Snapshot,
+            C::TooLarge { limit: 262144 },
+        ),
+        (
             "truncated-timestamp",
             R::Timestamp,
             C::Json(oms_edge_core::json::JsonError::UnexpectedEnd),
