@@ -364,3 +364,29 @@ fn held_timestamp_and_snapshot_are_discarded_when_their_keys_rotate() {
         Err(err(Role::Timestamp, Check::HeldInvalid))
     );
 }
+
+#[test]
+fn at_most_256_new_roots_per_update() {
+    use ed25519_dalek::Signer as _;
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    let public = hex(key.verifying_key().as_bytes());
+    // Written canonical (sorted members, no whitespace): the canonical
+    // form of `signed` is these very bytes.
+    let root = |v: u64| -> std::vec::Vec<u8> {
+        let role = r#"{"keyids":["k"],"threshold":1}"#;
+        let signed = std::format!(
+            r#"{{"_type":"root","consistent_snapshot":false,"expires":"2099-01-01T00:00:00Z","keys":{{"k":{{"keytype":"ed25519","keyval":{{"public":"{public}"}},"scheme":"ed25519"}}}},"roles":{{"root":{role},"snapshot":{role},"targets":{role},"timestamp":{role}}},"spec_version":"1.0","version":{v}}}"#
+        );
+        let sig = hex(&key.sign(signed.as_bytes()).to_bytes());
+        std::format!(r#"{{"signatures":[{{"keyid":"k","sig":"{sig}"}}],"signed":{signed}}}"#)
+            .into_bytes()
+    };
+    let mut u = Updater::new(&root(1), Expiry::NoClock).unwrap();
+    for v in 2..=257 {
+        assert_eq!(u.update_root(&root(v)), Ok(v));
+    }
+    assert_eq!(
+        u.update_root(&root(258)),
+        Err(err(Role::Root, Check::TooManyRoots))
+    );
+}
