@@ -59,6 +59,13 @@ impl Home {
             .expect("run oms-edge")
     }
 
+    /// `trust update --from <from> --at <at> <extra>` on the state.
+    fn update(&self, from: &Path, at: &str, extra: &[&str], code: i32) -> Output {
+        let mut a = vec!["trust", "update", "--from", s(from), "--at", at];
+        a.extend_from_slice(extra);
+        self.trust(&a, code)
+    }
+
     /// Runs `args` with `--state <state>` appended; asserts the exit code.
     fn trust(&self, args: &[&str], code: i32) -> Output {
         let state = self.state();
@@ -127,29 +134,9 @@ fn sigstore_2026(home: &Home) {
     let root13 = prod("2025-10-15").join("metadata/root.json");
     home.trust(&["trust", "init", "--root", s(&root13)], 0);
     let from = prod("2025-10-15");
-    home.trust(
-        &[
-            "trust",
-            "update",
-            "--from",
-            s(&from),
-            "--at",
-            "2025-10-16T00:00:00Z",
-        ],
-        0,
-    );
+    home.update(&from, "2025-10-16T00:00:00Z", &[], 0);
     let from = prod("2026-08-21");
-    let o = home.trust(
-        &[
-            "trust",
-            "update",
-            "--from",
-            s(&from),
-            "--at",
-            "2026-08-22T00:00:00Z",
-        ],
-        0,
-    );
+    let o = home.update(&from, "2026-08-22T00:00:00Z", &[], 0);
     assert!(
         out(&o).contains("root v13 -> v15, timestamp v762, snapshot v165, targets v14"),
         "{}",
@@ -211,17 +198,7 @@ fn update_2025_to_2026_extracts_the_trusted_root() {
     }
     // The same copy again: nothing new.
     let from = prod("2026-08-21");
-    let o = home.trust(
-        &[
-            "trust",
-            "update",
-            "--from",
-            s(&from),
-            "--at",
-            "2026-08-22T00:00:00Z",
-        ],
-        0,
-    );
+    let o = home.update(&from, "2026-08-22T00:00:00Z", &[], 0);
     assert!(out(&o).starts_with("up to date"), "{}", out(&o));
 }
 
@@ -230,8 +207,8 @@ fn refused_updates_leave_the_state_byte_identical() {
     let home = Home::new();
     sigstore_2026(&home);
     let before = snapshot_tree(&home.state());
-    let refuse = |args: &[&str], needle: &str| {
-        let o = home.trust(args, 1);
+    let refuse = |from: &Path, at: &str, needle: &str| {
+        let o = home.update(from, at, &[], 1);
         let e = err(&o);
         assert_eq!(e.lines().count(), 1, "{e}");
         assert!(
@@ -241,45 +218,23 @@ fn refused_updates_leave_the_state_byte_identical() {
         assert_eq!(
             snapshot_tree(&home.state()),
             before,
-            "{args:?} changed the state"
+            "{at} changed the state"
         );
     };
     // The 2025 timestamp after the 2026 state: a rollback.
     let old = prod("2025-10-15");
     refuse(
-        &[
-            "trust",
-            "update",
-            "--from",
-            s(&old),
-            "--at",
-            "2026-08-22T00:00:00Z",
-        ],
+        &old,
+        "2026-08-22T00:00:00Z",
         "timestamp: version 489 is below the trusted version 762: rollback (spec §5.4.3.1)",
     );
     // Expiry: the timestamp expired on 2026-08-28 (the held one is kept:
     // same version), root v15 on 2026-11-20.
     let new = prod("2026-08-21");
+    refuse(&new, "2026-09-01T00:00:00Z", "TUF timestamp: expired");
     refuse(
-        &[
-            "trust",
-            "update",
-            "--from",
-            s(&new),
-            "--at",
-            "2026-09-01T00:00:00Z",
-        ],
-        "TUF timestamp: expired",
-    );
-    refuse(
-        &[
-            "trust",
-            "update",
-            "--from",
-            s(&new),
-            "--at",
-            "2026-12-01T00:00:00Z",
-        ],
+        &new,
+        "2026-12-01T00:00:00Z",
         "root.json: TUF root: expired (expires at Unix time 1795183098, now is 1796083200): possible freeze attack (spec §5.3.10) [expires 2026-11-20T13:58:18Z",
     );
     // A tampered copy: each kind of file.
@@ -324,17 +279,7 @@ fn refused_updates_leave_the_state_byte_identical() {
         let root13 = prod("2025-10-15").join("metadata/root.json");
         home.trust(&["trust", "init", "--root", s(&root13)], 0);
         let before = snapshot_tree(&home.state());
-        let o = home.trust(
-            &[
-                "trust",
-                "update",
-                "--from",
-                s(&copy),
-                "--at",
-                "2026-08-22T00:00:00Z",
-            ],
-            1,
-        );
+        let o = home.update(&copy, "2026-08-22T00:00:00Z", &[], 1);
         assert!(err(&o).contains(needle), "{file}: {}", err(&o));
         assert_eq!(
             snapshot_tree(&home.state()),
@@ -386,18 +331,7 @@ fn published_layout_with_key_rotations() {
         &["trust", "init", "--root", s(&g.join("repo/1.root.json"))],
         0,
     );
-    let o = home.trust(
-        &[
-            "trust",
-            "update",
-            "--from",
-            s(&g.join("repo")),
-            "--at",
-            "2030-01-01T00:00:00Z",
-            "--json",
-        ],
-        0,
-    );
+    let o = home.update(&g.join("repo"), "2030-01-01T00:00:00Z", &["--json"], 0);
     let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(doc["root"]["from"], 1);
     assert_eq!(doc["root"]["to"], 3);
@@ -437,17 +371,7 @@ fn verify_bundle_uses_the_trust_state() {
         &["trust", "init", "--root", s(&g.join("repo/1.root.json"))],
         0,
     );
-    home.trust(
-        &[
-            "trust",
-            "update",
-            "--from",
-            s(&g.join("repo")),
-            "--at",
-            "2030-01-01T00:00:00Z",
-        ],
-        0,
-    );
+    home.update(&g.join("repo"), "2030-01-01T00:00:00Z", &[], 0);
     let case = testdata().join("sigstore/cases/v2-hashedrekord-tsa");
     let bundle = case.join("bundle.sigstore.json");
     let artifact = testdata().join("sigstore/artifacts/artifact.txt");
@@ -528,6 +452,11 @@ fn usage_errors_exit_2_with_one_line() {
     let repo = generated().join("repo");
     let bundle = testdata().join("sigstore/cases/v2-hashedrekord-tsa/bundle.sigstore.json");
     let file = testdata().join("sigstore/trusted_root.json");
+    // verify-bundle with a managed key and `extra`, over `file`.
+    fn verify_bundle<'a>(bundle: &'a Path, file: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
+        let head = ["verify-bundle", "--bundle", s(bundle), "--key", s(file)];
+        [&head[..], extra, &[s(file)]].concat()
+    }
     for args in [
         vec!["trust", "update"],
         vec!["trust", "update", "--from", s(&repo), "--state", s(&state)],
@@ -535,28 +464,12 @@ fn usage_errors_exit_2_with_one_line() {
         vec!["trust", "frobnicate"],
         vec!["trust", "init", "--root", s(&empty), "--state", s(&state)],
         vec!["trust", "init", "--root", s(&bundle), "--state", s(&state)],
-        vec![
-            "verify-bundle",
-            "--bundle",
-            s(&bundle),
-            "--key",
-            s(&file),
-            "--trust-state",
-            s(&empty),
-            s(&file),
-        ],
-        vec![
-            "verify-bundle",
-            "--bundle",
-            s(&bundle),
-            "--key",
-            s(&file),
-            "--trust-state",
-            s(&state),
-            "--trusted-root",
-            s(&file),
-            s(&file),
-        ],
+        verify_bundle(&bundle, &file, &["--trust-state", s(&empty)]),
+        verify_bundle(
+            &bundle,
+            &file,
+            &["--trust-state", s(&state), "--trusted-root", s(&file)],
+        ),
     ] {
         let o = home.oms(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", err(&o));
@@ -571,16 +484,11 @@ fn usage_errors_exit_2_with_one_line() {
         assert_eq!(err(&o).lines().count(), 1, "{args:?}: {}", err(&o));
     }
     // A state with no trusted root yet cannot be used to verify.
-    let o = home.oms(&[
-        "verify-bundle",
-        "--bundle",
-        s(&bundle),
-        "--key",
-        s(&file),
-        "--trust-state",
-        s(&state),
-        s(&file),
-    ]);
+    let o = home.oms(&verify_bundle(
+        &bundle,
+        &file,
+        &["--trust-state", s(&state)],
+    ));
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("no trusted_root.json yet"), "{}", err(&o));
     // The pinned root (Sigstore's) does not sign the throw-away repository.
