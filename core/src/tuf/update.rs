@@ -146,8 +146,9 @@ enum Stage {
 /// timestamp and snapshot, [`Updater::update_timestamp`],
 /// [`Updater::update_snapshot`], [`Updater::update_targets`],
 /// [`Updater::verify_target`]. A step called out of order fails with
-/// [`Check::OutOfOrder`].
-#[derive(Debug)]
+/// [`Check::OutOfOrder`]. A clone is an independent copy of the update so
+/// far (to try several candidate files for one step).
+#[derive(Debug, Clone)]
 pub struct Updater {
     expiry: Expiry,
     initial: Root,
