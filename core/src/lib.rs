@@ -136,7 +136,7 @@
 #[cfg(test)]
 extern crate std;
 
-#[cfg(feature = "certificate")]
+#[cfg(any(feature = "certificate", feature = "tuf"))]
 extern crate alloc;
 
 // The ground floor: used by every step, using nothing of ours.
@@ -159,6 +159,10 @@ mod x509;
 // Everything only the sigstore method needs.
 #[cfg(feature = "sigstore")]
 mod sigstore;
+// Offline TUF trust updates: its own namespace (its roles, fields and
+// checks would collide with the pipeline's names at the crate root).
+#[cfg(feature = "tuf")]
+pub mod tuf;
 
 // Gathers the steps' errors; then the API over the steps.
 mod error;

@@ -21,6 +21,7 @@ pub mod exec;
 pub mod inspect;
 pub mod report;
 pub mod sigstore;
+pub mod trust;
 pub mod verify;
 pub mod walk;
 
@@ -49,6 +50,10 @@ pub enum Command {
     /// Verify a Sigstore bundle over an artifact (the sigstore-conformance
     /// client protocol): keyless with an identity, or with a managed key.
     VerifyBundle(sigstore::VerifyBundleArgs),
+    /// Keep the Sigstore trusted root current offline through Sigstore's
+    /// TUF repository (a copy of it on disk).
+    #[command(subcommand)]
+    Trust(trust::TrustCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -170,5 +175,6 @@ pub fn main() -> ExitCode {
         Command::VerifyBundle(args) => sigstore::verify_bundle(&args),
         Command::Digest(args) => digest::run(&args),
         Command::Inspect(args) => inspect::run(&args),
+        Command::Trust(cmd) => trust::run(&cmd),
     }
 }
