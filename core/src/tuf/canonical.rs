@@ -33,7 +33,7 @@ pub(crate) fn canonical(value: Value<'_>, depth: usize) -> Result<Vec<u8>, Check
     let mut out = Vec::new();
     out.try_reserve_exact(value.raw().len())
         .map_err(|_| Check::TooLarge {
-            limit: value.raw().len() as u64,
+            limit: u64::try_from(value.raw().len()).unwrap_or(u64::MAX),
         })?;
     write_value(value, depth, &mut out)?;
     Ok(out)
@@ -55,7 +55,7 @@ fn write_value(value: Value<'_>, depth: usize, out: &mut Vec<u8>) -> Result<(), 
             members
                 .try_reserve_exact(count)
                 .map_err(|_| Check::TooLarge {
-                    limit: value.raw().len() as u64,
+                    limit: u64::try_from(value.raw().len()).unwrap_or(u64::MAX),
                 })?;
             for member in object.members() {
                 members.push(member.map_err(Check::Json)?);

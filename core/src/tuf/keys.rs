@@ -176,7 +176,7 @@ pub(crate) fn count_valid(keys: &[KeyEntry], role: &RoleKeys, msg: &[u8], sigs: 
             counted.push(&entry.key);
         }
     }
-    counted.len() as u64
+    u64::try_from(counted.len()).unwrap_or(u64::MAX)
 }
 
 /// Whether two roles (of two roots) have the same threshold and the same

@@ -52,7 +52,7 @@ pub(crate) fn document(bytes: &[u8], role: Role, limit: usize) -> Result<Documen
     let field = |f| TufError::new(role, Check::Field(f));
     if bytes.len() > limit {
         return Err(err(Check::TooLarge {
-            limit: limit as u64,
+            limit: u64::try_from(limit).unwrap_or(u64::MAX),
         }));
     }
     let top = json::parse(bytes).map_err(|e| err(Check::Json(e)))?;
@@ -169,6 +169,18 @@ pub(crate) enum RoleIndex {
     Targets = 3,
 }
 
+impl RoleIndex {
+    /// The role's place in [`Root`]'s role list.
+    fn slot(self) -> usize {
+        match self {
+            RoleIndex::Root => 0,
+            RoleIndex::Timestamp => 1,
+            RoleIndex::Snapshot => 2,
+            RoleIndex::Targets => 3,
+        }
+    }
+}
+
 const ROLE_NAMES: [(&str, RoleIndex); 4] = [
     ("root", RoleIndex::Root),
     ("timestamp", RoleIndex::Timestamp),
@@ -254,7 +266,7 @@ impl Root {
                 );
             }
             let threshold = positive(r, "threshold", role, Field::Threshold)?;
-            if let Some(slot) = parsed.get_mut(index as usize) {
+            if let Some(slot) = parsed.get_mut(index.slot()) {
                 *slot = Some(RoleKeys {
                     keys: indices,
                     threshold,
@@ -363,7 +375,7 @@ impl MetaFile {
     /// §5.5.2 / §5.6.2: `data` has the pinned length and hashes, if any.
     pub(crate) fn verify(&self, data: &[u8], role: Role) -> Result<(), TufError> {
         if let Some(expected) = self.length {
-            let found = data.len() as u64;
+            let found = u64::try_from(data.len()).unwrap_or(u64::MAX);
             if found != expected {
                 return Err(TufError::new(role, Check::Length { expected, found }));
             }

@@ -193,7 +193,7 @@ fn pinned_document<'b>(
         return Err(TufError::new(
             role,
             Check::TooLarge {
-                limit: limit as u64,
+                limit: u64::try_from(limit).unwrap_or(u64::MAX),
             },
         ));
     }
@@ -521,7 +521,7 @@ impl Updater {
         let t = targets
             .get(name.as_bytes())
             .ok_or(TufError::new(role, Check::NotListed))?;
-        let found = data.len() as u64;
+        let found = u64::try_from(data.len()).unwrap_or(u64::MAX);
         if found > MAX_TARGET_BYTES {
             return Err(TufError::new(
                 role,
