@@ -18,9 +18,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use oms_edge_core::limits;
 use oms_edge_core::tuf::{
-    self, Check, Expiry, Held, KeyKind, Outcome, Role, RoleInfo, TRUSTED_ROOT_TARGET,
-    TimestampUpdate, TufError, Updater, limits,
+    self, Expiry, Held, KeyKind, Outcome, Role, RoleInfo, TRUSTED_ROOT_TARGET, TimestampUpdate,
+    TufCheck, TufError, Updater,
 };
 use oms_edge_core::{TimeRange, TrustedRoot};
 use serde_json::{Value, json};
@@ -69,7 +70,7 @@ pub struct UpdateArgs {
     /// The state directory (default: see `trust init`).
     #[arg(long, value_name = "DIR")]
     pub state: Option<PathBuf>,
-    /// Check expiry as of this time (RFC 3339, e.g. 2026-08-22T00:00:00Z)
+    /// TufCheck expiry as of this time (RFC 3339, e.g. 2026-08-22T00:00:00Z)
     /// instead of now.
     #[arg(long, value_name = "RFC3339")]
     pub at: Option<String>,
@@ -202,14 +203,14 @@ pub fn load_state(dir: &Path) -> Result<Option<State>, String> {
     }
     let g = dir.join(&generation);
     let file = |name: &str, limit: usize| read_bounded(&g.join(name), limit as u64);
-    let root = file("root.json", limits::MAX_ROOT_BYTES)?
+    let root = file("root.json", limits::MAX_TUF_ROOT_BYTES)?
         .ok_or_else(|| format!("{}: no root.json", g.display()))?;
     Ok(Some(State {
         dir: dir.to_path_buf(),
-        timestamp: file("timestamp.json", limits::MAX_TIMESTAMP_BYTES)?,
-        snapshot: file("snapshot.json", limits::MAX_SNAPSHOT_BYTES)?,
-        targets: file("targets.json", limits::MAX_TARGETS_BYTES)?,
-        trusted_root: read_bounded(&g.join("trusted_root.json"), limits::MAX_TARGET_BYTES)?,
+        timestamp: file("timestamp.json", limits::MAX_TUF_TIMESTAMP_BYTES)?,
+        snapshot: file("snapshot.json", limits::MAX_TUF_SNAPSHOT_BYTES)?,
+        targets: file("targets.json", limits::MAX_TUF_TARGETS_BYTES)?,
+        trusted_root: read_bounded(&g.join("trusted_root.json"), limits::MAX_TUF_TARGET_BYTES)?,
         generation,
         root,
     }))
@@ -301,7 +302,7 @@ fn init(a: &InitArgs) -> Result<ExitCode, Fail> {
     let dir = state_dir(a.state.as_deref())?;
     let (root, source) = match &a.root {
         Some(p) => (
-            read_bounded(p, limits::MAX_ROOT_BYTES as u64)
+            read_bounded(p, limits::MAX_TUF_ROOT_BYTES as u64)
                 .map_err(usage)?
                 .ok_or_else(|| usage(format!("cannot read {}: no such file", p.display())))?,
             p.display().to_string(),
@@ -382,21 +383,6 @@ impl Copy {
     }
 }
 
-fn parse_at(at: Option<&str>) -> Result<u64, Fail> {
-    match at {
-        None => Ok(now()),
-        Some(s) => humantime::parse_rfc3339(s)
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map(|d| d.as_secs())
-            .ok_or_else(|| {
-                usage(format!(
-                    "--at {s}: not an RFC 3339 time (e.g. 2026-08-22T00:00:00Z)"
-                ))
-            }),
-    }
-}
-
 fn refused(json: bool, file: &Path, e: TufError) -> Fail {
     Fail::Refused {
         json,
@@ -404,14 +390,15 @@ fn refused(json: bool, file: &Path, e: TufError) -> Fail {
             "verdict": "refused",
             "failure": {
                 "role": e.role.name(),
-                "check": format!("tuf.{}.{}", e.role.name(), e.check.name()),
+                "check": e.check().as_str(),
+                "code": e.check().code(),
                 "spec_step": e.spec_step(),
                 "file": file.display().to_string(),
                 "message": e.to_string(),
             },
         }),
         line: match e.check {
-            Check::Expired { expires, now } => format!(
+            TufCheck::Expired { expires, now } => format!(
                 "{}: {e} [expires {}, now {}; --allow-expired accepts a copy known to be old]",
                 file.display(),
                 rfc3339(expires),
@@ -439,12 +426,8 @@ fn update(a: &UpdateArgs) -> Result<ExitCode, Fail> {
         ))
     })?;
     let copy = Copy::new(&a.from)?;
-    let now = parse_at(a.at.as_deref())?;
-    let expiry = if a.allow_expired {
-        Expiry::AllowExpired { now }
-    } else {
-        Expiry::Enforce { now }
-    };
+    let time = crate::verify::time_at(a.at.as_deref()).map_err(usage)?;
+    let expiry = Expiry::at(time, a.allow_expired);
     let j = a.json;
     let state_root = dir.join(&state.generation).join("root.json");
     let mut u = Updater::new(&state.root, expiry).map_err(|e| refused(j, &state_root, e))?;
@@ -458,7 +441,7 @@ fn update(a: &UpdateArgs) -> Result<ExitCode, Fail> {
             format!("root_history/{v}.root.json"),
             format!("{v}.root.json"),
         ];
-        let Some((path, data)) = copy.find(&names, limits::MAX_ROOT_BYTES as u64)? else {
+        let Some((path, data)) = copy.find(&names, limits::MAX_TUF_ROOT_BYTES as u64)? else {
             break;
         };
         u.update_root(&data).map_err(|e| refused(j, &path, e))?;
@@ -473,7 +456,7 @@ fn update(a: &UpdateArgs) -> Result<ExitCode, Fail> {
         })?;
 
     let ts_path = copy.metadata.join("timestamp.json");
-    let ts = read_bounded(&ts_path, limits::MAX_TIMESTAMP_BYTES as u64)
+    let ts = read_bounded(&ts_path, limits::MAX_TUF_TIMESTAMP_BYTES as u64)
         .map_err(usage)?
         .unwrap_or_default();
     let changed = u
@@ -493,7 +476,7 @@ fn update(a: &UpdateArgs) -> Result<ExitCode, Fail> {
         let (snap_path, snap) = copy
             .find(
                 &versioned(u.snapshot_version(), "snapshot.json"),
-                limits::MAX_SNAPSHOT_BYTES as u64,
+                limits::MAX_TUF_SNAPSHOT_BYTES as u64,
             )?
             .ok_or_else(|| usage(format!("{}: no snapshot.json", a.from.display())))?;
         u.update_snapshot(&snap)
@@ -501,7 +484,7 @@ fn update(a: &UpdateArgs) -> Result<ExitCode, Fail> {
         let (targets_path, targets) = copy
             .find(
                 &versioned(u.targets_version(), "targets.json"),
-                limits::MAX_TARGETS_BYTES as u64,
+                limits::MAX_TUF_TARGETS_BYTES as u64,
             )?
             .ok_or_else(|| usage(format!("{}: no targets.json", a.from.display())))?;
         u.update_targets(&targets)
@@ -516,7 +499,7 @@ fn update(a: &UpdateArgs) -> Result<ExitCode, Fail> {
         let mut found = None;
         for n in &names {
             let p = copy.targets.join(n);
-            if let Some(data) = read_bounded(&p, limits::MAX_TARGET_BYTES).map_err(usage)? {
+            if let Some(data) = read_bounded(&p, limits::MAX_TUF_TARGET_BYTES).map_err(usage)? {
                 found = Some((p, data));
                 break;
             }

@@ -109,16 +109,9 @@ pub fn certificate(args: &CertificateArgs) -> Run {
     if store.anchor_count() == 0 {
         return Run::Usage("--certificate-chain holds no self-signed root to trust".to_owned());
     }
-    let time = match &args.at {
-        None => std::time::SystemTime::now(),
-        Some(at) => match humantime::parse_rfc3339_weak(at) {
-            Ok(t) => t,
-            Err(e) => {
-                return Run::Usage(format!(
-                    "--at {at:?}: {e} (want RFC 3339, e.g. 2026-01-31T12:00:00Z)"
-                ));
-            }
-        },
+    let time = match time_at(args.at.as_deref()) {
+        Ok(t) => t,
+        Err(msg) => return Run::Usage(msg),
     };
     let verifier = CertificateVerifier::new(store);
     run_method(
@@ -126,9 +119,20 @@ pub fn certificate(args: &CertificateArgs) -> Run {
         "certificate",
         None,
         &verifier,
-        time_of(time),
+        time,
         |_, _| {},
     )
+}
+
+/// `--at TIME` (RFC 3339) or else the system clock, as the core's
+/// verification time.
+pub fn time_at(at: Option<&str>) -> Result<Time, String> {
+    match at {
+        None => Ok(time_of(std::time::SystemTime::now())),
+        Some(at) => humantime::parse_rfc3339_weak(at)
+            .map(time_of)
+            .map_err(|e| format!("--at {at:?}: {e} (want RFC 3339, e.g. 2026-01-31T12:00:00Z)")),
+    }
 }
 
 /// `time` as the core's verification time.

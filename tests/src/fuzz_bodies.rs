@@ -331,7 +331,12 @@ pub fn tuf(data: &[u8]) {
         ),
         Ok(None) => {}
         Err(e) => {
-            let _ = (e.to_string(), e.spec_step(), e.check.name(), e.role.name());
+            let _ = (
+                e.to_string(),
+                e.spec_step(),
+                e.check().as_str(),
+                e.role.name(),
+            );
         }
     }
     for role in [Role::Root, Role::Timestamp, Role::Snapshot, Role::Targets] {

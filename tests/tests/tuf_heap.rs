@@ -10,7 +10,8 @@ use std::alloc::System;
 use std::process::Command;
 
 use cap::Cap;
-use oms_edge_core::tuf::{Expiry, HeldState, Role, UpdateSet, limits, metadata_info, update};
+use oms_edge_core::limits;
+use oms_edge_core::tuf::{Expiry, HeldState, Role, UpdateSet, metadata_info, update};
 use oms_edge_tests::testdata;
 
 #[global_allocator]
@@ -120,7 +121,7 @@ fn child(case: &str) {
         // The most members per byte: `"":0,` is 5 bytes (all named alike,
         // refused as duplicates only after they are collected and sorted).
         "object-members" => {
-            let doc = hostile("{", "\"\":0,", "}", limits::MAX_TARGETS_BYTES);
+            let doc = hostile("{", "\"\":0,", "}", limits::MAX_TUF_TARGETS_BYTES);
             size = doc.len() as u64;
             let base = ALLOCATOR.allocated();
             assert!(metadata_info(&doc, Role::Targets).is_err());
@@ -133,7 +134,7 @@ fn child(case: &str) {
                 "{\"signatures\":[],\"signed\":{\"_type\":\"targets\",\"spec_version\":\"1.0\",\
                  \"version\":1,\"expires\":\"2099-01-01T00:00:00Z\",\"targets\":{},\"x\":",
             );
-            let depth = limits::MAX_DEPTH - 3;
+            let depth = limits::MAX_TUF_DEPTH - 3;
             for _ in 0..depth {
                 s.push_str(unit);
             }
@@ -151,7 +152,7 @@ fn child(case: &str) {
         // One long string with escapes: the canonical form is the whole
         // document.
         "long-strings" => {
-            let doc = hostile("\"", "\\u00e9", "\"", limits::MAX_TARGETS_BYTES);
+            let doc = hostile("\"", "\\u00e9", "\"", limits::MAX_TUF_TARGETS_BYTES);
             size = doc.len() as u64;
             let base = ALLOCATOR.allocated();
             metadata_info(&doc, Role::Targets).expect("valid");

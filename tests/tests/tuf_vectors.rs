@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use oms_edge_core::tuf::{
-    Check, ExpiredRoles, Expiry, Field, HashAlg, Held, HeldState, Outcome, Role, TufError,
+    ExpiredRoles, Expiry, Field, HashAlg, Held, HeldState, Outcome, Role, TufCheck, TufError,
     UpdateSet, update,
 };
 use serde_json::Value;
@@ -66,9 +66,9 @@ fn run(name: &str) -> Result<Outcome, TufError> {
 }
 
 /// Each negative and the one (role, check) that must refuse it.
-fn negatives() -> Vec<(&'static str, Role, Check)> {
-    use Check as C;
+fn negatives() -> Vec<(&'static str, Role, TufCheck)> {
     use Role as R;
+    use TufCheck as C;
     vec![
         (
             "fast-forward-without-rotation",

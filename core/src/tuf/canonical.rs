@@ -12,7 +12,7 @@
 //! 4. `true`, `false`, `null` as they are.
 //!
 //! A member named twice is refused (the document would mean two things),
-//! and nesting deeper than [`MAX_DEPTH`] is refused before recursing.
+//! and nesting deeper than [`MAX_TUF_DEPTH`] is refused before recursing.
 //!
 //! Hand-written: no no_std crate writes OLPC canonical JSON, and it must be
 //! computed from the parsed document (never re-serialized by a general JSON
@@ -23,49 +23,49 @@
 
 use alloc::vec::Vec;
 
-use super::error::Check;
-use super::limits::MAX_DEPTH;
+use super::error::TufCheck;
 use crate::json::{JsonError, JsonStr, Kind, Value};
+use crate::limits::MAX_TUF_DEPTH;
 
 /// The canonical form of `value`, which sits at nesting depth `depth`
 /// (the document's top-level object is depth 1).
-pub(crate) fn canonical(value: Value<'_>, depth: usize) -> Result<Vec<u8>, Check> {
+pub(crate) fn canonical(value: Value<'_>, depth: usize) -> Result<Vec<u8>, TufCheck> {
     let mut out = Vec::new();
     out.try_reserve_exact(value.raw().len())
-        .map_err(|_| Check::TooLarge {
+        .map_err(|_| TufCheck::TooLarge {
             limit: u64::try_from(value.raw().len()).unwrap_or(u64::MAX),
         })?;
     write_value(value, depth, &mut out)?;
     Ok(out)
 }
 
-fn write_value(value: Value<'_>, depth: usize, out: &mut Vec<u8>) -> Result<(), Check> {
+fn write_value(value: Value<'_>, depth: usize, out: &mut Vec<u8>) -> Result<(), TufCheck> {
     match value.kind() {
         Kind::Object => {
-            if depth > MAX_DEPTH {
-                return Err(Check::TooDeep);
+            if depth > MAX_TUF_DEPTH {
+                return Err(TufCheck::TooDeep);
             }
-            let object = value.object().map_err(Check::Json)?;
+            let object = value.object().map_err(TufCheck::Json)?;
             let mut count = 0usize;
             for member in object.members() {
-                member.map_err(Check::Json)?;
+                member.map_err(TufCheck::Json)?;
                 count = count.saturating_add(1);
             }
             let mut members = Vec::new();
             members
                 .try_reserve_exact(count)
-                .map_err(|_| Check::TooLarge {
+                .map_err(|_| TufCheck::TooLarge {
                     limit: u64::try_from(value.raw().len()).unwrap_or(u64::MAX),
                 })?;
             for member in object.members() {
-                members.push(member.map_err(Check::Json)?);
+                members.push(member.map_err(TufCheck::Json)?);
             }
             members.sort_unstable_by(|a, b| a.0.bytes().cmp(b.0.bytes()));
             if members
                 .windows(2)
                 .any(|w| matches!(w, [a, b] if a.0.bytes().eq(b.0.bytes())))
             {
-                return Err(Check::Json(JsonError::DuplicateKey));
+                return Err(TufCheck::Json(JsonError::DuplicateKey));
             }
             out.push(b'{');
             for (i, (key, v)) in members.iter().enumerate() {
@@ -79,23 +79,27 @@ fn write_value(value: Value<'_>, depth: usize, out: &mut Vec<u8>) -> Result<(), 
             out.push(b'}');
         }
         Kind::Array => {
-            if depth > MAX_DEPTH {
-                return Err(Check::TooDeep);
+            if depth > MAX_TUF_DEPTH {
+                return Err(TufCheck::TooDeep);
             }
             out.push(b'[');
-            for (i, element) in value.array().map_err(Check::Json)?.iter().enumerate() {
+            for (i, element) in value.array().map_err(TufCheck::Json)?.iter().enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }
-                write_value(element.map_err(Check::Json)?, depth.saturating_add(1), out)?;
+                write_value(
+                    element.map_err(TufCheck::Json)?,
+                    depth.saturating_add(1),
+                    out,
+                )?;
             }
             out.push(b']');
         }
-        Kind::String => write_string(value.str().map_err(Check::Json)?, out),
+        Kind::String => write_string(value.str().map_err(TufCheck::Json)?, out),
         Kind::Number => {
             let raw = value.raw();
             if raw.iter().any(|b| matches!(b, b'.' | b'e' | b'E')) {
-                return Err(Check::NotCanonical);
+                return Err(TufCheck::NotCanonical);
             }
             // The JSON grammar allows no leading zeros, so the only
             // integer with two spellings is zero.
@@ -127,8 +131,8 @@ mod tests {
     use super::*;
     use crate::json;
 
-    fn canon(s: &str) -> Result<std::string::String, Check> {
-        let v = json::parse(s.as_bytes()).map_err(Check::Json)?;
+    fn canon(s: &str) -> Result<std::string::String, TufCheck> {
+        let v = json::parse(s.as_bytes()).map_err(TufCheck::Json)?;
         canonical(v, 1).map(|b| std::string::String::from_utf8(b).unwrap())
     }
 
@@ -148,15 +152,15 @@ mod tests {
 
     #[test]
     fn refuses_floats_duplicates_and_depth() {
-        assert_eq!(canon(r#"{"a":1.0}"#), Err(Check::NotCanonical));
-        assert_eq!(canon(r#"{"a":1e3}"#), Err(Check::NotCanonical));
+        assert_eq!(canon(r#"{"a":1.0}"#), Err(TufCheck::NotCanonical));
+        assert_eq!(canon(r#"{"a":1e3}"#), Err(TufCheck::NotCanonical));
         assert_eq!(
             canon(r#"{"a":1,"\u0061":2}"#),
-            Err(Check::Json(JsonError::DuplicateKey))
+            Err(TufCheck::Json(JsonError::DuplicateKey))
         );
-        let ok = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+        let ok = "[".repeat(MAX_TUF_DEPTH) + &"]".repeat(MAX_TUF_DEPTH);
         assert!(canon(&ok).is_ok());
-        let deep = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
-        assert_eq!(canon(&deep), Err(Check::TooDeep));
+        let deep = "[".repeat(MAX_TUF_DEPTH + 1) + &"]".repeat(MAX_TUF_DEPTH + 1);
+        assert_eq!(canon(&deep), Err(TufCheck::TooDeep));
     }
 }

@@ -3,6 +3,7 @@
 
 use core::fmt;
 
+use crate::check::Check;
 use crate::json::JsonError;
 
 /// A TUF check failed.
@@ -13,19 +14,19 @@ pub struct TufError {
     /// The metadata (or target file) being checked.
     pub role: Role,
     /// What rejected it.
-    pub check: Check,
+    pub check: TufCheck,
 }
 
 impl TufError {
-    pub(crate) const fn new(role: Role, check: Check) -> Self {
+    pub(crate) const fn new(role: Role, check: TufCheck) -> Self {
         Self { role, check }
     }
 
     /// The step of the TUF specification (v1.0, "Detailed client workflow"
     /// §5) that this check implements, if it is one of them.
     pub fn spec_step(&self) -> Option<&'static str> {
-        use Check as C;
         use Role as R;
+        use TufCheck as C;
         Some(match (self.role, self.check) {
             (R::Root, C::PreviousRootThreshold { .. }) => "5.3.4",
             (R::Root, C::Threshold { .. }) => "5.3.4",
@@ -54,6 +55,41 @@ impl TufError {
             (R::TargetFile, C::Length { .. } | C::Hash(_) | C::UnsupportedHash) => "5.7.3",
             _ => return None,
         })
+    }
+}
+
+impl TufError {
+    /// The stable code of the failed check (`tuf.<check>`; the role is
+    /// reported apart, [`TufError::role`]).
+    pub fn check(&self) -> Check {
+        match self.check {
+            TufCheck::TooLarge { .. } => Check::TufTooLarge,
+            TufCheck::Json(_) => Check::TufJson,
+            TufCheck::TooDeep => Check::TufTooDeep,
+            TufCheck::NotCanonical => Check::TufNotCanonical,
+            TufCheck::TooMany(_) => Check::TufTooMany,
+            TufCheck::Field(_) => Check::TufField,
+            TufCheck::WrongType => Check::TufWrongType,
+            TufCheck::SpecVersion => Check::TufSpecVersion,
+            TufCheck::DuplicateSignature => Check::TufDuplicateSignature,
+            TufCheck::DuplicateKeyid => Check::TufDuplicateKeyid,
+            TufCheck::PreviousRootThreshold { .. } => Check::TufPreviousRootThreshold,
+            TufCheck::Threshold { .. } => Check::TufThreshold,
+            TufCheck::RootVersion { .. } => Check::TufRootVersion,
+            TufCheck::TooManyRoots => Check::TufTooManyRoots,
+            TufCheck::Expired { .. } => Check::TufExpired,
+            TufCheck::Rollback { .. } => Check::TufRollback,
+            TufCheck::SnapshotRollback { .. } => Check::TufSnapshotRollback,
+            TufCheck::MetaRollback { .. } => Check::TufMetaRollback,
+            TufCheck::MetaRemoved => Check::TufMetaRemoved,
+            TufCheck::Length { .. } => Check::TufLength,
+            TufCheck::Hash(_) => Check::TufHash,
+            TufCheck::UnsupportedHash => Check::TufUnsupportedHash,
+            TufCheck::Version { .. } => Check::TufVersion,
+            TufCheck::NotListed => Check::TufNotListed,
+            TufCheck::HeldInvalid => Check::TufHeldInvalid,
+            TufCheck::OutOfOrder => Check::TufOutOfOrder,
+        }
     }
 }
 
@@ -120,8 +156,8 @@ impl fmt::Display for Role {
     }
 }
 
-/// A field of TUF metadata (spec §4), for [`Check::Field`] and
-/// [`Check::TooMany`].
+/// A field of TUF metadata (spec §4), for [`TufCheck::Field`] and
+/// [`TufCheck::TooMany`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
@@ -227,7 +263,7 @@ impl HashAlg {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
-pub enum Check {
+pub enum TufCheck {
     /// Larger than the role's size limit (checked before anything else).
     TooLarge {
         /// The limit, in bytes.
@@ -236,7 +272,7 @@ pub enum Check {
     /// Not one valid JSON document: truncated, malformed, a member named
     /// twice in one object, nested beyond the JSON reader's bound.
     Json(JsonError),
-    /// Nested deeper than [`super::limits::MAX_DEPTH`].
+    /// Nested deeper than [`crate::limits::MAX_TUF_DEPTH`].
     TooDeep,
     /// A number with a fraction or exponent: canonical JSON carries
     /// integers only, so the document cannot have been signed.
@@ -277,7 +313,7 @@ pub enum Check {
         /// The new root's version.
         found: u64,
     },
-    /// More than [`super::limits::MAX_ROOT_ROTATIONS`] new roots.
+    /// More than [`crate::limits::MAX_TUF_ROOT_ROTATIONS`] new roots.
     TooManyRoots,
     /// Expired at the caller's time.
     Expired {
@@ -341,119 +377,85 @@ pub enum Check {
     OutOfOrder,
 }
 
-impl Check {
-    /// A stable snake_case name of the check.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Check::TooLarge { .. } => "too_large",
-            Check::Json(_) => "json",
-            Check::TooDeep => "too_deep",
-            Check::NotCanonical => "not_canonical",
-            Check::TooMany(_) => "too_many",
-            Check::Field(_) => "field",
-            Check::WrongType => "wrong_type",
-            Check::SpecVersion => "spec_version",
-            Check::DuplicateSignature => "duplicate_signature",
-            Check::DuplicateKeyid => "duplicate_keyid",
-            Check::PreviousRootThreshold { .. } => "previous_root_threshold",
-            Check::Threshold { .. } => "threshold",
-            Check::RootVersion { .. } => "root_version",
-            Check::TooManyRoots => "too_many_roots",
-            Check::Expired { .. } => "expired",
-            Check::Rollback { .. } => "rollback",
-            Check::SnapshotRollback { .. } => "snapshot_rollback",
-            Check::MetaRollback { .. } => "meta_rollback",
-            Check::MetaRemoved => "meta_removed",
-            Check::Length { .. } => "length",
-            Check::Hash(_) => "hash",
-            Check::UnsupportedHash => "unsupported_hash",
-            Check::Version { .. } => "version",
-            Check::NotListed => "not_listed",
-            Check::HeldInvalid => "held_invalid",
-            Check::OutOfOrder => "out_of_order",
-        }
-    }
-}
-
-impl fmt::Display for Check {
+impl fmt::Display for TufCheck {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            Check::TooLarge { limit } => write!(f, "larger than the limit of {limit} bytes"),
-            Check::Json(e) => write!(f, "not valid JSON ({e:?})"),
-            Check::TooDeep => write!(
+            TufCheck::TooLarge { limit } => write!(f, "larger than the limit of {limit} bytes"),
+            TufCheck::Json(e) => write!(f, "not valid JSON ({e:?})"),
+            TufCheck::TooDeep => write!(
                 f,
                 "nested deeper than {} levels",
-                super::limits::MAX_DEPTH
+                crate::limits::MAX_TUF_DEPTH
             ),
-            Check::NotCanonical => f.write_str(
+            TufCheck::NotCanonical => f.write_str(
                 "a number with a fraction or exponent (canonical JSON has integers only)",
             ),
-            Check::TooMany(field) => write!(f, "too many entries in `{}`", field.json_name()),
-            Check::Field(field) => write!(
+            TufCheck::TooMany(field) => write!(f, "too many entries in `{}`", field.json_name()),
+            TufCheck::Field(field) => write!(
                 f,
                 "`{}` is missing, of the wrong type or out of range",
                 field.json_name()
             ),
-            Check::WrongType => f.write_str("`_type` names another role"),
-            Check::SpecVersion => f.write_str("`spec_version` is not 1.x"),
-            Check::DuplicateSignature => f.write_str("two signatures carry the same keyid"),
-            Check::DuplicateKeyid => f.write_str("a role lists the same keyid twice"),
-            Check::PreviousRootThreshold { valid, threshold } => write!(
+            TufCheck::WrongType => f.write_str("`_type` names another role"),
+            TufCheck::SpecVersion => f.write_str("`spec_version` is not 1.x"),
+            TufCheck::DuplicateSignature => f.write_str("two signatures carry the same keyid"),
+            TufCheck::DuplicateKeyid => f.write_str("a role lists the same keyid twice"),
+            TufCheck::PreviousRootThreshold { valid, threshold } => write!(
                 f,
                 "not signed by a threshold of the trusted root's root keys ({valid} of {threshold})"
             ),
-            Check::Threshold { valid, threshold } => write!(
+            TufCheck::Threshold { valid, threshold } => write!(
                 f,
                 "not signed by a threshold of the role's keys ({valid} of {threshold})"
             ),
-            Check::RootVersion { expected, found } => {
+            TufCheck::RootVersion { expected, found } => {
                 write!(f, "version {found} where {expected} must come next")
             }
-            Check::TooManyRoots => write!(
+            TufCheck::TooManyRoots => write!(
                 f,
                 "more than {} new root versions in one update",
-                super::limits::MAX_ROOT_ROTATIONS
+                crate::limits::MAX_TUF_ROOT_ROTATIONS
             ),
-            Check::Expired { expires, now } => write!(
+            TufCheck::Expired { expires, now } => write!(
                 f,
                 "expired (expires at Unix time {expires}, now is {now}): possible freeze attack"
             ),
-            Check::Rollback { held, new } => write!(
+            TufCheck::Rollback { held, new } => write!(
                 f,
                 "version {new} is below the trusted version {held}: rollback"
             ),
-            Check::SnapshotRollback { held, new } => write!(
+            TufCheck::SnapshotRollback { held, new } => write!(
                 f,
                 "lists snapshot version {new}, below the trusted timestamp's {held}: rollback"
             ),
-            Check::MetaRollback { held, new } => write!(
+            TufCheck::MetaRollback { held, new } => write!(
                 f,
                 "lists a metadata file at version {new}, below the trusted snapshot's {held}: rollback"
             ),
-            Check::MetaRemoved => {
+            TufCheck::MetaRemoved => {
                 f.write_str("no longer lists a metadata file that the trusted snapshot lists")
             }
-            Check::Length { expected, found } => write!(
+            TufCheck::Length { expected, found } => write!(
                 f,
                 "{found} bytes where the higher role pins {expected}"
             ),
-            Check::Hash(alg) => write!(
+            TufCheck::Hash(alg) => write!(
                 f,
                 "{} hash differs from the one the higher role pins",
                 alg.name()
             ),
-            Check::UnsupportedHash => {
+            TufCheck::UnsupportedHash => {
                 f.write_str("pinned by a hash algorithm other than sha256, sha384, sha512")
             }
-            Check::Version { expected, found } => write!(
+            TufCheck::Version { expected, found } => write!(
                 f,
                 "version {found} where the higher role pins {expected}"
             ),
-            Check::NotListed => f.write_str("not listed by the higher role"),
-            Check::HeldInvalid => f.write_str(
+            TufCheck::NotListed => f.write_str("not listed by the higher role"),
+            TufCheck::HeldInvalid => f.write_str(
                 "the held copy no longer verifies although its keys were not rotated (damaged state)",
             ),
-            Check::OutOfOrder => f.write_str("update steps called out of order"),
+            TufCheck::OutOfOrder => f.write_str("update steps called out of order"),
         }
     }
 }

@@ -30,8 +30,8 @@
 use alloc::vec::Vec;
 
 use super::encoding::{hex_array, hex_vec, pem_public_key};
-use super::limits::{MAX_RSA_BITS, MAX_SIGNATURE_HEX};
 use crate::json::JsonStr;
+use crate::limits::{MAX_TUF_RSA_BITS, MAX_TUF_SIGNATURE_HEX};
 
 /// The kind of a key, as `oms-edge trust show` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +84,7 @@ impl Key {
             let key = pem_public_key(public, 1024)
                 .and_then(|der| rsa::RsaPublicKey::from_public_key_der(&der).ok());
             return match key {
-                Some(k) if (256..=MAX_RSA_BITS / 8).contains(&k.size()) => {
+                Some(k) if (256..=MAX_TUF_RSA_BITS / 8).contains(&k.size()) => {
                     Key::Rsa(alloc::boxed::Box::new(k))
                 }
                 _ => Key::Unusable,
@@ -115,14 +115,14 @@ impl Key {
     /// Whether `sig` (hex) is this key's signature over `msg`.
     pub(crate) fn verifies(&self, msg: &[u8], sig: JsonStr<'_>) -> bool {
         match self {
-            Key::P256(k) => hex_vec(sig, MAX_SIGNATURE_HEX / 2)
+            Key::P256(k) => hex_vec(sig, MAX_TUF_SIGNATURE_HEX / 2)
                 .and_then(|der| p256::ecdsa::Signature::from_der(&der).ok())
                 .is_some_and(|s| p256::ecdsa::signature::Verifier::verify(k, msg, &s).is_ok()),
             Key::Ed25519(k) => hex_array::<64>(sig).is_some_and(|b| {
                 k.verify_strict(msg, &ed25519_dalek::Signature::from_bytes(&b))
                     .is_ok()
             }),
-            Key::Rsa(k) => hex_vec(sig, MAX_SIGNATURE_HEX / 2)
+            Key::Rsa(k) => hex_vec(sig, MAX_TUF_SIGNATURE_HEX / 2)
                 .and_then(|b| rsa::pss::Signature::try_from(b.as_slice()).ok())
                 .is_some_and(|s| {
                     let key = rsa::pss::VerifyingKey::<sha2::Sha256>::new_with_auto_salt_len(

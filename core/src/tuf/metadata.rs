@@ -8,8 +8,8 @@
 //!    object with `signed` (object) and `signatures` (array);
 //! 3. the OLPC canonical form of `signed` ([`super::canonical`]): refuses
 //!    floats, duplicate members and nesting beyond
-//!    [`super::limits::MAX_DEPTH`];
-//! 4. `signatures`: at most [`MAX_SIGNATURES`] objects with string `keyid`
+//!    [`crate::limits::MAX_TUF_DEPTH`];
+//! 4. `signatures`: at most [`MAX_TUF_SIGNATURES`] objects with string `keyid`
 //!    and `sig`, no keyid twice (§4);
 //! 5. `_type` is the role's, `spec_version` is `1.x` or `1.x.y`, `version`
 //!    an integer >= 1, `expires` a `YYYY-MM-DDTHH:MM:SSZ` date-time;
@@ -27,13 +27,13 @@ use alloc::vec::Vec;
 
 use super::canonical::canonical;
 use super::encoding::{is_lower_hex_of, parse_expires};
-use super::error::{Check, Field, HashAlg, Role, TufError};
+use super::error::{Field, HashAlg, Role, TufCheck, TufError};
 use super::keys::{Key, KeyEntry, RoleKeys, Sig};
-use super::limits::{
-    MAX_KEYID_BYTES, MAX_KEYS, MAX_META_ENTRIES, MAX_PATH_BYTES, MAX_ROLE_KEYIDS, MAX_SIGNATURES,
-    MAX_TARGETS,
-};
 use crate::json::{self, JsonStr, Kind, Object, Value};
+use crate::limits::{
+    MAX_TUF_KEYID_BYTES, MAX_TUF_KEYS, MAX_TUF_META_ENTRIES, MAX_TUF_PATH_BYTES,
+    MAX_TUF_ROLE_KEYIDS, MAX_TUF_SIGNATURES, MAX_TUF_TARGETS,
+};
 
 /// A parsed document: the canonical bytes of `signed`, its signatures, and
 /// the common header.
@@ -49,13 +49,13 @@ pub(crate) struct Document<'a> {
 /// Checks 1–5 for `role`'s document in `bytes`.
 pub(crate) fn document(bytes: &[u8], role: Role, limit: usize) -> Result<Document<'_>, TufError> {
     let err = |check| TufError::new(role, check);
-    let field = |f| TufError::new(role, Check::Field(f));
+    let field = |f| TufError::new(role, TufCheck::Field(f));
     if bytes.len() > limit {
-        return Err(err(Check::TooLarge {
+        return Err(err(TufCheck::TooLarge {
             limit: u64::try_from(limit).unwrap_or(u64::MAX),
         }));
     }
-    let top = json::parse(bytes).map_err(|e| err(Check::Json(e)))?;
+    let top = json::parse(bytes).map_err(|e| err(TufCheck::Json(e)))?;
     let top = top.object().map_err(|_| field(Field::Signed))?;
     let signed_value = get(top, "signed", role)?.ok_or(field(Field::Signed))?;
     let signed = signed_value.object().map_err(|_| field(Field::Signed))?;
@@ -67,27 +67,27 @@ pub(crate) fn document(bytes: &[u8], role: Role, limit: usize) -> Result<Documen
 
     let mut sigs: Vec<Sig<'_>> = Vec::new();
     for element in signatures.iter() {
-        let element = element.map_err(|e| err(Check::Json(e)))?;
-        if sigs.len() >= MAX_SIGNATURES {
-            return Err(err(Check::TooMany(Field::Signatures)));
+        let element = element.map_err(|e| err(TufCheck::Json(e)))?;
+        if sigs.len() >= MAX_TUF_SIGNATURES {
+            return Err(err(TufCheck::TooMany(Field::Signatures)));
         }
         let obj = element.object().map_err(|_| field(Field::Signatures))?;
         let keyid = string(obj, "keyid", role, Field::SignatureKeyid)?;
         let sig = string(obj, "sig", role, Field::SignatureSig)?;
-        if keyid.raw().len() > MAX_KEYID_BYTES.saturating_mul(6) || keyid.is_empty() {
+        if keyid.raw().len() > MAX_TUF_KEYID_BYTES.saturating_mul(6) || keyid.is_empty() {
             return Err(field(Field::SignatureKeyid));
         }
         if sigs.iter().any(|s| s.keyid.bytes().eq(keyid.bytes())) {
-            return Err(err(Check::DuplicateSignature));
+            return Err(err(TufCheck::DuplicateSignature));
         }
         sigs.push(Sig { keyid, sig });
     }
 
     if !string(signed, "_type", role, Field::Type)?.eq_str(role.type_name()) {
-        return Err(err(Check::WrongType));
+        return Err(err(TufCheck::WrongType));
     }
     if !spec_version_ok(string(signed, "spec_version", role, Field::SpecVersion)?) {
-        return Err(err(Check::SpecVersion));
+        return Err(err(TufCheck::SpecVersion));
     }
     let version = positive(signed, "version", role, Field::Version)?;
     let expires = parse_expires(string(signed, "expires", role, Field::Expires)?)
@@ -103,19 +103,19 @@ pub(crate) fn document(bytes: &[u8], role: Role, limit: usize) -> Result<Documen
 
 fn get<'a>(obj: Object<'a>, key: &str, role: Role) -> Result<Option<Value<'a>>, TufError> {
     obj.get(key)
-        .map_err(|e| TufError::new(role, Check::Json(e)))
+        .map_err(|e| TufError::new(role, TufCheck::Json(e)))
 }
 
 fn string<'a>(obj: Object<'a>, key: &str, role: Role, f: Field) -> Result<JsonStr<'a>, TufError> {
     get(obj, key, role)?
         .and_then(|v| v.str().ok())
-        .ok_or(TufError::new(role, Check::Field(f)))
+        .ok_or(TufError::new(role, TufCheck::Field(f)))
 }
 
 fn object<'a>(obj: Object<'a>, key: &str, role: Role, f: Field) -> Result<Object<'a>, TufError> {
     get(obj, key, role)?
         .and_then(|v| v.object().ok())
-        .ok_or(TufError::new(role, Check::Field(f)))
+        .ok_or(TufError::new(role, TufCheck::Field(f)))
 }
 
 fn integer(v: Value<'_>) -> Option<u64> {
@@ -127,7 +127,7 @@ fn positive(obj: Object<'_>, key: &str, role: Role, f: Field) -> Result<u64, Tuf
     get(obj, key, role)?
         .and_then(integer)
         .filter(|&n| n >= 1)
-        .ok_or(TufError::new(role, Check::Field(f)))
+        .ok_or(TufError::new(role, TufCheck::Field(f)))
 }
 
 /// python-tuf's rule: `X.Y` or `X.Y.Z`, digits only, major version 1.
@@ -202,22 +202,22 @@ impl Root {
     pub(crate) fn parse(doc: &Document<'_>) -> Result<Self, TufError> {
         let role = Role::Root;
         let err = |check| TufError::new(role, check);
-        let field = |f| TufError::new(role, Check::Field(f));
+        let field = |f| TufError::new(role, TufCheck::Field(f));
         let consistent_snapshot = match get(doc.signed, "consistent_snapshot", role)? {
             None => false,
             Some(v) => v.bool().map_err(|_| field(Field::ConsistentSnapshot))?,
         };
         let mut keys: Vec<KeyEntry> = Vec::new();
         for member in object(doc.signed, "keys", role, Field::Keys)?.members() {
-            let (keyid, value) = member.map_err(|e| err(Check::Json(e)))?;
-            if keys.len() >= MAX_KEYS {
-                return Err(err(Check::TooMany(Field::Keys)));
+            let (keyid, value) = member.map_err(|e| err(TufCheck::Json(e)))?;
+            if keys.len() >= MAX_TUF_KEYS {
+                return Err(err(TufCheck::TooMany(Field::Keys)));
             }
             let id: Vec<u8> = keyid
                 .bytes()
-                .take(MAX_KEYID_BYTES.saturating_add(1))
+                .take(MAX_TUF_KEYID_BYTES.saturating_add(1))
                 .collect();
-            if id.is_empty() || id.len() > MAX_KEYID_BYTES {
+            if id.is_empty() || id.len() > MAX_TUF_KEYID_BYTES {
                 return Err(field(Field::Keys));
             }
             let key = value.object().map_err(|_| field(Field::Key))?;
@@ -233,7 +233,7 @@ impl Root {
         let roles_obj = object(doc.signed, "roles", role, Field::Roles)?;
         let mut count = 0usize;
         for member in roles_obj.members() {
-            let (name, _) = member.map_err(|e| err(Check::Json(e)))?;
+            let (name, _) = member.map_err(|e| err(TufCheck::Json(e)))?;
             if !ROLE_NAMES.iter().any(|(n, _)| name.eq_str(n)) {
                 return Err(field(Field::Roles));
             }
@@ -251,13 +251,13 @@ impl Root {
             let mut seen: Vec<JsonStr<'_>> = Vec::new();
             let mut indices = Vec::new();
             for id in ids.iter() {
-                let id = id.map_err(|e| err(Check::Json(e)))?;
+                let id = id.map_err(|e| err(TufCheck::Json(e)))?;
                 let id = id.str().map_err(|_| field(Field::RoleKeyids))?;
-                if seen.len() >= MAX_ROLE_KEYIDS {
-                    return Err(err(Check::TooMany(Field::RoleKeyids)));
+                if seen.len() >= MAX_TUF_ROLE_KEYIDS {
+                    return Err(err(TufCheck::TooMany(Field::RoleKeyids)));
                 }
                 if seen.iter().any(|s| s.bytes().eq(id.bytes())) {
-                    return Err(err(Check::DuplicateKeyid));
+                    return Err(err(TufCheck::DuplicateKeyid));
                 }
                 seen.push(id);
                 indices.push(
@@ -293,14 +293,14 @@ pub(crate) struct Hashes(Vec<(Option<HashAlg>, Vec<u8>)>);
 
 impl Hashes {
     fn parse(v: Value<'_>, role: Role) -> Result<Self, TufError> {
-        let field = TufError::new(role, Check::Field(Field::Hashes));
+        let field = TufError::new(role, TufCheck::Field(Field::Hashes));
         let obj = v.object().map_err(|_| field)?;
         let mut out = Vec::new();
         for member in obj.members() {
-            let (alg, digest) = member.map_err(|e| TufError::new(role, Check::Json(e)))?;
+            let (alg, digest) = member.map_err(|e| TufError::new(role, TufCheck::Json(e)))?;
             let digest = digest.str().map_err(|_| field)?;
             if out.len() >= 8 || digest.raw().len() > 1024 {
-                return Err(TufError::new(role, Check::TooMany(Field::Hashes)));
+                return Err(TufError::new(role, TufCheck::TooMany(Field::Hashes)));
             }
             let alg = [HashAlg::Sha256, HashAlg::Sha384, HashAlg::Sha512]
                 .into_iter()
@@ -319,7 +319,7 @@ impl Hashes {
         use sha2::Digest as _;
         for (alg, hex) in &self.0 {
             let Some(alg) = alg else {
-                return Err(TufError::new(role, Check::UnsupportedHash));
+                return Err(TufError::new(role, TufCheck::UnsupportedHash));
             };
             let digest_matches = |d: &[u8]| is_lower_hex_of(hex.iter().copied(), d);
             let ok = match alg {
@@ -328,7 +328,7 @@ impl Hashes {
                 HashAlg::Sha512 => digest_matches(&sha2::Sha512::digest(data)),
             };
             if !ok {
-                return Err(TufError::new(role, Check::Hash(*alg)));
+                return Err(TufError::new(role, TufCheck::Hash(*alg)));
             }
         }
         Ok(())
@@ -355,11 +355,11 @@ impl MetaFile {
     fn parse(v: Value<'_>, role: Role) -> Result<Self, TufError> {
         let obj = v
             .object()
-            .map_err(|_| TufError::new(role, Check::Field(Field::Meta)))?;
+            .map_err(|_| TufError::new(role, TufCheck::Field(Field::Meta)))?;
         let version = positive(obj, "version", role, Field::MetaVersion)?;
         let length = match get(obj, "length", role)? {
             None => None,
-            Some(v) => Some(integer(v).ok_or(TufError::new(role, Check::Field(Field::Length)))?),
+            Some(v) => Some(integer(v).ok_or(TufError::new(role, TufCheck::Field(Field::Length)))?),
         };
         let hashes = match get(obj, "hashes", role)? {
             None => None,
@@ -377,7 +377,7 @@ impl MetaFile {
         if let Some(expected) = self.length {
             let found = u64::try_from(data.len()).unwrap_or(u64::MAX);
             if found != expected {
-                return Err(TufError::new(role, Check::Length { expected, found }));
+                return Err(TufError::new(role, TufCheck::Length { expected, found }));
             }
         }
         if let Some(h) = &self.hashes {
@@ -398,7 +398,7 @@ pub(crate) struct Timestamp {
 impl Timestamp {
     pub(crate) fn parse(doc: &Document<'_>) -> Result<Self, TufError> {
         let role = Role::Timestamp;
-        let field = TufError::new(role, Check::Field(Field::Meta));
+        let field = TufError::new(role, TufCheck::Field(Field::Meta));
         let meta = object(doc.signed, "meta", role, Field::Meta)?;
         // The spec: "this MUST only include a description of the
         // snapshot.json file".
@@ -406,7 +406,7 @@ impl Timestamp {
         let (name, value) = members
             .next()
             .ok_or(field)?
-            .map_err(|e| TufError::new(role, Check::Json(e)))?;
+            .map_err(|e| TufError::new(role, TufCheck::Json(e)))?;
         if !name.eq_str("snapshot.json") || members.next().is_some() {
             return Err(field);
         }
@@ -431,9 +431,9 @@ impl Snapshot {
         let role = Role::Snapshot;
         let mut meta = Vec::new();
         for member in object(doc.signed, "meta", role, Field::Meta)?.members() {
-            let (name, value) = member.map_err(|e| TufError::new(role, Check::Json(e)))?;
-            if meta.len() >= MAX_META_ENTRIES {
-                return Err(TufError::new(role, Check::TooMany(Field::Meta)));
+            let (name, value) = member.map_err(|e| TufError::new(role, TufCheck::Json(e)))?;
+            if meta.len() >= MAX_TUF_META_ENTRIES {
+                return Err(TufError::new(role, TufCheck::TooMany(Field::Meta)));
             }
             meta.push((
                 path(name, role, Field::Meta)?,
@@ -458,10 +458,10 @@ impl Snapshot {
 fn path(name: JsonStr<'_>, role: Role, f: Field) -> Result<Vec<u8>, TufError> {
     let bytes: Vec<u8> = name
         .bytes()
-        .take(MAX_PATH_BYTES.saturating_add(1))
+        .take(MAX_TUF_PATH_BYTES.saturating_add(1))
         .collect();
-    if bytes.len() > MAX_PATH_BYTES {
-        return Err(TufError::new(role, Check::Field(f)));
+    if bytes.len() > MAX_TUF_PATH_BYTES {
+        return Err(TufError::new(role, TufCheck::Field(f)));
     }
     Ok(bytes)
 }
@@ -484,12 +484,12 @@ pub(crate) struct Targets {
 impl Targets {
     pub(crate) fn parse(doc: &Document<'_>) -> Result<Self, TufError> {
         let role = Role::Targets;
-        let field = |f| TufError::new(role, Check::Field(f));
+        let field = |f| TufError::new(role, TufCheck::Field(f));
         let mut targets = Vec::new();
         for member in object(doc.signed, "targets", role, Field::Targets)?.members() {
-            let (name, value) = member.map_err(|e| TufError::new(role, Check::Json(e)))?;
-            if targets.len() >= MAX_TARGETS {
-                return Err(TufError::new(role, Check::TooMany(Field::Targets)));
+            let (name, value) = member.map_err(|e| TufError::new(role, TufCheck::Json(e)))?;
+            if targets.len() >= MAX_TUF_TARGETS {
+                return Err(TufError::new(role, TufCheck::TooMany(Field::Targets)));
             }
             let obj = value.object().map_err(|_| field(Field::Targets))?;
             let length = get(obj, "length", role)?

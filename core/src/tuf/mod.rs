@@ -10,7 +10,7 @@
 //! |---|---|---|
 //! | §5.1 | the update's time is fixed once ([`Expiry`]) | [`Updater::new`] |
 //! | §5.2 | the trusted root parses and is signed by a threshold of its own root keys | [`Updater::new`] |
-//! | §5.3.3 | at most [`limits::MAX_ROOT_ROTATIONS`] new roots, each at most [`limits::MAX_ROOT_BYTES`] | [`Updater::update_root`] |
+//! | §5.3.3 | at most [`crate::limits::MAX_TUF_ROOT_ROTATIONS`] new roots, each at most [`crate::limits::MAX_TUF_ROOT_BYTES`] | [`Updater::update_root`] |
 //! | §5.3.4 | a new root is signed by a threshold of the trusted root's root keys and of its own | [`Updater::update_root`] |
 //! | §5.3.5 | its version is exactly the trusted one + 1 | [`Updater::update_root`] |
 //! | §5.3.10 | the final root is not expired | [`Updater::finish_roots`] |
@@ -31,8 +31,8 @@
 //! | §5.7 | the target is listed, with its length and every hash | [`Updater::verify_target`] |
 //!
 //! Signatures are checked over the OLPC canonical JSON of `signed`, computed
-//! from the parsed document ([`canonical`]); a threshold counts distinct
-//! public keys ([`keys`]: ECDSA P-256, Ed25519, RSASSA-PSS-SHA256). Every
+//! from the parsed document (`canonical.rs`); a threshold counts distinct
+//! public keys (`keys.rs`: ECDSA P-256, Ed25519, RSASSA-PSS-SHA256). Every
 //! failure is a [`TufError`] naming the role and the check.
 //!
 //! Not done here: persisting (§5.3.8, §5.4.5, §5.5.7, §5.6.6) is the
@@ -52,23 +52,22 @@
 //! meta list, the targets list) are smaller than their documents.
 //! `tests/tests/tuf_heap.rs` measures it: a real Sigstore update peaks at
 //! 15.5 KB (2.3 × its largest file), a hostile 1 MiB document of empty
-//! members at 7.4 ×. With the size limits of [`limits`], an update never
+//! members at 7.4 ×. With the size limits of [`crate::limits`], an update never
 //! needs more than 8.1 MiB, and a device that only accepts Sigstore-sized
 //! files (under 8 KiB) about 130 KiB.
-//! The stack is bounded by [`limits::MAX_DEPTH`] recursion levels.
+//! The stack is bounded by [`crate::limits::MAX_TUF_DEPTH`] recursion levels.
 
 mod canonical;
 mod encoding;
-pub mod error;
+mod error;
 mod keys;
-pub mod limits;
 mod metadata;
 mod update;
 
 #[cfg(test)]
 mod tests;
 
-pub use error::{Check, Field, HashAlg, Role, TufError};
+pub use error::{Field, HashAlg, Role, TufCheck, TufError};
 pub use keys::KeyKind;
 pub use update::{
     ExpiredRoles, Expiry, Freshness, Held, HeldState, MetadataInfo, Outcome, RoleInfo, RootInfo,

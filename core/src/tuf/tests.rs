@@ -55,7 +55,7 @@ fn held_2026() -> HeldState<'static> {
     }
 }
 
-fn err(role: Role, check: Check) -> TufError {
+fn err(role: Role, check: TufCheck) -> TufError {
     TufError::new(role, check)
 }
 
@@ -151,13 +151,13 @@ fn step_by_step_with_consistent_snapshot_names() {
     bad[100] ^= 1;
     assert_eq!(
         u.verify_target(TRUSTED_ROOT_TARGET, &bad),
-        Err(err(Role::TargetFile, Check::Hash(HashAlg::Sha256)))
+        Err(err(Role::TargetFile, TufCheck::Hash(HashAlg::Sha256)))
     );
     assert_eq!(
         u.verify_target(TRUSTED_ROOT_TARGET, &TR_2026[1..]),
         Err(err(
             Role::TargetFile,
-            Check::Length {
+            TufCheck::Length {
                 expected: 6787,
                 found: 6786
             }
@@ -165,12 +165,12 @@ fn step_by_step_with_consistent_snapshot_names() {
     );
     assert_eq!(
         u.verify_target("absent.json", TR_2026),
-        Err(err(Role::TargetFile, Check::NotListed))
+        Err(err(Role::TargetFile, TufCheck::NotListed))
     );
     // A root after the timestamp: out of order.
     assert_eq!(
         u.update_root(ROOT_15),
-        Err(err(Role::Root, Check::OutOfOrder))
+        Err(err(Role::Root, TufCheck::OutOfOrder))
     );
 }
 
@@ -182,7 +182,7 @@ fn the_2025_timestamp_after_the_2026_state_is_a_rollback() {
         u.update_timestamp(TS_2025),
         Err(err(
             Role::Timestamp,
-            Check::Rollback {
+            TufCheck::Rollback {
                 held: 762,
                 new: 489
             }
@@ -199,7 +199,10 @@ fn the_2025_timestamp_after_the_2026_state_is_a_rollback() {
     // registry.npmjs.org.json: v8 held, v6 in the 2025 snapshot.
     assert_eq!(
         u.update_snapshot(SNAP_2025),
-        Err(err(Role::Snapshot, Check::MetaRollback { held: 8, new: 6 }))
+        Err(err(
+            Role::Snapshot,
+            TufCheck::MetaRollback { held: 8, new: 6 }
+        ))
     );
 }
 
@@ -211,7 +214,7 @@ fn root_versions_must_follow_one_another() {
         u.update_root(ROOT_13),
         Err(err(
             Role::Root,
-            Check::RootVersion {
+            TufCheck::RootVersion {
                 expected: 14,
                 found: 13
             }
@@ -223,7 +226,7 @@ fn root_versions_must_follow_one_another() {
         u.update_root(ROOT_15),
         Err(err(
             Role::Root,
-            Check::RootVersion {
+            TufCheck::RootVersion {
                 expected: 14,
                 found: 15
             }
@@ -245,7 +248,7 @@ fn expiry_is_enforced_after_expires_and_skipped_only_when_asked() {
         r,
         Err(err(
             Role::Timestamp,
-            Check::Expired {
+            TufCheck::Expired {
                 expires: ts_expires,
                 now: after
             }
@@ -287,7 +290,7 @@ fn expiry_is_enforced_after_expires_and_skipped_only_when_asked() {
         ),
         Err(err(
             Role::Root,
-            Check::Expired {
+            TufCheck::Expired {
                 expires: 1_795_183_098,
                 now: later
             }
@@ -353,7 +356,7 @@ fn held_timestamp_and_snapshot_are_discarded_when_their_keys_rotate() {
     assert!(matches!(
         u.update_timestamp(TS_2025),
         Err(TufError {
-            check: Check::Rollback { .. },
+            check: TufCheck::Rollback { .. },
             ..
         })
     ));
@@ -361,7 +364,7 @@ fn held_timestamp_and_snapshot_are_discarded_when_their_keys_rotate() {
     let mut u = Updater::new(v11, Expiry::NoClock).unwrap();
     assert_eq!(
         u.finish_roots(Some(TS_2025), None),
-        Err(err(Role::Timestamp, Check::HeldInvalid))
+        Err(err(Role::Timestamp, TufCheck::HeldInvalid))
     );
 }
 
@@ -387,6 +390,6 @@ fn at_most_256_new_roots_per_update() {
     }
     assert_eq!(
         u.update_root(&root(258)),
-        Err(err(Role::Root, Check::TooManyRoots))
+        Err(err(Role::Root, TufCheck::TooManyRoots))
     );
 }

@@ -4,19 +4,21 @@
 
 use alloc::vec::Vec;
 
-use super::error::{Check, HashAlg, Role, TufError};
+use super::error::{HashAlg, Role, TufCheck, TufError};
 use super::keys::{KeyKind, count_valid, same_keys};
-use super::limits::{
-    MAX_ROOT_BYTES, MAX_ROOT_ROTATIONS, MAX_SNAPSHOT_BYTES, MAX_TARGET_BYTES, MAX_TARGETS_BYTES,
-    MAX_TIMESTAMP_BYTES,
-};
 use super::metadata::{
     Document, MetaFile, RoleIndex, Root, Snapshot, Targets, Timestamp, document,
 };
+use crate::limits::{
+    MAX_TUF_ROOT_BYTES, MAX_TUF_ROOT_ROTATIONS, MAX_TUF_SNAPSHOT_BYTES, MAX_TUF_TARGET_BYTES,
+    MAX_TUF_TARGETS_BYTES, MAX_TUF_TIMESTAMP_BYTES,
+};
+use crate::time::Time;
 
 /// How `expires` is checked against the update's fixed start time (§5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
 pub enum Expiry {
     /// Refuse metadata expired at `now` (Unix seconds): §5.3.10, §5.4.4,
     /// §5.5.6, §5.6.5.
@@ -35,6 +37,19 @@ pub enum Expiry {
     /// No clock: expiry cannot be checked. Signatures, versions and
     /// rollback are; [`Freshness::now`] is `None`.
     NoClock,
+}
+
+impl Expiry {
+    /// The expiry check for the core's [`Time`]: enforced at that time
+    /// (or, with `allow_expired`, only reported), and impossible without a
+    /// clock.
+    pub fn at(time: Time, allow_expired: bool) -> Self {
+        match time.now() {
+            None => Expiry::NoClock,
+            Some(now) if allow_expired => Expiry::AllowExpired { now: now.secs() },
+            Some(now) => Expiry::Enforce { now: now.secs() },
+        }
+    }
 }
 
 /// Which metadata was found expired (under [`Expiry::AllowExpired`]).
@@ -146,7 +161,7 @@ enum Stage {
 /// timestamp and snapshot, [`Updater::update_timestamp`],
 /// [`Updater::update_snapshot`], [`Updater::update_targets`],
 /// [`Updater::verify_target`]. A step called out of order fails with
-/// [`Check::OutOfOrder`]. A clone is an independent copy of the update so
+/// [`TufCheck::OutOfOrder`]. A clone is an independent copy of the update so
 /// far (to try several candidate files for one step).
 #[derive(Debug, Clone)]
 pub struct Updater {
@@ -176,7 +191,7 @@ fn verify_role(root: &Root, role: RoleIndex, doc: &Document<'_>) -> Result<(), (
 
 fn threshold(root: &Root, role: RoleIndex, doc: &Document<'_>, r: Role) -> Result<(), TufError> {
     verify_role(root, role, doc)
-        .map_err(|(valid, threshold)| TufError::new(r, Check::Threshold { valid, threshold }))
+        .map_err(|(valid, threshold)| TufError::new(r, TufCheck::Threshold { valid, threshold }))
 }
 
 /// A snapshot or targets document as the higher role pins it: within the
@@ -192,7 +207,7 @@ fn pinned_document<'b>(
     if bytes.len() > limit {
         return Err(TufError::new(
             role,
-            Check::TooLarge {
+            TufCheck::TooLarge {
                 limit: u64::try_from(limit).unwrap_or(u64::MAX),
             },
         ));
@@ -203,7 +218,7 @@ fn pinned_document<'b>(
     if doc.version != pinned.version {
         return Err(TufError::new(
             role,
-            Check::Version {
+            TufCheck::Version {
                 expected: pinned.version,
                 found: doc.version,
             },
@@ -213,14 +228,14 @@ fn pinned_document<'b>(
 }
 
 fn out_of_order(role: Role) -> TufError {
-    TufError::new(role, Check::OutOfOrder)
+    TufError::new(role, TufCheck::OutOfOrder)
 }
 
 /// Reads the trusted root (§5.2): a document that parses and is signed by
 /// a threshold of its own root keys (as python-tuf checks the root it
 /// starts from). Its expiry does not matter here (§5.2).
 fn load_trusted_root(bytes: &[u8]) -> Result<Root, TufError> {
-    let doc = document(bytes, Role::Root, MAX_ROOT_BYTES)?;
+    let doc = document(bytes, Role::Root, MAX_TUF_ROOT_BYTES)?;
     let root = Root::parse(&doc)?;
     threshold(&root, RoleIndex::Root, &doc, Role::Root)?;
     Ok(root)
@@ -267,15 +282,15 @@ impl Updater {
         if self.stage != Stage::Roots {
             return Err(out_of_order(Role::Root));
         }
-        if self.new_roots >= MAX_ROOT_ROTATIONS {
-            return Err(TufError::new(Role::Root, Check::TooManyRoots));
+        if self.new_roots >= MAX_TUF_ROOT_ROTATIONS {
+            return Err(TufError::new(Role::Root, TufCheck::TooManyRoots));
         }
-        let doc = document(bytes, Role::Root, MAX_ROOT_BYTES)?;
+        let doc = document(bytes, Role::Root, MAX_TUF_ROOT_BYTES)?;
         let new = Root::parse(&doc)?;
         verify_role(&self.root, RoleIndex::Root, &doc).map_err(|(valid, threshold)| {
             TufError::new(
                 Role::Root,
-                Check::PreviousRootThreshold { valid, threshold },
+                TufCheck::PreviousRootThreshold { valid, threshold },
             )
         })?;
         threshold(&new, RoleIndex::Root, &doc, Role::Root)?;
@@ -283,7 +298,7 @@ impl Updater {
         if new.version != expected {
             return Err(TufError::new(
                 Role::Root,
-                Check::RootVersion {
+                TufCheck::RootVersion {
                     expected,
                     found: new.version,
                 },
@@ -297,7 +312,7 @@ impl Updater {
     fn fresh(&mut self, role: Role, expires: u64) -> Result<(), TufError> {
         match self.expiry {
             Expiry::Enforce { now } if now >= expires => {
-                Err(TufError::new(role, Check::Expired { expires, now }))
+                Err(TufError::new(role, TufCheck::Expired { expires, now }))
             }
             Expiry::AllowExpired { now } if now >= expires => {
                 match role {
@@ -344,21 +359,21 @@ impl Updater {
         } else {
             if let Some(bytes) = held_timestamp {
                 let held = || -> Option<Timestamp> {
-                    let doc = document(bytes, Role::Timestamp, MAX_TIMESTAMP_BYTES).ok()?;
+                    let doc = document(bytes, Role::Timestamp, MAX_TUF_TIMESTAMP_BYTES).ok()?;
                     verify_role(&self.root, RoleIndex::Timestamp, &doc).ok()?;
                     Timestamp::parse(&doc).ok()
                 };
                 self.timestamp =
-                    Some(held().ok_or(TufError::new(Role::Timestamp, Check::HeldInvalid))?);
+                    Some(held().ok_or(TufError::new(Role::Timestamp, TufCheck::HeldInvalid))?);
             }
             if let Some(bytes) = held_snapshot {
                 let held = || -> Option<Snapshot> {
-                    let doc = document(bytes, Role::Snapshot, MAX_SNAPSHOT_BYTES).ok()?;
+                    let doc = document(bytes, Role::Snapshot, MAX_TUF_SNAPSHOT_BYTES).ok()?;
                     verify_role(&self.root, RoleIndex::Snapshot, &doc).ok()?;
                     Snapshot::parse(&doc).ok()
                 };
                 self.held_snapshot =
-                    Some(held().ok_or(TufError::new(Role::Snapshot, Check::HeldInvalid))?);
+                    Some(held().ok_or(TufError::new(Role::Snapshot, TufCheck::HeldInvalid))?);
             }
             Held::Kept
         };
@@ -377,7 +392,7 @@ impl Updater {
         if self.stage != Stage::Timestamp {
             return Err(out_of_order(role));
         }
-        let doc = document(bytes, role, MAX_TIMESTAMP_BYTES)?;
+        let doc = document(bytes, role, MAX_TUF_TIMESTAMP_BYTES)?;
         let new = Timestamp::parse(&doc)?;
         threshold(&self.root, RoleIndex::Timestamp, &doc, role)?;
         if let Some(held) = &self.timestamp {
@@ -385,7 +400,7 @@ impl Updater {
             if new.version < held_version {
                 return Err(TufError::new(
                     role,
-                    Check::Rollback {
+                    TufCheck::Rollback {
                         held: held_version,
                         new: new.version,
                     },
@@ -400,7 +415,7 @@ impl Updater {
             if new.snapshot.version < held.snapshot.version {
                 return Err(TufError::new(
                     role,
-                    Check::SnapshotRollback {
+                    TufCheck::SnapshotRollback {
                         held: held.snapshot.version,
                         new: new.snapshot.version,
                     },
@@ -431,7 +446,7 @@ impl Updater {
         };
         let doc = pinned_document(
             bytes,
-            (role, RoleIndex::Snapshot, MAX_SNAPSHOT_BYTES),
+            (role, RoleIndex::Snapshot, MAX_TUF_SNAPSHOT_BYTES),
             &timestamp.snapshot,
             &self.root,
         )?;
@@ -439,12 +454,12 @@ impl Updater {
         if let Some(held) = &self.held_snapshot {
             for (name, old) in &held.meta {
                 let Some(now) = new.get(name) else {
-                    return Err(TufError::new(role, Check::MetaRemoved));
+                    return Err(TufError::new(role, TufCheck::MetaRemoved));
                 };
                 if now.version < old.version {
                     return Err(TufError::new(
                         role,
-                        Check::MetaRollback {
+                        TufCheck::MetaRollback {
                             held: old.version,
                             new: now.version,
                         },
@@ -478,10 +493,10 @@ impl Updater {
         };
         let pinned = snapshot
             .get(b"targets.json")
-            .ok_or(TufError::new(role, Check::NotListed))?;
+            .ok_or(TufError::new(role, TufCheck::NotListed))?;
         let doc = pinned_document(
             bytes,
-            (role, RoleIndex::Targets, MAX_TARGETS_BYTES),
+            (role, RoleIndex::Targets, MAX_TUF_TARGETS_BYTES),
             pinned,
             &self.root,
         )?;
@@ -520,20 +535,20 @@ impl Updater {
         };
         let t = targets
             .get(name.as_bytes())
-            .ok_or(TufError::new(role, Check::NotListed))?;
+            .ok_or(TufError::new(role, TufCheck::NotListed))?;
         let found = u64::try_from(data.len()).unwrap_or(u64::MAX);
-        if found > MAX_TARGET_BYTES {
+        if found > MAX_TUF_TARGET_BYTES {
             return Err(TufError::new(
                 role,
-                Check::TooLarge {
-                    limit: MAX_TARGET_BYTES,
+                TufCheck::TooLarge {
+                    limit: MAX_TUF_TARGET_BYTES,
                 },
             ));
         }
         if found != t.length {
             return Err(TufError::new(
                 role,
-                Check::Length {
+                TufCheck::Length {
                     expected: t.length,
                     found,
                 },
@@ -651,10 +666,10 @@ pub struct MetadataInfo {
 /// Reads `role`'s document header without verifying signatures.
 pub fn metadata_info(bytes: &[u8], role: Role) -> Result<MetadataInfo, TufError> {
     let limit = match role {
-        Role::Root => MAX_ROOT_BYTES,
-        Role::Timestamp => MAX_TIMESTAMP_BYTES,
-        Role::Snapshot => MAX_SNAPSHOT_BYTES,
-        Role::Targets | Role::TargetFile => MAX_TARGETS_BYTES,
+        Role::Root => MAX_TUF_ROOT_BYTES,
+        Role::Timestamp => MAX_TUF_TIMESTAMP_BYTES,
+        Role::Snapshot => MAX_TUF_SNAPSHOT_BYTES,
+        Role::Targets | Role::TargetFile => MAX_TUF_TARGETS_BYTES,
     };
     let doc = document(bytes, role, limit)?;
     Ok(MetadataInfo {
