@@ -222,6 +222,38 @@ pub(crate) fn envelope_signature<'s>(
     Ok(decode_base64(sig, sig_buf, Field::Sig)?)
 }
 
+/// Checks 1–2 passed: the one signature's bytes, copied out of the bundle,
+/// so that the payload can be decoded wherever the caller wants it (even
+/// over the bundle's own bytes) before checks 3–4 ([`verify_decoded`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Prepared {
+    sig: [u8; MAX_SIGNATURE_BYTES],
+    sig_len: usize,
+}
+
+impl Prepared {
+    fn sig(&self) -> &[u8] {
+        self.sig.get(..self.sig_len).unwrap_or(&[])
+    }
+}
+
+/// Checks 1–2 (see [`Prepared`]).
+pub(crate) fn prepare(env: &Envelope<'_>) -> Result<Prepared, DsseError> {
+    let mut sig_buf = [0u8; MAX_SIGNATURE_BYTES * 2];
+    let sig = envelope_signature(env, &mut sig_buf)?;
+    // The buffer holds the base64 text; the limit is on the decoded DER.
+    let too_long = FieldError::new(Field::Sig, Problem::TooLong);
+    let mut out = Prepared {
+        sig: [0; MAX_SIGNATURE_BYTES],
+        sig_len: sig.len(),
+    };
+    out.sig
+        .get_mut(..sig.len())
+        .ok_or(too_long)?
+        .copy_from_slice(sig);
+    Ok(out)
+}
+
 /// Verifies the envelope with `key` (its hash: the curve's, or SHA-256 for
 /// RSA) and returns the authenticated payload, decoded into `payload_buf`
 /// (which must hold the payload's base64 text). `compat` enables the
@@ -233,18 +265,24 @@ pub(crate) fn verify_envelope<'p, K: PrehashKey + ?Sized>(
     compat: Option<CompatHash>,
     payload_buf: &'p mut [u8],
 ) -> Result<VerifiedPayload<'p>, DsseError> {
-    let mut sig_buf = [0u8; MAX_SIGNATURE_BYTES * 2];
-    let sig = envelope_signature(env, &mut sig_buf)?;
-    // The buffer holds the base64 text; the limit is on the decoded DER.
-    if sig.len() > MAX_SIGNATURE_BYTES {
-        return Err(FieldError::new(Field::Sig, Problem::TooLong).into());
-    }
+    let prepared = prepare(env)?;
     let needed = env.payload.raw().len();
     if payload_buf.len() < needed {
         return Err(DsseError::PayloadTooLarge { needed });
     }
     let payload = decode_base64(env.payload, payload_buf, Field::Payload)?;
+    verify_decoded(&prepared, payload, key, compat)
+}
 
+/// Checks 3–4 over `payload`, the decoded `payload` of the envelope that
+/// [`prepare`] read.
+pub(crate) fn verify_decoded<'p, K: PrehashKey + ?Sized>(
+    prepared: &Prepared,
+    payload: &'p [u8],
+    key: &K,
+    compat: Option<CompatHash>,
+) -> Result<VerifiedPayload<'p>, DsseError> {
+    let sig = prepared.sig();
     let mut digest = [0u8; 64];
     let n = pae_digest(key.sig_hash(), payload, &mut digest);
     let standard = key.verify_prehash(digest.get(..n).unwrap_or(&[]), sig);

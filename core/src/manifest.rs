@@ -524,21 +524,33 @@ fn parse_resource<'p>(
     let obj = v
         .object()
         .map_err(|_| field(FieldError::new(Field::Resources, Problem::WrongType)))?;
-    let text = |o: &crate::json::Object<'p>, key, f| {
-        o.required(key, f).and_then(|m| m.string()).map_err(field)
+    // One pass over the members (a manifest has millions of these objects).
+    let [name, digest, algorithm] = obj.pick([
+        ("name", Field::Name),
+        ("digest", Field::Digest),
+        ("algorithm", Field::Algorithm),
+    ]);
+    let required = |m: Result<Option<crate::json::Member<'p>>, FieldError>, f| {
+        m.and_then(|m| m.ok_or(FieldError::new(f, Problem::Missing)))
+            .map_err(field)
     };
-    let name = text(&obj, "name", Field::Name)?;
+    let name = required(name, Field::Name)?.string().map_err(field)?;
     let (digest_hex, algorithm) = match format {
         PredicateFormat::SignatureV1 => (
-            text(&obj, "digest", Field::Digest)?,
-            Some(text(&obj, "algorithm", Field::Algorithm)?),
+            required(digest, Field::Digest)?.string().map_err(field)?,
+            Some(
+                required(algorithm, Field::Algorithm)?
+                    .string()
+                    .map_err(field)?,
+            ),
         ),
         PredicateFormat::DigestsV01 => {
-            let d = obj
-                .required("digest", Field::Digest)
-                .and_then(|m| m.object())
+            let d = required(digest, Field::Digest)?.object().map_err(field)?;
+            let sha = d
+                .required("sha256", Field::Digest)
+                .and_then(|m| m.string())
                 .map_err(field)?;
-            (text(&d, "sha256", Field::Digest)?, None)
+            (sha, None)
         }
     };
 

@@ -17,9 +17,9 @@
 //! allocated.
 
 use crate::bundle::{Bundle, Material, MaterialKind};
-use crate::dsse::{CompatHash, PaeEncoding, verify_envelope};
+use crate::dsse::{self, CompatHash, DsseError, PaeEncoding};
 use crate::error::Error;
-use crate::json::{Field, decode_base64};
+use crate::json::{Field, Problem, decode_base64, decode_base64_in_place, span_in};
 use crate::keys::{KeyAlgorithm, KeyError, PublicKey};
 use crate::statement;
 use crate::time::Time;
@@ -65,24 +65,14 @@ impl KeyEvidence {
     }
 }
 
-impl Verifier for KeyVerifier {
-    type Evidence = KeyEvidence;
-
-    /// Checks 1–5 of the module docs. `time` is not used.
-    fn verify<'p>(
-        &self,
-        bundle: &[u8],
-        _time: Time,
-        payload_buf: &'p mut [u8],
-    ) -> Result<Verified<'p, KeyEvidence>, Error> {
-        // 1–2.
-        let bundle = Bundle::parse(bundle)?;
+impl KeyVerifier {
+    /// Checks 2–3 of the module docs.
+    fn check_material(&self, bundle: &Bundle<'_>) -> Result<(), Error> {
         let Material::PublicKey { hint, raw_bytes } =
             bundle.expect_material(MaterialKind::PublicKey)?
         else {
             return Err(KeyError::UnsupportedKey.into());
         };
-        // 3.
         if let Some(hint) = hint
             && !self.key.matches_hint(hint.bytes())
         {
@@ -97,19 +87,74 @@ impl Verifier for KeyVerifier {
                 _ => return Err(KeyError::RawBytesMismatch.into()),
             }
         }
-        // 4.
-        let payload = verify_envelope(
-            bundle.envelope()?,
-            &self.key,
-            Some(CompatHash::KeyCurve),
-            payload_buf,
-        )?;
+        Ok(())
+    }
+
+    /// [`Verifier::verify`], with the payload decoded over its own base64
+    /// text inside `bundle` instead of into a buffer of the caller's: the
+    /// same checks, in the same order, with half the memory for a large
+    /// manifest (a bundle listing 10^6 files is about 220 MB, its decoded
+    /// payload 160 MB). `bundle` is overwritten where the payload was.
+    pub fn verify_in_place<'b>(
+        &self,
+        bundle: &'b mut [u8],
+    ) -> Result<Verified<'b, KeyEvidence>, Error> {
+        let (prepared, span) = {
+            let parsed = Bundle::parse(bundle)?;
+            self.check_material(&parsed)?;
+            let env = parsed.envelope()?;
+            let prepared = dsse::prepare(env)?;
+            // The string lies in the bundle it was parsed from.
+            let span = span_in(bundle, env.payload).ok_or(DsseError::Field {
+                field: Field::Payload,
+                problem: Problem::Invalid,
+            })?;
+            (prepared, span)
+        };
+        let text = bundle.get_mut(span).unwrap_or(&mut []);
+        let payload = decode_base64_in_place(text, Field::Payload).map_err(DsseError::from)?;
+        self.finish(&prepared, payload)
+    }
+
+    /// Checks 4–5 once the payload is decoded.
+    fn finish<'p>(
+        &self,
+        prepared: &dsse::Prepared,
+        payload: &'p [u8],
+    ) -> Result<Verified<'p, KeyEvidence>, Error> {
+        let payload =
+            dsse::verify_decoded(prepared, payload, &self.key, Some(CompatHash::KeyCurve))?;
         let evidence = KeyEvidence {
             algorithm: self.key.algorithm(),
             pae: payload.encoding(),
         };
-        // 5.
         Ok(Verified::new(statement::parse(payload)?, evidence))
+    }
+}
+
+impl Verifier for KeyVerifier {
+    type Evidence = KeyEvidence;
+
+    /// Checks 1–5 of the module docs. `time` is not used.
+    fn verify<'p>(
+        &self,
+        bundle: &[u8],
+        _time: Time,
+        payload_buf: &'p mut [u8],
+    ) -> Result<Verified<'p, KeyEvidence>, Error> {
+        // 1–3.
+        let bundle = Bundle::parse(bundle)?;
+        self.check_material(&bundle)?;
+        // 4–5.
+        let env = bundle.envelope()?;
+        let prepared = dsse::prepare(env)?;
+        let needed = env.payload.raw().len();
+        if payload_buf.len() < needed {
+            return Err(DsseError::PayloadTooLarge { needed }.into());
+        }
+        let payload =
+            decode_base64(env.payload, payload_buf, Field::Payload).map_err(DsseError::from)?;
+        self.finish(&prepared, payload)
     }
 }
 
