@@ -1090,9 +1090,9 @@ fn hash_after_walk(
     let (mut tasks, mut specs) = (Vec::new(), Vec::new());
     while let Some(job) = planner.next(&mut source) {
         let job = job.expect("plan");
-        let entry = source.lookup(job.path).expect("listed");
+        let i = source.position(job.path).expect("listed");
         tasks.push(Task {
-            path: entry.abs.clone(),
+            path: source.model().file(i).expect("file"),
             offset: job.spec.offset(),
             len: job.spec.len(),
         });
@@ -1525,9 +1525,10 @@ fn hugging_face_cache_layout_verifies() {
         },
     )
     .expect("walk");
-    let entry = &listed.entries[1];
-    assert!(entry.link && entry.abs.starts_with(&blobs));
-    assert!(oms_edge::walk::open_at(&entry.abs, 0).is_ok());
+    let entry = listed.entry(1).expect("entry");
+    let file = listed.file(1).expect("file");
+    assert!(entry.link && file.starts_with(&blobs));
+    assert!(oms_edge::walk::open_at(&file, 0).is_ok());
 }
 
 #[test]
