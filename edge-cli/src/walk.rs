@@ -722,3 +722,69 @@ impl ModelSource for DirSource {
         Ok(self.unlisted(empty_files_exempt).next().is_some())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(m: &Model) -> Vec<String> {
+        m.entries().map(|e| e.rel.to_owned()).collect()
+    }
+
+    /// The early walk (verify.rs, `early_walk`) stands for the walk under
+    /// the signed policy: leaving the signed ignore paths out of its list
+    /// gives what a walk with them lists, and the lookups find every file
+    /// in and out of order.
+    #[test]
+    fn ignoring_after_the_walk_lists_what_ignoring_during_it_does() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = fs::canonicalize(dir.path()).expect("root");
+        for rel in [
+            "a.txt",
+            "a/b.bin",
+            "a/c/d.bin",
+            "a-b/x",
+            "ab/y",
+            "z",
+            "a/c.bin",
+            ".git/HEAD",
+        ] {
+            let p = root.join(rel);
+            fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            fs::write(&p, rel).expect("write");
+        }
+        let base = WalkOptions {
+            ignore_git_paths: true,
+            ..Default::default()
+        };
+        for ignored in [
+            &[][..],
+            &["a".to_owned()][..],
+            &["a/c".to_owned(), "z".to_owned()][..],
+            &["a-b".to_owned(), "a/b.bin".to_owned(), "nothing".to_owned()][..],
+        ] {
+            let mut early = Model::walk(&root, &root, &base).expect("walk");
+            early.retain_not_under(ignored);
+            let opts = WalkOptions {
+                ignored: ignored.to_vec(),
+                ..base.clone()
+            };
+            let direct = Model::walk(&root, &root, &opts).expect("walk");
+            assert_eq!(names(&early), names(&direct), "{ignored:?}");
+        }
+        let model = Model::walk(&root, &root, &base).expect("walk");
+        let all = names(&model);
+        assert!(!all.iter().any(|n| n.starts_with(".git")));
+        let mut source = DirSource::new(model);
+        let mut shuffled = all.clone();
+        shuffled.reverse();
+        for name in all.iter().chain(&shuffled) {
+            let i = source.position(name).expect("found");
+            assert_eq!(source.model().entry(i).map(|e| e.rel), Some(name.as_str()));
+            let file = source.model().file(i).expect("file");
+            assert_eq!(fs::read(&*file).expect("read"), name.as_bytes());
+        }
+        assert_eq!(source.position("a/nothing"), None);
+        assert_eq!(source.position("."), None);
+    }
+}

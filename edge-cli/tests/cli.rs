@@ -409,6 +409,30 @@ fn ignore_paths_absolute_model_relative_and_cwd_relative() {
     );
 }
 
+/// The model is walked while the bundle is verified, before the signed
+/// policy is known (verify.rs, `early_walk`); whatever that walk meets, the
+/// verdict is the signed policy's: a symlink under a signed ignore path
+/// (allow_symlinks=false) is left out with its directory, one elsewhere
+/// still fails, and files under a signed ignore path are not unsigned.
+#[test]
+fn the_walk_before_the_signature_changes_no_verdict() {
+    let (_tmp, model) = copy_model("ignore-paths");
+    std::fs::write(model.join("cache").join("more.bin"), b"x").expect("write");
+    std::os::unix::fs::symlink("tmp.bin", model.join("cache").join("link.bin")).expect("symlink");
+    let o = verify_case("ignore-paths", &model, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::os::unix::fs::symlink("model.bin", model.join("alias.bin")).expect("symlink");
+    let o = verify_case("ignore-paths", &model, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(
+            "\"alias.bin\": is a symlink, and the signature was made with allow_symlinks=false"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn signed_policy_governs_symlinks() {
     // Signed with allow_symlinks=false: any symlink fails, flag or not.
