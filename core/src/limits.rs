@@ -138,3 +138,15 @@ pub const MAX_INCLUSION_PROOF_HASHES: usize = 64;
 /// Most transparency-log entries a bundle may list (`tlogEntries`), as in
 /// sigstore-go (`internal/limits`, `MaxAllowedTlogEntries`).
 pub const MAX_TLOG_ENTRIES: usize = 32;
+
+/// Longest regular expression a policy may use (`Matcher::regex`), in
+/// bytes. An identity pattern for a GitHub workflow with its tags is about
+/// 120 bytes; 1 KiB leaves room for alternations of several workflows.
+pub const MAX_PATTERN_BYTES: usize = 1024;
+
+/// Most heap one compiled pattern's automaton may take (regex-automata's
+/// `nfa_size_limit`). A 120-byte identity pattern compiles to about 10 KiB
+/// with Unicode classes (`.` alone is a few hundred states); 256 KiB
+/// refuses nested counted repetitions that would blow up, not real
+/// policies.
+pub const MAX_PATTERN_NFA_BYTES: usize = 256 * 1024;
