@@ -134,7 +134,7 @@ fn the_readme_example_runs_as_written() {
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(
-        err.starts_with("not verified: policy policy.toml needs 2 of 2"),
+        err.starts_with("not verified: policy policy.toml needs 2 of 2 signers"),
         "{err}"
     );
     assert!(

@@ -481,9 +481,10 @@ fn report(
         .map(|&(j, i)| format!("{} ({})", signer_name(j), name_of(&paths[i])))
         .collect();
     let message = format!(
-        "policy {} needs {threshold} of {} signer(s) ({}); {} counted{}",
+        "policy {} needs {threshold} of {} signer{} ({}); {} counted{}",
         policy.file.display(),
         required.len(),
+        if required.len() == 1 { "" } else { "s" },
         required.join(", "),
         eval.counted.len(),
         if counted_names.is_empty() {
@@ -493,14 +494,15 @@ fn report(
         },
     );
     if eval.met {
+        let manifests = eval.manifests.len();
         lines.push(format!(
-            "verified: {} (policy {}: {} of {} required signer(s): {}; {} manifest(s), {resources} resources, {hashed} bytes)",
+            "verified: {} (policy {}: {} of {threshold} required signer{} counted: {}; {manifests} manifest{}, {resources} resources, {hashed} bytes)",
             model_path.display(),
             policy.file.display(),
             eval.counted.len(),
-            threshold,
+            if threshold == 1 { "" } else { "s" },
             counted_names.join(", "),
-            eval.manifests.len(),
+            if manifests == 1 { "" } else { "s" },
         ));
     } else {
         lines.push(format!("not verified: {message}"));
