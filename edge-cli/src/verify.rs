@@ -2,7 +2,7 @@
 //! enumerate the model under the signed policy, plan, hash in parallel,
 //! tally, report.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use oms_edge_core::limits::MAX_BUNDLE_BYTES;
@@ -171,6 +171,27 @@ pub fn run_method<V: Verifier>(
     }
 }
 
+/// Checks the model at `args.model_path` against `manifest`, verified by a
+/// policy run that had several signatures: `args.signature` is one whose
+/// manifest this is, `others` the run's other signature files. Those are
+/// left out of the model like the signature itself, unless the manifest
+/// lists them (a co-signer who signed after another may have signed the
+/// first signature as a model file).
+pub fn check_verified_manifest(
+    manifest: &VerifiedManifest<'_>,
+    args: &CommonVerifyArgs,
+    others: &[PathBuf],
+    method: &'static str,
+) -> Run {
+    let mut inputs = match Inputs::locate(args) {
+        Ok(i) => i,
+        Err(msg) => return Run::Usage(msg),
+    };
+    inputs.others = others.iter().map(|p| own_path(p)).collect();
+    let report = Report::new(method, &inputs.model_path, args.json);
+    check_model(manifest, &inputs, args, report)
+}
+
 /// The bundle's decoded payload, read without any check.
 pub fn raw_payload(bundle: &[u8]) -> Result<Vec<u8>, Error> {
     let parsed = UnverifiedBundle::parse(bundle)?;
@@ -198,32 +219,45 @@ struct Inputs {
     model_path: PathBuf,
     root: PathBuf,
     signature: PathBuf,
+    /// Other signatures of a policy run (their own paths).
+    others: Vec<PathBuf>,
 }
 
 impl Inputs {
-    fn read(args: &CommonVerifyArgs) -> Result<Self, String> {
+    /// The model's root and the signature's own path, without reading the
+    /// signature.
+    fn locate(args: &CommonVerifyArgs) -> Result<Self, String> {
         let root = std::fs::canonicalize(&args.model_path)
             .map_err(|e| format!("model {}: {e}", args.model_path.display()))?;
-        let meta = std::fs::metadata(&args.signature)
-            .map_err(|e| format!("cannot read signature {}: {e}", args.signature.display()))?;
-        if meta.len() > MAX_BUNDLE_BYTES as u64 {
-            return Err(format!(
-                "signature {} is larger than {MAX_BUNDLE_BYTES} bytes",
-                args.signature.display()
-            ));
-        }
-        let bundle = std::fs::read(&args.signature)
-            .map_err(|e| format!("cannot read signature {}: {e}", args.signature.display()))?;
         // The signature's own name, not what a link there points at: a
         // link into the model does not take a model file out of it.
-        let signature = own_path(&args.signature);
         Ok(Self {
-            bundle,
+            bundle: Vec::new(),
             model_path: args.model_path.clone(),
             root,
-            signature,
+            signature: own_path(&args.signature),
+            others: Vec::new(),
         })
     }
+
+    fn read(args: &CommonVerifyArgs) -> Result<Self, String> {
+        let mut inputs = Self::locate(args)?;
+        inputs.bundle = read_signature(&args.signature)?;
+        Ok(inputs)
+    }
+}
+
+/// A signature file's bytes, at most `MAX_BUNDLE_BYTES` of them.
+pub fn read_signature(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read signature {}: {e}", path.display()))?;
+    if meta.len() > MAX_BUNDLE_BYTES as u64 {
+        return Err(format!(
+            "signature {} is larger than {MAX_BUNDLE_BYTES} bytes",
+            path.display()
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read signature {}: {e}", path.display()))
 }
 
 /// Everything after the bundle verified: enumerate, plan, hash, tally.
@@ -334,6 +368,13 @@ fn enumerate_model(
     }
     if let Some(rel) = relative_inside(&inputs.root, &inputs.signature) {
         ignored.push(rel);
+    }
+    for other in &inputs.others {
+        if let Some(rel) = relative_inside(&inputs.root, other)
+            && !manifest.resources().any(|r| r.path_bytes().eq(rel.bytes()))
+        {
+            ignored.push(rel);
+        }
     }
     let opts = WalkOptions {
         ignore_git_paths: !args.no_ignore_git_paths,
