@@ -581,3 +581,83 @@ fn the_json_schema_is_the_parser_s_format() {
         );
     }
 }
+
+/// A `sigstore` signer trusting a TUF state (`trust_state`, as
+/// `oms-edge trust init|update` keeps it) instead of a trusted-root file:
+/// the generated TUF repository's target is the local test instance's
+/// trusted root, so the README's model verifies through the state.
+#[test]
+fn a_sigstore_signer_trusts_a_tuf_state() {
+    let dir = readme_layout();
+    let d = dir.path();
+    let tuf = testdata().join("tuf/generated/repo");
+    let state = d.join("trust");
+    let state_arg = state.to_str().unwrap();
+    for args in [
+        vec![
+            "trust",
+            "init",
+            "--root",
+            tuf.join("1.root.json").to_str().unwrap(),
+            "--state",
+            state_arg,
+        ],
+        vec![
+            "trust",
+            "update",
+            "--from",
+            tuf.to_str().unwrap(),
+            "--at",
+            "2030-01-01T00:00:00Z",
+            "--state",
+            state_arg,
+        ],
+    ] {
+        let out = oms_in(d, &args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    }
+    std::fs::remove_file(d.join("trusted_root.json")).unwrap();
+    let example = std::fs::read_to_string(d.join("policy.toml")).unwrap();
+    let with_state = example.replace(
+        "trusted_root = \"trusted_root.json\"",
+        "trust_state = \"trust\"",
+    );
+    assert_ne!(with_state, example);
+    std::fs::write(d.join("policy.toml"), &with_state).unwrap();
+
+    let check = oms_in(d, &["policy", "check", "policy.toml"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    assert!(
+        text(&check.stdout).contains("from TUF state"),
+        "{}",
+        text(&check.stdout)
+    );
+    let out = oms_in(d, &README_RUN);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    // Both a file and a state: refused, pointing at `trust_state`.
+    let both = with_state.replace(
+        "trust_state = \"trust\"",
+        "trusted_root = \"trusted_root.json\"\ntrust_state = \"trust\"",
+    );
+    std::fs::write(d.join("policy.toml"), &both).unwrap();
+    let out = oms_in(d, &["policy", "check", "policy.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.starts_with("error: policy.toml:12:"), "{err}");
+    assert!(err.contains("`trusted_root` and `trust_state`"), "{err}");
+
+    // A directory that holds no state: refused before anything is read.
+    std::fs::write(
+        d.join("policy.toml"),
+        with_state.replace("trust_state = \"trust\"", "trust_state = \"nowhere\""),
+    )
+    .unwrap();
+    let out = oms_in(d, &README_RUN);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("no TUF state there"),
+        "{}",
+        text(&out.stderr)
+    );
+}

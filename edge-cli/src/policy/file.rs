@@ -93,6 +93,7 @@ struct SignerDoc {
     leaf: Option<Spanned<LeafDoc>>,
     // sigstore
     trusted_root: Option<Spanned<String>>,
+    trust_state: Option<Spanned<String>>,
     identity: Option<Spanned<MatcherDoc>>,
     issuer: Option<Spanned<MatcherDoc>>,
     extensions: Option<Spanned<BTreeMap<Spanned<String>, Spanned<MatcherDoc>>>>,
@@ -240,7 +241,7 @@ impl Cx<'_> {
         let s = spec.get_ref();
         let method = s.method.get_ref().as_str();
         // The keys each method takes; any other is refused.
-        let given: [(&str, Option<Range<usize>>); 10] = [
+        let given: [(&str, Option<Range<usize>>); 11] = [
             ("public_key", s.public_key.as_ref().map(Spanned::span)),
             (
                 "public_key_pem",
@@ -250,6 +251,7 @@ impl Cx<'_> {
             ("intermediates", s.intermediates.as_ref().map(Spanned::span)),
             ("leaf", s.leaf.as_ref().map(Spanned::span)),
             ("trusted_root", s.trusted_root.as_ref().map(Spanned::span)),
+            ("trust_state", s.trust_state.as_ref().map(Spanned::span)),
             ("identity", s.identity.as_ref().map(Spanned::span)),
             ("issuer", s.issuer.as_ref().map(Spanned::span)),
             ("extensions", s.extensions.as_ref().map(Spanned::span)),
@@ -258,7 +260,13 @@ impl Cx<'_> {
         let allowed: &[&str] = match method {
             "key" => &["public_key", "public_key_pem"],
             "certificate" => &["roots", "intermediates", "leaf"],
-            "sigstore" => &["trusted_root", "identity", "issuer", "extensions"],
+            "sigstore" => &[
+                "trusted_root",
+                "trust_state",
+                "identity",
+                "issuer",
+                "extensions",
+            ],
             other => {
                 return Err(self.at(
                     &s.method,
@@ -446,8 +454,37 @@ impl Cx<'_> {
                 format!("signer {name:?}: a sigstore signer needs `identity` and `issuer`"),
             ));
         };
-        let (trust, trust_source) = match &s.trusted_root {
-            Some(path) => {
+        let (trust, trust_source) = match (&s.trusted_root, &s.trust_state) {
+            (Some(_), Some(state)) => {
+                return Err(self.at(
+                    state,
+                    format!(
+                        "signer {name:?}: `trusted_root` and `trust_state` name two trusted roots: give one"
+                    ),
+                ));
+            }
+            (None, Some(dir)) => {
+                // A TUF state that `oms-edge trust init|update` keeps:
+                // its verified trusted_root.json, as `--trust-state` reads it.
+                let st = crate::trust::state_trust(Some(&self.path(dir.get_ref())))
+                    .map_err(|e| self.at(dir, format!("signer {name:?}: {e}")))?
+                    .ok_or_else(|| {
+                        self.at(
+                            dir,
+                            format!("signer {name:?}: no TUF state in {:?}", dir.get_ref()),
+                        )
+                    })?;
+                let root = TrustedRoot::parse_any(&st.trusted_root).map_err(|e| {
+                    self.at(dir, format!("signer {name:?}: {}: {e}", st.description))
+                })?;
+                (
+                    root,
+                    st.description
+                        .trim_start_matches("trusted root: ")
+                        .to_owned(),
+                )
+            }
+            (Some(path), None) => {
                 let bytes = self.read(path, "trusted root")?;
                 let root = TrustedRoot::parse_any(&bytes).map_err(|e| {
                     self.at(
@@ -457,7 +494,7 @@ impl Cx<'_> {
                 })?;
                 (root, path.get_ref().clone())
             }
-            None => (
+            (None, None) => (
                 TrustedRoot::parse(PRODUCTION_TRUSTED_ROOT).map_err(|e| {
                     self.at(spec, format!("the bundled production trusted root: {e}"))
                 })?,
