@@ -163,6 +163,12 @@ checks! {
     317 X509PathSearchLimit "x509.path_search_limit",
     /// No verification time (`Time::NoClock`): validity cannot be checked.
     318 X509NoVerificationTime "x509.no_verification_time",
+    /// The leaf's subject is not the one the leaf policy expects.
+    319 X509LeafSubjectMismatch "x509.leaf_subject_mismatch",
+    /// No SAN of the leaf is the one the leaf policy expects.
+    320 X509LeafSanMismatch "x509.leaf_san_mismatch",
+    /// The leaf lacks an extended key usage the leaf policy requires.
+    321 X509LeafEkuMissing "x509.leaf_eku_missing",
 
     // Step 7: the DSSE envelope (`dsse`).
     /// `payloadType` is not in-toto.
@@ -525,6 +531,12 @@ checks! {
     1308 PolicyNoCodeSigning "policy.no_code_signing",
     /// keyUsage without digitalSignature.
     1309 PolicyNoDigitalSignature "policy.no_digital_signature",
+    /// The certificate lacks a Fulcio extension the policy matches.
+    1310 PolicyExtensionMissing "policy.extension_missing",
+    /// A Fulcio extension's value is not the expected one.
+    1311 PolicyExtensionMismatch "policy.extension_mismatch",
+    /// A Fulcio extension the policy matches is malformed or repeated.
+    1312 PolicyExtensionEncoding "policy.extension_encoding",
 
     // Step 1: the trusted root (`trust_root`).
     /// Larger than `limits::MAX_TRUST_ROOT_BYTES`.

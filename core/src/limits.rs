@@ -216,3 +216,17 @@ pub const MAX_TUF_TARGETS: usize = 4096;
 /// Longest target or metadata path, in bytes (Sigstore's longest:
 /// `signing_config_rekor_v2.v0.2.json`, 33). Linux's PATH_MAX is 4096.
 pub const MAX_TUF_PATH_BYTES: usize = 4096;
+
+// ---- Policies (feature `regex`) ---------------------------------------
+
+/// Longest regular expression a policy may use (`Matcher::regex`), in
+/// bytes. An identity pattern for a GitHub workflow with its tags is about
+/// 120 bytes; 1 KiB leaves room for alternations of several workflows.
+pub const MAX_PATTERN_BYTES: usize = 1024;
+
+/// Most heap one compiled pattern's automaton may take (regex-automata's
+/// `nfa_size_limit`). A 120-byte identity pattern compiles to about 10 KiB
+/// with Unicode classes (`.` alone is a few hundred states); 256 KiB
+/// refuses nested counted repetitions that would blow up, not real
+/// policies.
+pub const MAX_PATTERN_NFA_BYTES: usize = 256 * 1024;

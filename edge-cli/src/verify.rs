@@ -208,6 +208,27 @@ pub fn run_method<V: BundleVerifier>(
     }
 }
 
+/// Checks the model at `args.model_path` against `manifest`, verified by a
+/// policy run that had several signatures: `args.signature` is one whose
+/// manifest this is, `others` the run's other signature files. Those are
+/// left out of the model like the signature itself, unless the manifest
+/// lists them (a co-signer who signed after another may have signed the
+/// first signature as a model file).
+pub fn check_verified_manifest(
+    manifest: &VerifiedManifest<'_>,
+    args: &CommonVerifyArgs,
+    others: &[PathBuf],
+    method: &'static str,
+) -> Run {
+    let mut inputs = match Inputs::locate(args) {
+        Ok(i) => i,
+        Err(msg) => return Run::Usage(msg),
+    };
+    inputs.others = others.iter().map(|p| own_path(p)).collect();
+    let report = Report::new(method, &inputs.model_path, args.json);
+    check_model(manifest, &inputs, args, report)
+}
+
 /// The bundle's decoded payload, read without any check.
 pub fn raw_payload(bundle: &[u8]) -> Result<Vec<u8>, Error> {
     let parsed = UnverifiedBundle::parse(bundle)?;
@@ -240,39 +261,40 @@ struct Inputs {
     signature: PathBuf,
     /// How each `--ignore-paths` was read.
     user: Vec<UserIgnore>,
+    /// Other signatures of a policy run (their own paths).
+    others: Vec<PathBuf>,
     /// The walk started before the bundle is verified ([`early_walk`]).
     early: Cell<Option<JoinHandle<Result<Model, WalkError>>>>,
 }
 
 impl Inputs {
-    fn read(args: &CommonVerifyArgs) -> Result<(Vec<u8>, Self), String> {
+    /// The model's root and the signature's own path, without reading the
+    /// signature.
+    fn locate(args: &CommonVerifyArgs) -> Result<Self, String> {
         let root = std::fs::canonicalize(&args.model_path)
             .map_err(|e| format!("model {}: {e}", args.model_path.display()))?;
-        let meta = std::fs::metadata(&args.signature)
-            .map_err(|e| format!("cannot read signature {}: {e}", args.signature.display()))?;
-        if meta.len() > MAX_BUNDLE_BYTES as u64 {
-            return Err(format!(
-                "signature {} is larger than {MAX_BUNDLE_BYTES} bytes",
-                args.signature.display()
-            ));
-        }
-        let bundle = std::fs::read(&args.signature)
-            .map_err(|e| format!("cannot read signature {}: {e}", args.signature.display()))?;
-        // The signature's own name, not what a link there points at: a
-        // link into the model does not take a model file out of it.
-        let signature = own_path(&args.signature);
         let user = args
             .ignore_paths
             .iter()
             .map(|p| user_ignore(&root, p))
             .collect();
-        let inputs = Self {
+        // The signature's own name, not what a link there points at: a
+        // link into the model does not take a model file out of it.
+        Ok(Self {
             model_path: args.model_path.clone(),
             root,
-            signature,
+            signature: own_path(&args.signature),
             user,
+            others: Vec::new(),
             early: Cell::new(None),
-        };
+        })
+    }
+
+    /// [`Inputs::locate`], the signature's bytes (returned apart: the
+    /// verified manifest borrows them), and the model's walk started.
+    fn read(args: &CommonVerifyArgs) -> Result<(Vec<u8>, Self), String> {
+        let inputs = Self::locate(args)?;
+        let bundle = read_signature(&args.signature)?;
         inputs.early.set(Some(early_walk(&inputs, args)));
         Ok((bundle, inputs))
     }
@@ -293,6 +315,19 @@ impl Inputs {
     }
 }
 
+/// A signature file's bytes, at most `MAX_BUNDLE_BYTES` of them.
+pub fn read_signature(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read signature {}: {e}", path.display()))?;
+    if meta.len() > MAX_BUNDLE_BYTES as u64 {
+        return Err(format!(
+            "signature {} is larger than {MAX_BUNDLE_BYTES} bytes",
+            path.display()
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read signature {}: {e}", path.display()))
+}
+
 /// Walks the model on another core while this one verifies the bundle
 /// (at 10^5 files the walk, about 0.15 s of `readdir` and `statx`, and the
 /// bundle's verification take about as long). The signed policy is not
@@ -304,7 +339,8 @@ impl Inputs {
 /// ([`Model::retain_not_under`]); if it fails, the model is walked again
 /// under the signed policy, which reports its own error. Nothing of the
 /// model is read before the signature verifies: this lists names and
-/// sizes only.
+/// sizes only. (A policy run's `check_verified_manifest` walks after its
+/// bundles verified, with its other signatures left out: no early walk.)
 fn early_walk(inputs: &Inputs, args: &CommonVerifyArgs) -> JoinHandle<Result<Model, WalkError>> {
     let opts = inputs.walk_options(args);
     let (root, given) = (inputs.root.clone(), inputs.model_path.clone());
@@ -434,6 +470,13 @@ fn enumerate_model(
     let mut opts = inputs.walk_options(args);
     opts.allow_symlinks = signed_symlinks;
     opts.ignored.extend(signed);
+    for other in &inputs.others {
+        if let Some(rel) = relative_inside(&inputs.root, other)
+            && !manifest.resources().any(|r| r.path_bytes().eq(rel.bytes()))
+        {
+            opts.ignored.push(rel);
+        }
+    }
     let model = Model::walk(&inputs.root, &inputs.model_path, &opts)?;
     report.set_links(&model);
     Ok(DirSource::new(model))

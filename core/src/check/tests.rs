@@ -118,6 +118,13 @@ const TABLE: &[(Check, u16, &str)] = &[
         318,
         "x509.no_verification_time",
     ),
+    (
+        Check::X509LeafSubjectMismatch,
+        319,
+        "x509.leaf_subject_mismatch",
+    ),
+    (Check::X509LeafSanMismatch, 320, "x509.leaf_san_mismatch"),
+    (Check::X509LeafEkuMissing, 321, "x509.leaf_eku_missing"),
     (Check::DsseWrongPayloadType, 400, "dsse.wrong_payload_type"),
     (Check::DsseNoSignature, 401, "dsse.no_signature"),
     (
@@ -552,6 +559,21 @@ const TABLE: &[(Check, u16, &str)] = &[
         Check::PolicyNoDigitalSignature,
         1309,
         "policy.no_digital_signature",
+    ),
+    (
+        Check::PolicyExtensionMissing,
+        1310,
+        "policy.extension_missing",
+    ),
+    (
+        Check::PolicyExtensionMismatch,
+        1311,
+        "policy.extension_mismatch",
+    ),
+    (
+        Check::PolicyExtensionEncoding,
+        1312,
+        "policy.extension_encoding",
     ),
     (Check::TrustRootTooLarge, 1400, "trust_root.too_large"),
     (Check::TrustRootJson, 1401, "trust_root.json"),
