@@ -349,14 +349,14 @@ impl Report {
             .collect()
     }
 
-    /// Prints the verdict and returns the exit code.
-    pub fn finish(self, outcome: Outcome) -> ExitCode {
-        let (verified, failure) = match &outcome {
+    /// The `--json` document of `outcome` (the Python package's result
+    /// and exception are made from it).
+    pub fn to_json(&self, outcome: &Outcome) -> Value {
+        let (verified, failure) = match outcome {
             Outcome::Verified(v) => (Some(*v), None),
             Outcome::Failed(f) => (None, Some(f)),
         };
-        if self.json {
-            let doc = json!({
+        json!({
                 "verdict": if verified.is_some() { "verified" } else { "not verified" },
                 "method": self.method,
                 "model": { "path": self.model_path.display().to_string(), "name": self.model_name },
@@ -372,7 +372,17 @@ impl Report {
                 "symlinks": self.links,
                 "bytes_hashed": verified.map(|v| v.bytes),
                 "failure": failure.map(|f| self.failure_json(f)),
-            });
+        })
+    }
+
+    /// Prints the verdict and returns the exit code.
+    pub fn finish(self, outcome: Outcome) -> ExitCode {
+        let (verified, failure) = match &outcome {
+            Outcome::Verified(v) => (Some(*v), None),
+            Outcome::Failed(f) => (None, Some(f)),
+        };
+        if self.json {
+            let doc = self.to_json(&outcome);
             out!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         } else if let Some(v) = verified {
             let root = v

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use crate::CommonVerifyArgs;
 use crate::report::{failure_json, usage_error};
-use crate::verify::{Run, run_method, time_of};
+use crate::verify::{Control, Run, UsageError, time_of, verify_model};
 
 /// Where the trusted root comes from (the reference's flags).
 #[derive(Debug, Args)]
@@ -106,11 +106,12 @@ pub fn load_trust(
     trusted_root: Option<&Path>,
     trust_config: Option<&Path>,
     staging: bool,
-) -> Result<TrustedRoot, String> {
+) -> Result<TrustedRoot, UsageError> {
     let (what, bytes) = match (trusted_root, trust_config) {
         (Some(p), _) | (None, Some(p)) => (
             p.display().to_string(),
-            std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?,
+            std::fs::read(p)
+                .map_err(|e| UsageError::io(format_args!("cannot read {}", p.display()), &e))?,
         ),
         (None, None) if staging => (
             "the bundled staging trusted root".to_owned(),
@@ -121,7 +122,8 @@ pub fn load_trust(
             PRODUCTION_TRUSTED_ROOT.to_vec(),
         ),
     };
-    TrustedRoot::parse_any(&bytes).map_err(|e| format!("trusted root {what}: {e}"))
+    TrustedRoot::parse_any(&bytes)
+        .map_err(|e| UsageError::invalid(format!("trusted root {what}: {e}")))
 }
 
 /// The system clock, as the core's verification time.
@@ -154,22 +156,28 @@ pub fn evidence_json(e: &SigstoreEvidence, trust: &TrustedRoot) -> Value {
 
 /// `verify sigstore`.
 pub fn verify(args: &SigstoreArgs) -> Run {
+    verify_with(args, Control::default())
+}
+
+/// [`verify`], under `control`.
+pub fn verify_with(args: &SigstoreArgs, control: Control<'_>) -> Run {
     let trust = match load_trust(
         args.trust.trusted_root.as_deref(),
         args.trust.trust_config.as_deref(),
         args.trust.use_staging,
     ) {
         Ok(t) => t,
-        Err(msg) => return Run::Usage(msg),
+        Err(e) => return Run::Usage(e),
     };
     let policy = IdentityPolicy::exact(&args.identity, &args.identity_provider);
     let verifier = SigstoreVerifier::new(&trust, policy);
-    run_method(
+    verify_model(
         &args.common,
         "sigstore",
         None,
         &verifier,
         now(),
+        control,
         |evidence, report| report.signer = Some(evidence_json(evidence, &trust)),
     )
 }
@@ -265,7 +273,8 @@ fn hash_file(path: &str, hash: SigHash) -> Result<[u8; 64], String> {
 }
 
 fn run_verify_bundle(args: &VerifyBundleArgs) -> Result<BundleVerdict, String> {
-    let trust = load_trust(args.trusted_root.as_deref(), None, args.staging)?;
+    let trust =
+        load_trust(args.trusted_root.as_deref(), None, args.staging).map_err(|e| e.message)?;
     let bundle = std::fs::read(&args.bundle)
         .map_err(|e| format!("cannot read bundle {}: {e}", args.bundle.display()))?;
     let given_digest = match args.artifact.strip_prefix("sha256:") {
