@@ -4,8 +4,8 @@
  *
  *   host_test TESTDATA_DIR
  *
- * Built and run by ffi/c/run-host-test.sh (under AddressSanitizer and
- * UBSan). Ends with "N passed, M failed"; exits non-zero on a failure. */
+ * Built and run by ffi/tests/c_host.rs (under AddressSanitizer and UBSan).
+ * Ends with "N passed, M failed"; exits non-zero on a failure. */
 
 #include <stdalign.h>
 #include <stdio.h>

@@ -60,7 +60,7 @@ def main() -> None:
     pub = str(bench.PUB)
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, oms_edge {oms_edge.__version__}, scale {args.scale}, "
-          f"median of {args.runs} warm runs")
+          f"median of {args.runs} warm runs, load average {os.getloadavg()[0]:.1f} at start")
     print(f"{'model':<34} {'serialization':<14} {'oms_edge':>10} {'model_signing':>14} {'speedup':>8}")
     for name in names:
         spec = scale[name]
@@ -84,6 +84,7 @@ def main() -> None:
             label = f"{bench.describe(name, spec)}"
             print(f"{label:<34} {method + '/' + alg:<14} {me:>9.3f}s {mr:>13.3f}s {mr / me:>7.1f}x",
                   flush=True)
+    print(f"# load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":
