@@ -44,6 +44,19 @@ macro_rules! checks {
                 }
             }
 
+            /// [`Check::as_str`] as a NUL-terminated C string (the C
+            /// library's `oms_edge_check_name`).
+            pub const fn as_c_str(self) -> &'static core::ffi::CStr {
+                match self {
+                    $(Check::$name => match core::ffi::CStr::from_bytes_with_nul(
+                        concat!($text, "\0").as_bytes(),
+                    ) {
+                        Ok(name) => name,
+                        Err(_) => c"",
+                    },)*
+                }
+            }
+
             /// The check with stable number `code`, if there is one.
             pub const fn from_code(code: u16) -> Option<Check> {
                 match code {

@@ -394,6 +394,15 @@ impl Report {
         })
     }
 
+    /// The `--json` document of `outcome` (the Python package's result
+    /// and exception are made from it).
+    pub fn to_json(&self, outcome: &Outcome) -> Value {
+        match outcome {
+            Outcome::Verified(v) => self.document(Some(*v), None),
+            Outcome::Failed(f) => self.document(None, Some(f)),
+        }
+    }
+
     /// Prints the verdict and returns the exit code.
     pub fn finish(self, outcome: Outcome) -> ExitCode {
         let (verified, failure) = match &outcome {

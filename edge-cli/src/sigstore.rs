@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use crate::CommonVerifyArgs;
 use crate::report::{failure_json, usage_error};
-use crate::verify::{Run, run_method, time_of};
+use crate::verify::{Control, Run, UsageError, time_of, verify_model};
 
 /// Where the trusted root comes from (the reference's flags).
 #[derive(Debug, Args)]
@@ -119,11 +119,12 @@ pub fn load_trust(
     trusted_root: Option<&Path>,
     trust_config: Option<&Path>,
     staging: bool,
-) -> Result<TrustedRoot, String> {
+) -> Result<TrustedRoot, UsageError> {
     let (what, bytes) = match (trusted_root, trust_config) {
         (Some(p), _) | (None, Some(p)) => (
             p.display().to_string(),
-            std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?,
+            std::fs::read(p)
+                .map_err(|e| UsageError::io(format_args!("cannot read {}", p.display()), &e))?,
         ),
         (None, None) if staging => (
             "the bundled staging trusted root".to_owned(),
@@ -134,7 +135,8 @@ pub fn load_trust(
             PRODUCTION_TRUSTED_ROOT.to_vec(),
         ),
     };
-    TrustedRoot::parse_any(&bytes).map_err(|e| format!("trusted root {what}: {e}"))
+    TrustedRoot::parse_any(&bytes)
+        .map_err(|e| UsageError::invalid(format!("trusted root {what}: {e}")))
 }
 
 /// The trusted root a verification uses, and how the output names it.
@@ -156,14 +158,14 @@ pub fn choose_trust(
     trust_config: Option<&Path>,
     staging: bool,
     trust_state: Option<&Path>,
-) -> Result<Trust, String> {
+) -> Result<Trust, UsageError> {
     let explicit = trusted_root.or(trust_config);
     if explicit.is_none()
         && !staging
-        && let Some(st) = crate::trust::state_trust(trust_state)?
+        && let Some(st) = crate::trust::state_trust(trust_state).map_err(UsageError::invalid)?
     {
         let root = TrustedRoot::parse_any(&st.trusted_root)
-            .map_err(|e| format!("{}: {e}", st.description))?;
+            .map_err(|e| UsageError::invalid(format!("{}: {e}", st.description)))?;
         return Ok(Trust {
             root,
             source: st.json,
@@ -212,6 +214,11 @@ pub fn evidence_json(e: &SigstoreEvidence, trust: &TrustedRoot) -> Value {
 
 /// `verify sigstore`.
 pub fn verify(args: &SigstoreArgs) -> Run {
+    verify_with(args, Control::default())
+}
+
+/// [`verify`], under `control`.
+pub fn verify_with(args: &SigstoreArgs, control: Control<'_>) -> Run {
     let Trust {
         root: trust,
         source,
@@ -223,19 +230,20 @@ pub fn verify(args: &SigstoreArgs) -> Run {
         args.trust.trust_state.as_deref(),
     ) {
         Ok(t) => t,
-        Err(msg) => return Run::Usage(msg),
+        Err(e) => return Run::Usage(e),
     };
     if let (Some(note), false) = (note, args.common.json) {
         out!("{note}");
     }
     let policy = IdentityPolicy::exact(&args.identity, &args.identity_provider);
     let verifier = SigstoreVerifier::new(&trust, policy);
-    run_method(
+    verify_model(
         &args.common,
         "sigstore",
         None,
         &verifier,
         now(),
+        control,
         |evidence, report| {
             let mut doc = evidence_json(evidence, &trust);
             doc["trusted_root"] = source.clone();
@@ -348,7 +356,8 @@ fn run_verify_bundle(args: &VerifyBundleArgs) -> Result<BundleVerdict, String> {
         None,
         args.staging,
         args.trust_state.as_deref(),
-    )?;
+    )
+    .map_err(|e| e.message)?;
     let bundle = std::fs::read(&args.bundle)
         .map_err(|e| format!("cannot read bundle {}: {e}", args.bundle.display()))?;
     let given_digest = match args.artifact.strip_prefix("sha256:") {

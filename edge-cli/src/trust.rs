@@ -426,7 +426,7 @@ fn update(a: &UpdateArgs) -> Result<ExitCode, Fail> {
         ))
     })?;
     let copy = Copy::new(&a.from)?;
-    let time = crate::verify::time_at(a.at.as_deref()).map_err(usage)?;
+    let time = crate::verify::time_at(a.at.as_deref()).map_err(|e| usage(e.message))?;
     let expiry = Expiry::at(time, a.allow_expired);
     let j = a.json;
     let state_root = dir.join(&state.generation).join("root.json");

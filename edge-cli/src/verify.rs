@@ -1,10 +1,19 @@
 //! `oms-edge verify ...`: read inputs, let the core authenticate the bundle,
 //! enumerate the model under the signed policy, plan, hash in parallel,
 //! tally, report.
+//!
+//! The library API front ends share (the binary, the Python package):
+//! [`key_verifier`], [`certificate_verifier`], [`time_at`] and
+//! [`crate::sigstore::load_trust`] turn the flags' files into a verifier,
+//! [`verify_model`] checks a model with it and returns a [`Run`]: a
+//! [`Report`] and its [`Outcome`], or a [`UsageError`]. [`key`],
+//! [`certificate`] and [`crate::sigstore::verify`] do both for a command
+//! line; the `_with` forms take a [`Control`] (a cancellation flag).
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 
 use oms_edge_core::limits::MAX_BUNDLE_BYTES;
@@ -22,28 +31,104 @@ use crate::walk::{
 };
 use crate::{CertificateArgs, CommonVerifyArgs, KeyArgs};
 
+/// What kind of usage or configuration error (exit 2) it is: the Python
+/// package raises `FileNotFoundError`, `PermissionError`, `OSError` or
+/// `ValueError` from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsageKind {
+    /// A file the flags name does not exist.
+    NotFound,
+    /// A file the flags name cannot be read for lack of permission.
+    PermissionDenied,
+    /// Another I/O error while reading a file the flags name.
+    Io,
+    /// A flag's value, or a file's content, is not acceptable.
+    Invalid,
+}
+
+/// A usage or configuration error: what to tell the user, and its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError {
+    /// The message (one line, no `error: ` prefix).
+    pub message: String,
+    /// Its kind.
+    pub kind: UsageKind,
+}
+
+impl UsageError {
+    /// An unacceptable value.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            kind: UsageKind::Invalid,
+        }
+    }
+
+    /// A file that could not be read: `what` names it.
+    pub fn io(what: impl std::fmt::Display, e: &std::io::Error) -> Self {
+        let kind = match e.kind() {
+            std::io::ErrorKind::NotFound => UsageKind::NotFound,
+            std::io::ErrorKind::PermissionDenied => UsageKind::PermissionDenied,
+            _ => UsageKind::Io,
+        };
+        Self {
+            message: format!("{what}: {e}"),
+            kind,
+        }
+    }
+}
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<String> for UsageError {
+    fn from(message: String) -> Self {
+        Self::invalid(message)
+    }
+}
+
+/// How a front end runs a verification besides its flags.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Control<'c> {
+    /// Set by another thread to stop hashing (Ctrl-C in the Python
+    /// package): the verification then ends as [`Run::Cancelled`].
+    pub cancel: Option<&'c AtomicBool>,
+}
+
+impl Control<'_> {
+    fn cancelled(&self) -> bool {
+        self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+}
+
 /// The result of a `verify` command.
 #[derive(Debug)]
 pub enum Run {
     /// A usage or configuration error (exit 2).
-    Usage(String),
+    Usage(UsageError),
     /// A verdict, with what to report.
     Done(Box<Report>, Outcome),
+    /// Stopped through [`Control::cancel`] before a verdict.
+    Cancelled,
 }
 
 impl Run {
     /// Prints the result and returns the exit code.
     pub fn exit(self) -> ExitCode {
         match self {
-            Run::Usage(msg) => usage_error(&msg),
+            Run::Usage(e) => usage_error(&e.message),
             Run::Done(report, outcome) => report.finish(outcome),
+            Run::Cancelled => usage_error("cancelled"),
         }
     }
 
     /// The outcome, if the command got that far.
     pub fn outcome(&self) -> Option<&Outcome> {
         match self {
-            Run::Usage(_) => None,
+            Run::Usage(_) | Run::Cancelled => None,
             Run::Done(_, o) => Some(o),
         }
     }
@@ -53,89 +138,116 @@ impl Run {
     }
 }
 
-/// `verify key`.
-pub fn key(args: &KeyArgs) -> Run {
-    let public_key = &args.public_key;
-    let key_bytes = match std::fs::read(public_key) {
-        Ok(b) => b,
-        Err(e) => {
-            return Run::Usage(format!(
-                "cannot read public key {}: {e}",
-                public_key.display()
-            ));
-        }
-    };
-    let key = match PublicKey::from_pem_or_der(&key_bytes) {
-        Ok(k) => k,
-        Err(e) => return Run::Usage(format!("public key {}: {e}", public_key.display())),
-    };
-    let verifier = KeyVerifier::new(key);
-    // A key has no validity period: the key method needs no time.
-    run_method(
-        &args.common,
-        "key",
-        Some(key.curve_name()),
-        &verifier,
-        Time::NoClock,
-        |_, _| {},
-    )
+/// The verifier of `verify key`: the public key file (PEM or DER SPKI).
+pub fn key_verifier(public_key: &Path) -> Result<KeyVerifier, UsageError> {
+    let bytes = std::fs::read(public_key).map_err(|e| {
+        UsageError::io(
+            format_args!("cannot read public key {}", public_key.display()),
+            &e,
+        )
+    })?;
+    let key = PublicKey::from_pem_or_der(&bytes)
+        .map_err(|e| UsageError::invalid(format!("public key {}: {e}", public_key.display())))?;
+    Ok(KeyVerifier::new(key))
 }
 
-/// `verify certificate`.
-pub fn certificate(args: &CertificateArgs) -> Run {
-    if args.certificate_chain.is_empty() {
-        return Run::Usage(
-            "give the trusted root(s) with --certificate-chain (oms-edge never uses system roots)"
-                .to_owned(),
-        );
+/// The verifier of `verify certificate`: every `--certificate-chain` file
+/// (PEM, or one DER certificate) in one trust store, which must hold a
+/// self-signed root.
+pub fn certificate_verifier(chain: &[PathBuf]) -> Result<CertificateVerifier, UsageError> {
+    if chain.is_empty() {
+        return Err(UsageError::invalid(
+            "give the trusted root(s) with --certificate-chain (oms-edge never uses system roots)",
+        ));
     }
     let mut store = TrustStore::new();
-    for path in &args.certificate_chain {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                return Run::Usage(format!(
-                    "cannot read certificate chain {}: {e}",
-                    path.display()
-                ));
-            }
-        };
+    for path in chain {
+        let bytes = std::fs::read(path).map_err(|e| {
+            UsageError::io(
+                format_args!("cannot read certificate chain {}", path.display()),
+                &e,
+            )
+        })?;
         let added = if bytes.first() == Some(&0x30) {
             store.add_der(&bytes).map(|()| 1)
         } else {
             store.add_pem(&bytes)
         };
         if let Err(e) = added {
-            return Run::Usage(format!("certificate chain {}: {e}", path.display()));
+            return Err(UsageError::invalid(format!(
+                "certificate chain {}: {e}",
+                path.display()
+            )));
         }
     }
     if store.anchor_count() == 0 {
-        return Run::Usage("--certificate-chain holds no self-signed root to trust".to_owned());
+        return Err(UsageError::invalid(
+            "--certificate-chain holds no self-signed root to trust",
+        ));
     }
+    Ok(CertificateVerifier::new(store))
+}
+
+/// The verification time `--at` names (RFC 3339), or now.
+pub fn time_at(at: Option<&str>) -> Result<Time, UsageError> {
+    let time = match at {
+        None => std::time::SystemTime::now(),
+        Some(at) => humantime::parse_rfc3339_weak(at).map_err(|e| {
+            UsageError::invalid(format!(
+                "--at {at:?}: {e} (want RFC 3339, e.g. 2026-01-31T12:00:00Z)"
+            ))
+        })?,
+    };
+    Ok(time_of(time))
+}
+
+/// `verify key`.
+pub fn key(args: &KeyArgs) -> Run {
+    key_with(args, Control::default())
+}
+
+/// [`key`], under `control`.
+pub fn key_with(args: &KeyArgs, control: Control<'_>) -> Run {
+    let verifier = match key_verifier(&args.public_key) {
+        Ok(v) => v,
+        Err(e) => return Run::Usage(e),
+    };
+    // A key has no validity period: the key method needs no time.
+    verify_model(
+        &args.common,
+        "key",
+        Some(verifier.key().curve_name()),
+        &verifier,
+        Time::NoClock,
+        control,
+        |_, _| {},
+    )
+}
+
+/// `verify certificate`.
+pub fn certificate(args: &CertificateArgs) -> Run {
+    certificate_with(args, Control::default())
+}
+
+/// [`certificate`], under `control`.
+pub fn certificate_with(args: &CertificateArgs, control: Control<'_>) -> Run {
+    let verifier = match certificate_verifier(&args.certificate_chain) {
+        Ok(v) => v,
+        Err(e) => return Run::Usage(e),
+    };
     let time = match time_at(args.at.as_deref()) {
         Ok(t) => t,
-        Err(msg) => return Run::Usage(msg),
+        Err(e) => return Run::Usage(e),
     };
-    let verifier = CertificateVerifier::new(store);
-    run_method(
+    verify_model(
         &args.common,
         "certificate",
         None,
         &verifier,
         time,
+        control,
         |_, _| {},
     )
-}
-
-/// `--at TIME` (RFC 3339) or else the system clock, as the core's
-/// verification time.
-pub fn time_at(at: Option<&str>) -> Result<Time, String> {
-    match at {
-        None => Ok(time_of(std::time::SystemTime::now())),
-        Some(at) => humantime::parse_rfc3339_weak(at)
-            .map(time_of)
-            .map_err(|e| format!("--at {at:?}: {e} (want RFC 3339, e.g. 2026-01-31T12:00:00Z)")),
-    }
 }
 
 /// `time` as the core's verification time.
@@ -180,21 +292,23 @@ impl BundleVerifier for CertificateVerifier {}
 
 impl BundleVerifier for SigstoreVerifier<'_> {}
 
-/// The part every method shares: read inputs, authenticate with
-/// `verifier` at `time` (`describe` adds what the evidence says to the
-/// report), then check the model. `key` names the pinned key's algorithm
-/// for the report.
-pub fn run_method<V: BundleVerifier>(
+/// What every method shares: read the signature and find the model,
+/// authenticate with `verifier` at `time` (`describe` adds what the
+/// evidence says to the report), then check the model under `args`
+/// (enumerate, plan, hash on all cores, tally). `method` and `key` (the
+/// pinned key's algorithm) name them in the report.
+pub fn verify_model<V: BundleVerifier>(
     args: &CommonVerifyArgs,
     method: &'static str,
     key: Option<&'static str>,
     verifier: &V,
     time: Time,
+    control: Control<'_>,
     describe: impl FnOnce(&V::Evidence, &mut Report),
 ) -> Run {
     let (mut bundle, inputs) = match Inputs::read(args) {
         Ok(i) => i,
-        Err(msg) => return Run::Usage(msg),
+        Err(e) => return Run::Usage(e),
     };
     let mut payload = Vec::new();
     let mut report = Report::new(method, &inputs.model_path, args.json);
@@ -202,7 +316,7 @@ pub fn run_method<V: BundleVerifier>(
     match verifier.verify_buffer(&mut bundle, time, &mut payload) {
         Ok(verified) => {
             describe(verified.evidence(), &mut report);
-            check_model(verified.manifest(), &inputs, args, report)
+            check_model(verified.manifest(), &inputs, args, control, report)
         }
         Err(e) => failed(report, e, &args.signature),
     }
@@ -219,14 +333,15 @@ pub fn check_verified_manifest(
     args: &CommonVerifyArgs,
     others: &[PathBuf],
     method: &'static str,
+    control: Control<'_>,
 ) -> Run {
     let mut inputs = match Inputs::locate(args) {
         Ok(i) => i,
-        Err(msg) => return Run::Usage(msg),
+        Err(e) => return Run::Usage(e),
     };
     inputs.others = others.iter().map(|p| own_path(p)).collect();
     let report = Report::new(method, &inputs.model_path, args.json);
-    check_model(manifest, &inputs, args, report)
+    check_model(manifest, &inputs, args, control, report)
 }
 
 /// The bundle's decoded payload, read without any check.
@@ -270,9 +385,9 @@ struct Inputs {
 impl Inputs {
     /// The model's root and the signature's own path, without reading the
     /// signature.
-    fn locate(args: &CommonVerifyArgs) -> Result<Self, String> {
+    fn locate(args: &CommonVerifyArgs) -> Result<Self, UsageError> {
         let root = std::fs::canonicalize(&args.model_path)
-            .map_err(|e| format!("model {}: {e}", args.model_path.display()))?;
+            .map_err(|e| UsageError::io(format_args!("model {}", args.model_path.display()), &e))?;
         let user = args
             .ignore_paths
             .iter()
@@ -292,7 +407,7 @@ impl Inputs {
 
     /// [`Inputs::locate`], the signature's bytes (returned apart: the
     /// verified manifest borrows them), and the model's walk started.
-    fn read(args: &CommonVerifyArgs) -> Result<(Vec<u8>, Self), String> {
+    fn read(args: &CommonVerifyArgs) -> Result<(Vec<u8>, Self), UsageError> {
         let inputs = Self::locate(args)?;
         let bundle = read_signature(&args.signature)?;
         inputs.early.set(Some(early_walk(&inputs, args)));
@@ -316,16 +431,18 @@ impl Inputs {
 }
 
 /// A signature file's bytes, at most `MAX_BUNDLE_BYTES` of them.
-pub fn read_signature(path: &Path) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| format!("cannot read signature {}: {e}", path.display()))?;
+pub fn read_signature(path: &Path) -> Result<Vec<u8>, UsageError> {
+    let cannot_read = |e: std::io::Error| {
+        UsageError::io(format_args!("cannot read signature {}", path.display()), &e)
+    };
+    let meta = std::fs::metadata(path).map_err(cannot_read)?;
     if meta.len() > MAX_BUNDLE_BYTES as u64 {
-        return Err(format!(
+        return Err(UsageError::invalid(format!(
             "signature {} is larger than {MAX_BUNDLE_BYTES} bytes",
             path.display()
-        ));
+        )));
     }
-    std::fs::read(path).map_err(|e| format!("cannot read signature {}: {e}", path.display()))
+    std::fs::read(path).map_err(cannot_read)
 }
 
 /// Walks the model on another core while this one verifies the bundle
@@ -352,13 +469,14 @@ fn check_model(
     manifest: &VerifiedManifest<'_>,
     inputs: &Inputs,
     args: &CommonVerifyArgs,
+    control: Control<'_>,
     mut report: Report,
 ) -> Run {
     report.set_manifest_fields(manifest);
     if !args.json {
         // Without --json, the report names only the resource that failed
         // (Report::name_resource): no copy of every name.
-        return check_listed_model(manifest, inputs, args, report, Resources::none);
+        return check_listed_model(manifest, inputs, args, control, report, Resources::none);
     }
     // The report's copy of the resource list (a string per resource, for
     // --json) is made on another core while this one walks the model and
@@ -366,7 +484,7 @@ fn check_model(
     // precedes hashing.
     std::thread::scope(|s| {
         let listing = s.spawn(|| Resources::of(manifest));
-        check_listed_model(manifest, inputs, args, report, || {
+        check_listed_model(manifest, inputs, args, control, report, || {
             listing.join().unwrap_or_else(|_| Resources::of(manifest))
         })
     })
@@ -378,6 +496,7 @@ fn check_listed_model(
     manifest: &VerifiedManifest<'_>,
     inputs: &Inputs,
     args: &CommonVerifyArgs,
+    control: Control<'_>,
     mut report: Report,
     listing: impl FnOnce() -> Resources,
 ) -> Run {
@@ -399,6 +518,8 @@ fn check_listed_model(
     // 2–4. Plan (every signed file exists, sharded sizes fit, no unsigned
     // file), hash on all cores and tally in manifest order, a batch at a
     // time.
+    let never = AtomicBool::new(false);
+    let cancel = control.cancel.unwrap_or(&never);
     let quiet = args.quiet || args.json;
     let checked = check_in_batches(
         manifest,
@@ -406,7 +527,11 @@ fn check_listed_model(
         args.ignore_unsigned_files,
         args.json,
         quiet,
+        cancel,
     );
+    if control.cancelled() {
+        return Run::Cancelled;
+    }
     listed(&mut report);
     report.unsigned = if args.ignore_unsigned_files {
         Vec::new()
@@ -506,6 +631,7 @@ fn check_in_batches<'m>(
     ignore_unsigned_files: bool,
     json: bool,
     quiet: bool,
+    cancel: &AtomicBool,
 ) -> Outcomes {
     let opts = ModelOptions::default().ignoring_unsigned_files(ignore_unsigned_files);
     let mut planner = manifest.planner(opts);
@@ -522,7 +648,7 @@ fn check_in_batches<'m>(
                           results: &mut Vec<ResourceResult>,
                           planned_ok: bool| {
         if planned_ok {
-            let outcomes = exec::run(tasks, bar.as_ref(), |i| specs[i].start());
+            let outcomes = exec::run_until(tasks, bar.as_ref(), cancel, |i| specs[i].start());
             tally_batch(&mut tally, specs, outcomes, results, &mut hash_failure);
         }
         tasks.clear();

@@ -70,6 +70,7 @@ fn run_with(a: &PolicyVerifyArgs) -> (bool, Value) {
             (met, doc)
         }
         PolicyRun::Usage(msg) => panic!("usage error: {msg}"),
+        PolicyRun::Cancelled => panic!("cancelled without a cancel flag"),
     }
 }
 

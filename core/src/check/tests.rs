@@ -666,6 +666,7 @@ fn every_check_is_pinned() {
         assert_eq!(check, want, "Check::ALL is in code order");
         assert_eq!(check.code(), code, "{name}");
         assert_eq!(check.as_str(), name, "{code}");
+        assert_eq!(check.as_c_str().to_str(), Ok(name), "{code}");
         assert_eq!(Check::from_code(code), Some(check));
         let (step, rest) = name.split_once('.').expect("step.check");
         assert_eq!(check.step(), step);

@@ -15,7 +15,7 @@ use super::eval::{Attempt, Evaluation, Evidence, Principal};
 use super::{Policy, describe, evaluate};
 use crate::CommonVerifyArgs;
 use crate::report::{Outcome, Report, failure_json, usage_error};
-use crate::verify::{Run, check_verified_manifest, read_signature, time_of};
+use crate::verify::{Control, Run, check_verified_manifest, read_signature, time_at};
 
 /// Flags of `verify --policy`. Besides the policy and the signatures,
 /// the model flags are `verify key`'s.
@@ -137,6 +137,8 @@ pub enum PolicyRun {
         /// What is printed without `--json`.
         lines: Vec<String>,
     },
+    /// Stopped through [`Control`]'s cancel flag before a verdict.
+    Cancelled,
 }
 
 impl PolicyRun {
@@ -144,6 +146,10 @@ impl PolicyRun {
     pub fn exit(self, json: bool) -> ExitCode {
         match self {
             PolicyRun::Usage(msg) => usage_error(&msg),
+            PolicyRun::Cancelled => {
+                eprintln!("error: verification cancelled");
+                ExitCode::from(1)
+            }
             PolicyRun::Done { met, doc, lines } => {
                 if json {
                     out!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
@@ -170,6 +176,11 @@ impl PolicyRun {
 /// exit 2 before a signature is read), then the signatures, then
 /// [`evaluate`] with the model checked once per distinct manifest.
 pub fn verify(args: &PolicyVerifyArgs) -> PolicyRun {
+    verify_with(args, Control::default())
+}
+
+/// [`verify`], under `control` (the Python package's Ctrl-C).
+pub fn verify_with(args: &PolicyVerifyArgs, control: Control<'_>) -> PolicyRun {
     let Some(policy_path) = &args.policy else {
         return PolicyRun::Usage("give the policy with --policy".to_owned());
     };
@@ -177,16 +188,9 @@ pub fn verify(args: &PolicyVerifyArgs) -> PolicyRun {
         Ok(p) => p,
         Err(e) => return PolicyRun::Usage(e.to_string()),
     };
-    let time = match &args.at {
-        None => time_of(std::time::SystemTime::now()),
-        Some(at) => match humantime::parse_rfc3339_weak(at) {
-            Ok(t) => time_of(t),
-            Err(e) => {
-                return PolicyRun::Usage(format!(
-                    "--at {at:?}: {e} (want RFC 3339, e.g. 2026-01-31T12:00:00Z)"
-                ));
-            }
-        },
+    let time = match time_at(args.at.as_deref()) {
+        Ok(t) => t,
+        Err(e) => return PolicyRun::Usage(e.message),
     };
     let paths = match signature_paths(args) {
         Ok(p) => p,
@@ -196,7 +200,7 @@ pub fn verify(args: &PolicyVerifyArgs) -> PolicyRun {
     for p in &paths {
         match read_signature(p) {
             Ok(b) => bundles.push(b),
-            Err(msg) => return PolicyRun::Usage(msg),
+            Err(e) => return PolicyRun::Usage(e.message),
         }
     }
     let model_path = args.model_path.clone().unwrap_or_default();
@@ -213,12 +217,20 @@ pub fn verify(args: &PolicyVerifyArgs) -> PolicyRun {
             .map(|(_, p)| p.clone())
             .chain(members.iter().skip(1).map(|&i| paths[i].clone()))
             .collect();
-        match check_verified_manifest(manifest, &args.common(first), &others, "policy") {
+        match check_verified_manifest(manifest, &args.common(first), &others, "policy", control) {
             Run::Done(report, Outcome::Verified(v)) => Ok((report, v)),
             Run::Done(report, Outcome::Failed(f)) => Err(Checked::Failed(report, f)),
-            Run::Usage(msg) => Err(Checked::Usage(msg)),
+            Run::Usage(e) => Err(Checked::Usage(e.message)),
+            Run::Cancelled => Err(Checked::Cancelled),
         }
     });
+    if eval
+        .manifests
+        .iter()
+        .any(|g| matches!(g.result, Err(Checked::Cancelled)))
+    {
+        return PolicyRun::Cancelled;
+    }
     // A model that cannot be read at all is a usage error, as for one
     // signature.
     for g in &eval.manifests {
@@ -236,6 +248,9 @@ pub enum Checked {
     Failed(Box<Report>, crate::report::Failure),
     /// The model could not be read.
     Usage(String),
+    /// Stopped by [`Control`]'s cancel flag (never reported: the run
+    /// ends as [`PolicyRun::Cancelled`]).
+    Cancelled,
 }
 
 type Verdict = (Box<Report>, oms_edge_core::VerifiedModel);
@@ -457,6 +472,10 @@ fn report(
                 Err(Checked::Usage(msg)) => (
                     json!({ "verdict": "error", "message": msg }),
                     Some(msg.clone()),
+                ),
+                Err(Checked::Cancelled) => (
+                    json!({ "verdict": "cancelled" }),
+                    Some("cancelled".to_owned()),
                 ),
             };
             json!({
