@@ -222,6 +222,16 @@ pub(crate) fn envelope_signature<'s>(
     Ok(decode_base64(sig, sig_buf, Field::Sig)?)
 }
 
+/// The longest signature this build can verify: RSA-4096's 512 bytes with
+/// the `rsa` feature, else a DER ECDSA P-521 signature's 139 (Ed25519:
+/// 64). A longer one fails as too long (without `rsa`, no key here could
+/// verify it anyway); the bound keeps the buffer small on small stacks.
+const SIGNATURE_BUF: usize = if cfg!(feature = "rsa") {
+    MAX_SIGNATURE_BYTES
+} else {
+    144
+};
+
 /// Checks 1–2 into `out`: the signature decoded in a buffer of this frame
 /// (it holds the base64 text, twice the limit), then copied out. Not
 /// inlined, so that only the decoded bytes, not the text, are on the stack
@@ -229,9 +239,9 @@ pub(crate) fn envelope_signature<'s>(
 #[inline(never)]
 fn decoded_signature<'s>(
     env: &Envelope<'_>,
-    out: &'s mut [u8; MAX_SIGNATURE_BYTES],
+    out: &'s mut [u8; SIGNATURE_BUF],
 ) -> Result<&'s [u8], DsseError> {
-    let mut text = [0u8; MAX_SIGNATURE_BYTES * 2];
+    let mut text = [0u8; SIGNATURE_BUF * 2];
     let sig = envelope_signature(env, &mut text)?;
     // The buffer holds the base64 text; the limit is on the decoded DER.
     let dst = out
@@ -252,7 +262,7 @@ pub(crate) fn verify_envelope<'p, K: PrehashKey + ?Sized>(
     compat: Option<CompatHash>,
     payload_buf: &'p mut [u8],
 ) -> Result<VerifiedPayload<'p>, DsseError> {
-    let mut sig_buf = [0u8; MAX_SIGNATURE_BYTES];
+    let mut sig_buf = [0u8; SIGNATURE_BUF];
     let sig = decoded_signature(env, &mut sig_buf)?;
     let needed = env.payload.raw().len();
     if payload_buf.len() < needed {

@@ -137,10 +137,15 @@ fn parse_statement(payload: VerifiedPayload<'_>) -> Result<VerifiedManifest<'_>,
     Ok(statement::parse(payload)?)
 }
 
+/// The longest `rawBytes` (decoded) of a key this build can verify with:
+/// an RSA-4096 PEM fits 2 KiB; without RSA the longest is a P-521 PEM
+/// (about 270 bytes). A longer one is refused as too long.
+const RAW_BYTES_MAX: usize = if cfg!(feature = "rsa") { 2048 } else { 512 };
+
 /// Check 3's `rawBytes`: it holds `key`.
 #[inline(never)]
 fn raw_bytes_hold(raw: JsonStr<'_>, key: &PublicKey) -> Result<(), Error> {
-    let mut buf = [0u8; 2048];
+    let mut buf = [0u8; RAW_BYTES_MAX];
     let bytes =
         decode_base64(raw, &mut buf, Field::RawBytes).map_err(crate::bundle::BundleError::from)?;
     match PublicKey::from_pem_or_der(bytes) {
