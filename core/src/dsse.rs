@@ -226,7 +226,7 @@ pub(crate) fn envelope_signature<'s>(
 /// the `rsa` feature, else a DER ECDSA P-521 signature's 139 (Ed25519:
 /// 64). A longer one fails as too long (without `rsa`, no key here could
 /// verify it anyway); the bound keeps the buffer small on small stacks.
-const SIGNATURE_BUF: usize = if cfg!(feature = "rsa") {
+pub(crate) const SIGNATURE_BUF: usize = if cfg!(feature = "rsa") {
     MAX_SIGNATURE_BYTES
 } else {
     144

@@ -401,6 +401,7 @@ struct Checked {
 }
 
 /// Checks 1–5.
+#[inline(never)]
 fn check_token(signed_timestamp: &[u8], signature: &[u8]) -> Result<Checked, TimestampError> {
     use TimestampError as E;
     // 1.
@@ -577,6 +578,7 @@ fn is_ca(cert: &Certificate) -> bool {
 }
 
 /// Check 7: the CMS signature over `message` with the leaf's key.
+#[inline(never)]
 fn verify_signature(
     signer: &SignerInfo,
     leaf: &Certificate,
@@ -749,6 +751,7 @@ fn check_tsa(checked: &Checked, tsa: &CertificateAuthority) -> Result<Option<()>
 /// Verifies one `signedTimestamp` (a DER `TimeStampResp`) over the
 /// `signature` bytes against the trusted TSAs, in order; the first TSA
 /// that verifies it is named in the result.
+#[inline(never)]
 pub(crate) fn verify_timestamp(
     signed_timestamp: &[u8],
     signature: &[u8],

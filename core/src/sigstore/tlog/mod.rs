@@ -444,6 +444,7 @@ struct Context<'c> {
 }
 
 /// Verifies one entry (checks 1–6).
+#[inline(never)]
 fn verify_entry(entry: Value<'_>, cx: &Context<'_>) -> Result<VerifiedEntry, TlogError> {
     let Context {
         content,
@@ -578,6 +579,7 @@ struct Entry<'a> {
 }
 
 impl<'a> Entry<'a> {
+    #[inline(never)]
     fn parse(v: Value<'a>) -> Result<Self, TlogError> {
         let o = v.at(Field::TlogEntry).object()?;
         let log_index = int64_at(&o, "logIndex", Field::LogIndex)?;
@@ -624,6 +626,7 @@ impl<'a> Entry<'a> {
 }
 
 impl<'a> Proof<'a> {
+    #[inline(never)]
     fn parse(v: Value<'a>) -> Result<Self, TlogError> {
         let o = v.at(Field::InclusionProof).object()?;
         let log_index = int64_at(&o, "logIndex", Field::ProofLogIndex)?;
@@ -667,6 +670,7 @@ impl<'a> Proof<'a> {
 }
 
 /// Check 4: the signed entry timestamp; returns the time it signs.
+#[inline(never)]
 fn check_set(
     e: &Entry<'_>,
     set: &[u8],
@@ -691,6 +695,7 @@ fn check_set(
 }
 
 /// Check 5: the inclusion proof leads from the body's leaf to `rootHash`.
+#[inline(never)]
 fn check_proof(e: &Entry<'_>, p: &Proof<'_>) -> Result<Inclusion, TlogError> {
     if e.kind.is_rekor_v2() && p.log_index != e.log_index {
         return Err(TlogError::LogIndexMismatch);
