@@ -1,8 +1,10 @@
 #!/bin/sh
 # Fetches the Sigstore production and staging trusted roots that the core
-# compiles in (core/trust/*.trusted_root.json) from a pinned release of the
-# `sigstore` wheel on PyPI (sigstore-python ships them for offline use), and
-# installs them only if every SHA-256 below matches.
+# compiles in (core/trust/*.trusted_root.json), and the production TUF root
+# metadata that `oms-edge trust init` starts from (core/trust/production.root.json,
+# feature `tuf`), from a pinned release of the `sigstore` wheel on PyPI
+# (sigstore-python ships them for offline use), and installs them only if
+# every SHA-256 below matches.
 #
 #     sh testdata/fetch-trust-roots.sh           # fetch, check, install
 #     sh testdata/fetch-trust-roots.sh --check   # fetch, check, compare with core/trust/
@@ -10,17 +12,19 @@
 # Needs python3 with pip (pip goes through whatever index it is configured
 # for). To move to a newer wheel: change VERSION, run once, read the diff of
 # the roots, then write the new digests here and in testdata/README.md (and
-# the digests pinned in core/src/trust_root.rs's tests).
+# the digests pinned in core/src/trust_root.rs's and core/src/tuf/tests.rs's tests).
 set -eu
 
 VERSION=4.5.1
 WHEEL_SHA256=02e000197b34980f1d382741d6f83c2fecbcef7debf7304f36a5253f3c892cd9
 PRODUCTION_SHA256=6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66
 STAGING_SHA256=81f5af777952d2c3955062ad56924c05ca916b5d49f3a0bce945faa475a8b1cc
+TUF_ROOT_SHA256=73747011d0857ada15479a16c4cae0f3ed03aac698b523b97e1de314ac9d9ca8
 
 STORE=sigstore/_store
 PRODUCTION_MEMBER="$STORE/https%3A%2F%2Ftuf-repo-cdn.sigstore.dev/trusted_root.json"
 STAGING_MEMBER="$STORE/https%3A%2F%2Ftuf-repo-cdn.sigstage.dev/trusted_root.json"
+TUF_ROOT_MEMBER="$STORE/https%3A%2F%2Ftuf-repo-cdn.sigstore.dev/root.json"
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 dest="$repo/core/trust"
@@ -67,11 +71,12 @@ sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' \
 }
 extract "$PRODUCTION_MEMBER" "$tmp/production.trusted_root.json"
 extract "$STAGING_MEMBER" "$tmp/staging.trusted_root.json"
+extract "$TUF_ROOT_MEMBER" "$tmp/production.root.json"
 expect "$tmp/production.trusted_root.json" "$PRODUCTION_SHA256"
 expect "$tmp/staging.trusted_root.json" "$STAGING_SHA256"
+expect "$tmp/production.root.json" "$TUF_ROOT_SHA256"
 
-for name in production staging; do
-    file="$name.trusted_root.json"
+for file in production.trusted_root.json staging.trusted_root.json production.root.json; do
     if [ "$check_only" = yes ]; then
         if ! cmp -s "$tmp/$file" "$dest/$file"; then
             echo "core/trust/$file differs from sigstore $VERSION" >&2

@@ -544,9 +544,13 @@ def leaf_cert(pki: Pki, label: str, *, key=None, email: str | None = EMAIL,
               uri: str | None = None, issuer: str = EMAIL_ISSUER,
               not_before: datetime.datetime = T_SIGN, legacy_issuer=True, v2_issuer=True,
               is_ca=False, eku=(ExtendedKeyUsageOID.CODE_SIGNING,), sct="good",
-              sct_time: datetime.datetime | None = None, ca=None) -> x509.Certificate:
+              sct_time: datetime.datetime | None = None, ca=None,
+              legacy_exts: list[tuple[str, bytes]] = (),
+              v2_exts: list[tuple[str, bytes]] = ()) -> x509.Certificate:
     """Issues a leaf the way Fulcio does: empty subject, critical SAN, issuer
-    extensions, then an embedded SCT over the precertificate TBS."""
+    extensions, then an embedded SCT over the precertificate TBS.
+    `legacy_exts` follow the legacy issuer (.1.2-.1.6), `v2_exts` the v2
+    issuer (.1.9-.1.22), each (dotted OID, extension value) in order."""
     ca_cert_, ca_key = ca or (pki.fulcio_int, pki.fulcio_int_key)
     key = key or pki.signer
     sans: list[x509.GeneralName] = []
@@ -571,8 +575,14 @@ def leaf_cert(pki: Pki, label: str, *, key=None, email: str | None = EMAIL,
     if legacy_issuer:  # raw bytes, not DER (deprecated Fulcio extension)
         b = b.add_extension(x509.UnrecognizedExtension(OID_ISSUER_V1, issuer.encode()),
                             critical=False)
+    for oid, value in legacy_exts:
+        b = b.add_extension(x509.UnrecognizedExtension(ObjectIdentifier(oid), value),
+                            critical=False)
     if v2_issuer:  # DER UTF8String
         b = b.add_extension(x509.UnrecognizedExtension(OID_ISSUER_V2, der_utf8(issuer)),
+                            critical=False)
+    for oid, value in v2_exts:
+        b = b.add_extension(x509.UnrecognizedExtension(ObjectIdentifier(oid), value),
                             critical=False)
     if sct == "none":
         return b.sign(ca_key, hashes.SHA384(), ecdsa_deterministic=True)
@@ -616,6 +626,86 @@ def leaf_cert_v1(pki: Pki, label: str) -> x509.Certificate:
 
 
 OID_DER_SCT_LIST = a_core.ObjectIdentifier(OID_SCT_LIST.dotted_string).dump()
+
+
+# --------------------------------------------------------------------------
+# GitHub Actions identities (issue 15): what Fulcio puts in a certificate
+# for a GitHub OIDC token (Fulcio docs/oid-info.md, "Mapping OIDC token
+# claims to Fulcio OIDs")
+
+GH = "https://github.com"
+FULCIO_ARC = "1.3.6.1.4.1.57264.1."
+
+
+@dataclass
+class Gha:
+    """One workflow run: `repo` at `ref` runs `workflow` (the caller); a
+    reusable workflow `signer` (`owner/repo/path@ref`), when set, is the job
+    that signs."""
+    label: str
+    repo: str  # owner/name
+    workflow: str  # .github/workflows/<file>
+    ref: str
+    trigger: str = "push"
+    name: str = "Release"
+    signer: str | None = None
+    runner: str = "github-hosted"
+    visibility: str = "public"
+    legacy: bool = True  # .1.2-.1.6 (Fulcio still writes them for GitHub)
+    v2: bool = True  # .1.8-.1.22
+
+    def sha(self, what: str) -> str:  # a deterministic git commit SHA
+        return hashlib.sha1(f"{self.label}:{what}".encode()).hexdigest()
+
+    def num(self, what: str) -> str:
+        return str(int.from_bytes(sha256(f"{self.label}:{what}".encode())[:4], "big"))
+
+    def caller(self) -> str:
+        return f"{self.repo}/{self.workflow}@{self.ref}"
+
+    def san(self) -> str:
+        """The SAN: `https://github.com/` + job_workflow_ref."""
+        return f"{GH}/{self.signer or self.caller()}"
+
+    def extensions(self) -> dict[str, tuple[int, str]]:
+        """Extension name -> (arc, value), as the tests name them."""
+        owner = self.repo.split("/")[0]
+        sha = self.sha("commit")
+        legacy = {
+            "github_workflow_trigger": (2, self.trigger),
+            "github_workflow_sha": (3, sha),
+            "github_workflow_name": (4, self.name),
+            "github_workflow_repository": (5, self.repo),
+            "github_workflow_ref": (6, self.ref),
+        } if self.legacy else {}
+        v2 = {
+            "build_signer_uri": (9, self.san()),
+            "build_signer_digest": (10, self.sha("signer") if self.signer else sha),
+            "runner_environment": (11, self.runner),
+            "source_repository_uri": (12, f"{GH}/{self.repo}"),
+            "source_repository_digest": (13, sha),
+            "source_repository_ref": (14, self.ref),
+            "source_repository_identifier": (15, self.num("repo")),
+            "source_repository_owner_uri": (16, f"{GH}/{owner}"),
+            "source_repository_owner_identifier": (17, self.num("owner")),
+            "build_config_uri": (18, f"{GH}/{self.caller()}"),
+            "build_config_digest": (19, sha),
+            "build_trigger": (20, self.trigger),
+            "run_invocation_uri": (21, f"{GH}/{self.repo}/actions/runs/{self.num('run')}"
+                                       "/attempts/1"),
+            "source_repository_visibility_at_signing": (22, self.visibility),
+        } if self.v2 else {}
+        return {**legacy, **v2}
+
+    def cert_kw(self) -> dict:
+        """leaf_cert's knobs: URI SAN, GitHub's issuer, the extensions
+        (.1.2-.1.6 raw bytes, .1.9-.1.22 DER UTF8String)."""
+        exts = self.extensions()
+        return dict(
+            email=None, uri=self.san(), issuer=URI_ISSUER, v2_issuer=self.v2,
+            legacy_exts=[(FULCIO_ARC + str(arc), v.encode())
+                         for arc, v in exts.values() if arc < 8],
+            v2_exts=[(FULCIO_ARC + str(arc), der_utf8(v)) for arc, v in exts.values() if arc > 8])
 
 
 def _der_len(n: int) -> bytes:
@@ -1035,6 +1125,8 @@ class Case:
     also: tuple[str, ...] = ()
     # A managed key (below keys/) instead of an identity.
     key: str | None = None
+    # The Fulcio extensions the leaf carries (policy tests), by name.
+    extensions: dict[str, str] | None = None
 
 
 class Builder:
@@ -1451,6 +1543,40 @@ def build_cases(pki: Pki) -> list[Case]:
        "in-toto statement whose only subject digest is sha384, Rekor v2 + TSA",
        b.dsse("v2-dsse-artifact-sha384-subject", artifact_statement(b.artifact, alg="sha384"),
               v2=True))
+    # ---- issue 15: GitHub Actions identities for policies (appended, fixed
+    # tree shapes: earlier cases keep their bytes) ------------------------
+    tag = Gha("gha-tag", "acme/tiny-model", ".github/workflows/release.yml", "refs/tags/v1.0.0")
+    branch = Gha("gha-branch", "acme/tiny-model", ".github/workflows/sign.yml",
+                 "refs/heads/main", name="Sign")
+    reusable = Gha("gha-reusable", "acme/tiny-model", ".github/workflows/release.yml",
+                   "refs/tags/v1.0.0", trigger="release",
+                   signer="acme/signing-workflows/.github/workflows/sign-model.yml@refs/tags/v2")
+    legacy = Gha("gha-legacy", "acme/tiny-model", ".github/workflows/release.yml",
+                 "refs/tags/v0.9.0", v2=False)
+    longer = Gha("gha-longer", "acme/tiny-model", ".github/workflows/release.yml",
+                 "refs/tags/v1.0.0-evil")
+    gha_cases = [
+        ("gha-release-tag-model", tag, {},
+         "GitHub Actions: release.yml on a tag push, every Fulcio extension (.1.2-.1.6 and "
+         ".1.8-.1.22), Rekor v1"),
+        ("gha-release-tag-model-tsa", tag, {"v2": True},
+         "the same workflow run's identity signing again: Rekor v2 + TSA"),
+        ("gha-branch-model", branch, {},
+         "GitHub Actions: sign.yml on a push to refs/heads/main"),
+        ("gha-reusable-model", reusable, {},
+         "GitHub Actions: a reusable workflow in another repository signs (SAN = build "
+         "signer URI, not the build config URI) for a release event"),
+        ("gha-legacy-extensions-model", legacy, {},
+         "GitHub Actions certificate of 2022: legacy issuer and .1.2-.1.6 only"),
+        ("gha-longer-identity-model", longer, {},
+         "GitHub Actions: release.yml on tag v1.0.0-evil, an identity that starts with a "
+         "release tag's"),
+    ]
+    shapes = [(11, 6), (13, 12), (8, 5), (7, 2), (12, 0), (9, 8)]
+    for (name_, gha, kw, why), shape in zip(gha_cases, shapes):
+        ok(name_, "model", why, b.dsse(name_, mp, opts=fixed(shape), **kw, **gha.cert_kw()),
+           identity=gha.san(), issuer=URI_ISSUER,
+           extensions={k: v for k, (_, v) in gha.extensions().items()})
     return cases
 
 
@@ -1484,6 +1610,8 @@ def write_case(case: Case) -> dict:
     else:
         meta["identity"] = case.identity
         meta["issuer"] = case.issuer
+    if case.extensions:
+        meta["extensions"] = case.extensions
     meta["expect"] = case.expect
     if case.check:
         meta["check"] = case.check

@@ -44,6 +44,19 @@ macro_rules! checks {
                 }
             }
 
+            /// [`Check::as_str`] as a NUL-terminated C string (the C
+            /// library's `oms_edge_check_name`).
+            pub const fn as_c_str(self) -> &'static core::ffi::CStr {
+                match self {
+                    $(Check::$name => match core::ffi::CStr::from_bytes_with_nul(
+                        concat!($text, "\0").as_bytes(),
+                    ) {
+                        Ok(name) => name,
+                        Err(_) => c"",
+                    },)*
+                }
+            }
+
             /// The check with stable number `code`, if there is one.
             pub const fn from_code(code: u16) -> Option<Check> {
                 match code {
@@ -163,6 +176,12 @@ checks! {
     317 X509PathSearchLimit "x509.path_search_limit",
     /// No verification time (`Time::NoClock`): validity cannot be checked.
     318 X509NoVerificationTime "x509.no_verification_time",
+    /// The leaf's subject is not the one the leaf policy expects.
+    319 X509LeafSubjectMismatch "x509.leaf_subject_mismatch",
+    /// No SAN of the leaf is the one the leaf policy expects.
+    320 X509LeafSanMismatch "x509.leaf_san_mismatch",
+    /// The leaf lacks an extended key usage the leaf policy requires.
+    321 X509LeafEkuMissing "x509.leaf_eku_missing",
 
     // Step 7: the DSSE envelope (`dsse`).
     /// `payloadType` is not in-toto.
@@ -525,6 +544,12 @@ checks! {
     1308 PolicyNoCodeSigning "policy.no_code_signing",
     /// keyUsage without digitalSignature.
     1309 PolicyNoDigitalSignature "policy.no_digital_signature",
+    /// The certificate lacks a Fulcio extension the policy matches.
+    1310 PolicyExtensionMissing "policy.extension_missing",
+    /// A Fulcio extension's value is not the expected one.
+    1311 PolicyExtensionMismatch "policy.extension_mismatch",
+    /// A Fulcio extension the policy matches is malformed or repeated.
+    1312 PolicyExtensionEncoding "policy.extension_encoding",
 
     // Step 1: the trusted root (`trust_root`).
     /// Larger than `limits::MAX_TRUST_ROOT_BYTES`.
@@ -551,6 +576,59 @@ checks! {
     1414 TrustRootFieldTooLong "trust_root.field_too_long",
     /// A member's value is not allowed.
     1415 TrustRootFieldInvalid "trust_root.field_invalid",
+    // Offline trust updates (`tuf`): the TUF client workflow, spec §5.
+    /// Metadata or a target file larger than its role's size limit.
+    1500 TufTooLarge "tuf.too_large",
+    /// Not one valid JSON document.
+    1501 TufJson "tuf.json",
+    /// Nested deeper than `limits::MAX_TUF_DEPTH`.
+    1502 TufTooDeep "tuf.too_deep",
+    /// A number with a fraction or exponent (canonical JSON has integers only).
+    1503 TufNotCanonical "tuf.not_canonical",
+    /// More entries in a field than its limit.
+    1504 TufTooMany "tuf.too_many",
+    /// A field is missing, of the wrong type or out of range.
+    1505 TufField "tuf.field",
+    /// `_type` names another role.
+    1506 TufWrongType "tuf.wrong_type",
+    /// `spec_version` is not 1.x.
+    1507 TufSpecVersion "tuf.spec_version",
+    /// Two signatures carry the same keyid.
+    1508 TufDuplicateSignature "tuf.duplicate_signature",
+    /// A role lists the same keyid twice.
+    1509 TufDuplicateKeyid "tuf.duplicate_keyid",
+    /// A new root not signed by a threshold of the trusted root's root keys (§5.3.4).
+    1510 TufPreviousRootThreshold "tuf.previous_root_threshold",
+    /// Not signed by a threshold of the role's keys, each key counted once.
+    1511 TufThreshold "tuf.threshold",
+    /// A new root's version is not the trusted one plus one (§5.3.5).
+    1512 TufRootVersion "tuf.root_version",
+    /// More new root versions than `limits::MAX_TUF_ROOT_ROTATIONS`.
+    1513 TufTooManyRoots "tuf.too_many_roots",
+    /// Expired at the caller's time (freeze attack).
+    1514 TufExpired "tuf.expired",
+    /// A version below the trusted one (rollback).
+    1515 TufRollback "tuf.rollback",
+    /// The timestamp lists a snapshot version below the trusted timestamp's.
+    1516 TufSnapshotRollback "tuf.snapshot_rollback",
+    /// The snapshot lists a metadata file below the trusted snapshot's version.
+    1517 TufMetaRollback "tuf.meta_rollback",
+    /// The snapshot no longer lists a file the trusted snapshot lists.
+    1518 TufMetaRemoved "tuf.meta_removed",
+    /// A length differs from the one the higher role pins.
+    1519 TufLength "tuf.length",
+    /// A hash differs from the one the higher role pins.
+    1520 TufHash "tuf.hash",
+    /// Pinned only by a hash other than sha256, sha384, sha512.
+    1521 TufUnsupportedHash "tuf.unsupported_hash",
+    /// A version differs from the one the higher role pins.
+    1522 TufVersion "tuf.version",
+    /// Not listed by the higher role.
+    1523 TufNotListed "tuf.not_listed",
+    /// The held copy no longer verifies although its keys were not rotated.
+    1524 TufHeldInvalid "tuf.held_invalid",
+    /// The update steps were called out of order (a caller's bug).
+    1525 TufOutOfOrder "tuf.out_of_order",
 }
 
 impl Check {

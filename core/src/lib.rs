@@ -12,7 +12,7 @@
 //! | method | verifier | feature |
 //! |---|---|---|
 //! | `key` | [`KeyVerifier::new`]`(public_key)` | (always) |
-//! | `certificate` | `CertificateVerifier::new(trust_store)` | `certificate` |
+//! | `certificate` | `CertificateVerifier::new(trust_store)`, `CertificateVerifier::with_leaf_policy` | `certificate` |
 //! | `sigstore` | `SigstoreVerifier::new(&trusted_root, identity_policy)`, `SigstoreVerifier::with_key` | `sigstore` |
 //!
 //! The pipeline authenticates first, parses second and hashes last; each
@@ -55,6 +55,7 @@
 //! | `blake3` | yes | the `blake3` manifest hash |
 //! | `certificate` | no | the certificate method (needs `alloc` and atomics: Cortex-M3 and up) |
 //! | `sigstore` | no | the sigstore method (implies `certificate`) |
+//! | `regex` | no | anchored regular expressions in identity and leaf policies (`Matcher::regex`; implies `certificate`) |
 //! | `parallel` | no | **std only**: BLAKE3 over rayon's threads for large buffers (brings `std` in through `blake3`; the CLI uses it) |
 //! | `defmt` | no | `defmt::Format` for every error, check and public enum |
 //!
@@ -136,7 +137,7 @@
 #[cfg(test)]
 extern crate std;
 
-#[cfg(feature = "certificate")]
+#[cfg(any(feature = "certificate", feature = "tuf"))]
 extern crate alloc;
 
 // The ground floor: used by every step, using nothing of ours.
@@ -156,9 +157,16 @@ mod model;
 mod statement;
 #[cfg(feature = "certificate")]
 mod x509;
+// What a policy expects of a certificate's text values.
+#[cfg(feature = "certificate")]
+mod matcher;
 // Everything only the sigstore method needs.
 #[cfg(feature = "sigstore")]
 mod sigstore;
+// Offline TUF trust updates: its own namespace (its roles, fields and
+// checks would collide with the pipeline's names at the crate root).
+#[cfg(feature = "tuf")]
+pub mod tuf;
 
 // Gathers the steps' errors; then the API over the steps.
 mod error;
@@ -185,9 +193,11 @@ pub use crate::time::{Time, UnixInstant, UnixTime};
 pub use crate::verify::{KeyEvidence, KeyVerifier, UnverifiedBundle, Verified, Verifier};
 
 #[cfg(feature = "certificate")]
+pub use crate::matcher::{MatchKind, Matcher, MatcherError};
+#[cfg(feature = "certificate")]
 pub use crate::verify::{CertificateEvidence, CertificateVerifier};
 #[cfg(feature = "certificate")]
-pub use crate::x509::{CertPosition, CertificateError, TrustStore};
+pub use crate::x509::{CertPosition, CertificateError, LeafIdentity, LeafPolicy, TrustStore};
 
 #[cfg(feature = "sigstore")]
 pub use crate::sigstore::{
@@ -195,7 +205,7 @@ pub use crate::sigstore::{
     checkpoint::CheckpointError,
     logkey::{KeyDetails, LogKey, LogKeyError},
     merkle::MerkleError,
-    policy::{Identity, IdentityPolicy, PolicyError, SanKind},
+    policy::{ExtensionValue, FulcioExtension, Identity, IdentityPolicy, PolicyError, SanKind},
     registry::SigstoreKey,
     sct::{SctError, SctFailure, SctPart},
     timestamp::TimestampError,

@@ -627,14 +627,17 @@ impl<'m> Tally<'m> {
 }
 
 impl<'p> VerifiedManifest<'p> {
-    /// Plans the model check (see [`Planner`]).
-    pub fn planner(&self, opts: ModelOptions) -> Planner<'_> {
+    /// Plans the model check (see [`Planner`]). The planner, its jobs and
+    /// tokens live as long as the authenticated payload (`'p`), not this
+    /// borrow: a binding that keeps the manifest beside its planner (the C
+    /// library's verifier state) needs no reference into itself.
+    pub fn planner(&self, opts: ModelOptions) -> Planner<'p> {
         self.planner_for(opts)
     }
 
     /// Plans the model check with a path buffer of `N` bytes (see
-    /// [`Planner`]).
-    pub fn planner_for<const N: usize>(&self, opts: ModelOptions) -> Planner<'_, N> {
+    /// [`Planner`]); lifetimes as [`Self::planner`].
+    pub fn planner_for<const N: usize>(&self, opts: ModelOptions) -> Planner<'p, N> {
         Planner {
             manifest: self.id(),
             resources: self.checked_resources(),
@@ -649,8 +652,8 @@ impl<'p> VerifiedManifest<'p> {
         }
     }
 
-    /// A fresh tally for this manifest.
-    pub fn tally(&self) -> Tally<'_> {
+    /// A fresh tally for this manifest (bound to `'p`, as the planner).
+    pub fn tally(&self) -> Tally<'p> {
         Tally {
             manifest: self.id(),
             next: 0,

@@ -104,7 +104,7 @@ impl UnixInstant {
 /// smear them) and years from 1970 to 9999. The calendar (month lengths,
 /// leap years) and the conversion are [`der::DateTime`]'s; only the text is
 /// read here, as no crate of this workspace parses RFC 3339 in `no_std`.
-#[cfg(feature = "sigstore")]
+#[cfg(any(feature = "sigstore", feature = "tuf"))]
 pub(crate) fn parse_rfc3339(text: &str) -> Option<UnixInstant> {
     let b = text.as_bytes();
     let num = |at: usize, len: usize| -> Option<u16> {

@@ -86,6 +86,9 @@ use crate::keys::{KeyError, PublicKey};
 use crate::limits::{MAX_CERT_BYTES, MAX_CHAIN_CERTS, MAX_PATH_SEARCH_SIGNATURES, MAX_TRUST_CERTS};
 use crate::time::{UnixTime, x509_secs};
 
+mod leaf;
+pub use leaf::{LeafIdentity, LeafPolicy};
+
 /// Which certificate a check is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -196,6 +199,14 @@ pub enum CertificateError {
     /// The caller has no clock (`Time::NoClock`): a certificate's validity
     /// period cannot be checked without a verification time.
     NoVerificationTime,
+    /// The leaf's subject is not what the caller's `LeafPolicy` expects.
+    LeafSubjectMismatch,
+    /// No subjectAltName of the leaf (email, URI or DNS name) is what the
+    /// caller's `LeafPolicy` expects, or its subjectAltName is malformed.
+    LeafSanMismatch,
+    /// The leaf's extKeyUsage lacks a purpose the caller's `LeafPolicy`
+    /// requires.
+    LeafEkuMissing,
 }
 
 impl CertificateError {
@@ -222,6 +233,9 @@ impl CertificateError {
             E::TrustMaterial => Check::X509TrustMaterial,
             E::PathSearchLimit => Check::X509PathSearchLimit,
             E::NoVerificationTime => Check::X509NoVerificationTime,
+            E::LeafSubjectMismatch => Check::X509LeafSubjectMismatch,
+            E::LeafSanMismatch => Check::X509LeafSanMismatch,
+            E::LeafEkuMissing => Check::X509LeafEkuMissing,
         }
     }
 }
@@ -276,6 +290,15 @@ impl fmt::Display for CertificateError {
             ),
             E::NoVerificationTime => f.write_str(
                 "no verification time (no clock): certificate validity cannot be checked",
+            ),
+            E::LeafSubjectMismatch => {
+                f.write_str("the leaf certificate's subject is not the expected one")
+            }
+            E::LeafSanMismatch => {
+                f.write_str("no subjectAltName of the leaf certificate is the expected one")
+            }
+            E::LeafEkuMissing => f.write_str(
+                "the leaf certificate's extKeyUsage lacks a purpose the policy requires",
             ),
         }
     }
@@ -365,8 +388,8 @@ impl Cert {
         self.parsed.tbs_certificate().subject() == child.parsed.tbs_certificate().issuer()
     }
 
-    /// The parsed certificate, for the Sigstore checks (SCTs, policy).
-    #[cfg(feature = "sigstore")]
+    /// The parsed certificate, for the Sigstore checks (SCTs, policy) and
+    /// the leaf policy.
     pub(crate) fn parsed(&self) -> &Certificate {
         &self.parsed
     }

@@ -11,6 +11,7 @@
 
 use std::io::{IsTerminal, Read};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -136,10 +137,32 @@ where
     S: Sink,
     F: Fn(usize) -> S + Sync,
 {
+    run_until(tasks, bar, &AtomicBool::new(false), start)
+}
+
+/// [`run`], stopping soon after `cancel` is set (by another thread: the
+/// Python binding sets it on Ctrl-C): every task not finished then fails
+/// with [`cancelled`]. Checked before each task and each buffer read, so
+/// the stop comes within one buffer's hashing per worker.
+pub fn run_until<S, F>(
+    tasks: &[Task],
+    bar: Option<&ProgressBar>,
+    cancel: &AtomicBool,
+    start: F,
+) -> Vec<S::Output>
+where
+    S: Sink,
+    F: Fn(usize) -> S + Sync,
+{
     // Fewer tasks than cores: idle cores read ahead. The choice depends on
     // counts only, so memory does not depend on the model's size.
     let read_ahead = tasks.len() < rayon::current_num_threads();
-    run_with(tasks, bar, start, read_ahead)
+    run_with(tasks, bar, start, read_ahead, cancel)
+}
+
+/// The error of a task stopped by [`run_until`]'s `cancel`.
+pub fn cancelled() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::Interrupted, "verification cancelled")
 }
 
 fn run_with<S, F>(
@@ -147,6 +170,7 @@ fn run_with<S, F>(
     bar: Option<&ProgressBar>,
     start: F,
     read_ahead: bool,
+    cancel: &AtomicBool,
 ) -> Vec<S::Output>
 where
     S: Sink,
@@ -170,13 +194,16 @@ where
         .map(|&i| {
             let task = &tasks[i];
             let sink = start(i);
+            if cancel.load(Ordering::Relaxed) {
+                return (i, sink.failed(cancelled()));
+            }
             if read_ahead {
-                return (i, feed_ahead(task, bar, sink));
+                return (i, feed_ahead(task, bar, cancel, sink));
             }
             let slot = rayon::current_thread_index().unwrap_or(0) % buffers.len();
             let mut buf = buffers[slot].lock().unwrap_or_else(|e| e.into_inner());
             let mut sink = sink;
-            let end = read_task(task, &mut buf, bar, |b, n| sink.update(b.filled(n)));
+            let end = read_task(task, &mut buf, bar, cancel, |b, n| sink.update(b.filled(n)));
             (i, conclude(sink, end))
         })
         .collect();
@@ -199,11 +226,15 @@ fn read_task(
     task: &Task,
     buf: &mut AlignedBuf,
     bar: Option<&ProgressBar>,
+    cancel: &AtomicBool,
     mut emit: impl FnMut(&mut AlignedBuf, usize),
 ) -> std::io::Result<bool> {
     let mut file = open_file_at(&task.path, task.offset)?;
     let mut left = task.len;
     while left > 0 {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(cancelled());
+        }
         let want = usize::try_from(left).unwrap_or(usize::MAX);
         let chunk = buf.as_mut();
         let want = want.min(chunk.len());
@@ -241,7 +272,12 @@ enum Ahead {
 
 /// Reads `task` on a thread of its own, [`AHEAD`] buffers in flight, and
 /// feeds the sink here as buffers fill.
-fn feed_ahead<S: Sink>(task: &Task, bar: Option<&ProgressBar>, mut sink: S) -> S::Output {
+fn feed_ahead<S: Sink>(
+    task: &Task,
+    bar: Option<&ProgressBar>,
+    cancel: &AtomicBool,
+    mut sink: S,
+) -> S::Output {
     let (full_tx, full_rx) = mpsc::sync_channel::<Ahead>(AHEAD);
     let (empty_tx, empty_rx) = mpsc::channel::<AlignedBuf>();
     for _ in 0..AHEAD {
@@ -252,7 +288,7 @@ fn feed_ahead<S: Sink>(task: &Task, bar: Option<&ProgressBar>, mut sink: S) -> S
             let Ok(mut buf) = empty_rx.recv() else {
                 return;
             };
-            let end = read_task(task, &mut buf, bar, |b, n| {
+            let end = read_task(task, &mut buf, bar, cancel, |b, n| {
                 // Hand the full buffer over and continue in an empty one;
                 // if the hashing side is gone, stop handing over (it will
                 // never see the range's end either).
@@ -326,8 +362,9 @@ mod tests {
                 len,
             })
             .collect();
+        let never = AtomicBool::new(false);
         for read_ahead in [false, true] {
-            let out = run_with(&tasks, None, |_| Collect(Vec::new()), read_ahead);
+            let out = run_with(&tasks, None, |_| Collect(Vec::new()), read_ahead, &never);
             for (&(offset, len), got) in ranges.iter().zip(out) {
                 let (bytes, ended) = got.expect("read");
                 let (a, b) = (offset as usize, (offset + len) as usize);
@@ -338,8 +375,38 @@ mod tests {
         // A file gone since the walk fails, on both paths.
         std::fs::remove_file(root.join("f")).expect("rm");
         for read_ahead in [false, true] {
-            let out = run_with(&tasks[..1], None, |_| Collect(Vec::new()), read_ahead);
+            let out = run_with(
+                &tasks[..1],
+                None,
+                |_| Collect(Vec::new()),
+                read_ahead,
+                &never,
+            );
             assert!(out[0].is_err(), "{read_ahead}");
+        }
+    }
+
+    #[test]
+    fn a_set_cancel_flag_fails_every_task_as_cancelled() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = std::fs::canonicalize(dir.path()).expect("root");
+        std::fs::write(root.join("f"), vec![7u8; 3 * CHUNK]).expect("write");
+        let model = Model::walk(&root, &root, &WalkOptions::default()).expect("walk");
+        let tasks = vec![
+            Task {
+                path: model.entries[0].abs.clone(),
+                offset: 0,
+                len: 3 * CHUNK as u64,
+            };
+            3
+        ];
+        let cancel = AtomicBool::new(true);
+        for read_ahead in [false, true] {
+            let out = run_with(&tasks, None, |_| Collect(Vec::new()), read_ahead, &cancel);
+            for got in out {
+                let e = got.expect_err("cancelled");
+                assert_eq!(e.kind(), std::io::ErrorKind::Interrupted, "{read_ahead}");
+            }
         }
     }
 }

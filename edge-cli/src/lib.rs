@@ -19,8 +19,10 @@ macro_rules! out {
 pub mod digest;
 pub mod exec;
 pub mod inspect;
+pub mod policy;
 pub mod report;
 pub mod sigstore;
+pub mod trust;
 pub mod verify;
 pub mod walk;
 
@@ -39,9 +41,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Verify a model against its signature.
+    /// Verify a model against its signature, or its signatures against an
+    /// admission policy (`verify --policy POLICY --signature S... MODEL`).
+    Verify(VerifyArgs),
+    /// Admission policies: `policy check POLICY` says what one requires.
     #[command(subcommand)]
-    Verify(VerifyCommand),
+    Policy(policy::cli::PolicyCommand),
     /// Print a model's root digest, as the reference computes it when signing.
     Digest(digest::DigestArgs),
     /// Show what a bundle says, WITHOUT verifying it.
@@ -49,6 +54,22 @@ pub enum Command {
     /// Verify a Sigstore bundle over an artifact (the sigstore-conformance
     /// client protocol): keyless with an identity, or with a managed key.
     VerifyBundle(sigstore::VerifyBundleArgs),
+    /// Keep the Sigstore trusted root current offline through Sigstore's
+    /// TUF repository (a copy of it on disk).
+    #[command(subcommand)]
+    Trust(trust::TrustCommand),
+}
+
+/// `verify`: a method and one signature, or a policy and several.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct VerifyArgs {
+    #[command(subcommand)]
+    #[allow(missing_docs)]
+    pub method: Option<VerifyCommand>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub policy: policy::cli::PolicyVerifyArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -164,11 +185,22 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Verify(VerifyCommand::Key(args)) => verify::key(&args).exit(),
-        Command::Verify(VerifyCommand::Certificate(args)) => verify::certificate(&args).exit(),
-        Command::Verify(VerifyCommand::Sigstore(args)) => sigstore::verify(&args).exit(),
+        Command::Verify(VerifyArgs {
+            method: Some(method),
+            ..
+        }) => match method {
+            VerifyCommand::Key(args) => verify::key(&args).exit(),
+            VerifyCommand::Certificate(args) => verify::certificate(&args).exit(),
+            VerifyCommand::Sigstore(args) => sigstore::verify(&args).exit(),
+        },
+        Command::Verify(VerifyArgs {
+            method: None,
+            policy,
+        }) => policy::cli::verify(&policy).exit(policy.json),
+        Command::Policy(cmd) => policy::cli::policy_command(&cmd),
         Command::VerifyBundle(args) => sigstore::verify_bundle(&args),
         Command::Digest(args) => digest::run(&args),
         Command::Inspect(args) => inspect::run(&args),
+        Command::Trust(cmd) => trust::run(&cmd),
     }
 }

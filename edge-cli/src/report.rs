@@ -349,6 +349,37 @@ impl Report {
             .collect()
     }
 
+    /// The `--json` document of a verdict: verified, or failed with
+    /// `failure`.
+    pub fn document(&self, verified: Option<VerifiedModel>, failure: Option<&Failure>) -> Value {
+        json!({
+            "verdict": if verified.is_some() { "verified" } else { "not verified" },
+            "method": self.method,
+            "model": { "path": self.model_path.display().to_string(), "name": self.model_name },
+            "key": self.key,
+            "sigstore": self.signer,
+            "root_digest": self.root_digest.map(|d| format!("sha256:{}", d.hex())),
+            "predicate_type": self.predicate_type,
+            "pae": self.pae,
+            "serialization": self.serialization,
+            "resources": self.resources_json(),
+            "unsigned_files": self.unsigned,
+            "ignore_paths": self.user_ignores,
+            "symlinks": self.links,
+            "bytes_hashed": verified.map(|v| v.bytes),
+            "failure": failure.map(|f| self.failure_json(f)),
+        })
+    }
+
+    /// The `--json` document of `outcome` (the Python package's result
+    /// and exception are made from it).
+    pub fn to_json(&self, outcome: &Outcome) -> Value {
+        match outcome {
+            Outcome::Verified(v) => self.document(Some(*v), None),
+            Outcome::Failed(f) => self.document(None, Some(f)),
+        }
+    }
+
     /// Prints the verdict and returns the exit code.
     pub fn finish(self, outcome: Outcome) -> ExitCode {
         let (verified, failure) = match &outcome {
@@ -356,23 +387,7 @@ impl Report {
             Outcome::Failed(f) => (None, Some(f)),
         };
         if self.json {
-            let doc = json!({
-                "verdict": if verified.is_some() { "verified" } else { "not verified" },
-                "method": self.method,
-                "model": { "path": self.model_path.display().to_string(), "name": self.model_name },
-                "key": self.key,
-                "sigstore": self.signer,
-                "root_digest": self.root_digest.map(|d| format!("sha256:{}", d.hex())),
-                "predicate_type": self.predicate_type,
-                "pae": self.pae,
-                "serialization": self.serialization,
-                "resources": self.resources_json(),
-                "unsigned_files": self.unsigned,
-                "ignore_paths": self.user_ignores,
-                "symlinks": self.links,
-                "bytes_hashed": verified.map(|v| v.bytes),
-                "failure": failure.map(|f| self.failure_json(f)),
-            });
+            let doc = self.document(verified, failure);
             out!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         } else if let Some(v) = verified {
             let root = v

@@ -1,6 +1,6 @@
 //! `oms-edge verify sigstore` and `oms-edge verify-bundle`: the trusted root
-//! (bundled production or staging, or a file), the clock, and the report of
-//! what the core's Sigstore verification proved.
+//! (bundled production or staging, a file, or a TUF state), the clock, and
+//! the report of what the core's Sigstore verification proved.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use crate::CommonVerifyArgs;
 use crate::report::{failure_json, usage_error};
-use crate::verify::{Run, run_method, time_of};
+use crate::verify::{Control, Run, UsageError, time_of, verify_model};
 
 /// Where the trusted root comes from (the reference's flags).
 #[derive(Debug, Args)]
@@ -40,6 +40,14 @@ pub struct TrustArgs {
         conflicts_with = "use_staging"
     )]
     pub trust_config: Option<PathBuf>,
+    /// The trusted root of this TUF state (`oms-edge trust`); without any
+    /// trust flag, the default state's is used when it has one.
+    #[arg(
+        long = "trust-state",
+        value_name = "DIR",
+        conflicts_with_all = ["trusted_root", "trust_config", "use_staging"]
+    )]
+    pub trust_state: Option<PathBuf>,
 }
 
 /// Flags of `verify sigstore`.
@@ -93,6 +101,11 @@ pub struct VerifyBundleArgs {
     /// Use the bundled staging trusted root.
     #[arg(long)]
     pub staging: bool,
+    /// The trusted root of this TUF state (`oms-edge trust`); without
+    /// `--trusted-root` or `--staging`, the default state's is used when it
+    /// has one.
+    #[arg(long = "trust-state", value_name = "DIR", conflicts_with_all = ["trusted_root", "staging"])]
+    pub trust_state: Option<PathBuf>,
     /// Print a JSON document on stdout.
     #[arg(long)]
     pub json: bool,
@@ -106,11 +119,12 @@ pub fn load_trust(
     trusted_root: Option<&Path>,
     trust_config: Option<&Path>,
     staging: bool,
-) -> Result<TrustedRoot, String> {
+) -> Result<TrustedRoot, UsageError> {
     let (what, bytes) = match (trusted_root, trust_config) {
         (Some(p), _) | (None, Some(p)) => (
             p.display().to_string(),
-            std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?,
+            std::fs::read(p)
+                .map_err(|e| UsageError::io(format_args!("cannot read {}", p.display()), &e))?,
         ),
         (None, None) if staging => (
             "the bundled staging trusted root".to_owned(),
@@ -121,7 +135,53 @@ pub fn load_trust(
             PRODUCTION_TRUSTED_ROOT.to_vec(),
         ),
     };
-    TrustedRoot::parse_any(&bytes).map_err(|e| format!("trusted root {what}: {e}"))
+    TrustedRoot::parse_any(&bytes)
+        .map_err(|e| UsageError::invalid(format!("trusted root {what}: {e}")))
+}
+
+/// The trusted root a verification uses, and how the output names it.
+#[derive(Debug)]
+pub struct Trust {
+    /// The parsed root.
+    pub root: TrustedRoot,
+    /// `trusted_root` of the `--json` output.
+    pub source: Value,
+    /// A line for the text output when a TUF state's root is used.
+    pub note: Option<String>,
+}
+
+/// The trusted root the flags name: an explicit file or the bundled
+/// staging root first, else a TUF state (`--trust-state`, or the default
+/// state when it has a trusted root), else the bundled production root.
+pub fn choose_trust(
+    trusted_root: Option<&Path>,
+    trust_config: Option<&Path>,
+    staging: bool,
+    trust_state: Option<&Path>,
+) -> Result<Trust, UsageError> {
+    let explicit = trusted_root.or(trust_config);
+    if explicit.is_none()
+        && !staging
+        && let Some(st) = crate::trust::state_trust(trust_state).map_err(UsageError::invalid)?
+    {
+        let root = TrustedRoot::parse_any(&st.trusted_root)
+            .map_err(|e| UsageError::invalid(format!("{}: {e}", st.description)))?;
+        return Ok(Trust {
+            root,
+            source: st.json,
+            note: Some(st.description),
+        });
+    }
+    let source = match (explicit, staging) {
+        (Some(p), _) => json!({ "source": "file", "path": p.display().to_string() }),
+        (None, true) => json!({ "source": "bundled-staging" }),
+        (None, false) => json!({ "source": "bundled-production" }),
+    };
+    Ok(Trust {
+        root: load_trust(trusted_root, trust_config, staging)?,
+        source,
+        note: None,
+    })
 }
 
 /// The system clock, as the core's verification time.
@@ -154,23 +214,41 @@ pub fn evidence_json(e: &SigstoreEvidence, trust: &TrustedRoot) -> Value {
 
 /// `verify sigstore`.
 pub fn verify(args: &SigstoreArgs) -> Run {
-    let trust = match load_trust(
+    verify_with(args, Control::default())
+}
+
+/// [`verify`], under `control`.
+pub fn verify_with(args: &SigstoreArgs, control: Control<'_>) -> Run {
+    let Trust {
+        root: trust,
+        source,
+        note,
+    } = match choose_trust(
         args.trust.trusted_root.as_deref(),
         args.trust.trust_config.as_deref(),
         args.trust.use_staging,
+        args.trust.trust_state.as_deref(),
     ) {
         Ok(t) => t,
-        Err(msg) => return Run::Usage(msg),
+        Err(e) => return Run::Usage(e),
     };
+    if let (Some(note), false) = (note, args.common.json) {
+        out!("{note}");
+    }
     let policy = IdentityPolicy::exact(&args.identity, &args.identity_provider);
     let verifier = SigstoreVerifier::new(&trust, policy);
-    run_method(
+    verify_model(
         &args.common,
         "sigstore",
         None,
         &verifier,
         now(),
-        |evidence, report| report.signer = Some(evidence_json(evidence, &trust)),
+        control,
+        |evidence, report| {
+            let mut doc = evidence_json(evidence, &trust);
+            doc["trusted_root"] = source.clone();
+            report.signer = Some(doc);
+        },
     )
 }
 
@@ -179,9 +257,13 @@ pub fn verify_bundle(args: &VerifyBundleArgs) -> ExitCode {
     match run_verify_bundle(args) {
         Err(msg) => usage_error(&msg),
         Ok((trust, Ok(evidence))) => {
+            if let (Some(note), false) = (&trust.note, args.json) {
+                out!("{note}");
+            }
             if args.json {
-                let mut doc = evidence_json(&evidence, &trust);
+                let mut doc = evidence_json(&evidence, &trust.root);
                 doc["verdict"] = json!("verified");
+                doc["trusted_root"] = trust.source;
                 out!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
             } else {
                 let who = evidence
@@ -192,11 +274,15 @@ pub fn verify_bundle(args: &VerifyBundleArgs) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Ok((_, Err(e))) => {
+        Ok((trust, Err(e))) => {
+            if let (Some(note), false) = (&trust.note, args.json) {
+                out!("{note}");
+            }
             if args.json {
                 let doc = json!({
                     "verdict": "not verified",
                     "failure": failure_json(&e, e.to_string()),
+                    "trusted_root": trust.source,
                 });
                 out!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
             } else {
@@ -207,7 +293,7 @@ pub fn verify_bundle(args: &VerifyBundleArgs) -> ExitCode {
     }
 }
 
-type BundleVerdict = (TrustedRoot, Result<SigstoreEvidence, Error>);
+type BundleVerdict = (Trust, Result<SigstoreEvidence, Error>);
 
 /// An artifact file, hashed under each hash the bundle asks for (once
 /// each, read again for another hash).
@@ -265,7 +351,13 @@ fn hash_file(path: &str, hash: SigHash) -> Result<[u8; 64], String> {
 }
 
 fn run_verify_bundle(args: &VerifyBundleArgs) -> Result<BundleVerdict, String> {
-    let trust = load_trust(args.trusted_root.as_deref(), None, args.staging)?;
+    let trust = choose_trust(
+        args.trusted_root.as_deref(),
+        None,
+        args.staging,
+        args.trust_state.as_deref(),
+    )
+    .map_err(|e| e.message)?;
     let bundle = std::fs::read(&args.bundle)
         .map_err(|e| format!("cannot read bundle {}: {e}", args.bundle.display()))?;
     let given_digest = match args.artifact.strip_prefix("sha256:") {
@@ -279,7 +371,7 @@ fn run_verify_bundle(args: &VerifyBundleArgs) -> Result<BundleVerdict, String> {
             None
         }
     };
-    let verifier = bundle_verifier(args, &trust)?;
+    let verifier = bundle_verifier(args, &trust.root)?;
     let result = match given_digest {
         // Only its SHA-256 is known of an artifact given as `sha256:<hex>`.
         Some(d) => verifier.verify_artifact(&bundle, now(), ArtifactDigest(d)),

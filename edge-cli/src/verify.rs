@@ -1,9 +1,18 @@
 //! `oms-edge verify ...`: read inputs, let the core authenticate the bundle,
 //! enumerate the model under the signed policy, plan, hash in parallel,
 //! tally, report.
+//!
+//! The library API front ends share (the binary, the Python package):
+//! [`key_verifier`], [`certificate_verifier`], [`time_at`] and
+//! [`crate::sigstore::load_trust`] turn the flags' files into a verifier,
+//! [`verify_model`] checks a model with it and returns a [`Run`]: a
+//! [`Report`] and its [`Outcome`], or a [`UsageError`]. [`key`],
+//! [`certificate`] and [`crate::sigstore::verify`] do both for a command
+//! line; the `_with` forms take a [`Control`] (a cancellation flag).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use oms_edge_core::limits::MAX_BUNDLE_BYTES;
 use oms_edge_core::{
@@ -19,28 +28,104 @@ use crate::walk::{
 };
 use crate::{CertificateArgs, CommonVerifyArgs, KeyArgs};
 
+/// What kind of usage or configuration error (exit 2) it is: the Python
+/// package raises `FileNotFoundError`, `PermissionError`, `OSError` or
+/// `ValueError` from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsageKind {
+    /// A file the flags name does not exist.
+    NotFound,
+    /// A file the flags name cannot be read for lack of permission.
+    PermissionDenied,
+    /// Another I/O error while reading a file the flags name.
+    Io,
+    /// A flag's value, or a file's content, is not acceptable.
+    Invalid,
+}
+
+/// A usage or configuration error: what to tell the user, and its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError {
+    /// The message (one line, no `error: ` prefix).
+    pub message: String,
+    /// Its kind.
+    pub kind: UsageKind,
+}
+
+impl UsageError {
+    /// An unacceptable value.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            kind: UsageKind::Invalid,
+        }
+    }
+
+    /// A file that could not be read: `what` names it.
+    pub fn io(what: impl std::fmt::Display, e: &std::io::Error) -> Self {
+        let kind = match e.kind() {
+            std::io::ErrorKind::NotFound => UsageKind::NotFound,
+            std::io::ErrorKind::PermissionDenied => UsageKind::PermissionDenied,
+            _ => UsageKind::Io,
+        };
+        Self {
+            message: format!("{what}: {e}"),
+            kind,
+        }
+    }
+}
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<String> for UsageError {
+    fn from(message: String) -> Self {
+        Self::invalid(message)
+    }
+}
+
+/// How a front end runs a verification besides its flags.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Control<'c> {
+    /// Set by another thread to stop hashing (Ctrl-C in the Python
+    /// package): the verification then ends as [`Run::Cancelled`].
+    pub cancel: Option<&'c AtomicBool>,
+}
+
+impl Control<'_> {
+    fn cancelled(&self) -> bool {
+        self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+}
+
 /// The result of a `verify` command.
 #[derive(Debug)]
 pub enum Run {
     /// A usage or configuration error (exit 2).
-    Usage(String),
+    Usage(UsageError),
     /// A verdict, with what to report.
     Done(Box<Report>, Outcome),
+    /// Stopped through [`Control::cancel`] before a verdict.
+    Cancelled,
 }
 
 impl Run {
     /// Prints the result and returns the exit code.
     pub fn exit(self) -> ExitCode {
         match self {
-            Run::Usage(msg) => usage_error(&msg),
+            Run::Usage(e) => usage_error(&e.message),
             Run::Done(report, outcome) => report.finish(outcome),
+            Run::Cancelled => usage_error("cancelled"),
         }
     }
 
     /// The outcome, if the command got that far.
     pub fn outcome(&self) -> Option<&Outcome> {
         match self {
-            Run::Usage(_) => None,
+            Run::Usage(_) | Run::Cancelled => None,
             Run::Done(_, o) => Some(o),
         }
     }
@@ -50,83 +135,114 @@ impl Run {
     }
 }
 
-/// `verify key`.
-pub fn key(args: &KeyArgs) -> Run {
-    let public_key = &args.public_key;
-    let key_bytes = match std::fs::read(public_key) {
-        Ok(b) => b,
-        Err(e) => {
-            return Run::Usage(format!(
-                "cannot read public key {}: {e}",
-                public_key.display()
-            ));
-        }
-    };
-    let key = match PublicKey::from_pem_or_der(&key_bytes) {
-        Ok(k) => k,
-        Err(e) => return Run::Usage(format!("public key {}: {e}", public_key.display())),
-    };
-    let verifier = KeyVerifier::new(key);
-    // A key has no validity period: the key method needs no time.
-    run_method(
-        &args.common,
-        "key",
-        Some(key.curve_name()),
-        &verifier,
-        Time::NoClock,
-        |_, _| {},
-    )
+/// The verifier of `verify key`: the public key file (PEM or DER SPKI).
+pub fn key_verifier(public_key: &Path) -> Result<KeyVerifier, UsageError> {
+    let bytes = std::fs::read(public_key).map_err(|e| {
+        UsageError::io(
+            format_args!("cannot read public key {}", public_key.display()),
+            &e,
+        )
+    })?;
+    let key = PublicKey::from_pem_or_der(&bytes)
+        .map_err(|e| UsageError::invalid(format!("public key {}: {e}", public_key.display())))?;
+    Ok(KeyVerifier::new(key))
 }
 
-/// `verify certificate`.
-pub fn certificate(args: &CertificateArgs) -> Run {
-    if args.certificate_chain.is_empty() {
-        return Run::Usage(
-            "give the trusted root(s) with --certificate-chain (oms-edge never uses system roots)"
-                .to_owned(),
-        );
+/// The verifier of `verify certificate`: every `--certificate-chain` file
+/// (PEM, or one DER certificate) in one trust store, which must hold a
+/// self-signed root.
+pub fn certificate_verifier(chain: &[PathBuf]) -> Result<CertificateVerifier, UsageError> {
+    if chain.is_empty() {
+        return Err(UsageError::invalid(
+            "give the trusted root(s) with --certificate-chain (oms-edge never uses system roots)",
+        ));
     }
     let mut store = TrustStore::new();
-    for path in &args.certificate_chain {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                return Run::Usage(format!(
-                    "cannot read certificate chain {}: {e}",
-                    path.display()
-                ));
-            }
-        };
+    for path in chain {
+        let bytes = std::fs::read(path).map_err(|e| {
+            UsageError::io(
+                format_args!("cannot read certificate chain {}", path.display()),
+                &e,
+            )
+        })?;
         let added = if bytes.first() == Some(&0x30) {
             store.add_der(&bytes).map(|()| 1)
         } else {
             store.add_pem(&bytes)
         };
         if let Err(e) = added {
-            return Run::Usage(format!("certificate chain {}: {e}", path.display()));
+            return Err(UsageError::invalid(format!(
+                "certificate chain {}: {e}",
+                path.display()
+            )));
         }
     }
     if store.anchor_count() == 0 {
-        return Run::Usage("--certificate-chain holds no self-signed root to trust".to_owned());
+        return Err(UsageError::invalid(
+            "--certificate-chain holds no self-signed root to trust",
+        ));
     }
-    let time = match &args.at {
+    Ok(CertificateVerifier::new(store))
+}
+
+/// The verification time `--at` names (RFC 3339), or now.
+pub fn time_at(at: Option<&str>) -> Result<Time, UsageError> {
+    let time = match at {
         None => std::time::SystemTime::now(),
-        Some(at) => match humantime::parse_rfc3339_weak(at) {
-            Ok(t) => t,
-            Err(e) => {
-                return Run::Usage(format!(
-                    "--at {at:?}: {e} (want RFC 3339, e.g. 2026-01-31T12:00:00Z)"
-                ));
-            }
-        },
+        Some(at) => humantime::parse_rfc3339_weak(at).map_err(|e| {
+            UsageError::invalid(format!(
+                "--at {at:?}: {e} (want RFC 3339, e.g. 2026-01-31T12:00:00Z)"
+            ))
+        })?,
     };
-    let verifier = CertificateVerifier::new(store);
-    run_method(
+    Ok(time_of(time))
+}
+
+/// `verify key`.
+pub fn key(args: &KeyArgs) -> Run {
+    key_with(args, Control::default())
+}
+
+/// [`key`], under `control`.
+pub fn key_with(args: &KeyArgs, control: Control<'_>) -> Run {
+    let verifier = match key_verifier(&args.public_key) {
+        Ok(v) => v,
+        Err(e) => return Run::Usage(e),
+    };
+    // A key has no validity period: the key method needs no time.
+    verify_model(
+        &args.common,
+        "key",
+        Some(verifier.key().curve_name()),
+        &verifier,
+        Time::NoClock,
+        control,
+        |_, _| {},
+    )
+}
+
+/// `verify certificate`.
+pub fn certificate(args: &CertificateArgs) -> Run {
+    certificate_with(args, Control::default())
+}
+
+/// [`certificate`], under `control`.
+pub fn certificate_with(args: &CertificateArgs, control: Control<'_>) -> Run {
+    let verifier = match certificate_verifier(&args.certificate_chain) {
+        Ok(v) => v,
+        Err(e) => return Run::Usage(e),
+    };
+    let time = match time_at(args.at.as_deref()) {
+        Ok(t) => t,
+        Err(e) => return Run::Usage(e),
+    };
+    verify_model(
         &args.common,
         "certificate",
         None,
         &verifier,
-        time_of(time),
+        time,
+        control,
         |_, _| {},
     )
 }
@@ -139,21 +255,23 @@ pub fn time_of(time: std::time::SystemTime) -> Time {
     )
 }
 
-/// The part every method shares: read inputs, authenticate with
-/// `verifier` at `time` (`describe` adds what the evidence says to the
-/// report), then check the model. `key` names the pinned key's algorithm
-/// for the report.
-pub fn run_method<V: Verifier>(
+/// What every method shares: read the signature and find the model,
+/// authenticate with `verifier` at `time` (`describe` adds what the
+/// evidence says to the report), then check the model under `args`
+/// (enumerate, plan, hash on all cores, tally). `method` and `key` (the
+/// pinned key's algorithm) name them in the report.
+pub fn verify_model<V: Verifier>(
     args: &CommonVerifyArgs,
     method: &'static str,
     key: Option<&'static str>,
     verifier: &V,
     time: Time,
+    control: Control<'_>,
     describe: impl FnOnce(&V::Evidence, &mut Report),
 ) -> Run {
     let inputs = match Inputs::read(args) {
         Ok(i) => i,
-        Err(msg) => return Run::Usage(msg),
+        Err(e) => return Run::Usage(e),
     };
     let mut payload = vec![0u8; inputs.bundle.len()];
     let mut report = Report::new(method, &inputs.model_path, args.json);
@@ -161,10 +279,32 @@ pub fn run_method<V: Verifier>(
     match verifier.verify(&inputs.bundle, time, &mut payload) {
         Ok(verified) => {
             describe(verified.evidence(), &mut report);
-            check_model(verified.manifest(), &inputs, args, report)
+            check_model(verified.manifest(), &inputs, args, control, report)
         }
         Err(e) => failed(report, e, &inputs.bundle),
     }
+}
+
+/// Checks the model at `args.model_path` against `manifest`, verified by a
+/// policy run that had several signatures: `args.signature` is one whose
+/// manifest this is, `others` the run's other signature files. Those are
+/// left out of the model like the signature itself, unless the manifest
+/// lists them (a co-signer who signed after another may have signed the
+/// first signature as a model file).
+pub fn check_verified_manifest(
+    manifest: &VerifiedManifest<'_>,
+    args: &CommonVerifyArgs,
+    others: &[PathBuf],
+    method: &'static str,
+    control: Control<'_>,
+) -> Run {
+    let mut inputs = match Inputs::locate(args) {
+        Ok(i) => i,
+        Err(e) => return Run::Usage(e),
+    };
+    inputs.others = others.iter().map(|p| own_path(p)).collect();
+    let report = Report::new(method, &inputs.model_path, args.json);
+    check_model(manifest, &inputs, args, control, report)
 }
 
 /// The bundle's decoded payload, read without any check.
@@ -194,32 +334,47 @@ struct Inputs {
     model_path: PathBuf,
     root: PathBuf,
     signature: PathBuf,
+    /// Other signatures of a policy run (their own paths).
+    others: Vec<PathBuf>,
 }
 
 impl Inputs {
-    fn read(args: &CommonVerifyArgs) -> Result<Self, String> {
+    /// The model's root and the signature's own path, without reading the
+    /// signature.
+    fn locate(args: &CommonVerifyArgs) -> Result<Self, UsageError> {
         let root = std::fs::canonicalize(&args.model_path)
-            .map_err(|e| format!("model {}: {e}", args.model_path.display()))?;
-        let meta = std::fs::metadata(&args.signature)
-            .map_err(|e| format!("cannot read signature {}: {e}", args.signature.display()))?;
-        if meta.len() > MAX_BUNDLE_BYTES as u64 {
-            return Err(format!(
-                "signature {} is larger than {MAX_BUNDLE_BYTES} bytes",
-                args.signature.display()
-            ));
-        }
-        let bundle = std::fs::read(&args.signature)
-            .map_err(|e| format!("cannot read signature {}: {e}", args.signature.display()))?;
+            .map_err(|e| UsageError::io(format_args!("model {}", args.model_path.display()), &e))?;
         // The signature's own name, not what a link there points at: a
         // link into the model does not take a model file out of it.
-        let signature = own_path(&args.signature);
         Ok(Self {
-            bundle,
+            bundle: Vec::new(),
             model_path: args.model_path.clone(),
             root,
-            signature,
+            signature: own_path(&args.signature),
+            others: Vec::new(),
         })
     }
+
+    fn read(args: &CommonVerifyArgs) -> Result<Self, UsageError> {
+        let mut inputs = Self::locate(args)?;
+        inputs.bundle = read_signature(&args.signature)?;
+        Ok(inputs)
+    }
+}
+
+/// A signature file's bytes, at most `MAX_BUNDLE_BYTES` of them.
+pub fn read_signature(path: &Path) -> Result<Vec<u8>, UsageError> {
+    let cannot_read = |e: std::io::Error| {
+        UsageError::io(format_args!("cannot read signature {}", path.display()), &e)
+    };
+    let meta = std::fs::metadata(path).map_err(cannot_read)?;
+    if meta.len() > MAX_BUNDLE_BYTES as u64 {
+        return Err(UsageError::invalid(format!(
+            "signature {} is larger than {MAX_BUNDLE_BYTES} bytes",
+            path.display()
+        )));
+    }
+    std::fs::read(path).map_err(cannot_read)
 }
 
 /// Everything after the bundle verified: enumerate, plan, hash, tally.
@@ -227,6 +382,7 @@ fn check_model(
     manifest: &VerifiedManifest<'_>,
     inputs: &Inputs,
     args: &CommonVerifyArgs,
+    control: Control<'_>,
     mut report: Report,
 ) -> Run {
     report.set_manifest_fields(manifest);
@@ -236,7 +392,7 @@ fn check_model(
     // part that precedes hashing.
     std::thread::scope(|s| {
         let listing = s.spawn(|| Resources::of(manifest));
-        check_listed_model(manifest, inputs, args, report, || {
+        check_listed_model(manifest, inputs, args, control, report, || {
             listing.join().unwrap_or_else(|_| Resources::of(manifest))
         })
     })
@@ -248,6 +404,7 @@ fn check_listed_model(
     manifest: &VerifiedManifest<'_>,
     inputs: &Inputs,
     args: &CommonVerifyArgs,
+    control: Control<'_>,
     mut report: Report,
     listing: impl FnOnce() -> Resources,
 ) -> Run {
@@ -287,7 +444,12 @@ fn check_listed_model(
         }
     };
     // 3. Hash every planned range on all cores.
-    let outcomes = hash_planned(&plan.tasks, &plan.specs, args.quiet || args.json);
+    let never = AtomicBool::new(false);
+    let cancel = control.cancel.unwrap_or(&never);
+    let outcomes = hash_planned(&plan.tasks, &plan.specs, args.quiet || args.json, cancel);
+    if control.cancelled() {
+        return Run::Cancelled;
+    }
     // 4. Tally in manifest order.
     let verdict = tally_model(manifest, &plan.specs, outcomes, planned, &mut results);
     report.resources = results;
@@ -330,6 +492,13 @@ fn enumerate_model(
     }
     if let Some(rel) = relative_inside(&inputs.root, &inputs.signature) {
         ignored.push(rel);
+    }
+    for other in &inputs.others {
+        if let Some(rel) = relative_inside(&inputs.root, other)
+            && !manifest.resources().any(|r| r.path_bytes().eq(rel.bytes()))
+        {
+            ignored.push(rel);
+        }
     }
     let opts = WalkOptions {
         ignore_git_paths: !args.no_ignore_git_paths,
@@ -400,10 +569,11 @@ fn hash_planned<'m>(
     tasks: &[Task],
     specs: &[JobSpec<'m>],
     quiet: bool,
+    cancel: &AtomicBool,
 ) -> Vec<Result<Passed<'m>, ModelFailure>> {
     let total: u64 = tasks.iter().map(|t| t.len).sum();
     let bar = exec::progress(total, quiet);
-    let outcomes = exec::run(tasks, bar.as_ref(), |i| specs[i].start());
+    let outcomes = exec::run_until(tasks, bar.as_ref(), cancel, |i| specs[i].start());
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

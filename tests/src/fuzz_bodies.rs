@@ -258,3 +258,88 @@ pub fn sigstore(data: &[u8]) {
     // Without a clock: only observed times count.
     let _ = verifier.verify_artifact(data, Time::NoClock, ArtifactDigest(digest));
 }
+
+/// The TUF update path (`oms_edge_core::tuf`): the first byte picks which
+/// file of a real update (Sigstore's production repository, 2025-10-15 →
+/// 2026-08-21: root 13 → 14 → 15) the rest replaces, and how expiry is
+/// checked; the whole update then runs (for the timestamp, snapshot,
+/// targets and target slots, from a cached state after the real roots, so
+/// that the fuzzer spends its time on the input). A target file other than
+/// the signed one must never be accepted.
+pub fn tuf(data: &[u8]) {
+    use std::sync::OnceLock;
+
+    use oms_edge_core::tuf::{Expiry, Role, TimestampUpdate, TufError, Updater, metadata_info};
+    macro_rules! prod {
+        ($p:literal) => {
+            include_bytes!(concat!("../../testdata/tuf/sigstore-prod/", $p)).as_slice()
+        };
+    }
+    const TARGET: &[u8] = prod!("2026-08-21/targets/trusted_root.json");
+    let Some((&selector, doc)) = data.split_first() else {
+        return;
+    };
+    let mut files = [
+        prod!("2025-10-15/metadata/root.json"),
+        prod!("2025-10-15/metadata/timestamp.json"),
+        prod!("2025-10-15/metadata/snapshot.json"),
+        prod!("2026-08-21/metadata/root_history/14.root.json"),
+        prod!("2026-08-21/metadata/root_history/15.root.json"),
+        prod!("2026-08-21/metadata/timestamp.json"),
+        prod!("2026-08-21/metadata/snapshot.json"),
+        prod!("2026-08-21/metadata/targets.json"),
+        TARGET,
+    ];
+    let slot = usize::from(selector % 9);
+    files[slot] = doc;
+    // 2026-08-22T00:00:00Z: the real update is fresh then.
+    let now = 1_787_356_800;
+    let mode = usize::from(selector / 9) % 3;
+    let expiry = [
+        Expiry::Enforce { now },
+        Expiry::AllowExpired { now },
+        Expiry::NoClock,
+    ][mode];
+    let roots = |f: &[&[u8]; 9]| -> Result<Updater, TufError> {
+        let mut u = Updater::new(f[0], expiry)?;
+        u.update_root(f[3])?;
+        u.update_root(f[4])?;
+        u.finish_roots(Some(f[1]), Some(f[2]))?;
+        Ok(u)
+    };
+    static CACHED: [OnceLock<Updater>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let result = if slot < 5 {
+        roots(&files)
+    } else {
+        Ok(CACHED[mode]
+            .get_or_init(|| roots(&files).expect("the real roots"))
+            .clone())
+    }
+    .and_then(|mut u| {
+        if u.update_timestamp(files[5])? == TimestampUpdate::New {
+            u.update_snapshot(files[6])?;
+            u.update_targets(files[7])?;
+            u.verify_target("trusted_root.json", files[8])?;
+            return Ok(Some(files[8]));
+        }
+        Ok(None)
+    });
+    match result {
+        Ok(Some(target)) => assert_eq!(
+            target, TARGET,
+            "accepted a target file the targets metadata does not pin"
+        ),
+        Ok(None) => {}
+        Err(e) => {
+            let _ = (
+                e.to_string(),
+                e.spec_step(),
+                e.check().as_str(),
+                e.role.name(),
+            );
+        }
+    }
+    for role in [Role::Root, Role::Timestamp, Role::Snapshot, Role::Targets] {
+        let _ = metadata_info(doc, role);
+    }
+}

@@ -76,3 +76,8 @@ fn inclusion_proof() {
 fn sigstore() {
     assert!(replay("sigstore", fuzz_bodies::sigstore) >= 6);
 }
+
+#[test]
+fn tuf() {
+    assert!(replay("tuf", fuzz_bodies::tuf) >= 12);
+}

@@ -86,8 +86,8 @@ fn bundle_bytes() {
         common: verify_args(sig, testdata().join("sample/model")),
     });
     match run {
-        oms_edge::verify::Run::Usage(msg) => {
-            assert!(msg.contains("is larger than"), "{msg}")
+        oms_edge::verify::Run::Usage(e) => {
+            assert!(e.message.contains("is larger than"), "{e:?}")
         }
         other => panic!("oversized signature file: {other:?}"),
     }

@@ -42,6 +42,7 @@ fn run(dir: &Path, case: &Value) -> Result<(), Option<Error>> {
                     use_staging: false,
                     trusted_root: Some(root),
                     trust_config: None,
+                    trust_state: None,
                 },
                 common: CommonVerifyArgs {
                     signature: bundle,

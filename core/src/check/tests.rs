@@ -118,6 +118,13 @@ const TABLE: &[(Check, u16, &str)] = &[
         318,
         "x509.no_verification_time",
     ),
+    (
+        Check::X509LeafSubjectMismatch,
+        319,
+        "x509.leaf_subject_mismatch",
+    ),
+    (Check::X509LeafSanMismatch, 320, "x509.leaf_san_mismatch"),
+    (Check::X509LeafEkuMissing, 321, "x509.leaf_eku_missing"),
     (Check::DsseWrongPayloadType, 400, "dsse.wrong_payload_type"),
     (Check::DsseNoSignature, 401, "dsse.no_signature"),
     (
@@ -553,6 +560,21 @@ const TABLE: &[(Check, u16, &str)] = &[
         1309,
         "policy.no_digital_signature",
     ),
+    (
+        Check::PolicyExtensionMissing,
+        1310,
+        "policy.extension_missing",
+    ),
+    (
+        Check::PolicyExtensionMismatch,
+        1311,
+        "policy.extension_mismatch",
+    ),
+    (
+        Check::PolicyExtensionEncoding,
+        1312,
+        "policy.extension_encoding",
+    ),
     (Check::TrustRootTooLarge, 1400, "trust_root.too_large"),
     (Check::TrustRootJson, 1401, "trust_root.json"),
     (
@@ -597,6 +619,40 @@ const TABLE: &[(Check, u16, &str)] = &[
         1415,
         "trust_root.field_invalid",
     ),
+    (Check::TufTooLarge, 1500, "tuf.too_large"),
+    (Check::TufJson, 1501, "tuf.json"),
+    (Check::TufTooDeep, 1502, "tuf.too_deep"),
+    (Check::TufNotCanonical, 1503, "tuf.not_canonical"),
+    (Check::TufTooMany, 1504, "tuf.too_many"),
+    (Check::TufField, 1505, "tuf.field"),
+    (Check::TufWrongType, 1506, "tuf.wrong_type"),
+    (Check::TufSpecVersion, 1507, "tuf.spec_version"),
+    (
+        Check::TufDuplicateSignature,
+        1508,
+        "tuf.duplicate_signature",
+    ),
+    (Check::TufDuplicateKeyid, 1509, "tuf.duplicate_keyid"),
+    (
+        Check::TufPreviousRootThreshold,
+        1510,
+        "tuf.previous_root_threshold",
+    ),
+    (Check::TufThreshold, 1511, "tuf.threshold"),
+    (Check::TufRootVersion, 1512, "tuf.root_version"),
+    (Check::TufTooManyRoots, 1513, "tuf.too_many_roots"),
+    (Check::TufExpired, 1514, "tuf.expired"),
+    (Check::TufRollback, 1515, "tuf.rollback"),
+    (Check::TufSnapshotRollback, 1516, "tuf.snapshot_rollback"),
+    (Check::TufMetaRollback, 1517, "tuf.meta_rollback"),
+    (Check::TufMetaRemoved, 1518, "tuf.meta_removed"),
+    (Check::TufLength, 1519, "tuf.length"),
+    (Check::TufHash, 1520, "tuf.hash"),
+    (Check::TufUnsupportedHash, 1521, "tuf.unsupported_hash"),
+    (Check::TufVersion, 1522, "tuf.version"),
+    (Check::TufNotListed, 1523, "tuf.not_listed"),
+    (Check::TufHeldInvalid, 1524, "tuf.held_invalid"),
+    (Check::TufOutOfOrder, 1525, "tuf.out_of_order"),
 ];
 
 #[test]
@@ -610,6 +666,7 @@ fn every_check_is_pinned() {
         assert_eq!(check, want, "Check::ALL is in code order");
         assert_eq!(check.code(), code, "{name}");
         assert_eq!(check.as_str(), name, "{code}");
+        assert_eq!(check.as_c_str().to_str(), Ok(name), "{code}");
         assert_eq!(Check::from_code(code), Some(check));
         let (step, rest) = name.split_once('.').expect("step.check");
         assert_eq!(check.step(), step);

@@ -12,9 +12,11 @@
 //!    `limits::MAX_CHAIN_CERTS` of them;
 //! 4. the path from the leaf to a pinned root, valid at the verification
 //!    time (`crate::x509`, RFC 5280 §6.1), and the leaf's EC key;
-//! 5. the DSSE envelope verifies with the leaf's key (`crate::dsse`; the
+//! 5. the leaf's subject, SANs and extended key usages, as the caller's
+//!    [`LeafPolicy`] requires (none by default; `crate::x509::leaf`);
+//! 6. the DSSE envelope verifies with the leaf's key (`crate::dsse`; the
 //!    pre-1.0 PAE with SHA-256, as the reference retries for this method);
-//! 6. only then is the payload parsed (`crate::statement`).
+//! 7. only then is the payload parsed (`crate::statement`).
 
 use alloc::vec::Vec;
 
@@ -22,11 +24,14 @@ use crate::bundle::{Bundle, BundleError, Material, MaterialKind};
 use crate::dsse::{CompatHash, verify_envelope};
 use crate::error::Error;
 use crate::json::{Field, decode_base64};
-use crate::keys::KeyAlgorithm;
+use crate::keys::{KeyAlgorithm, PublicKey};
 use crate::limits::MAX_CHAIN_CERTS;
 use crate::statement;
 use crate::time::{Time, UnixTime};
-use crate::x509::{Cert, CertPosition, CertificateError, TrustStore, position_u8, validate_chain};
+use crate::x509::{
+    Cert, CertPosition, CertificateError, LeafIdentity, LeafPolicy, TrustStore, position_u8,
+    validate_chain,
+};
 
 use super::{Verified, Verifier};
 
@@ -35,27 +40,40 @@ use super::{Verified, Verifier};
 #[derive(Debug, Clone)]
 pub struct CertificateVerifier {
     store: TrustStore,
+    leaf: LeafPolicy,
 }
 
 impl CertificateVerifier {
     /// A verifier that trusts `store`'s roots (its self-signed
-    /// certificates), completing paths with its intermediates.
+    /// certificates), completing paths with its intermediates, and admits
+    /// any leaf that chains to them.
     pub fn new(store: TrustStore) -> Self {
-        Self { store }
+        Self::with_leaf_policy(store, LeafPolicy::default())
+    }
+
+    /// As [`CertificateVerifier::new`], admitting only leaves `leaf`
+    /// admits (check 5 of the module docs).
+    pub fn with_leaf_policy(store: TrustStore, leaf: LeafPolicy) -> Self {
+        Self { store, leaf }
     }
 
     /// The trust store.
     pub fn trust_store(&self) -> &TrustStore {
         &self.store
     }
+
+    /// What the leaf must be.
+    pub fn leaf_policy(&self) -> &LeafPolicy {
+        &self.leaf
+    }
 }
 
 /// What a certificate-method verification proved besides the manifest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CertificateEvidence {
     path_len: usize,
-    leaf_key: KeyAlgorithm,
+    leaf_key: PublicKey,
+    leaf: LeafIdentity,
     validated_at: UnixTime,
 }
 
@@ -68,7 +86,17 @@ impl CertificateEvidence {
 
     /// The leaf key's algorithm.
     pub fn leaf_key(&self) -> KeyAlgorithm {
-        self.leaf_key
+        self.leaf_key.algorithm()
+    }
+
+    /// The leaf's public key (what signed the envelope).
+    pub fn leaf_public_key(&self) -> &PublicKey {
+        &self.leaf_key
+    }
+
+    /// Who the leaf names.
+    pub fn leaf(&self) -> &LeafIdentity {
+        &self.leaf
     }
 
     /// The time every certificate of the path was valid at.
@@ -80,7 +108,7 @@ impl CertificateEvidence {
 impl Verifier for CertificateVerifier {
     type Evidence = CertificateEvidence;
 
-    /// Checks 1–6 of the module docs.
+    /// Checks 1–7 of the module docs.
     fn verify<'p>(
         &self,
         bundle: &[u8],
@@ -117,8 +145,11 @@ impl Verifier for CertificateVerifier {
         }
         // 4.
         let (key, path_len) = validate_chain(&chain, &self.store, now)?;
-        drop(chain);
         // 5.
+        let leaf = chain.first().ok_or(CertificateError::EmptyChain)?;
+        let leaf = self.leaf.check(leaf)?;
+        drop(chain);
+        // 6.
         let payload = verify_envelope(
             parsed.envelope()?,
             &key,
@@ -127,10 +158,11 @@ impl Verifier for CertificateVerifier {
         )?;
         let evidence = CertificateEvidence {
             path_len,
-            leaf_key: key.algorithm(),
+            leaf_key: key,
+            leaf,
             validated_at: now,
         };
-        // 6.
+        // 7.
         Ok(Verified::new(statement::parse(payload)?, evidence))
     }
 }
