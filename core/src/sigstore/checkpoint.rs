@@ -496,6 +496,7 @@ fn verify_known_key(
 /// Pick `log` by the entry's `logId` first, and `convention` by the entry's
 /// kind (Rekor v2 or v1); this function does not compare `logId` with the
 /// key.
+#[inline(never)]
 pub fn verify<'a>(
     note: &'a str,
     log: &TransparencyLog,

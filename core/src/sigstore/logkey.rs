@@ -216,25 +216,52 @@ fn verify_ed25519(key: &LogKey, message: &[u8], sig: &[u8]) -> Result<(), LogKey
 
 #[inline(never)]
 fn verify_ecdsa(key: &LogKey, message: &[u8], sig: &[u8]) -> Result<(), LogKeyError> {
-    #[cfg(any(feature = "p256", feature = "p384", feature = "p521"))]
-    let bad = |_| LogKeyError::BadSignature;
     #[cfg(not(any(feature = "p256", feature = "p384", feature = "p521")))]
     let _ = (message, sig);
     match key.ecdsa()?.0 {
         #[cfg(feature = "p256")]
-        EcKey::P256(k) => {
-            let sig = p256::ecdsa::DerSignature::from_bytes(sig).map_err(bad)?;
-            k.verify(message, &sig).map_err(bad)
-        }
+        EcKey::P256(k) => verify_p256(&k, message, sig),
         #[cfg(feature = "p384")]
-        EcKey::P384(k) => {
-            let sig = p384::ecdsa::DerSignature::from_bytes(sig).map_err(bad)?;
-            k.verify(message, &sig).map_err(bad)
-        }
+        EcKey::P384(k) => verify_p384(&k, message, sig),
         #[cfg(feature = "p521")]
-        EcKey::P521(k) => {
-            let sig = p521::ecdsa::DerSignature::from_bytes(sig).map_err(bad)?;
-            k.verify(message, &sig).map_err(bad)
-        }
+        EcKey::P521(k) => verify_p521(&k, message, sig),
     }
+}
+
+// One frame per curve, for the same reason.
+
+#[cfg(feature = "p256")]
+#[inline(never)]
+fn verify_p256(
+    k: &p256::ecdsa::VerifyingKey,
+    message: &[u8],
+    sig: &[u8],
+) -> Result<(), LogKeyError> {
+    let sig = p256::ecdsa::DerSignature::from_bytes(sig).map_err(|_| LogKeyError::BadSignature)?;
+    k.verify(message, &sig)
+        .map_err(|_| LogKeyError::BadSignature)
+}
+
+#[cfg(feature = "p384")]
+#[inline(never)]
+fn verify_p384(
+    k: &p384::ecdsa::VerifyingKey,
+    message: &[u8],
+    sig: &[u8],
+) -> Result<(), LogKeyError> {
+    let sig = p384::ecdsa::DerSignature::from_bytes(sig).map_err(|_| LogKeyError::BadSignature)?;
+    k.verify(message, &sig)
+        .map_err(|_| LogKeyError::BadSignature)
+}
+
+#[cfg(feature = "p521")]
+#[inline(never)]
+fn verify_p521(
+    k: &p521::ecdsa::VerifyingKey,
+    message: &[u8],
+    sig: &[u8],
+) -> Result<(), LogKeyError> {
+    let sig = p521::ecdsa::DerSignature::from_bytes(sig).map_err(|_| LogKeyError::BadSignature)?;
+    k.verify(message, &sig)
+        .map_err(|_| LogKeyError::BadSignature)
 }

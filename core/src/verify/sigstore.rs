@@ -50,6 +50,7 @@
 //! time from above (step 3). With [`Time::NoClock`] that bound is skipped,
 //! and the evidence says so ([`SigstoreEvidence::checked_at`] is `None`).
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -242,7 +243,15 @@ impl<'r> SigstoreVerifier<'r> {
             None => Digests::default(),
         };
         // 3.
-        let entries = log_entries(parsed, signature, digests, leaf.as_ref(), &key, trust, time)?;
+        let entries = log_entries(
+            parsed,
+            signature,
+            digests,
+            leaf.as_deref(),
+            &key,
+            trust,
+            time,
+        )?;
         let mut times: Vec<ObservedTime> = entries
             .iter()
             .filter_map(|e| e.integrated_time)
@@ -347,7 +356,7 @@ fn signature_bytes<'b, 'a>(
 /// hash here: the chain (check 5) authenticates the certificate before it
 /// verifies anything.
 #[inline(never)]
-fn keyless_signer(parsed: &Bundle<'_>) -> Result<(Option<Cert>, SigstoreKey), Error> {
+fn keyless_signer(parsed: &Bundle<'_>) -> Result<(Option<Box<Cert>>, SigstoreKey), Error> {
     let raw = match parsed.material {
         Material::Certificate { raw_bytes } => raw_bytes,
         Material::X509CertificateChain { .. } if parsed.version >= BundleVersion::V0_3 => {
@@ -379,7 +388,9 @@ fn keyless_signer(parsed: &Bundle<'_>) -> Result<(Option<Cert>, SigstoreKey), Er
     let cert = Cert::from_der(&der).ok_or(encoding)?;
     let spki = cert.spki_der().ok_or(KeyError::Spki)?;
     let key = SigstoreKey::from_spki_der(&spki)?;
-    Ok((Some(cert), key))
+    // Boxed: the parsed certificate is large, and the verifier's frame,
+    // which holds it through every later check, is under all of them.
+    Ok((Some(Box::new(cert)), key))
 }
 
 /// Check 2, managed key: `publicKey` material, whose `rawBytes`, when
@@ -579,8 +590,21 @@ fn keyless_certificate(
         issuer_cert = Some(chain_at(leaf, trust, t)?);
     }
     let issuer_cert = issuer_cert.ok_or(SigstoreError::NoCaAtTime)?;
+    leaf_checks(leaf, &issuer_cert, policy, trust)
+}
+
+/// Check 6 after the chain: the leaf's profile, its SCTs and the identity
+/// policy. Not inlined: its frame is not under the chain's signature
+/// checks (firmware stack).
+#[inline(never)]
+fn leaf_checks(
+    leaf: &Cert,
+    issuer_cert: &Cert,
+    policy: &IdentityPolicy,
+    trust: &TrustedRoot,
+) -> Result<(Option<Identity>, usize), Error> {
     policy::check_leaf_profile(leaf)?;
-    let scts = sct::verify_embedded_scts(leaf, &issuer_cert, &trust.ctlogs)?;
+    let scts = sct::verify_embedded_scts(leaf, issuer_cert, &trust.ctlogs)?;
     let id = policy.check(leaf)?;
     Ok((Some(id), scts))
 }
@@ -589,7 +613,7 @@ fn keyless_certificate(
 /// the leaf at `t`. Returns the certificate that issued the leaf (for the
 /// SCTs' issuer key hash).
 #[inline(never)]
-fn chain_at(leaf: &Cert, trust: &TrustedRoot, t: u64) -> Result<Cert, Error> {
+fn chain_at(leaf: &Cert, trust: &TrustedRoot, t: u64) -> Result<Box<Cert>, Error> {
     let mut last = Error::Sigstore(SigstoreError::NoCaAtTime);
     for ca in trust
         .certificate_authorities
@@ -607,6 +631,7 @@ fn chain_at(leaf: &Cert, trust: &TrustedRoot, t: u64) -> Result<Cert, Error> {
                     .iter()
                     .filter_map(|d| Cert::from_der(d))
                     .find(|c| c.issued(leaf))
+                    .map(Box::new)
                     .ok_or(Error::Sigstore(SigstoreError::NoCaAtTime));
             }
             Err(e) => last = e.into(),
