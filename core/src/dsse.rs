@@ -222,6 +222,35 @@ pub(crate) fn envelope_signature<'s>(
     Ok(decode_base64(sig, sig_buf, Field::Sig)?)
 }
 
+/// The longest signature this build can verify: RSA-4096's 512 bytes with
+/// the `rsa` feature, else a DER ECDSA P-521 signature's 139 (Ed25519:
+/// 64). A longer one fails as too long (without `rsa`, no key here could
+/// verify it anyway); the bound keeps the buffer small on small stacks.
+pub(crate) const SIGNATURE_BUF: usize = if cfg!(feature = "rsa") {
+    MAX_SIGNATURE_BYTES
+} else {
+    144
+};
+
+/// Checks 1–2 into `out`: the signature decoded in a buffer of this frame
+/// (it holds the base64 text, twice the limit), then copied out. Not
+/// inlined, so that only the decoded bytes, not the text, are on the stack
+/// while the signature is checked.
+#[inline(never)]
+fn decoded_signature<'s>(
+    env: &Envelope<'_>,
+    out: &'s mut [u8; SIGNATURE_BUF],
+) -> Result<&'s [u8], DsseError> {
+    let mut text = [0u8; SIGNATURE_BUF * 2];
+    let sig = envelope_signature(env, &mut text)?;
+    // The buffer holds the base64 text; the limit is on the decoded DER.
+    let dst = out
+        .get_mut(..sig.len())
+        .ok_or(FieldError::new(Field::Sig, Problem::TooLong))?;
+    dst.copy_from_slice(sig);
+    Ok(dst)
+}
+
 /// Verifies the envelope with `key` (its hash: the curve's, or SHA-256 for
 /// RSA) and returns the authenticated payload, decoded into `payload_buf`
 /// (which must hold the payload's base64 text). `compat` enables the
@@ -233,12 +262,8 @@ pub(crate) fn verify_envelope<'p, K: PrehashKey + ?Sized>(
     compat: Option<CompatHash>,
     payload_buf: &'p mut [u8],
 ) -> Result<VerifiedPayload<'p>, DsseError> {
-    let mut sig_buf = [0u8; MAX_SIGNATURE_BYTES * 2];
-    let sig = envelope_signature(env, &mut sig_buf)?;
-    // The buffer holds the base64 text; the limit is on the decoded DER.
-    if sig.len() > MAX_SIGNATURE_BYTES {
-        return Err(FieldError::new(Field::Sig, Problem::TooLong).into());
-    }
+    let mut sig_buf = [0u8; SIGNATURE_BUF];
+    let sig = decoded_signature(env, &mut sig_buf)?;
     let needed = env.payload.raw().len();
     if payload_buf.len() < needed {
         return Err(DsseError::PayloadTooLarge { needed });
@@ -271,43 +296,49 @@ pub(crate) fn verify_envelope<'p, K: PrehashKey + ?Sized>(
     })
 }
 
-/// A `core::fmt::Write` sink feeding a hash.
-struct HashWriter<'h>(&'h mut PrehashState);
+/// Feeds `"<tag> <len(type)> <type> <len(payload)> "` into `h`: the PAE's
+/// header. The lengths are written by hand rather than with `write!`, so
+/// that verifying a signature links no `core::fmt` (firmware size).
+fn pae_header(h: &mut PrehashState, tag: &[u8], payload: &[u8]) {
+    h.update(tag);
+    h.update(b" ");
+    h.update(decimal(IN_TOTO_PAYLOAD_TYPE.len(), &mut [0; 20]));
+    h.update(b" ");
+    h.update(IN_TOTO_PAYLOAD_TYPE.as_bytes());
+    h.update(b" ");
+    h.update(decimal(payload.len(), &mut [0; 20]));
+    h.update(b" ");
+}
 
-impl core::fmt::Write for HashWriter<'_> {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        self.0.update(s.as_bytes());
-        Ok(())
+/// `n` in decimal ASCII, in the tail of `buf`.
+fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &[u8] {
+    let mut at = buf.len();
+    while let Some(i) = at.checked_sub(1) {
+        at = i;
+        if let Some(d) = buf.get_mut(i) {
+            // `n % 10 < 10`: a digit.
+            *d = b'0'.saturating_add(u8::try_from(n % 10).unwrap_or(0));
+        }
+        n /= 10;
+        if n == 0 {
+            break;
+        }
     }
+    buf.get(at..).unwrap_or(&[])
 }
 
 /// Hash of the DSSE v1.0 PAE of an in-toto payload; returns the length.
 pub(crate) fn pae_digest(hash: SigHash, payload: &[u8], out: &mut [u8; 64]) -> usize {
-    use core::fmt::Write as _;
     let mut h = PrehashState::new(hash);
-    // Writing to a hash cannot fail.
-    let _ = write!(
-        HashWriter(&mut h),
-        "DSSEv1 {} {} {} ",
-        IN_TOTO_PAYLOAD_TYPE.len(),
-        IN_TOTO_PAYLOAD_TYPE,
-        payload.len()
-    );
+    pae_header(&mut h, b"DSSEv1", payload);
     h.update(payload);
     h.finalize_into(out)
 }
 
 /// Hash of model_signing < 1.0's PAE (see the module docs).
 pub(crate) fn compat_pae_digest(hash: SigHash, payload: &[u8], out: &mut [u8; 64]) -> usize {
-    use core::fmt::Write as _;
     let mut h = PrehashState::new(hash);
-    let _ = write!(
-        HashWriter(&mut h),
-        "DSSEV1 {} {} {} ",
-        IN_TOTO_PAYLOAD_TYPE.len(),
-        IN_TOTO_PAYLOAD_TYPE,
-        payload.len()
-    );
+    pae_header(&mut h, b"DSSEV1", payload);
     py_bytes_repr(payload, |chunk| h.update(chunk));
     h.finalize_into(out)
 }
@@ -383,5 +414,12 @@ mod tests {
         let expected = Sha256::digest(b"DSSEV1 28 application/vnd.in-toto+json 2 b'{}'");
         let n = compat_pae_digest(SigHash::Sha256, payload, &mut out);
         assert_eq!(&out[..n], expected.as_slice());
+    }
+
+    #[test]
+    fn decimal_lengths() {
+        for n in [0, 7, 10, 28, 999, 1000, 123_456_789, usize::MAX] {
+            assert_eq!(decimal(n, &mut [0; 20]), std::format!("{n}").as_bytes());
+        }
     }
 }

@@ -17,10 +17,11 @@
 //! allocated.
 
 use crate::bundle::{Bundle, Material, MaterialKind};
-use crate::dsse::{CompatHash, PaeEncoding, verify_envelope};
+use crate::dsse::{CompatHash, PaeEncoding, VerifiedPayload, verify_envelope};
 use crate::error::Error;
-use crate::json::{Field, decode_base64};
-use crate::keys::{KeyAlgorithm, KeyError, PublicKey};
+use crate::json::{Field, JsonStr, decode_base64};
+use crate::keys::{KeyAlgorithm, KeyError, KeyHints, PublicKey};
+use crate::manifest::VerifiedManifest;
 use crate::statement;
 use crate::time::Time;
 
@@ -30,12 +31,28 @@ use super::{Verified, Verifier};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyVerifier {
     key: PublicKey,
+    /// What a `publicKey.hint` may name the key by (`None`: nothing).
+    hints: Option<KeyHints>,
 }
 
 impl KeyVerifier {
     /// A verifier that trusts `key` only.
     pub fn new(key: PublicKey) -> Self {
-        Self { key }
+        Self {
+            key,
+            hints: KeyHints::of(&key).ok(),
+        }
+    }
+
+    /// A verifier that trusts `key` only, with its hint digests computed
+    /// elsewhere (see [`KeyHints::from_digests`]: firmware computes them when
+    /// it is built, and links no DER or PEM encoder). They must be `key`'s:
+    /// `KeyHints::of(&key)`.
+    pub fn with_hints(key: PublicKey, hints: KeyHints) -> Self {
+        Self {
+            key,
+            hints: Some(hints),
+        }
     }
 
     /// The pinned key.
@@ -76,7 +93,7 @@ impl Verifier for KeyVerifier {
         payload_buf: &'p mut [u8],
     ) -> Result<Verified<'p, KeyEvidence>, Error> {
         // 1–2.
-        let bundle = Bundle::parse(bundle)?;
+        let bundle = parse_bundle(bundle)?;
         let Material::PublicKey { hint, raw_bytes } =
             bundle.expect_material(MaterialKind::PublicKey)?
         else {
@@ -84,18 +101,12 @@ impl Verifier for KeyVerifier {
         };
         // 3.
         if let Some(hint) = hint
-            && !self.key.matches_hint(hint.bytes())
+            && !self.hints.is_some_and(|h| h.matches(hint.bytes()))
         {
             return Err(KeyError::HintMismatch.into());
         }
         if let Some(raw) = raw_bytes {
-            let mut buf = [0u8; 2048];
-            let bytes = decode_base64(raw, &mut buf, Field::RawBytes)
-                .map_err(crate::bundle::BundleError::from)?;
-            match PublicKey::from_pem_or_der(bytes) {
-                Ok(k) if k == self.key => {}
-                _ => return Err(KeyError::RawBytesMismatch.into()),
-            }
+            raw_bytes_hold(raw, &self.key)?;
         }
         // 4.
         let payload = verify_envelope(
@@ -109,7 +120,37 @@ impl Verifier for KeyVerifier {
             pae: payload.encoding(),
         };
         // 5.
-        Ok(Verified::new(statement::parse(payload)?, evidence))
+        Ok(Verified::new(parse_statement(payload)?, evidence))
+    }
+}
+
+// The steps below run in frames of their own (not inlined): what they keep
+// on the stack is not there while the signature is checked.
+
+#[inline(never)]
+fn parse_bundle(bundle: &[u8]) -> Result<Bundle<'_>, Error> {
+    Ok(Bundle::parse(bundle)?)
+}
+
+#[inline(never)]
+fn parse_statement(payload: VerifiedPayload<'_>) -> Result<VerifiedManifest<'_>, Error> {
+    Ok(statement::parse(payload)?)
+}
+
+/// The longest `rawBytes` (decoded) of a key this build can verify with:
+/// an RSA-4096 PEM fits 2 KiB; without RSA the longest is a P-521 PEM
+/// (about 270 bytes). A longer one is refused as too long.
+const RAW_BYTES_MAX: usize = if cfg!(feature = "rsa") { 2048 } else { 512 };
+
+/// Check 3's `rawBytes`: it holds `key`.
+#[inline(never)]
+fn raw_bytes_hold(raw: JsonStr<'_>, key: &PublicKey) -> Result<(), Error> {
+    let mut buf = [0u8; RAW_BYTES_MAX];
+    let bytes =
+        decode_base64(raw, &mut buf, Field::RawBytes).map_err(crate::bundle::BundleError::from)?;
+    match PublicKey::from_pem_or_der(bytes) {
+        Ok(k) if k == *key => Ok(()),
+        _ => Err(KeyError::RawBytesMismatch.into()),
     }
 }
 
