@@ -1,14 +1,30 @@
 #!/usr/bin/env bash
-# Builds both firmware variants for the QEMU mps2-an386 board (Cortex-M4,
+# Builds the firmware for the QEMU mps2-an386 board (Cortex-M4,
 # thumbv7em-none-eabihf; release profile: opt-level "z", fat LTO, one
-# codegen unit, panic = abort), packs valid and bad model packages with
-# pack.sh, runs each package through the firmware in QEMU and checks the
-# verdict, then prints the footprint of each variant.
+# codegen unit, panic = abort), linked for the nRF52840 within each
+# variant's budget (fw/memory-*.x), and shows in QEMU, with the emulated
+# NOR flash kept in a host file across runs (fw/src/board.rs):
 #
-#   firmware-example/run-qemu.sh
+# 1. the stack guard: fw-overflow recurses and must HardFault;
+# 2. refusals, each on a fresh flash, with the flash operations counted:
+#    those checkable from the bundle and VERSION make none;
+# 3. the persistent sequence: flash v1, boot v1 (trial, confirmed), update
+#    to v2, a power cut at every flash operation of that update (each
+#    time the next boot runs v1 or v2, never neither), a trial that is
+#    not confirmed reverts, and a replayed v1 is refused with zero flash
+#    operations;
+# 4. the same for the sigstore variant (Rekor v1, then Rekor v2 + TSA, no
+#    clock; the time floor refuses the older one);
+# 5. fw-key's static stack bound (stack-bound.py, when llvm-objdump is
+#    there) and the footprint against the budgets (footprint.sh), with the
+#    stack and heap peaks every run reported.
 #
-# Needs qemu-system-arm, GNU tar, openssl and readelf. Exits non-zero when
-# any run does not behave as expected.
+#   firmware-example/run-qemu.sh [KNOWN...]
+#
+# KNOWN: footprint cells not met yet that do not fail the run (see
+# footprint.sh). Needs qemu-system-arm, GNU tar and readelf. Exits
+# non-zero when any run does not behave as expected or a budget is
+# exceeded.
 set -euo pipefail
 cd "$(dirname "$0")"
 target=thumbv7em-none-eabihf
@@ -17,21 +33,113 @@ target=thumbv7em-none-eabihf
 target_dir=$(cargo metadata --format-version 1 --no-deps |
   sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 elf_dir=$target_dir/$target/release
-staging=0x21000000          # fw/src/lib.rs: STAGING (PSRAM)
-staging_len=$((1024 * 1024)) # fw/src/lib.rs: STAGING_LEN
-
-cargo build --release -q -p oms-edge-fw --target "$target" --bin fw-key
-cargo build --release -q -p oms-edge-fw --target "$target" --bin fw-sigstore --features sigstore,test-trust
-
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+peaks=$work/peaks
+: >"$peaks"
 failures=0
 
-# The root digest a bundle signs: the in-toto subject's sha256 (the first
-# sha256 of the DSSE payload).
-signed_root() {
-  grep -o '"payload": *"[^"]*"' "$1" | sed 's/.*"\([^"]*\)"$/\1/' | base64 -d |
-    grep -o '"sha256": *"[0-9a-f]*"' | head -1 | sed 's/.*"\([0-9a-f]*\)"$/\1/'
+# The production trusted root first (its heap is the budget's), then the
+# test PKI's build that the runs below use (same binary name).
+# (The production build pins its signer at build time; any identity does
+# for measuring the root.)
+OMS_EDGE_IDENTITY=signer@example.com OMS_EDGE_ISSUER=https://accounts.google.com \
+  cargo build --release -q -p oms-edge-fw --target "$target" --bin fw-sigstore --features sigstore
+qemu_out() { # ELF ARGS...
+  local elf=$1
+  shift
+  timeout 120 qemu-system-arm -M mps2-an386 -nographic \
+    -semihosting-config enable=on,target=native \
+    -kernel "$elf_dir/$elf" -append "$*" </dev/null 2>&1
+}
+out=$(qemu_out fw-sigstore "flash=$work/prod.nor") || true
+printf '%s\n' "$out" | sed 's/^/  [sigstore-production-root] /'
+held=$(printf '%s\n' "$out" | sed -n 's/^HEAP trusted root parsed: \([0-9]*\).*/\1/p')
+if [ -n "$held" ]; then
+  echo "fw-sigstore heap $held" >>"$peaks"
+else
+  echo "FAIL the production trusted root does not parse" >&2
+  failures=$((failures + 1))
+fi
+cargo build --release -q -p oms-edge-fw --target "$target" --bin fw-sigstore --features sigstore,test-trust
+cargo build --release -q -p oms-edge-fw --target "$target" --bin fw-key --bin fw-overflow
+
+# The check name of a code the firmware prints: the core's (docs/checks.md)
+# or the loader's (loader/src/error.rs). The firmware links no names.
+check_name() {
+  local n
+  n=$(sed -n "s/^| $1 | \`\([^\`]*\)\`.*/\1/p" ../docs/checks.md)
+  [ -n "$n" ] || n=$(sed -n "s/^ *($1, \"\([^\"]*\)\"),.*/\1/p" loader/src/error.rs)
+  echo "${n:-unknown}"
+}
+
+# in_order TEXT PATTERN...: each extended regex matches a line of TEXT,
+# in this order.
+in_order() {
+  local text=$1 line
+  shift
+  while IFS= read -r line && [ $# -gt 0 ]; do
+    if [[ $line =~ $1 ]]; then shift; fi
+  done <<<"$text"
+  [ $# -eq 0 ]
+}
+
+# run NAME ELF FLASH EXPECT [ARGS...]: boots ELF on the flash file FLASH
+# with ARGS; EXPECT is extended regexes separated by ' ;; ' that lines of
+# the output must match in order. Records the stack and heap peaks; sets
+# $out.
+run() {
+  local name=$1 elf=$2 flash=$3 expect=$4 s h
+  local -a want
+  shift 4
+  IFS=$'\x1f' read -r -a want <<<"${expect// ;; /$'\x1f'}"
+  out=$(qemu_out "$elf" "flash=$flash" "$@") || true
+  # Name every refusal code.
+  out=$(printf '%s\n' "$out" | while IFS= read -r l; do
+    if [[ $l =~ ^([A-Z ]*REFUSED)\ ([0-9]+)(.*)$ ]]; then
+      l="${BASH_REMATCH[1]} ${BASH_REMATCH[2]} $(check_name "${BASH_REMATCH[2]}")${BASH_REMATCH[3]}"
+    fi
+    printf '%s\n' "$l"
+  done)
+  printf '%s\n' "$out" | sed "s/^/  [$name] /"
+  if in_order "$out" "${want[@]}" && ! grep -Eq '^(HARDFAULT|PANIC)' <<<"$out"; then
+    echo "ok   $name"
+  else
+    echo "FAIL $name: expected /$expect/" >&2
+    failures=$((failures + 1))
+  fi
+  s=$(printf '%s\n' "$out" | sed -n 's/^STACK peak \([0-9]*\).*/\1/p')
+  h=$(printf '%s\n' "$out" | sed -n 's/.*heap peak \([0-9]*\).*/\1/p')
+  [ -z "$s" ] || echo "$elf stack $s" >>"$peaks"
+  [ -z "$h" ] || echo "$elf heap $h" >>"$peaks"
+}
+
+# cut_sweep NAME ELF BASE PKG OPS STEP BOOTED: for every STEP-th n in
+# 1..OPS, a copy of the flash file BASE, the update to PKG with power cut
+# at operation n, then a reboot that must match BOOTED (the old or the new
+# model) and verify it.
+cut_sweep() {
+  local name=$1 elf=$2 base=$3 pkg=$4 ops=$5 step=$6 booted=$7 n after bad=0 cuts=0
+  for n in $(seq 1 "$step" "$ops"); do
+    cuts=$((cuts + 1))
+    cp "$base" "$work/cut.nor"
+    after=$(qemu_out "$elf" "flash=$work/cut.nor" "update=$pkg" "cut=$n") || true
+    if ! grep -q "^POWERCUT at flash operation $n\$" <<<"$after"; then
+      echo "FAIL $name power cut at operation $n: it did not happen" >&2
+      bad=$((bad + 1))
+    fi
+    after=$(qemu_out "$elf" "flash=$work/cut.nor") || true
+    if ! grep -Eq "$booted" <<<"$after" || ! grep -q '^ACTIVE verified' <<<"$after"; then
+      echo "FAIL $name power cut at operation $n: the next boot ran neither model:" >&2
+      sed 's/^/  /' <<<"$after" >&2
+      bad=$((bad + 1))
+    fi
+  done
+  if [ "$bad" -eq 0 ]; then
+    echo "ok   $name-power-cuts: $cuts cuts of $ops operations, each next boot ran the old or the new model"
+  else
+    failures=$((failures + 1))
+  fi
 }
 
 # A copy of model DIR with one byte of FILE flipped.
@@ -42,87 +150,103 @@ tampered() { # DIR FILE OUT
   printf "$(printf '\\%03o' $((b ^ 1)))" | dd of="$3/$2" bs=1 seek=100 conv=notrunc status=none
 }
 
-# run NAME ELF PACKAGE EXPECT: EXPECT is "FLASHED <root>" or "REFUSED <check>".
-declare -A stack heap
-run() {
-  local name=$1 elf=$2 pkg=$3 expect=$4 out rc=0
-  if [ "$(stat -c %s "$pkg")" -gt "$staging_len" ]; then
-    echo "FAIL $name: package larger than the staging area" >&2
-    failures=$((failures + 1))
-    return
-  fi
-  out=$(timeout 120 qemu-system-arm -M mps2-an386 -nographic \
-    -semihosting-config enable=on,target=native \
-    -kernel "$elf_dir/$elf" -device loader,file="$pkg",addr=$staging </dev/null 2>&1) || rc=$?
-  printf '%s\n' "$out" | sed "s/^/  [$name] /"
-  local want_rc=1
-  [[ $expect == FLASHED* ]] && want_rc=0
-  if [ "$rc" -eq "$want_rc" ] && printf '%s\n' "$out" | grep -q "^$expect"; then
-    echo "ok   $name: $expect (exit $rc)"
-  else
-    echo "FAIL $name: expected '$expect' and exit $want_rc, got exit $rc" >&2
-    failures=$((failures + 1))
-  fi
-  local s h
-  s=$(printf '%s\n' "$out" | sed -n 's/^STACK peak \([0-9]*\).*/\1/p')
-  h=$(printf '%s\n' "$out" | sed -n 's/.*heap peak \([0-9]*\).*/\1/p')
-  if [ -n "$s" ] && [ "${stack[$elf]:-0}" -lt "$s" ]; then stack[$elf]=$s; fi
-  if [ -n "$h" ] && [ "${heap[$elf]:-0}" -lt "$h" ]; then heap[$elf]=$h; fi
-}
-
-echo "== key variant (no heap)"
-m=testdata
-./pack.sh $m/model-v1.sig $m/model-v1 "$work/key-valid.tar"
-run key-valid fw-key "$work/key-valid.tar" "FLASHED $(signed_root $m/model-v1.sig)"
-tampered $m/model-v1 weights.bin "$work/key-tampered"
-./pack.sh $m/model-v1.sig "$work/key-tampered" "$work/key-tampered.tar"
-run key-tampered fw-key "$work/key-tampered.tar" "REFUSED model"
-./pack.sh $m/model-v1.sig $m/model-v2 "$work/key-other-model.tar"
-run key-other-model fw-key "$work/key-other-model.tar" "REFUSED model"
-cp -r $m/model-v1 "$work/key-extra" && echo unsigned >"$work/key-extra/zz-extra.txt"
-./pack.sh $m/model-v1.sig "$work/key-extra" "$work/key-extra.tar"
-run key-unsigned-file fw-key "$work/key-extra.tar" "REFUSED model"
-./pack.sh ../testdata/sample/model.sig ../testdata/sample/model "$work/key-no-version.tar"
-run key-no-version fw-key "$work/key-no-version.tar" "REFUSED version"
-# Cut inside weights.bin: the rest of the staging area reads as zeros, so
-# the file ends early and the archive "ends" with a missing file.
-head -c 8000 "$work/key-valid.tar" >"$work/key-truncated.tar"
-run key-truncated fw-key "$work/key-truncated.tar" "REFUSED model"
-
-echo "== sigstore variant (static heap)"
-s=../testdata/sigstore
-./pack.sh $s/cases/v1-dsse-model/bundle.sigstore.json $s/models/tiny-model "$work/sig-v1.tar"
-run sigstore-rekor-v1 fw-sigstore "$work/sig-v1.tar" \
-  "FLASHED $(signed_root $s/cases/v1-dsse-model/bundle.sigstore.json)"
-if [ -f $s/cases/v2-dsse-model-tsa/bundle.sigstore.json ]; then
-  ./pack.sh $s/cases/v2-dsse-model-tsa/bundle.sigstore.json $s/models/tiny-model "$work/sig-v2.tar"
-  run sigstore-rekor-v2-tsa fw-sigstore "$work/sig-v2.tar" \
-    "FLASHED $(signed_root $s/cases/v2-dsse-model-tsa/bundle.sigstore.json)"
+echo "== stack guard and division"
+out=$(qemu_out fw-overflow "") || true
+printf '%s\n' "$out" | sed 's/^/  [overflow] /'
+if grep -q '^DIVIDE ok' <<<"$out" &&
+  grep -q '^HARDFAULT stack overflow' <<<"$out" &&
+  ! grep -q SURVIVED <<<"$out"; then
+  echo "ok   overflow: HardFault, statics untouched"
+else
+  echo "FAIL overflow: expected DIVIDE ok and HARDFAULT stack overflow" >&2
+  failures=$((failures + 1))
 fi
-./pack.sh $s/cases/model-digest/bundle.sigstore.json $s/models/tampered/tiny-model "$work/sig-tampered.tar"
-run sigstore-tampered fw-sigstore "$work/sig-tampered.tar" "REFUSED model"
-./pack.sh $s/cases/dsse-signature/bundle.sigstore.json $s/models/tiny-model "$work/sig-bad-signature.tar"
-run sigstore-bad-signature fw-sigstore "$work/sig-bad-signature.tar" "REFUSED dsse"
 
-# Footprint from the ELF section headers: flash = .vector_table + .text +
-# .rodata + .data (its initial values); static RAM = .data + .bss + .uninit.
-section() {
-  local hex
-  hex=$(readelf -SW "$1" | sed -n 's/^ *\[ *[0-9]*\] //p' | awk -v n="$2" '$1 == n { print $5 }')
-  echo $((16#${hex:-0}))
-}
-echo "== footprint (release, opt-level z, fat LTO)"
-printf '%-12s %10s %10s %12s %12s %10s\n' variant flash '.text' 'static RAM' 'peak stack' 'peak heap'
-for elf in fw-key fw-sigstore; do
-  f=$elf_dir/$elf
-  vt=$(section "$f" .vector_table) tx=$(section "$f" .text) ro=$(section "$f" .rodata)
-  da=$(section "$f" .data) bs=$(section "$f" .bss) un=$(section "$f" .uninit)
-  printf '%-12s %10d %10d %12d %12s %10s\n' "$elf" $((vt + tx + ro + da)) "$tx" $((da + bs + un)) \
-    "${stack[$elf]:-?}" "${heap[$elf]:-none}"
-done
+m=testdata
+for v in 1 2 3; do ./pack.sh $m/model-v$v.sig $m/model-v$v "$work/v$v.tar"; done
+
+echo "== key variant: refusals on a fresh flash"
+tampered $m/model-v1 weights.bin "$work/tampered"
+./pack.sh $m/model-v1.sig "$work/tampered" "$work/tampered.tar"
+run key-tampered fw-key "$work/t1.nor" '^REFUSED [0-9]+ model\.digest_mismatch' "update=$work/tampered.tar"
+./pack.sh $m/model-v1.sig $m/model-v2 "$work/other.tar"
+run key-other-model fw-key "$work/t2.nor" '^REFUSED [0-9]+ model\.' "update=$work/other.tar"
+cp -r $m/model-v1 "$work/extra" && echo unsigned >"$work/extra/zz-extra.txt"
+./pack.sh $m/model-v1.sig "$work/extra" "$work/extra.tar"
+run key-unsigned-file fw-key "$work/t3.nor" '^REFUSED [0-9]+ model\.' "update=$work/extra.tar"
+./pack.sh ../testdata/sample/model.sig ../testdata/sample/model "$work/no-version.tar"
+run key-no-version fw-key "$work/t4.nor" '^REFUSED [0-9]+ loader\.no_version ;; FLASH ops 0$' \
+  "update=$work/no-version.tar"
+sed 's/"sig": *"M/"sig": "N/' $m/model-v1.sig >"$work/bad.sig"
+./pack.sh "$work/bad.sig" $m/model-v1 "$work/bad-signature.tar"
+run key-bad-signature fw-key "$work/t5.nor" '^REFUSED [0-9]+ dsse\. ;; FLASH ops 0$' \
+  "update=$work/bad-signature.tar"
+head -c 8000 "$work/v1.tar" >"$work/truncated.tar"
+run key-truncated fw-key "$work/t6.nor" '^REFUSED [0-9]+ (package|model)\.' "update=$work/truncated.tar"
+
+echo "== key variant: persistent flash (v1, v2, power cuts, trial, replay)"
+nor=$work/key.nor
+run key-flash-v1 fw-key "$nor" '^FLASHED slot 0 version 1 .* pending' "update=$work/v1.tar"
+run key-boot-v1 fw-key "$nor" '^BOOT trial slot 0 version 1 ;; ^ACTIVE verified ;; ^CONFIRMED'
+run key-boot-v1-again fw-key "$nor" '^BOOT confirmed slot 0 version 1 ;; FLASH ops 0$'
+cp "$nor" "$work/v1-confirmed.nor"
+run key-update-v2 fw-key "$nor" '^FLASHED slot 1 version 2 .* pending' "update=$work/v2.tar"
+ops=$(sed -n 's/^FLASH ops \([0-9]*\)$/\1/p' <<<"$out")
+cut_sweep key fw-key "$work/v1-confirmed.nor" "$work/v2.tar" "$ops" 1 \
+  '^BOOT (confirmed slot 0 version 1|trial slot 1 version 2)'
+run key-boot-v2-unconfirmed fw-key "$nor" '^BOOT trial slot 1 version 2 ;; ^NOT CONFIRMED' no-confirm
+run key-reverted fw-key "$nor" '^BOOT reverted from version 2 to slot 0 version 1 ;; ^ACTIVE verified slot 0 version 1'
+run key-update-v2-again fw-key "$nor" '^FLASHED slot 1 version 2 .* pending' "update=$work/v2.tar"
+run key-boot-v2 fw-key "$nor" '^BOOT trial slot 1 version 2 ;; ^CONFIRMED floor 2'
+run key-replay-v1 fw-key "$nor" \
+  '^BOOT confirmed slot 1 version 2 ;; ^REFUSED 9203 loader\.rollback confirmed 2 offered 1 ;; FLASH ops 0$' \
+  "update=$work/v1.tar"
+run key-update-v3 fw-key "$nor" '^FLASHED slot 0 version 3 .* pending' "update=$work/v3.tar"
+
+echo "== sigstore variant (test PKI, no clock): persistent flash"
+s=../testdata/sigstore
+./pack.sh $s/cases/v1-dsse-model/bundle.sigstore.json $s/models/tiny-model "$work/s1.tar"
+./pack.sh $s/cases/v2-dsse-model-tsa/bundle.sigstore.json $s/models/tiny-model "$work/s2.tar"
+./pack.sh $s/cases/model-digest/bundle.sigstore.json $s/models/tampered/tiny-model "$work/s-tampered.tar"
+./pack.sh $s/cases/dsse-signature/bundle.sigstore.json $s/models/tiny-model "$work/s-bad-signature.tar"
+run sigstore-tampered fw-sigstore "$work/s3.nor" '^REFUSED [0-9]+ model\.' "update=$work/s-tampered.tar"
+run sigstore-bad-signature fw-sigstore "$work/s4.nor" '^REFUSED [0-9]+ dsse\. ;; FLASH ops 0$' \
+  "update=$work/s-bad-signature.tar"
+snor=$work/sig.nor
+run sigstore-rekor-v1 fw-sigstore "$snor" '^FLASHED slot 0 .* pending' "update=$work/s1.tar"
+run sigstore-boot-v1 fw-sigstore "$snor" '^BOOT trial slot 0 ;; ^CONFIRMED floor'
+cp "$snor" "$work/s1-confirmed.nor"
+run sigstore-rekor-v2-tsa fw-sigstore "$snor" '^FLASHED slot 1 .* pending' "update=$work/s2.tar"
+ops=$(sed -n 's/^FLASH ops \([0-9]*\)$/\1/p' <<<"$out")
+# Every third operation (a sigstore run verifies twice, about 0.3 s; the
+# loader's host tests cut at every one).
+cut_sweep sigstore fw-sigstore "$work/s1-confirmed.nor" "$work/s2.tar" "$ops" 3 \
+  '^BOOT (confirmed slot 0|trial slot 1)'
+run sigstore-boot-v2 fw-sigstore "$snor" '^BOOT trial slot 1 ;; ^CONFIRMED floor'
+run sigstore-replay-v1 fw-sigstore "$snor" \
+  '^BOOT confirmed slot 1 ;; ^REFUSED 9203 loader\.rollback ;; FLASH ops 0$' "update=$work/s1.tar"
+
+echo "== static stack bound of fw-key (STACK.md)"
+if command -v llvm-objdump >/dev/null; then
+  if python3 stack-bound.py "$elf_dir/fw-key" --budget 8192 >"$work/bound.txt" 2>&1; then
+    grep '^static stack bound' "$work/bound.txt"
+    echo "ok   fw-key static stack bound within 8192 bytes"
+  else
+    cat "$work/bound.txt" >&2
+    echo "FAIL fw-key static stack bound" >&2
+    failures=$((failures + 1))
+  fi
+else
+  echo "skipped: no llvm-objdump"
+fi
+
+echo "== footprint (nRF52840 link, release: opt-level z, fat LTO)"
+if ! ./footprint.sh "$elf_dir" "$peaks" "$@"; then
+  failures=$((failures + 1))
+fi
 
 if [ "$failures" -ne 0 ]; then
-  echo "$failures QEMU run(s) did not behave as expected" >&2
+  echo "$failures check(s) failed" >&2
   exit 1
 fi
-echo "all QEMU runs behaved as expected"
+echo "all QEMU runs behaved as expected; every budget met (or listed as known)"

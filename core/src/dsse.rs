@@ -222,36 +222,64 @@ pub(crate) fn envelope_signature<'s>(
     Ok(decode_base64(sig, sig_buf, Field::Sig)?)
 }
 
+/// The longest signature this build can verify: RSA-4096's 512 bytes with
+/// the `rsa` feature, else a DER ECDSA P-521 signature's 139 (Ed25519:
+/// 64). A longer one fails as too long (without `rsa`, no key here could
+/// verify it anyway); the bound keeps the buffer small on small stacks.
+pub(crate) const SIGNATURE_BUF: usize = if cfg!(feature = "rsa") {
+    MAX_SIGNATURE_BYTES
+} else {
+    144
+};
+
+/// Checks 1–2 into `out`: the signature decoded in a buffer of this frame
+/// (it holds the base64 text, twice the limit), then copied out. Not
+/// inlined, so that only the decoded bytes, not the text, are on the stack
+/// while the signature is checked.
+#[inline(never)]
+fn decoded_signature<'s>(
+    env: &Envelope<'_>,
+    out: &'s mut [u8; SIGNATURE_BUF],
+) -> Result<&'s [u8], DsseError> {
+    let mut text = [0u8; SIGNATURE_BUF * 2];
+    let sig = envelope_signature(env, &mut text)?;
+    // The buffer holds the base64 text; the limit is on the decoded DER.
+    let dst = out
+        .get_mut(..sig.len())
+        .ok_or(FieldError::new(Field::Sig, Problem::TooLong))?;
+    dst.copy_from_slice(sig);
+    Ok(dst)
+}
+
 /// Checks 1–2 passed: the one signature's bytes, copied out of the bundle,
 /// so that the payload can be decoded wherever the caller wants it (even
 /// over the bundle's own bytes) before checks 3–4 ([`verify_decoded`]).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Prepared {
-    sig: [u8; MAX_SIGNATURE_BYTES],
+    sig: [u8; SIGNATURE_BUF],
     sig_len: usize,
-}
-
-impl Prepared {
-    fn sig(&self) -> &[u8] {
-        self.sig.get(..self.sig_len).unwrap_or(&[])
-    }
 }
 
 /// Checks 1–2 (see [`Prepared`]).
 pub(crate) fn prepare(env: &Envelope<'_>) -> Result<Prepared, DsseError> {
-    let mut sig_buf = [0u8; MAX_SIGNATURE_BYTES * 2];
-    let sig = envelope_signature(env, &mut sig_buf)?;
-    // The buffer holds the base64 text; the limit is on the decoded DER.
-    let too_long = FieldError::new(Field::Sig, Problem::TooLong);
     let mut out = Prepared {
-        sig: [0; MAX_SIGNATURE_BYTES],
-        sig_len: sig.len(),
+        sig: [0; SIGNATURE_BUF],
+        sig_len: 0,
     };
-    out.sig
-        .get_mut(..sig.len())
-        .ok_or(too_long)?
-        .copy_from_slice(sig);
+    out.sig_len = decoded_signature(env, &mut out.sig)?.len();
     Ok(out)
+}
+
+/// Checks 3–4 over `payload`, the decoded `payload` of the envelope that
+/// [`prepare`] read.
+pub(crate) fn verify_decoded<'p, K: PrehashKey + ?Sized>(
+    prepared: &Prepared,
+    payload: &'p [u8],
+    key: &K,
+    compat: Option<CompatHash>,
+) -> Result<VerifiedPayload<'p>, DsseError> {
+    let sig = prepared.sig.get(..prepared.sig_len).unwrap_or(&[]);
+    check_signature(sig, payload, key, compat)
 }
 
 /// Verifies the envelope with `key` (its hash: the curve's, or SHA-256 for
@@ -265,24 +293,27 @@ pub(crate) fn verify_envelope<'p, K: PrehashKey + ?Sized>(
     compat: Option<CompatHash>,
     payload_buf: &'p mut [u8],
 ) -> Result<VerifiedPayload<'p>, DsseError> {
-    let prepared = prepare(env)?;
+    let mut sig_buf = [0u8; SIGNATURE_BUF];
+    let sig = decoded_signature(env, &mut sig_buf)?;
     let needed = env.payload.raw().len();
     if payload_buf.len() < needed {
         return Err(DsseError::PayloadTooLarge { needed });
     }
     let payload = decode_base64(env.payload, payload_buf, Field::Payload)?;
-    verify_decoded(&prepared, payload, key, compat)
+    check_signature(sig, payload, key, compat)
 }
 
-/// Checks 3–4 over `payload`, the decoded `payload` of the envelope that
-/// [`prepare`] read.
-pub(crate) fn verify_decoded<'p, K: PrehashKey + ?Sized>(
-    prepared: &Prepared,
+/// Checks 3–4: `sig` over the PAE of `payload` with `key`, the standard
+/// encoding first, then (with `compat`) the pre-1.0 one. Always inlined:
+/// [`verify_envelope`]'s frame stays what the firmware's stack budget
+/// measured.
+#[inline(always)]
+fn check_signature<'p, K: PrehashKey + ?Sized>(
+    sig: &[u8],
     payload: &'p [u8],
     key: &K,
     compat: Option<CompatHash>,
 ) -> Result<VerifiedPayload<'p>, DsseError> {
-    let sig = prepared.sig();
     let mut digest = [0u8; 64];
     let n = pae_digest(key.sig_hash(), payload, &mut digest);
     let standard = key.verify_prehash(digest.get(..n).unwrap_or(&[]), sig);
@@ -309,43 +340,49 @@ pub(crate) fn verify_decoded<'p, K: PrehashKey + ?Sized>(
     })
 }
 
-/// A `core::fmt::Write` sink feeding a hash.
-struct HashWriter<'h>(&'h mut PrehashState);
+/// Feeds `"<tag> <len(type)> <type> <len(payload)> "` into `h`: the PAE's
+/// header. The lengths are written by hand rather than with `write!`, so
+/// that verifying a signature links no `core::fmt` (firmware size).
+fn pae_header(h: &mut PrehashState, tag: &[u8], payload: &[u8]) {
+    h.update(tag);
+    h.update(b" ");
+    h.update(decimal(IN_TOTO_PAYLOAD_TYPE.len(), &mut [0; 20]));
+    h.update(b" ");
+    h.update(IN_TOTO_PAYLOAD_TYPE.as_bytes());
+    h.update(b" ");
+    h.update(decimal(payload.len(), &mut [0; 20]));
+    h.update(b" ");
+}
 
-impl core::fmt::Write for HashWriter<'_> {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        self.0.update(s.as_bytes());
-        Ok(())
+/// `n` in decimal ASCII, in the tail of `buf`.
+fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &[u8] {
+    let mut at = buf.len();
+    while let Some(i) = at.checked_sub(1) {
+        at = i;
+        if let Some(d) = buf.get_mut(i) {
+            // `n % 10 < 10`: a digit.
+            *d = b'0'.saturating_add(u8::try_from(n % 10).unwrap_or(0));
+        }
+        n /= 10;
+        if n == 0 {
+            break;
+        }
     }
+    buf.get(at..).unwrap_or(&[])
 }
 
 /// Hash of the DSSE v1.0 PAE of an in-toto payload; returns the length.
 pub(crate) fn pae_digest(hash: SigHash, payload: &[u8], out: &mut [u8; 64]) -> usize {
-    use core::fmt::Write as _;
     let mut h = PrehashState::new(hash);
-    // Writing to a hash cannot fail.
-    let _ = write!(
-        HashWriter(&mut h),
-        "DSSEv1 {} {} {} ",
-        IN_TOTO_PAYLOAD_TYPE.len(),
-        IN_TOTO_PAYLOAD_TYPE,
-        payload.len()
-    );
+    pae_header(&mut h, b"DSSEv1", payload);
     h.update(payload);
     h.finalize_into(out)
 }
 
 /// Hash of model_signing < 1.0's PAE (see the module docs).
 pub(crate) fn compat_pae_digest(hash: SigHash, payload: &[u8], out: &mut [u8; 64]) -> usize {
-    use core::fmt::Write as _;
     let mut h = PrehashState::new(hash);
-    let _ = write!(
-        HashWriter(&mut h),
-        "DSSEV1 {} {} {} ",
-        IN_TOTO_PAYLOAD_TYPE.len(),
-        IN_TOTO_PAYLOAD_TYPE,
-        payload.len()
-    );
+    pae_header(&mut h, b"DSSEV1", payload);
     py_bytes_repr(payload, |chunk| h.update(chunk));
     h.finalize_into(out)
 }
@@ -421,5 +458,12 @@ mod tests {
         let expected = Sha256::digest(b"DSSEV1 28 application/vnd.in-toto+json 2 b'{}'");
         let n = compat_pae_digest(SigHash::Sha256, payload, &mut out);
         assert_eq!(&out[..n], expected.as_slice());
+    }
+
+    #[test]
+    fn decimal_lengths() {
+        for n in [0, 7, 10, 28, 999, 1000, 123_456_789, usize::MAX] {
+            assert_eq!(decimal(n, &mut [0; 20]), std::format!("{n}").as_bytes());
+        }
     }
 }

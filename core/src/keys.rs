@@ -475,25 +475,7 @@ impl PublicKey {
     /// this key: over its canonical PEM (model_signing ≥ 1.1 writes this) or
     /// over its DER SPKI.
     pub fn matches_hint(&self, hint: impl Iterator<Item = u8> + Clone) -> bool {
-        let mut spki = [0u8; MAX_SPKI_BYTES];
-        let Ok(der) = self.to_spki_der(&mut spki) else {
-            return false;
-        };
-        let der_hash: [u8; 32] = Sha256::digest(der).into();
-        let mut pem = [0u8; 512];
-        let pem_hash: Option<[u8; 32]> =
-            pem_rfc7468::encode("PUBLIC KEY", pem_rfc7468::LineEnding::LF, der, &mut pem)
-                .ok()
-                .map(|s| {
-                    let mut h = Sha256::new();
-                    h.update(s.as_bytes());
-                    // `cryptography` ends the document with a newline.
-                    if !s.ends_with('\n') {
-                        h.update(b"\n");
-                    }
-                    h.finalize().into()
-                });
-        hex_eq_lower(hint.clone(), &der_hash) || pem_hash.is_some_and(|p| hex_eq_lower(hint, &p))
+        KeyHints::of(self).is_ok_and(|h| h.matches(hint))
     }
 
     /// Verifies a DER ECDSA signature over a message digest (`prehash`).
@@ -533,6 +515,71 @@ impl PublicKey {
         } else {
             Err(SignatureError::Mismatch)
         }
+    }
+}
+
+/// The digests a bundle's `publicKey.hint` may name a key by (check 3):
+/// SHA-256 of its canonical PEM (what model_signing ≥ 1.1 writes) and of
+/// its DER SubjectPublicKeyInfo.
+///
+/// [`KeyHints::of`] computes them (DER and PEM encoding, two SHA-256);
+/// firmware that pins one key can compute them when it is built and pass
+/// them to `KeyVerifier::with_hints`, so that neither encoder is linked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyHints {
+    pem: Option<[u8; 32]>,
+    der: [u8; 32],
+}
+
+impl KeyHints {
+    /// The digests of `key`.
+    pub fn of(key: &PublicKey) -> Result<Self, KeyError> {
+        let mut spki = [0u8; MAX_SPKI_BYTES];
+        let der = key.to_spki_der(&mut spki)?;
+        let der_hash: [u8; 32] = Sha256::digest(der).into();
+        let mut pem = [0u8; 512];
+        let pem_hash: Option<[u8; 32]> =
+            pem_rfc7468::encode("PUBLIC KEY", pem_rfc7468::LineEnding::LF, der, &mut pem)
+                .ok()
+                .map(|s| {
+                    let mut h = Sha256::new();
+                    h.update(s.as_bytes());
+                    // `cryptography` ends the document with a newline.
+                    if !s.ends_with('\n') {
+                        h.update(b"\n");
+                    }
+                    h.finalize().into()
+                });
+        Ok(Self {
+            pem: pem_hash,
+            der: der_hash,
+        })
+    }
+
+    /// Digests computed elsewhere (at build time) for the same key: SHA-256
+    /// of its canonical PEM document (`-----BEGIN PUBLIC KEY-----`, base64
+    /// lines of 64, `-----END PUBLIC KEY-----`, LF line ends, a final
+    /// newline) and of its DER SubjectPublicKeyInfo.
+    pub const fn from_digests(pem: [u8; 32], der: [u8; 32]) -> Self {
+        Self {
+            pem: Some(pem),
+            der,
+        }
+    }
+
+    /// SHA-256 of the canonical PEM, when it could be made.
+    pub fn pem(&self) -> Option<&[u8; 32]> {
+        self.pem.as_ref()
+    }
+
+    /// SHA-256 of the DER SubjectPublicKeyInfo.
+    pub fn der(&self) -> &[u8; 32] {
+        &self.der
+    }
+
+    /// Whether `hint` (lowercase hex) is one of the digests.
+    pub fn matches(&self, hint: impl Iterator<Item = u8> + Clone) -> bool {
+        hex_eq_lower(hint.clone(), &self.der) || self.pem.is_some_and(|p| hex_eq_lower(hint, &p))
     }
 }
 
@@ -594,6 +641,12 @@ Qq6J7lTvp/EAXQGOKxW9RP0MGX3qAkvi
         assert!(!k.matches_hint(pem_hint.replace('e', "f").bytes()));
         assert!(!k.matches_hint(pem_hint.to_uppercase().bytes()));
         assert!(!k.matches_hint("".bytes()));
+        // The same, from digests given rather than computed.
+        let h = KeyHints::of(&k).unwrap();
+        let given = KeyHints::from_digests(*h.pem().unwrap(), *h.der());
+        assert_eq!(given, h);
+        assert!(given.matches(pem_hint.bytes()) && given.matches(der_hint.bytes()));
+        assert!(!given.matches(pem_hint.replace('e', "f").bytes()));
         // DER round trip.
         let mut buf = [0u8; MAX_SPKI_BYTES];
         let der = k.to_spki_der(&mut buf).unwrap();

@@ -179,7 +179,7 @@ pub use crate::encoding::Hex;
 pub use crate::error::Error;
 pub use crate::hashing::{Digest, HashAlgorithm, Hasher};
 pub use crate::json::{Bytes, Chars, Field, JsonError, JsonStr, Problem};
-pub use crate::keys::{Digests, KeyAlgorithm, KeyError, PublicKey, SigHash};
+pub use crate::keys::{Digests, KeyAlgorithm, KeyError, KeyHints, PublicKey, SigHash};
 pub use crate::manifest::{
     IgnorePaths, Manifest, ManifestError, Method, PredicateFormat, Resource, Resources,
     Serialization, VerifiedManifest, reference_path_cmp,

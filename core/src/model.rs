@@ -394,8 +394,14 @@ struct Run {
 }
 
 /// Turns resources into jobs, file by file (checks 1, 2 and 4).
+///
+/// It holds the current file's path in a buffer of `N` bytes (default:
+/// [`MAX_NAME_BYTES`], every name a manifest may hold). A smaller `N`
+/// ([`VerifiedManifest::planner_for`]) is for small stacks whose model
+/// source cannot name longer files anyway (a ustar archive: 255 bytes); a
+/// name longer than `N` then fails as [`ManifestError::NameTooLong`].
 #[derive(Debug)]
-pub struct Planner<'m> {
+pub struct Planner<'m, const N: usize = MAX_NAME_BYTES> {
     manifest: ManifestId,
     resources: ResourceIter<'m>,
     method: Method,
@@ -403,12 +409,12 @@ pub struct Planner<'m> {
     count: usize,
     lookahead: Option<Resource<'m>>,
     run: Option<Run>,
-    path: [u8; MAX_NAME_BYTES],
+    path: [u8; N],
     first_error: Option<ModelFailure>,
     done: bool,
 }
 
-impl<'m> Planner<'m> {
+impl<'m, const N: usize> Planner<'m, N> {
     fn fail(&mut self, e: ModelFailure) -> Option<Result<Job<'_, 'm>, ModelFailure>> {
         if self.first_error.is_none() {
             self.first_error = Some(e);
@@ -482,10 +488,19 @@ impl<'m> Planner<'m> {
                     // buffer (manifest validation bounded it by
                     // MAX_NAME_BYTES), and ask for its size once.
                     let mut path_len: usize = 0;
-                    for (dst, b) in self.path.iter_mut().zip(r.path_bytes()) {
+                    let mut bytes = r.path_bytes();
+                    for (dst, b) in self.path.iter_mut().zip(bytes.by_ref()) {
                         *dst = b;
                         // Bounded by `self.path.len()`.
                         path_len = path_len.saturating_add(1);
+                    }
+                    // Only with `N < MAX_NAME_BYTES`: the buffer is full
+                    // and the name goes on.
+                    if path_len == N && bytes.next().is_some() {
+                        return self.fail(ModelFailure::Manifest {
+                            index: r.index,
+                            cause: ManifestError::NameTooLong,
+                        });
                     }
                     let mut run = Run {
                         path_len,
@@ -617,6 +632,12 @@ impl<'p> VerifiedManifest<'p> {
     /// borrow: a binding that keeps the manifest beside its planner (the C
     /// library's verifier state) needs no reference into itself.
     pub fn planner(&self, opts: ModelOptions) -> Planner<'p> {
+        self.planner_for(opts)
+    }
+
+    /// Plans the model check with a path buffer of `N` bytes (see
+    /// [`Planner`]); lifetimes as [`Self::planner`].
+    pub fn planner_for<const N: usize>(&self, opts: ModelOptions) -> Planner<'p, N> {
         Planner {
             manifest: self.id(),
             resources: self.checked_resources(),
@@ -625,7 +646,7 @@ impl<'p> VerifiedManifest<'p> {
             count: self.len(),
             lookahead: None,
             run: None,
-            path: [0; MAX_NAME_BYTES],
+            path: [0; N],
             first_error: None,
             done: false,
         }
@@ -651,7 +672,19 @@ impl<'p> VerifiedManifest<'p> {
         opts: ModelOptions,
         buf: &mut [u8],
     ) -> Result<VerifiedModel, ModelFailure> {
-        let mut planner = self.planner(opts);
+        self.verify_model_for::<S, MAX_NAME_BYTES>(source, opts, buf)
+    }
+
+    /// [`Self::verify_model`] with a path buffer of `N` bytes on the
+    /// stack instead of [`MAX_NAME_BYTES`] (see [`Planner`]): a name longer
+    /// than `N` fails as [`ManifestError::NameTooLong`].
+    pub fn verify_model_for<S: ModelSource, const N: usize>(
+        &self,
+        source: &mut S,
+        opts: ModelOptions,
+        buf: &mut [u8],
+    ) -> Result<VerifiedModel, ModelFailure> {
+        let mut planner = self.planner_for::<N>(opts);
         let mut tally = self.tally();
         while let Some(job) = planner.next(source) {
             let Job { path, spec } = job?;

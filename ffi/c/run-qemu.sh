@@ -28,7 +28,7 @@ arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 \
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-staging=0x21000000 # firmware-example/fw/src/lib.rs: STAGING
+staging=0x21000000 # fw/main.c: STAGING, the package area in PSRAM
 failures=0 peak=0
 pack=firmware-example/pack.sh
 m=firmware-example/testdata

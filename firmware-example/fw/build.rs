@@ -1,9 +1,61 @@
-//! Puts memory.x where cortex-m-rt's link.x finds it.
+//! Puts the variant's linker memory map where cortex-m-rt's link.x finds
+//! it: memory-sigstore.x with the `sigstore` feature, memory-key.x
+//! otherwise. Both are the nRF52840's memory cut to the variant's budgets.
+//!
+//! It also computes the pinned key's `publicKey.hint` digests
+//! (`key_hints.rs`), with the core's own `KeyHints::of`: fw-key passes them
+//! to `KeyVerifier::with_hints` and links no DER or PEM encoder.
+//!
+//! `OMS_EDGE_FW_UNBUDGETED=1` links with the nRF52840's whole memory
+//! instead (stack 32 KiB): to measure a build that does not fit its
+//! budget. footprint.sh reports the budgets whatever the build used.
 use std::{env, fs, path::PathBuf};
+
+const UNBUDGETED: &str = "/* The nRF52840's whole memory (OMS_EDGE_FW_UNBUDGETED=1): for measuring
+   a build over its budget. */
+MEMORY
+{
+  FLASH : ORIGIN = 0x00000000, LENGTH = 1024K
+  STACK : ORIGIN = 0x20000000, LENGTH = 32K
+  RAM   : ORIGIN = 0x20008000, LENGTH = 224K
+}
+
+_stack_start = ORIGIN(STACK) + LENGTH(STACK);
+_stack_end = ORIGIN(STACK);
+";
 
 fn main() {
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR"));
-    fs::write(out.join("memory.x"), include_bytes!("memory.x")).expect("memory.x");
+    let map: &[u8] = if env::var_os("OMS_EDGE_FW_UNBUDGETED").is_some_and(|v| v == "1") {
+        UNBUDGETED.as_bytes()
+    } else if env::var_os("CARGO_FEATURE_SIGSTORE").is_some() {
+        include_bytes!("memory-sigstore.x")
+    } else {
+        include_bytes!("memory-key.x")
+    };
+    fs::write(out.join("memory.x"), map).expect("memory.x");
+    // cortex-m-rt's `device` feature includes device.x: aliases for the
+    // interrupt handlers, which __INTERRUPTS (src/board.rs) names directly.
+    fs::write(out.join("device.x"), "/* src/board.rs: __INTERRUPTS */\n").expect("device.x");
+    println!("cargo:rerun-if-env-changed=OMS_EDGE_FW_UNBUDGETED");
+    let key_path = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("manifest dir"))
+        .join("../../testdata/keys/p256.pub.der");
+    let der = fs::read(&key_path).expect("the pinned key");
+    let key = oms_edge_core::PublicKey::from_spki_der(&der).expect("a P-256 key");
+    let hints = oms_edge_core::KeyHints::of(&key).expect("hint digests");
+    let pem = hints.pem().expect("a PEM digest");
+    fs::write(
+        out.join("key_hints.rs"),
+        format!(
+            "/// The pinned key's hint digests (build.rs).\n\
+             pub const KEY_HINTS: oms_edge_core::KeyHints = \
+             oms_edge_core::KeyHints::from_digests({pem:?}, {:?});\n",
+            hints.der()
+        ),
+    )
+    .expect("key_hints.rs");
+    println!("cargo:rerun-if-changed={}", key_path.display());
     println!("cargo:rustc-link-search={}", out.display());
-    println!("cargo:rerun-if-changed=memory.x");
+    println!("cargo:rerun-if-changed=memory-key.x");
+    println!("cargo:rerun-if-changed=memory-sigstore.x");
 }

@@ -607,7 +607,7 @@ fn mutants(b: &[u8], cost: usize) -> Vec<Mutant> {
 
 /// How a case's bundle is verified.
 enum Method {
-    Key(KeyVerifier),
+    Key(Box<KeyVerifier>),
     Certificate(Box<CertificateVerifier>, Time),
 }
 
@@ -720,10 +720,10 @@ fn subjects() -> Vec<Subject> {
         .into_iter()
         .map(|(name, case)| {
             let method = match case.method.as_str() {
-                "key" => Method::Key(KeyVerifier::new(
+                "key" => Method::Key(Box::new(KeyVerifier::new(
                     PublicKey::from_pem_or_der(&std::fs::read(&case.key).expect("key"))
                         .expect("key"),
-                )),
+                ))),
                 "certificate" => {
                     let mut store = TrustStore::new();
                     for c in &case.chain {

@@ -218,3 +218,28 @@ fn pushed_streams_check_what_pulled_ones_do() {
         })
     ));
 }
+
+#[test]
+fn a_smaller_path_buffer_refuses_longer_names_only() {
+    const LONG: [(&str, &[u8]); 2] = [("abcd", b"alpha"), ("abcde", b"beta")];
+    let text = statement(&LONG);
+    let m = files_manifest(&text);
+    let mut listed = [false; 2];
+    let mut buf = [0u8; 8];
+    let opts = ModelOptions::default();
+    // Names up to the buffer's length verify as with the default buffer.
+    let v = m
+        .verify_model_for::<_, 5>(&mut SliceModel::new(&LONG, &mut listed), opts, &mut buf)
+        .unwrap();
+    assert_eq!((v.resources, v.bytes), (2, 9));
+    // One byte longer than the buffer: refused at that resource.
+    let mut listed = [false; 2];
+    let got = m.verify_model_for::<_, 4>(&mut SliceModel::new(&LONG, &mut listed), opts, &mut buf);
+    assert_eq!(
+        got,
+        Err(ModelFailure::Manifest {
+            index: 1,
+            cause: ManifestError::NameTooLong
+        })
+    );
+}

@@ -456,6 +456,7 @@ fn host_and_port(base_url: &str) -> Option<(&str, &str)> {
 }
 
 /// Verifies one signature line with the log's key over the note text.
+#[inline(never)]
 fn verify_line(key: &LogKey, text: &str, line: &SignatureLine<'_>) -> Result<(), CheckpointError> {
     let mut buf = [0u8; MAX_LOG_SIGNATURE_BYTES];
     let sig = line
@@ -470,6 +471,7 @@ fn verify_line(key: &LogKey, text: &str, line: &SignatureLine<'_>) -> Result<(),
 
 /// Check 6 for the signed-note convention: every line with the known key's
 /// name and ID verifies, others are ignored; returns how many verified.
+#[inline(never)]
 fn verify_known_key(
     text: &str,
     lines: SignatureLines<'_>,
@@ -494,6 +496,7 @@ fn verify_known_key(
 /// Pick `log` by the entry's `logId` first, and `convention` by the entry's
 /// kind (Rekor v2 or v1); this function does not compare `logId` with the
 /// key.
+#[inline(never)]
 pub fn verify<'a>(
     note: &'a str,
     log: &TransparencyLog,

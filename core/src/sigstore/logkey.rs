@@ -180,17 +180,11 @@ impl LogKey {
 
     /// Verifies `sig` over `message` with the key's algorithm and hash.
     pub fn verify(&self, message: &[u8], sig: &[u8]) -> Result<(), LogKeyError> {
-        #[cfg(any(feature = "p256", feature = "p384", feature = "p521", feature = "rsa"))]
+        #[cfg(feature = "rsa")]
         let bad = |_| LogKeyError::BadSignature;
         match self.details {
             KeyDetails::Unsupported => Err(LogKeyError::UnsupportedAlgorithm),
-            KeyDetails::Ed25519 => {
-                let key = self.ed25519()?;
-                let sig = ed25519_dalek::Signature::from_slice(sig)
-                    .map_err(|_| LogKeyError::BadSignature)?;
-                key.verify_strict(message, &sig)
-                    .map_err(|_| LogKeyError::BadSignature)
-            }
+            KeyDetails::Ed25519 => verify_ed25519(self, message, sig),
             #[cfg(feature = "rsa")]
             KeyDetails::PkixRsaPkcs1v15Sha256 | KeyDetails::Pkcs1RsaPkcs1v15Sha256 => {
                 use rsa::signature::Verifier as _;
@@ -204,27 +198,70 @@ impl LogKey {
             KeyDetails::PkixRsaPkcs1v15Sha256 | KeyDetails::Pkcs1RsaPkcs1v15Sha256 => {
                 Err(LogKeyError::UnsupportedAlgorithm)
             }
-            _ => {
-                #[cfg(not(any(feature = "p256", feature = "p384", feature = "p521")))]
-                let _ = (message, sig);
-                match self.ecdsa()?.0 {
-                    #[cfg(feature = "p256")]
-                    EcKey::P256(k) => {
-                        let sig = p256::ecdsa::DerSignature::from_bytes(sig).map_err(bad)?;
-                        k.verify(message, &sig).map_err(bad)
-                    }
-                    #[cfg(feature = "p384")]
-                    EcKey::P384(k) => {
-                        let sig = p384::ecdsa::DerSignature::from_bytes(sig).map_err(bad)?;
-                        k.verify(message, &sig).map_err(bad)
-                    }
-                    #[cfg(feature = "p521")]
-                    EcKey::P521(k) => {
-                        let sig = p521::ecdsa::DerSignature::from_bytes(sig).map_err(bad)?;
-                        k.verify(message, &sig).map_err(bad)
-                    }
-                }
-            }
+            _ => verify_ecdsa(self, message, sig),
         }
     }
+}
+
+// Each algorithm's verification in a frame of its own (not inlined into
+// `LogKey::verify`): the deepest is only one of them, not their sum.
+
+#[inline(never)]
+fn verify_ed25519(key: &LogKey, message: &[u8], sig: &[u8]) -> Result<(), LogKeyError> {
+    let key = key.ed25519()?;
+    let sig = ed25519_dalek::Signature::from_slice(sig).map_err(|_| LogKeyError::BadSignature)?;
+    key.verify_strict(message, &sig)
+        .map_err(|_| LogKeyError::BadSignature)
+}
+
+#[inline(never)]
+fn verify_ecdsa(key: &LogKey, message: &[u8], sig: &[u8]) -> Result<(), LogKeyError> {
+    #[cfg(not(any(feature = "p256", feature = "p384", feature = "p521")))]
+    let _ = (message, sig);
+    match key.ecdsa()?.0 {
+        #[cfg(feature = "p256")]
+        EcKey::P256(k) => verify_p256(&k, message, sig),
+        #[cfg(feature = "p384")]
+        EcKey::P384(k) => verify_p384(&k, message, sig),
+        #[cfg(feature = "p521")]
+        EcKey::P521(k) => verify_p521(&k, message, sig),
+    }
+}
+
+// One frame per curve, for the same reason.
+
+#[cfg(feature = "p256")]
+#[inline(never)]
+fn verify_p256(
+    k: &p256::ecdsa::VerifyingKey,
+    message: &[u8],
+    sig: &[u8],
+) -> Result<(), LogKeyError> {
+    let sig = p256::ecdsa::DerSignature::from_bytes(sig).map_err(|_| LogKeyError::BadSignature)?;
+    k.verify(message, &sig)
+        .map_err(|_| LogKeyError::BadSignature)
+}
+
+#[cfg(feature = "p384")]
+#[inline(never)]
+fn verify_p384(
+    k: &p384::ecdsa::VerifyingKey,
+    message: &[u8],
+    sig: &[u8],
+) -> Result<(), LogKeyError> {
+    let sig = p384::ecdsa::DerSignature::from_bytes(sig).map_err(|_| LogKeyError::BadSignature)?;
+    k.verify(message, &sig)
+        .map_err(|_| LogKeyError::BadSignature)
+}
+
+#[cfg(feature = "p521")]
+#[inline(never)]
+fn verify_p521(
+    k: &p521::ecdsa::VerifyingKey,
+    message: &[u8],
+    sig: &[u8],
+) -> Result<(), LogKeyError> {
+    let sig = p521::ecdsa::DerSignature::from_bytes(sig).map_err(|_| LogKeyError::BadSignature)?;
+    k.verify(message, &sig)
+        .map_err(|_| LogKeyError::BadSignature)
 }

@@ -81,6 +81,7 @@
 //! `x509-tsp` 0.1 (the RustCrypto TSP types) is still on der 0.7, so the
 //! few RFC 3161 structures are declared here with der's derive macros.
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -400,8 +401,11 @@ struct Checked {
     time: VerifiedTimestamp,
 }
 
-/// Checks 1–5.
-fn check_token(signed_timestamp: &[u8], signature: &[u8]) -> Result<Checked, TimestampError> {
+/// Checks 1 and 2's decoding: the response's SignedData. In a frame of
+/// its own and boxed: the decoded response and token are large, and the
+/// checks after it need only the SignedData (firmware stack).
+#[inline(never)]
+fn signed_data(signed_timestamp: &[u8]) -> Result<Box<SignedData>, TimestampError> {
     use TimestampError as E;
     // 1.
     if signed_timestamp.len() > MAX_TIMESTAMP_BYTES {
@@ -416,7 +420,17 @@ fn check_token(signed_timestamp: &[u8], signature: &[u8]) -> Result<Checked, Tim
     if token.content_type != ID_SIGNED_DATA {
         return Err(E::Token);
     }
-    let sd: SignedData = token.content.decode_as().map_err(|_| E::Token)?;
+    Ok(Box::new(token.content.decode_as().map_err(|_| E::Token)?))
+}
+
+/// Checks 2–5 over the decoded SignedData (boxed: the caller's frame
+/// holds it through every TSA).
+#[inline(never)]
+// The box is taken by value to move its certificates out without putting
+// the whole SignedData on the stack.
+#[allow(clippy::boxed_local)]
+fn check_token(sd: Box<SignedData>, signature: &[u8]) -> Result<Box<Checked>, TimestampError> {
+    use TimestampError as E;
     if !matches!(sd.version, CmsVersion::V1 | CmsVersion::V3) {
         return Err(E::Token);
     }
@@ -470,7 +484,7 @@ fn check_token(signed_timestamp: &[u8], signature: &[u8]) -> Result<Checked, Tim
     let attrs = signer.signed_attrs.as_ref().ok_or(E::SignedAttributes)?;
     check_signed_attributes(attrs.as_slice(), Digest::of(digest, econtent).as_slice())?;
     let signed_attrs = attrs.to_der().map_err(|_| E::SignedAttributes)?;
-    Ok(Checked {
+    Ok(Box::new(Checked {
         certificates: sd.certificates,
         signer,
         signed_attrs,
@@ -481,11 +495,12 @@ fn check_token(signed_timestamp: &[u8], signature: &[u8]) -> Result<Checked, Tim
             tsa: 0,
             tst_info_sha256: Sha256::digest(econtent).into(),
         },
-    })
+    }))
 }
 
 /// Check 5's attributes: bounded, each type once, one contentType of
 /// id-ct-TSTInfo and one messageDigest equal to `digest`.
+#[inline(never)]
 fn check_signed_attributes(
     attrs: &[x509_cert::attr::Attribute],
     digest: &[u8],
@@ -543,6 +558,7 @@ fn names(sid: &SignerIdentifier, leaf: &Certificate) -> bool {
 }
 
 /// Check 6's embedded certificates.
+#[inline(never)]
 fn check_embedded(certs: &[CertificateChoices], leaf: &Certificate) -> Result<(), TimestampError> {
     if certs.is_empty() {
         return Ok(());
@@ -577,6 +593,7 @@ fn is_ca(cert: &Certificate) -> bool {
 }
 
 /// Check 7: the CMS signature over `message` with the leaf's key.
+#[inline(never)]
 fn verify_signature(
     signer: &SignerInfo,
     leaf: &Certificate,
@@ -696,6 +713,7 @@ fn check_intermediate_eku(cert: &Certificate) -> Result<(), TimestampError> {
 
 /// Checks 6–10 against one TSA; `Ok(None)` when the TSA's leaf is not the
 /// signer (or is unreadable), so another TSA may be.
+#[inline(never)]
 fn check_tsa(checked: &Checked, tsa: &CertificateAuthority) -> Result<Option<()>, TimestampError> {
     use TimestampError as E;
     // 6.
@@ -749,12 +767,16 @@ fn check_tsa(checked: &Checked, tsa: &CertificateAuthority) -> Result<Option<()>
 /// Verifies one `signedTimestamp` (a DER `TimeStampResp`) over the
 /// `signature` bytes against the trusted TSAs, in order; the first TSA
 /// that verifies it is named in the result.
+#[inline(never)]
 pub(crate) fn verify_timestamp(
     signed_timestamp: &[u8],
     signature: &[u8],
     tsas: &[CertificateAuthority],
 ) -> Result<VerifiedTimestamp, TimestampError> {
-    let checked = check_token(signed_timestamp, signature)?;
+    // Decoded first, in its own frame, so that the decoder's deep frames
+    // are not under check_token's.
+    let sd = signed_data(signed_timestamp)?;
+    let checked = check_token(sd, signature)?;
     let mut first_err = None;
     for (i, tsa) in tsas.iter().enumerate() {
         match check_tsa(&checked, tsa) {

@@ -17,10 +17,11 @@
 //! allocated.
 
 use crate::bundle::{Bundle, Material, MaterialKind};
-use crate::dsse::{self, CompatHash, DsseError, PaeEncoding};
+use crate::dsse::{self, CompatHash, DsseError, PaeEncoding, VerifiedPayload, verify_envelope};
 use crate::error::Error;
-use crate::json::{Field, Problem, decode_base64, decode_base64_in_place, span_in};
-use crate::keys::{KeyAlgorithm, KeyError, PublicKey};
+use crate::json::{Field, JsonStr, Problem, decode_base64, decode_base64_in_place, span_in};
+use crate::keys::{KeyAlgorithm, KeyError, KeyHints, PublicKey};
+use crate::manifest::VerifiedManifest;
 use crate::statement;
 use crate::time::Time;
 
@@ -30,12 +31,28 @@ use super::{Verified, Verifier};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyVerifier {
     key: PublicKey,
+    /// What a `publicKey.hint` may name the key by (`None`: nothing).
+    hints: Option<KeyHints>,
 }
 
 impl KeyVerifier {
     /// A verifier that trusts `key` only.
     pub fn new(key: PublicKey) -> Self {
-        Self { key }
+        Self {
+            key,
+            hints: KeyHints::of(&key).ok(),
+        }
+    }
+
+    /// A verifier that trusts `key` only, with its hint digests computed
+    /// elsewhere (see [`KeyHints::from_digests`]: firmware computes them when
+    /// it is built, and links no DER or PEM encoder). They must be `key`'s:
+    /// `KeyHints::of(&key)`.
+    pub fn with_hints(key: PublicKey, hints: KeyHints) -> Self {
+        Self {
+            key,
+            hints: Some(hints),
+        }
     }
 
     /// The pinned key.
@@ -66,7 +83,9 @@ impl KeyEvidence {
 }
 
 impl KeyVerifier {
-    /// Checks 2–3 of the module docs.
+    /// Checks 2–3 of the module docs. Always inlined: `verify`'s frame
+    /// stays what the firmware's stack budget measured.
+    #[inline(always)]
     fn check_material(&self, bundle: &Bundle<'_>) -> Result<(), Error> {
         let Material::PublicKey { hint, raw_bytes } =
             bundle.expect_material(MaterialKind::PublicKey)?
@@ -74,18 +93,12 @@ impl KeyVerifier {
             return Err(KeyError::UnsupportedKey.into());
         };
         if let Some(hint) = hint
-            && !self.key.matches_hint(hint.bytes())
+            && !self.hints.is_some_and(|h| h.matches(hint.bytes()))
         {
             return Err(KeyError::HintMismatch.into());
         }
         if let Some(raw) = raw_bytes {
-            let mut buf = [0u8; 2048];
-            let bytes = decode_base64(raw, &mut buf, Field::RawBytes)
-                .map_err(crate::bundle::BundleError::from)?;
-            match PublicKey::from_pem_or_der(bytes) {
-                Ok(k) if k == self.key => {}
-                _ => return Err(KeyError::RawBytesMismatch.into()),
-            }
+            raw_bytes_hold(raw, &self.key)?;
         }
         Ok(())
     }
@@ -93,15 +106,17 @@ impl KeyVerifier {
     /// [`Verifier::verify`], with the payload decoded over its own base64
     /// text inside `bundle` instead of into a buffer of the caller's: the
     /// same checks, in the same order, with half the memory for a large
-    /// manifest (a bundle listing 10^6 files is about 220 MB, its decoded
-    /// payload 160 MB). `bundle` is overwritten where the payload was.
+    /// manifest (a bundle listing 10^6 files is about 228 MB, its decoded
+    /// payload 171 MB). `bundle` is overwritten where the payload was.
     pub fn verify_in_place<'b>(
         &self,
         bundle: &'b mut [u8],
     ) -> Result<Verified<'b, KeyEvidence>, Error> {
         let (prepared, span) = {
-            let parsed = Bundle::parse(bundle)?;
+            // 1–3.
+            let parsed = parse_bundle(bundle)?;
             self.check_material(&parsed)?;
+            // 4, up to the payload.
             let env = parsed.envelope()?;
             let prepared = dsse::prepare(env)?;
             // The string lies in the bundle it was parsed from.
@@ -113,22 +128,14 @@ impl KeyVerifier {
         };
         let text = bundle.get_mut(span).unwrap_or(&mut []);
         let payload = decode_base64_in_place(text, Field::Payload).map_err(DsseError::from)?;
-        self.finish(&prepared, payload)
-    }
-
-    /// Checks 4–5 once the payload is decoded.
-    fn finish<'p>(
-        &self,
-        prepared: &dsse::Prepared,
-        payload: &'p [u8],
-    ) -> Result<Verified<'p, KeyEvidence>, Error> {
+        // 4, the signature; 5.
         let payload =
-            dsse::verify_decoded(prepared, payload, &self.key, Some(CompatHash::KeyCurve))?;
+            dsse::verify_decoded(&prepared, payload, &self.key, Some(CompatHash::KeyCurve))?;
         let evidence = KeyEvidence {
             algorithm: self.key.algorithm(),
             pae: payload.encoding(),
         };
-        Ok(Verified::new(statement::parse(payload)?, evidence))
+        Ok(Verified::new(parse_statement(payload)?, evidence))
     }
 }
 
@@ -142,19 +149,53 @@ impl Verifier for KeyVerifier {
         _time: Time,
         payload_buf: &'p mut [u8],
     ) -> Result<Verified<'p, KeyEvidence>, Error> {
-        // 1–3.
-        let bundle = Bundle::parse(bundle)?;
+        // 1–2.
+        let bundle = parse_bundle(bundle)?;
+        // 3.
         self.check_material(&bundle)?;
-        // 4–5.
-        let env = bundle.envelope()?;
-        let prepared = dsse::prepare(env)?;
-        let needed = env.payload.raw().len();
-        if payload_buf.len() < needed {
-            return Err(DsseError::PayloadTooLarge { needed }.into());
-        }
-        let payload =
-            decode_base64(env.payload, payload_buf, Field::Payload).map_err(DsseError::from)?;
-        self.finish(&prepared, payload)
+        // 4.
+        let payload = verify_envelope(
+            bundle.envelope()?,
+            &self.key,
+            Some(CompatHash::KeyCurve),
+            payload_buf,
+        )?;
+        let evidence = KeyEvidence {
+            algorithm: self.key.algorithm(),
+            pae: payload.encoding(),
+        };
+        // 5.
+        Ok(Verified::new(parse_statement(payload)?, evidence))
+    }
+}
+
+// The steps below run in frames of their own (not inlined): what they keep
+// on the stack is not there while the signature is checked.
+
+#[inline(never)]
+fn parse_bundle(bundle: &[u8]) -> Result<Bundle<'_>, Error> {
+    Ok(Bundle::parse(bundle)?)
+}
+
+#[inline(never)]
+fn parse_statement(payload: VerifiedPayload<'_>) -> Result<VerifiedManifest<'_>, Error> {
+    Ok(statement::parse(payload)?)
+}
+
+/// The longest `rawBytes` (decoded) of a key this build can verify with:
+/// an RSA-4096 PEM fits 2 KiB; without RSA the longest is a P-521 PEM
+/// (about 270 bytes). A longer one is refused as too long.
+const RAW_BYTES_MAX: usize = if cfg!(feature = "rsa") { 2048 } else { 512 };
+
+/// Check 3's `rawBytes`: it holds `key`.
+#[inline(never)]
+fn raw_bytes_hold(raw: JsonStr<'_>, key: &PublicKey) -> Result<(), Error> {
+    let mut buf = [0u8; RAW_BYTES_MAX];
+    let bytes =
+        decode_base64(raw, &mut buf, Field::RawBytes).map_err(crate::bundle::BundleError::from)?;
+    match PublicKey::from_pem_or_der(bytes) {
+        Ok(k) if k == *key => Ok(()),
+        _ => Err(KeyError::RawBytesMismatch.into()),
     }
 }
 

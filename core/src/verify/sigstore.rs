@@ -50,18 +50,21 @@
 //! time from above (step 3). With [`Time::NoClock`] that bound is skipped,
 //! and the evidence says so ([`SigstoreEvidence::checked_at`] is `None`).
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::bundle::{
     Bundle, BundleError, BundleVersion, Content, Material, MaterialKind, MessageDigest,
 };
-use crate::dsse::{CompatHash, VerifiedPayload, envelope_signature, verify_envelope};
+use crate::dsse::{
+    CompatHash, SIGNATURE_BUF, VerifiedPayload, envelope_signature, verify_envelope,
+};
 use crate::encoding::hex_eq;
 use crate::error::Error;
 use crate::json::{self, Field, JsonStr, decode_base64, decode_base64_owned};
 use crate::keys::{Digests, KeyAlgorithm, KeyError, PrehashKey, SigHash};
-use crate::limits::{MAX_CERT_BYTES, MAX_SIGNATURE_BYTES};
+use crate::limits::MAX_CERT_BYTES;
 use crate::sigstore::policy::{self, Identity, IdentityPolicy};
 use crate::sigstore::registry::SigstoreKey;
 use crate::sigstore::timestamp::{self, VerifiedTimestamp};
@@ -227,7 +230,8 @@ impl<'r> SigstoreVerifier<'r> {
     ) -> Result<(Signed<'p>, SigstoreEvidence), Error> {
         let trust = self.trust;
         // 1.
-        let mut sig_buf = [0u8; MAX_SIGNATURE_BYTES * 2];
+        // The signature's base64 text, then the signature decoded in place.
+        let mut sig_buf = [0u8; SIGNATURE_BUF * 2];
         let (signature, message_digest) = signature_bytes(&parsed.content, &mut sig_buf)?;
         // 2.
         let (leaf, key) = match &self.signer {
@@ -239,7 +243,15 @@ impl<'r> SigstoreVerifier<'r> {
             None => Digests::default(),
         };
         // 3.
-        let entries = log_entries(parsed, signature, digests, leaf.as_ref(), &key, trust, time)?;
+        let entries = log_entries(
+            parsed,
+            signature,
+            digests,
+            leaf.as_deref(),
+            &key,
+            trust,
+            time,
+        )?;
         let mut times: Vec<ObservedTime> = entries
             .iter()
             .filter_map(|e| e.integrated_time)
@@ -325,6 +337,7 @@ enum Signed<'p> {
 /// message signature, decoded into `buf`) and, for a message signature,
 /// its `messageDigest` (absent or not).
 #[allow(clippy::type_complexity)]
+#[inline(never)]
 fn signature_bytes<'b, 'a>(
     content: &Content<'a>,
     buf: &'b mut [u8],
@@ -342,7 +355,8 @@ fn signature_bytes<'b, 'a>(
 /// pre-v0.3 `x509CertificateChain`) and its key, which only chooses the
 /// hash here: the chain (check 5) authenticates the certificate before it
 /// verifies anything.
-fn keyless_signer(parsed: &Bundle<'_>) -> Result<(Option<Cert>, SigstoreKey), Error> {
+#[inline(never)]
+fn keyless_signer(parsed: &Bundle<'_>) -> Result<(Option<Box<Cert>>, SigstoreKey), Error> {
     let raw = match parsed.material {
         Material::Certificate { raw_bytes } => raw_bytes,
         Material::X509CertificateChain { .. } if parsed.version >= BundleVersion::V0_3 => {
@@ -374,13 +388,16 @@ fn keyless_signer(parsed: &Bundle<'_>) -> Result<(Option<Cert>, SigstoreKey), Er
     let cert = Cert::from_der(&der).ok_or(encoding)?;
     let spki = cert.spki_der().ok_or(KeyError::Spki)?;
     let key = SigstoreKey::from_spki_der(&spki)?;
-    Ok((Some(cert), key))
+    // Boxed: the parsed certificate is large, and the verifier's frame,
+    // which holds it through every later check, is under all of them.
+    Ok((Some(Box::new(cert)), key))
 }
 
 /// Check 2, managed key: `publicKey` material, whose `rawBytes`, when
 /// present, is the caller's key. (`hint` is an opaque, unsigned label in
 /// Sigstore bundles, not model_signing's SHA-256 of the key: the signature
 /// decides.)
+#[inline(never)]
 fn managed_signer(parsed: &Bundle<'_>, key: &SigstoreKey) -> Result<SigstoreKey, Error> {
     let Material::PublicKey { raw_bytes, .. } = parsed.material else {
         return Err(SigstoreError::NotKeyMaterial.into());
@@ -398,6 +415,7 @@ fn managed_signer(parsed: &Bundle<'_>, key: &SigstoreKey) -> Result<SigstoreKey,
 /// Check 2, message signature: the artifact's digests it needs, under the
 /// key's hash (what it signs) and under the hash `messageDigest` names,
 /// which must be the artifact's.
+#[inline(never)]
 fn artifact_digests(
     message_digest: Option<MessageDigest<'_>>,
     artifact: Option<&mut dyn Artifact>,
@@ -437,6 +455,7 @@ fn artifact_digests(
 /// Check 3: every transparency-log entry, bound to this bundle, with its
 /// checkpoint signed by the same log under the convention of the entry's
 /// Rekor version; at least one entry, no entry twice.
+#[inline(never)]
 fn log_entries(
     parsed: &Bundle<'_>,
     signature: &[u8],
@@ -507,6 +526,7 @@ fn log_entries(
 /// TSA; a Rekor v2 entry has no integrated time, so a bundle with one
 /// needs a timestamp, and its log's key must be valid at every timestamp
 /// (a retired or future log proves nothing).
+#[inline(never)]
 fn timestamps(
     parsed: &Bundle<'_>,
     signature: &[u8],
@@ -545,6 +565,7 @@ fn timestamps(
 /// Checks 5–6, keyless: at every observed time some Fulcio CA valid then
 /// issues a path to the leaf; the leaf has the Fulcio profile and a valid
 /// embedded SCT; the policy admits its identity.
+#[inline(never)]
 fn keyless_certificate(
     leaf: &Cert,
     policy: &IdentityPolicy,
@@ -569,8 +590,21 @@ fn keyless_certificate(
         issuer_cert = Some(chain_at(leaf, trust, t)?);
     }
     let issuer_cert = issuer_cert.ok_or(SigstoreError::NoCaAtTime)?;
+    leaf_checks(leaf, &issuer_cert, policy, trust)
+}
+
+/// Check 6 after the chain: the leaf's profile, its SCTs and the identity
+/// policy. Not inlined: its frame is not under the chain's signature
+/// checks (firmware stack).
+#[inline(never)]
+fn leaf_checks(
+    leaf: &Cert,
+    issuer_cert: &Cert,
+    policy: &IdentityPolicy,
+    trust: &TrustedRoot,
+) -> Result<(Option<Identity>, usize), Error> {
     policy::check_leaf_profile(leaf)?;
-    let scts = sct::verify_embedded_scts(leaf, &issuer_cert, &trust.ctlogs)?;
+    let scts = sct::verify_embedded_scts(leaf, issuer_cert, &trust.ctlogs)?;
     let id = policy.check(leaf)?;
     Ok((Some(id), scts))
 }
@@ -578,7 +612,8 @@ fn keyless_certificate(
 /// Check 5 for one time: some Fulcio CA valid at `t` whose chain validates
 /// the leaf at `t`. Returns the certificate that issued the leaf (for the
 /// SCTs' issuer key hash).
-fn chain_at(leaf: &Cert, trust: &TrustedRoot, t: u64) -> Result<Cert, Error> {
+#[inline(never)]
+fn chain_at(leaf: &Cert, trust: &TrustedRoot, t: u64) -> Result<Box<Cert>, Error> {
     let mut last = Error::Sigstore(SigstoreError::NoCaAtTime);
     for ca in trust
         .certificate_authorities
@@ -596,6 +631,7 @@ fn chain_at(leaf: &Cert, trust: &TrustedRoot, t: u64) -> Result<Cert, Error> {
                     .iter()
                     .filter_map(|d| Cert::from_der(d))
                     .find(|c| c.issued(leaf))
+                    .map(Box::new)
                     .ok_or(Error::Sigstore(SigstoreError::NoCaAtTime));
             }
             Err(e) => last = e.into(),

@@ -1,5 +1,5 @@
 /* C firmware for QEMU mps2-an386 (Cortex-M4): verifies the model package
- * QEMU loaded into the staging area with liboms_edge (key method, no
+ * QEMU loaded into PSRAM (its package area) with liboms_edge (key method, no
  * heap), streaming each file through the library as a firmware streams
  * it from flash, and prints the verdict as firmware-example does:
  *
@@ -18,8 +18,10 @@
 #include "board.h"
 #include "oms_edge.h"
 
-#define STAGING ((const uint8_t *)0x21000000) /* fw/src/lib.rs: STAGING */
-#define STAGING_LEN (1024u * 1024u)           /* fw/src/lib.rs: STAGING_LEN */
+/* The package area: QEMU's loader device puts the package here (PSRAM;
+ * run-qemu.sh), 1 MiB at most. */
+#define STAGING ((const uint8_t *)0x21000000)
+#define STAGING_LEN (1024u * 1024u)
 #define BLOCK 512u
 /* Bytes handed to oms_edge_update at a time (a flash read buffer). */
 #define CHUNK 1024u

@@ -1,109 +1,59 @@
-//! Board glue shared by the two firmware variants (QEMU `mps2-an386`,
-//! Cortex-M4): where the staging area and the emulated NOR flash are, the
-//! update run, output through semihosting, and stack painting.
+//! The firmware's run, shared by the two variants: boot (trial, revert),
+//! check the model that boots, confirm it, and, when asked, stream an
+//! update package from the host into the inactive slot. Board support
+//! (QEMU `mps2-an386`) is in [`board`].
 //!
-//! Memory map (PSRAM, 16 MiB at `0x2100_0000`, untouched by the firmware
-//! image, which lives in SSRAM1 and SSRAM2/3):
+//! The command line (QEMU `-append`), words separated by spaces:
 //!
-//! | region | address | size |
-//! |---|---|---|
-//! | staging (the package, loaded by `-device loader`) | `0x2100_0000` | 1 MiB |
-//! | slot 0 | `0x2110_0000` | 256 KiB |
-//! | slot 1 | `0x2114_0000` | 256 KiB |
-//! | state records | `0x2118_0000` | 2 × 4 KiB |
+//! | word | meaning |
+//! |---|---|
+//! | `flash=PATH` | the host file holding the emulated NOR flash (created erased when missing); required |
+//! | `update=PATH` | a package to stream into the inactive slot |
+//! | `cut=N` | cut power at flash operation *N* (erases and writes, counted from this run's start): it is half done, then the run ends |
+//! | `no-confirm` | do not confirm a model on trial (the next boot reverts it) |
+//! | `rtc=SECS` | a real-time clock reading (Unix seconds); without it the device has no clock |
 //!
-//! The slots and state records are NOR flash emulated over RAM
-//! ([`RamFlash`]: 4 KiB erase sectors, 4-byte writes, erase before write
-//! enforced).
+//! Output lines (no `core::fmt` is linked: numbers and names only):
+//! `BOOT none|confirmed|trial|reverted ...`, `ACTIVE verified ...` or
+//! `ACTIVE REFUSED <code> <check>`, `CONFIRMED ...`, `FLASHED ...` or
+//! `REFUSED <code> <check> ...`, `POWERCUT at flash operation N`,
+//! `FLASH ops N`, `STACK peak N of M`, `HARDFAULT ...`, `PANIC at
+//! file:line`. Exit status 0 when the update was flashed (with
+//! `update=`), or the model that boots verified (without).
 
 #![no_std]
 
-use core::fmt::Write as _;
+pub mod board;
+
 use core::ptr::addr_of_mut;
-use core::sync::atomic::{AtomicBool, Ordering};
 
-use cortex_m_semihosting::{debug, hio};
-use oms_edge_core::{Time, Verifier};
-use oms_edge_loader::ramflash::RamFlash;
-use oms_edge_loader::{AntiRollback, Buffers, Layout, Loader, Refused, State};
+use board::{FileFlash, HostFile, LAYOUT, Line, Stream, arg, flag, say};
+use cortex_m_semihosting::nr;
+use oms_edge_core::{Time, UnixTime, Verifier};
+use oms_edge_loader::{AntiRollback, Boot, Buffers, Loader, Model, Refused};
 
-/// The staging area.
-pub const STAGING: usize = 0x2100_0000;
-/// Its size.
-pub const STAGING_LEN: usize = 1024 * 1024;
-/// The emulated NOR flash (slots and state).
-pub const NOR: usize = 0x2110_0000;
-/// One slot.
-pub const SLOT: u32 = 256 * 1024;
-/// Erase sector of the emulated NOR.
-pub const SECTOR: usize = 4096;
-/// The layout inside the emulated NOR.
-pub const LAYOUT: Layout = Layout {
-    slots: [0, SLOT],
-    slot_size: SLOT,
-    state: [2 * SLOT, 2 * SLOT + SECTOR as u32],
+/// Bytes for `model.sig` and its decoded payload together: a key bundle
+/// is about 1.5 KB (payload 0.5 KB); a Sigstore bundle with a
+/// certificate, a Rekor entry and a timestamp up to about 10 KB.
+pub const BUNDLE_LEN: usize = if cfg!(feature = "sigstore") {
+    13 * 1024
+} else {
+    6 * 1024
 };
-const NOR_LEN: usize = 2 * SLOT as usize + 2 * SECTOR;
-
-/// The emulated flash type.
-pub type Nor = RamFlash<'static, SECTOR, 4>;
-/// The staging area, read through the same traits.
-pub type Staging = RamFlash<'static, 512, 1>;
-
-/// Prints one line on the host's stdout.
-pub fn line(args: core::fmt::Arguments<'_>) {
-    if let Ok(mut out) = hio::hstdout() {
-        let _ = out.write_fmt(args);
-        let _ = out.write_str("\n");
-    }
-}
-
-/// Ends the QEMU run with status 0 or 1.
-pub fn exit(ok: bool) -> ! {
-    debug::exit(if ok {
-        debug::EXIT_SUCCESS
-    } else {
-        debug::EXIT_FAILURE
-    });
-    #[allow(clippy::empty_loop)]
-    loop {}
-}
-
-/// The staging area and the emulated NOR, as `'static` memory. Call once.
-pub fn regions() -> (Staging, Nor) {
-    // SAFETY: both regions are PSRAM of the mps2-an386 board that nothing
-    // else (not the image, not the stack) uses; this is called once, so
-    // the two exclusive references are the only ones.
-    #[allow(unsafe_code)]
-    let (staging, nor) = unsafe {
-        (
-            core::slice::from_raw_parts_mut(STAGING as *mut u8, STAGING_LEN),
-            core::slice::from_raw_parts_mut(NOR as *mut u8, NOR_LEN),
-        )
-    };
-    (RamFlash::new(staging), RamFlash::new(nor))
-}
 
 /// The buffers of one verification, in statics.
 #[derive(Debug)]
 pub struct Bufs {
-    /// Holds `model.sig`.
-    pub bundle: &'static mut [u8],
-    /// The decoded DSSE payload.
-    pub payload: &'static mut [u8],
-    /// File streaming.
-    pub io: &'static mut [u8],
-    /// One flash page.
-    pub page: &'static mut [u8],
-    /// One tar header.
-    pub block: &'static mut [u8; 512],
+    bundle: &'static mut [u8],
+    io: &'static mut [u8],
+    page: &'static mut [u8],
+    block: &'static mut [u8; 512],
 }
 
 impl Bufs {
     fn get(&mut self) -> Buffers<'_> {
         Buffers {
             bundle: self.bundle,
-            payload: self.payload,
             io: self.io,
             page: self.page,
             block: self.block,
@@ -112,7 +62,7 @@ impl Bufs {
 
     /// Bytes of RAM the buffers take.
     pub fn len(&self) -> usize {
-        self.bundle.len() + self.payload.len() + self.io.len() + self.page.len() + self.block.len()
+        self.bundle.len() + self.io.len() + self.page.len() + self.block.len()
     }
 
     /// Never: the buffers are fixed.
@@ -121,34 +71,20 @@ impl Bufs {
     }
 }
 
-/// The largest `model.sig` accepted (and its payload buffer): key bundles
-/// are about 1.5 KB, Sigstore bundles with certificate, log entries and
-/// timestamps up to about 7 KB.
-pub const BUNDLE_LEN: usize = if cfg!(feature = "sigstore") {
-    12 * 1024
-} else {
-    8 * 1024
-};
-
-/// The buffers, in statics (`.bss`), handed out once.
-pub fn take_bufs() -> Bufs {
-    static TAKEN: AtomicBool = AtomicBool::new(false);
+/// The buffers, in statics (`.bss`).
+///
+/// # Safety
+///
+/// Call once (from `main`): the buffers are handed out as `&'static mut`.
+pub unsafe fn take_bufs() -> Bufs {
     static mut BUNDLE: [u8; BUNDLE_LEN] = [0; BUNDLE_LEN];
-    static mut PAYLOAD: [u8; BUNDLE_LEN] = [0; BUNDLE_LEN];
     static mut IO: [u8; 1024] = [0; 1024];
     static mut PAGE: [u8; 256] = [0; 256];
     static mut BLOCK: [u8; 512] = [0; 512];
-    if TAKEN.swap(true, Ordering::AcqRel) {
-        line(format_args!("PANIC the static buffers were taken twice"));
-        exit(false)
-    }
-    // SAFETY: the flag above lets this run once, so these are the only
-    // references to the statics.
-    #[allow(unsafe_code)]
+    // SAFETY: called once (the caller's contract): the only references.
     unsafe {
         Bufs {
             bundle: &mut *addr_of_mut!(BUNDLE),
-            payload: &mut *addr_of_mut!(PAYLOAD),
             io: &mut *addr_of_mut!(IO),
             page: &mut *addr_of_mut!(PAGE),
             block: &mut *addr_of_mut!(BLOCK),
@@ -156,119 +92,227 @@ pub fn take_bufs() -> Bufs {
     }
 }
 
-/// The whole run with the pinned `verifier` at `time`: check the active
-/// model at boot, verify and flash the staged package, check the new slot
-/// as the next boot would. Prints `FLASHED <root digest>` or
-/// `REFUSED <check>: <why>`; true when flashed.
-pub fn run<V: Verifier>(verifier: &V, time: Time, bufs: &mut Bufs) -> bool
+/// Appends ` slot S version V root HEX`.
+#[inline(never)]
+fn model(l: &mut Line, m: &Model) {
+    l.s(" slot ")
+        .u(u64::from(m.slot))
+        .s(" version ")
+        .u(m.version)
+        .s(" root ")
+        .hex(m.root.as_bytes());
+}
+
+/// Prints `<what> <code>` and what else the refusal says (the check's
+/// name is the host's to print: `docs/checks.md`, and the loader's codes in
+/// the firmware README).
+#[inline(never)]
+fn refused(what: &str, e: &Refused) {
+    let mut l = Line::new(what);
+    l.s(" ").u(u64::from(e.code()));
+    if let Refused::Rollback { confirmed, offered } = e {
+        l.s(" confirmed ").u(*confirmed).s(" offered ").u(*offered);
+    }
+    l.print();
+}
+
+/// One run (see the crate docs) with the pinned `verifier`.
+pub fn run<V: Verifier>(verifier: &V, bufs: &mut Bufs) -> bool
 where
     V::Evidence: AntiRollback,
 {
-    let (mut staging, nor) = regions();
-    let mut loader = match Loader::new(nor, LAYOUT) {
+    let cmd = board::cmdline();
+    let Some(path) = arg(cmd, "flash") else {
+        say("ERROR no flash=PATH\n");
+        return false;
+    };
+    let cut = arg(cmd, "cut")
+        .and_then(board::decimal)
+        .and_then(|n| u32::try_from(n).ok());
+    // The key method reads no time: only the sigstore variant has `rtc=`.
+    let rtc = arg(cmd, "rtc")
+        .filter(|_| cfg!(feature = "sigstore"))
+        .and_then(board::decimal)
+        .map(UnixTime::from_secs);
+    let Some(flash) = FileFlash::open(path, cut) else {
+        say("ERROR flash file\n");
+        return false;
+    };
+    let mut loader = match Loader::new(flash, LAYOUT) {
         Ok(l) => l,
-        Err(e) => return refused(&e),
+        Err(e) => {
+            refused("ERROR layout", &e);
+            return false;
+        }
     };
-    match loader.verify_active(verifier, time, bufs.get()) {
-        Ok(Some(s)) => line(format_args!("ACTIVE slot {} {}", s.slot, s.root.hex())),
-        Ok(None) => line(format_args!("ACTIVE none")),
-        Err(e) => line(format_args!("ACTIVE does not verify: {e}")),
+    let ok = match arg(cmd, "update") {
+        Some(pkg) => {
+            boot(&mut loader, verifier, rtc, bufs, flag(cmd, "no-confirm"));
+            update(&mut loader, verifier, rtc, bufs, pkg)
+        }
+        None => boot(&mut loader, verifier, rtc, bufs, flag(cmd, "no-confirm")),
+    };
+    print_number("FLASH ops ", u64::from(loader.flash().ops));
+    ok
+}
+
+/// The time to verify with: the key method reads none (no clock code is
+/// linked); the sigstore variant's comes from the loader (`rtc=` raised to
+/// the state's time floor, or no clock).
+fn time(loader: &mut Loader<FileFlash>, rtc: Option<UnixTime>) -> Result<Time, Refused> {
+    if cfg!(feature = "sigstore") {
+        loader.time(rtc)
+    } else {
+        Ok(Time::NoClock)
     }
-    let update = match loader.verify_update(&mut staging, verifier, time, bufs.get()) {
-        Ok(u) => u,
-        Err(e) => return refused(&e),
+}
+
+/// Prints `<what> slot S version V root HEX<tail>`.
+#[inline(never)]
+fn print_model(what: &str, m: &Model, tail: &str) {
+    let mut l = Line::new(what);
+    model(&mut l, m);
+    l.s(tail).print();
+}
+
+/// Prints `<what><n>`.
+#[inline(never)]
+fn print_number(what: &str, n: u64) {
+    Line::new(what).u(n).print();
+}
+
+/// Prints the boot decision.
+#[inline(never)]
+fn print_boot(decided: &Boot) {
+    match decided {
+        Boot::Empty => say("BOOT none\n"),
+        Boot::Confirmed(m) => print_model("BOOT confirmed", m, ""),
+        Boot::Trial(m) => print_model("BOOT trial", m, ""),
+        Boot::Reverted { to: Some(m), from } => {
+            let mut l = Line::new("BOOT reverted from version ");
+            l.u(from.version).s(" to");
+            model(&mut l, m);
+            l.print();
+        }
+        Boot::Reverted { to: None, from } => {
+            print_number("BOOT reverted to none from version ", from.version);
+        }
+    }
+}
+
+/// The boot: decide (trial, revert), verify the model that boots, confirm
+/// a trial that verifies. True when it verifies (or there is none).
+#[inline(never)]
+fn boot<V: Verifier>(
+    loader: &mut Loader<FileFlash>,
+    verifier: &V,
+    rtc: Option<UnixTime>,
+    bufs: &mut Bufs,
+    no_confirm: bool,
+) -> bool
+where
+    V::Evidence: AntiRollback,
+{
+    let decided = match loader.boot() {
+        Ok(b) => b,
+        Err(e) => {
+            refused("BOOT REFUSED", &e);
+            return false;
+        }
     };
-    let state: State = match loader.commit(update) {
-        Ok(s) => s,
-        Err(e) => return refused(&e),
+    print_boot(&decided);
+    if decided.model().is_none() {
+        return true;
+    }
+    let time = match time(loader, rtc) {
+        Ok(t) => t,
+        Err(e) => {
+            refused("ACTIVE REFUSED", &e);
+            return false;
+        }
     };
-    line(format_args!("FLASHED {}", state.root.hex()));
     match loader.verify_active(verifier, time, bufs.get()) {
-        Ok(Some(s)) if s == state => {
-            line(format_args!(
-                "BOOT slot {} version {} verified",
-                s.slot, s.version
-            ));
+        Ok(Some(m)) => print_model("ACTIVE verified", &m, ""),
+        Ok(None) => say("ACTIVE none\n"),
+        Err(e) => {
+            refused("ACTIVE REFUSED", &e);
+            // A model on trial that does not verify goes at once.
+            if let Boot::Trial(_) = decided
+                && loader.revert().is_ok()
+            {
+                say("REVERTED\n");
+            }
+            return false;
+        }
+    }
+    if let Boot::Trial(_) = decided {
+        if no_confirm {
+            say("NOT CONFIRMED\n");
+        } else {
+            match loader.mark_good() {
+                Ok(Some(s)) => print_number("CONFIRMED floor ", s.floor),
+                Ok(None) => say("CONFIRMED nothing\n"),
+                Err(e) => {
+                    refused("CONFIRM REFUSED", &e);
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// Streams the package at host path `pkg` into the inactive slot and
+/// commits it (pending). True when flashed.
+#[inline(never)]
+fn update<V: Verifier>(
+    loader: &mut Loader<FileFlash>,
+    verifier: &V,
+    rtc: Option<UnixTime>,
+    bufs: &mut Bufs,
+    pkg: &str,
+) -> bool
+where
+    V::Evidence: AntiRollback,
+{
+    let Some(file) = HostFile::open(pkg, nr::open::R_BINARY) else {
+        say("ERROR package file\n");
+        return false;
+    };
+    let mut stream = Stream(file);
+    let result = time(loader, rtc)
+        .and_then(|time| loader.verify_update(&mut stream, verifier, time, bufs.get()))
+        .and_then(|u| loader.commit(u));
+    match result {
+        Ok(state) => {
+            if let Some(m) = state.active {
+                print_model("FLASHED", &m, " pending");
+            }
             true
         }
-        Ok(_) => {
-            line(format_args!("BOOT finds another state"));
+        Err(e) => {
+            refused("REFUSED", &e);
             false
         }
-        Err(e) => refused(&e),
     }
 }
 
-fn refused(e: &Refused) -> bool {
-    line(format_args!("REFUSED {}: {e}", e.check()));
-    false
-}
-
-/// Stack painting: fills the unused stack with a pattern, so that
-/// [`stack_peak`] can find how deep the stack ever went.
-pub mod stack {
-    const PATTERN: u32 = 0xA5C3_5A3C;
-
-    unsafe extern "C" {
-        /// End of the statics (cortex-m-rt): the stack's lowest address.
-        static mut __sheap: u32;
-        /// Top of the stack (cortex-m-rt).
-        static mut _stack_start: u32;
+/// Prints the stack's high-water mark (`STACK peak N of M bytes`).
+#[inline(never)]
+pub fn report_stack(extra: &str, heap: Option<(usize, usize)>) {
+    let mut l = Line::new("STACK peak ");
+    l.u(board::stack::peak() as u64)
+        .s(" of ")
+        .u(board::stack::size() as u64)
+        .s(" bytes");
+    if let Some((peak, size)) = heap {
+        l.s("; heap peak ")
+            .u(peak as u64)
+            .s(" of ")
+            .u(size as u64)
+            .s(" bytes");
+    } else {
+        l.s("; heap none");
     }
-
-    fn bounds() -> (usize, usize) {
-        (
-            core::ptr::addr_of!(__sheap) as usize,
-            core::ptr::addr_of!(_stack_start) as usize,
-        )
-    }
-
-    /// Paints from the stack's bottom up to 256 bytes below the current
-    /// stack pointer.
-    #[inline(never)]
-    pub fn paint() {
-        let (bottom, _) = bounds();
-        let sp = cortex_m::register::msp::read() as usize;
-        let mut p = bottom;
-        while p.saturating_add(256) < sp {
-            // SAFETY: between the end of the statics and below the live
-            // stack frames: memory nothing else uses.
-            #[allow(unsafe_code)]
-            unsafe {
-                core::ptr::write_volatile(p as *mut u32, PATTERN)
-            };
-            p = p.saturating_add(4);
-        }
-    }
-
-    /// The deepest the stack went since [`paint`], in bytes.
-    pub fn peak() -> usize {
-        let (bottom, top) = bounds();
-        let mut p = bottom;
-        // SAFETY: reads of the same memory `paint` wrote.
-        #[allow(unsafe_code)]
-        while p < top && unsafe { core::ptr::read_volatile(p as *const u32) } == PATTERN {
-            p = p.saturating_add(4);
-        }
-        top.saturating_sub(p)
-    }
-
-    /// The stack's size (RAM left after the statics).
-    pub fn size() -> usize {
-        let (bottom, top) = bounds();
-        top.saturating_sub(bottom)
-    }
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
-    line(format_args!("PANIC {info}"));
-    exit(false)
-}
-
-#[cortex_m_rt::exception]
-#[allow(unsafe_code)]
-unsafe fn HardFault(frame: &cortex_m_rt::ExceptionFrame) -> ! {
-    line(format_args!("HARDFAULT at pc {:#010x}", frame.pc()));
-    exit(false)
+    l.s(extra).print();
 }

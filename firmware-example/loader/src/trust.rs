@@ -13,7 +13,8 @@
 //!   time (a Rekor v1 integrated time from its SET, or an RFC 3161 genTime
 //!   from a trusted TSA). A later timestamp can be added to an old
 //!   signature, an earlier one cannot, and the certificate must be valid at
-//!   every one, which keeps them within its minutes.
+//!   every one, which keeps them within its minutes. The newest verified
+//!   time raises the device's time floor ([`crate::Loader::time`]).
 
 use oms_edge_core::KeyEvidence;
 
@@ -25,11 +26,19 @@ pub trait AntiRollback {
     /// the method has none and the model's signed `VERSION` file is
     /// compared instead.
     fn signing_time(&self) -> Result<Option<u64>, Refused>;
+
+    /// The newest verified time (Unix seconds), which raises the device's
+    /// time floor; `None` when the method verifies no time.
+    fn newest_time(&self) -> Option<u64>;
 }
 
 impl AntiRollback for KeyEvidence {
     fn signing_time(&self) -> Result<Option<u64>, Refused> {
         Ok(None)
+    }
+
+    fn newest_time(&self) -> Option<u64> {
+        None
     }
 }
 
@@ -41,5 +50,9 @@ impl AntiRollback for oms_edge_core::SigstoreEvidence {
             SigstoreError::NoObservedTime,
         )))?;
         Ok(Some(earliest.secs()))
+    }
+
+    fn newest_time(&self) -> Option<u64> {
+        self.times().iter().map(|t| t.time().secs()).max()
     }
 }

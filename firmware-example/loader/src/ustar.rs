@@ -12,16 +12,22 @@
 //! 6. the size is octal (no base-256) and the data, padded to a block,
 //!    lies inside the region.
 //!
+//! The loader reads a package twice: as a stream while flashing it (each
+//! block parsed by [`parse`]) and from the slot at rest
+//! ([`read_header`]).
+//!
 //! The member name is `prefix/name` (or `name` with an empty prefix). It is
 //! compared byte for byte with the names of the signed manifest, so no
 //! path interpretation happens here.
 //!
 //! Hand-written: the crates that read tar need `std` or read from a slice,
-//! and the loader reads from flash through `embedded-storage`.
+//! and the loader reads from a stream and from flash through
+//! `embedded-storage`.
 
 use embedded_storage::nor_flash::ReadNorFlash;
 
 use crate::error::PackageError;
+use crate::flashio::read_at;
 
 /// The ustar block size.
 pub const BLOCK: u32 = 512;
@@ -97,14 +103,31 @@ pub fn read_header<F: ReadNorFlash>(
     block: &mut [u8; BLOCK as usize],
 ) -> Result<Entry, PackageError> {
     read_block(flash, base, pos, limit, block)?;
-    if block.iter().all(|&b| b == 0) {
-        let second = pos.checked_add(BLOCK).ok_or(PackageError::Truncated)?;
-        read_block(flash, base, second, limit, block)?;
-        if block.iter().any(|&b| b != 0) {
-            return Err(PackageError::BadHeader { at: pos });
+    match parse(block, pos)? {
+        Header::File(m) if m.next > limit => Err(PackageError::Truncated),
+        Header::File(m) => Ok(Entry::File(m)),
+        Header::Zero => {
+            let second = pos.checked_add(BLOCK).ok_or(PackageError::Truncated)?;
+            read_block(flash, base, second, limit, block)?;
+            end_marker(block, pos)
         }
-        let end = second.checked_add(BLOCK).ok_or(PackageError::Truncated)?;
-        return Ok(Entry::End(end));
+    }
+}
+
+/// What one header block holds.
+#[derive(Debug, Clone, Copy)]
+pub enum Header {
+    /// A regular file.
+    File(Member),
+    /// An all-zero block: the first half of the end-of-archive marker.
+    Zero,
+}
+
+/// Checks 3 to 6 on the header block `block`, found at `pos`. A file's
+/// extent is not compared with any limit here (the caller knows it).
+pub fn parse(block: &[u8; BLOCK as usize], pos: u32) -> Result<Header, PackageError> {
+    if block.iter().all(|&b| b == 0) {
+        return Ok(Header::Zero);
     }
     let bad = PackageError::BadHeader { at: pos };
     if block.get(MAGIC) != Some(b"ustar\0") || block.get(VERSION) != Some(b"00") {
@@ -124,25 +147,34 @@ pub fn read_header<F: ReadNorFlash>(
         _ => return Err(PackageError::NotAFile { at: pos }),
     }
     let size = octal(block.get(SIZE).ok_or(bad)?).ok_or(bad)?;
-    let size = u32::try_from(size).map_err(|_| PackageError::Truncated)?;
-    let data = pos.checked_add(BLOCK).ok_or(PackageError::Truncated)?;
+    let size = u32::try_from(size).map_err(|_| PackageError::TooLarge)?;
+    let data = pos.checked_add(BLOCK).ok_or(PackageError::TooLarge)?;
     let padded = size
         .checked_next_multiple_of(BLOCK)
-        .ok_or(PackageError::Truncated)?;
-    let next = data.checked_add(padded).ok_or(PackageError::Truncated)?;
-    if next > limit {
-        return Err(PackageError::Truncated);
-    }
+        .ok_or(PackageError::TooLarge)?;
+    let next = data.checked_add(padded).ok_or(PackageError::TooLarge)?;
     let (prefix, name) = name_parts(block);
     if name.is_empty() || prefix.len().saturating_add(name.len()) >= MAX_NAME {
         return Err(bad);
     }
-    Ok(Entry::File(Member {
+    Ok(Header::File(Member {
         header: pos,
         data,
         size,
         next,
     }))
+}
+
+/// Check 2: the block after a zero block (at `pos`) must be zero too; the
+/// archive's length is then up to the end of both.
+pub fn end_marker(second: &[u8; BLOCK as usize], pos: u32) -> Result<Entry, PackageError> {
+    if second.iter().any(|&b| b != 0) {
+        return Err(PackageError::BadHeader { at: pos });
+    }
+    let end = pos
+        .checked_add(BLOCK.saturating_mul(2))
+        .ok_or(PackageError::Truncated)?;
+    Ok(Entry::End(end))
 }
 
 fn read_block<F: ReadNorFlash>(
@@ -157,7 +189,7 @@ fn read_block<F: ReadNorFlash>(
         return Err(PackageError::Truncated);
     }
     let at = base.checked_add(pos).ok_or(PackageError::Truncated)?;
-    flash.read(at, block).map_err(|_| PackageError::Read)
+    read_at(flash, at, block).map_err(|_| PackageError::Read)
 }
 
 /// A NUL-terminated text field.

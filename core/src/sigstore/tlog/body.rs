@@ -63,6 +63,7 @@ impl Expected<'_> {
 }
 
 /// Check 3: the body names this entry's kind and describes the bundle.
+#[inline(never)]
 pub(super) fn check_body(
     kind: EntryKind,
     body: &[u8],
@@ -127,6 +128,7 @@ pub(super) fn check_body(
 
 /// `hashedrekord` 0.0.1: `data.hash`, `signature.content`,
 /// `signature.publicKey.content`.
+#[inline(never)]
 fn hashedrekord_v001(
     spec: &Object<'_>,
     digest: &Digests,
@@ -157,6 +159,7 @@ fn hashedrekord_v001(
 }
 
 /// `hashedrekord` 0.0.2: `hashedRekordV002.{data, signature}`.
+#[inline(never)]
 fn hashedrekord_v002(
     spec: &Object<'_>,
     expected: Expected<'_>,
@@ -223,6 +226,7 @@ struct Logged<'c> {
 }
 
 /// `dsse` 0.0.1: `payloadHash` and `signatures[].{signature, verifier}`.
+#[inline(never)]
 fn dsse_v001(spec: &Object<'_>, env: &Logged<'_>) -> Result<(), TlogError> {
     let ph = spec
         .required_set("payloadHash", Field::BodyPayloadHash)
@@ -243,6 +247,7 @@ fn dsse_v001(spec: &Object<'_>, env: &Logged<'_>) -> Result<(), TlogError> {
 
 /// `intoto` 0.0.2: `content.payloadHash` and
 /// `content.envelope.signatures[].{sig, publicKey}`.
+#[inline(never)]
 fn intoto_v002(spec: &Object<'_>, env: &Logged<'_>) -> Result<(), TlogError> {
     let c = spec
         .required_set("content", Field::BodySpec)
@@ -338,6 +343,7 @@ fn v2_verifier_matches(v: &Object<'_>, signer: &Signer<'_>) -> Result<(), TlogEr
 
 /// A Rekor v1 verifier: base64 of a PEM `CERTIFICATE` or `PUBLIC KEY`
 /// whose DER is the signer's.
+#[inline(never)]
 fn pem_signer_matches(b64_pem: JsonStr<'_>, signer: &Signer<'_>) -> Result<(), TlogError> {
     let invalid = |_| field(Field::BodyVerifier, Problem::Invalid);
     let pem = decode_base64(b64_pem, Field::BodyVerifier)?;

@@ -444,6 +444,7 @@ struct Context<'c> {
 }
 
 /// Verifies one entry (checks 1–6).
+#[inline(never)]
 fn verify_entry(entry: Value<'_>, cx: &Context<'_>) -> Result<VerifiedEntry, TlogError> {
     let Context {
         content,
@@ -561,8 +562,9 @@ struct Proof<'a> {
     log_index: u64,
     tree_size: u64,
     root: Hash,
-    hashes: [Hash; MAX_INCLUSION_PROOF_HASHES],
-    count: usize,
+    /// On the heap rather than a 2 KiB array: the entry holding it is on
+    /// the stack under the signature checks (firmware stack).
+    hashes: Vec<Hash>,
     checkpoint: Option<JsonStr<'a>>,
 }
 
@@ -578,6 +580,7 @@ struct Entry<'a> {
 }
 
 impl<'a> Entry<'a> {
+    #[inline(never)]
     fn parse(v: Value<'a>) -> Result<Self, TlogError> {
         let o = v.at(Field::TlogEntry).object()?;
         let log_index = int64_at(&o, "logIndex", Field::LogIndex)?;
@@ -624,6 +627,7 @@ impl<'a> Entry<'a> {
 }
 
 impl<'a> Proof<'a> {
+    #[inline(never)]
     fn parse(v: Value<'a>) -> Result<Self, TlogError> {
         let o = v.at(Field::InclusionProof).object()?;
         let log_index = int64_at(&o, "logIndex", Field::ProofLogIndex)?;
@@ -633,18 +637,16 @@ impl<'a> Proof<'a> {
                 .and_then(|m| m.string())?,
             Field::RootHash,
         )?;
-        let mut hashes = [[0u8; 32]; MAX_INCLUSION_PROOF_HASHES];
-        let mut count = 0usize;
+        let mut hashes = Vec::new();
         let list = o
             .required_set("hashes", Field::Hashes)
             .and_then(|m| m.array())?;
         for h in list.iter() {
             let h = h.map_err(TlogError::Json)?.at(Field::Hashes).string()?;
-            let slot = hashes
-                .get_mut(count)
-                .ok_or(TlogError::InclusionProof(MerkleError::ProofTooLong))?;
-            *slot = hash_of(h, Field::Hashes)?;
-            count = count.saturating_add(1);
+            if hashes.len() >= MAX_INCLUSION_PROOF_HASHES {
+                return Err(TlogError::InclusionProof(MerkleError::ProofTooLong));
+            }
+            hashes.push(hash_of(h, Field::Hashes)?);
         }
         let checkpoint = match o.member_set("checkpoint", Field::Checkpoint)? {
             None => None,
@@ -660,13 +662,13 @@ impl<'a> Proof<'a> {
             tree_size,
             root,
             hashes,
-            count,
             checkpoint,
         })
     }
 }
 
 /// Check 4: the signed entry timestamp; returns the time it signs.
+#[inline(never)]
 fn check_set(
     e: &Entry<'_>,
     set: &[u8],
@@ -691,14 +693,12 @@ fn check_set(
 }
 
 /// Check 5: the inclusion proof leads from the body's leaf to `rootHash`.
+#[inline(never)]
 fn check_proof(e: &Entry<'_>, p: &Proof<'_>) -> Result<Inclusion, TlogError> {
     if e.kind.is_rekor_v2() && p.log_index != e.log_index {
         return Err(TlogError::LogIndexMismatch);
     }
-    let hashes = p
-        .hashes
-        .get(..p.count)
-        .ok_or(TlogError::InclusionProof(MerkleError::ProofTooLong))?;
+    let hashes = p.hashes.as_slice();
     let leaf = merkle::leaf_hash(&e.body);
     merkle::verify_inclusion(p.log_index, p.tree_size, &leaf, hashes, &p.root)
         .map_err(TlogError::InclusionProof)?;

@@ -5,8 +5,11 @@
 #![no_main]
 
 use cortex_m_rt::entry;
-use oms_edge_core::{KeyVerifier, PublicKey, Time};
-use oms_edge_fw::{exit, line, run, stack, take_bufs};
+use oms_edge_core::{KeyVerifier, PublicKey};
+
+include!(concat!(env!("OUT_DIR"), "/key_hints.rs"));
+use oms_edge_fw::board::{exit, say};
+use oms_edge_fw::{report_stack, run, take_bufs};
 
 /// The pinned key: the repository's P-256 test key (DER SPKI). A product
 /// compiles in its own.
@@ -17,23 +20,17 @@ const KEY: &[u8] = include_bytes!(concat!(
 
 #[entry]
 fn main() -> ! {
-    stack::paint();
-    let mut bufs = take_bufs();
+    // SAFETY: the only call.
+    #[allow(unsafe_code)]
+    let mut bufs = unsafe { take_bufs() };
     let ok = match PublicKey::from_spki_der(KEY) {
         // A key has no validity period: the key method needs no clock.
-        Ok(key) => run(&KeyVerifier::new(key), Time::NoClock, &mut bufs),
-        Err(e) => {
-            line(format_args!(
-                "REFUSED key: the pinned key does not parse ({e:?})"
-            ));
+        Ok(key) => run(&KeyVerifier::with_hints(key, KEY_HINTS), &mut bufs),
+        Err(_) => {
+            say("ERROR pinned key\n");
             false
         }
     };
-    line(format_args!(
-        "STACK peak {} of {} bytes; buffers {} bytes; heap none",
-        stack::peak(),
-        stack::size(),
-        bufs.len()
-    ));
+    report_stack("", None);
     exit(ok)
 }

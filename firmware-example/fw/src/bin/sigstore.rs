@@ -1,7 +1,8 @@
 //! Sigstore variant: a compiled-in trusted root and identity policy; the
 //! core's X.509 and CMS work allocates, from a fixed static heap of
 //! [`HEAP_SIZE`] bytes. Anti-rollback on the earliest verified signing
-//! time.
+//! time. No clock (`rtc=` on the command line stands for one): the
+//! newest verified signing time, kept in the state, is the time floor.
 
 #![no_std]
 #![no_main]
@@ -12,16 +13,13 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 
 use cortex_m_rt::entry;
 use embedded_alloc::LlffHeap;
-use oms_edge_core::{IdentityPolicy, SigstoreVerifier, Time};
-use oms_edge_fw::{exit, line, run, stack, take_bufs};
+use oms_edge_core::{IdentityPolicy, SigstoreVerifier};
+use oms_edge_fw::board::{Line, exit};
+use oms_edge_fw::{report_stack, run, take_bufs};
 
-/// The heap: everything the sigstore method allocates comes from here.
-const HEAP_SIZE: usize = 48 * 1024;
-
-/// The device has no trusted clock: integrated times after this bound
-/// (2030-01-01T00:00:00Z) are refused. Certificates are checked at the
-/// verified signing times, not at this bound.
-const NOW: Time = Time::at_secs(1_893_456_000);
+/// The heap: everything the sigstore method allocates comes from here
+/// (the parsed trusted root included).
+const HEAP_SIZE: usize = 32 * 1024;
 
 #[cfg(feature = "test-trust")]
 mod pinned {
@@ -90,34 +88,32 @@ static HEAP: Counting = Counting {
 #[entry]
 fn main() -> ! {
     static mut HEAP_MEM: [MaybeUninit<u8>; HEAP_SIZE] = [MaybeUninit::uninit(); HEAP_SIZE];
-    stack::paint();
     // SAFETY: called once, before any allocation, with memory nothing else
     // uses.
     #[allow(unsafe_code)]
     unsafe {
         HEAP.heap.init(HEAP_MEM.as_mut_ptr() as usize, HEAP_SIZE)
     };
-    let mut bufs = take_bufs();
+    // SAFETY: the only call.
+    #[allow(unsafe_code)]
+    let mut bufs = unsafe { take_bufs() };
     let ok = match pinned::root() {
         Ok(root) => {
             let held = HEAP.used.load(Ordering::Relaxed);
-            line(format_args!("HEAP trusted root parsed: {held} bytes held"));
+            Line::new("HEAP trusted root parsed: ")
+                .u(held as u64)
+                .s(" bytes held")
+                .print();
             let policy = IdentityPolicy::exact(pinned::IDENTITY, pinned::ISSUER);
-            run(&SigstoreVerifier::new(&root, policy), NOW, &mut bufs)
+            run(&SigstoreVerifier::new(&root, policy), &mut bufs)
         }
         Err(e) => {
-            line(format_args!(
-                "REFUSED trust-root: the pinned root does not parse ({e})"
-            ));
+            Line::new("ERROR the pinned trusted root does not parse: ")
+                .u(u64::from(oms_edge_core::Error::from(e).check().code()))
+                .print();
             false
         }
     };
-    line(format_args!(
-        "STACK peak {} of {} bytes; buffers {} bytes; heap peak {} of {HEAP_SIZE} bytes",
-        stack::peak(),
-        stack::size(),
-        bufs.len(),
-        HEAP.peak.load(Ordering::Relaxed)
-    ));
+    report_stack("", Some((HEAP.peak.load(Ordering::Relaxed), HEAP_SIZE)));
     exit(ok)
 }

@@ -1,5 +1,6 @@
-//! Test support: a ustar writer, a NOR flash double that counts operations
-//! and cuts power, and helpers to install packages and read slots back.
+//! Test support: a ustar writer, a NOR flash double that counts operations,
+//! cuts power and tears words the way ECC flash does, and helpers to
+//! install packages, boot, and read slots back.
 
 #![allow(dead_code)]
 
@@ -9,17 +10,18 @@ use embedded_storage::nor_flash::{
     ErrorType, NorFlash, NorFlashError, NorFlashErrorKind, ReadNorFlash,
 };
 use oms_edge_core::{Time, Verifier};
-use oms_edge_loader::ramflash::{RamFlash, RamFlashError};
 use oms_edge_loader::ustar::{self, Entry};
-use oms_edge_loader::{AntiRollback, Buffers, Layout, Loader, Refused, State};
+use oms_edge_loader::{
+    AntiRollback, Boot, Buffers, Layout, Loader, Model, Refused, State, VerifiedUpdate,
+};
 
 pub const ERASE: usize = 4096;
-pub const WRITE: usize = 4;
 pub const SLOT: u32 = 64 * 1024;
 pub const LAYOUT: Layout = Layout {
     slots: [0, SLOT],
     slot_size: SLOT,
-    state: [2 * SLOT, 2 * SLOT + ERASE as u32],
+    state: 2 * SLOT,
+    state_sectors: 2,
 };
 pub const FLASH_BYTES: usize = 2 * SLOT as usize + 2 * ERASE;
 
@@ -79,10 +81,22 @@ pub fn tar(members: &[(&str, &[u8])]) -> Vec<u8> {
     out
 }
 
-/// The package format: `model.sig`, then the model files in order.
+/// The package format: `model.sig`, then `VERSION` when the model has
+/// one, then the other model files in order (as pack.sh writes it).
 pub fn package(bundle: &[u8], files: &Files) -> Vec<u8> {
     let mut members: Vec<(&str, &[u8])> = vec![("model.sig", bundle)];
-    members.extend(files.iter().map(|(n, d)| (n.as_str(), d.as_slice())));
+    members.extend(
+        files
+            .iter()
+            .filter(|(n, _)| n == "VERSION")
+            .map(|(n, d)| (n.as_str(), d.as_slice())),
+    );
+    members.extend(
+        files
+            .iter()
+            .filter(|(n, _)| n != "VERSION")
+            .map(|(n, d)| (n.as_str(), d.as_slice())),
+    );
     tar(&members)
 }
 
@@ -92,17 +106,33 @@ pub enum Tear {
     /// It does not happen at all.
     Lost,
     /// Its first half happens (half the sector erased, half the bytes
-    /// written).
+    /// written) and the word where it stopped holds mixed bits; every word
+    /// it touched reads back as it is.
     Half,
+    /// As `Half`, on flash with ECC (STM32 L4/G4/H7): the word where a
+    /// write stopped, and every word of a sector whose erase was cut, fail
+    /// to read (an ECC error) until the sector is erased again.
+    HalfEcc,
 }
 
-/// NOR flash in RAM (erase before write enforced by [`RamFlash`]) that
-/// counts erase and write operations, can cut power at operation `cut_at`
-/// (1-based: it is torn, every later operation fails), and can flip a bit
-/// of the data of write operation `corrupt_write`.
-#[derive(Debug)]
-pub struct SimFlash {
+/// The flash most tests use: byte reads, 4-byte words.
+pub type Flash = SimFlash<1, 4>;
+
+pub const TEARS: [Tear; 3] = [Tear::Lost, Tear::Half, Tear::HalfEcc];
+
+/// NOR flash in RAM with `R`-byte reads and `W`-byte program words. Enforced:
+/// erase by sector to `0xFF`; reads and writes aligned to their units; a
+/// word is programmed at most once between erases (ECC flash refuses a
+/// second program even of `0xFF`) and only when erased. It counts erase
+/// and write operations, can cut power at operation `cut_at` (1-based:
+/// that one is torn as `tear` says, every later one fails until
+/// [`SimFlash::reboot`]), and can flip a bit of write `corrupt_write`.
+#[derive(Debug, Clone)]
+pub struct SimFlash<const R: usize = 1, const W: usize = 4> {
     pub mem: Vec<u8>,
+    programmed: Vec<bool>,
+    torn: Vec<bool>,
+    ecc: bool,
     pub ops: usize,
     pub cut_at: Option<usize>,
     pub tear: Tear,
@@ -113,22 +143,30 @@ pub struct SimFlash {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SimError {
     PowerCut,
-    Nor(RamFlashError),
+    NotAligned,
+    OutOfBounds,
+    NotErased,
+    Ecc,
 }
 
 impl NorFlashError for SimError {
     fn kind(&self) -> NorFlashErrorKind {
         match self {
-            Self::PowerCut => NorFlashErrorKind::Other,
-            Self::Nor(e) => e.kind(),
+            Self::NotAligned => NorFlashErrorKind::NotAligned,
+            Self::OutOfBounds => NorFlashErrorKind::OutOfBounds,
+            _ => NorFlashErrorKind::Other,
         }
     }
 }
 
-impl SimFlash {
+impl<const R: usize, const W: usize> SimFlash<R, W> {
     pub fn new(mem: Vec<u8>) -> Self {
+        let words = mem.len() / W;
         Self {
             mem,
+            programmed: vec![false; words],
+            torn: vec![false; words],
+            ecc: false,
             ops: 0,
             cut_at: None,
             tear: Tear::Lost,
@@ -141,8 +179,38 @@ impl SimFlash {
         Self::new(vec![0xff; FLASH_BYTES])
     }
 
-    fn ram(&mut self) -> RamFlash<'_, ERASE, WRITE> {
-        RamFlash::new(&mut self.mem)
+    /// Power comes back: the memory (torn words included) stays.
+    pub fn reboot(mut self) -> Self {
+        self.dead = false;
+        self.cut_at = None;
+        self.corrupt_write = None;
+        self.ops = 0;
+        self
+    }
+
+    /// Cut power at operation `i` (1-based) with `tear`.
+    pub fn cut(mut self, i: usize, tear: Tear) -> Self {
+        self.cut_at = Some(i);
+        self.tear = tear;
+        self.ecc |= tear == Tear::HalfEcc;
+        self.ops = 0;
+        self
+    }
+
+    fn range(
+        &self,
+        from: u32,
+        len: usize,
+        unit: usize,
+    ) -> Result<std::ops::Range<usize>, SimError> {
+        let from = from as usize;
+        if !from.is_multiple_of(unit) || !len.is_multiple_of(unit) {
+            return Err(SimError::NotAligned);
+        }
+        if from + len > self.mem.len() {
+            return Err(SimError::OutOfBounds);
+        }
+        Ok(from..from + len)
     }
 
     /// Counts one operation; `Some(tear)` when power is cut at it.
@@ -159,18 +227,23 @@ impl SimFlash {
     }
 }
 
-impl ErrorType for SimFlash {
+impl<const R: usize, const W: usize> ErrorType for SimFlash<R, W> {
     type Error = SimError;
 }
 
-impl ReadNorFlash for SimFlash {
-    const READ_SIZE: usize = 1;
+impl<const R: usize, const W: usize> ReadNorFlash for SimFlash<R, W> {
+    const READ_SIZE: usize = R;
 
     fn read(&mut self, offset: u32, bytes: &mut [u8]) -> Result<(), SimError> {
         if self.dead {
             return Err(SimError::PowerCut);
         }
-        self.ram().read(offset, bytes).map_err(SimError::Nor)
+        let r = self.range(offset, bytes.len(), R)?;
+        if self.ecc && (r.start / W..r.end.div_ceil(W)).any(|w| self.torn[w]) {
+            return Err(SimError::Ecc);
+        }
+        bytes.copy_from_slice(&self.mem[r]);
+        Ok(())
     }
 
     fn capacity(&self) -> usize {
@@ -178,48 +251,77 @@ impl ReadNorFlash for SimFlash {
     }
 }
 
-impl NorFlash for SimFlash {
-    const WRITE_SIZE: usize = WRITE;
+impl<const R: usize, const W: usize> NorFlash for SimFlash<R, W> {
+    const WRITE_SIZE: usize = W;
     const ERASE_SIZE: usize = ERASE;
 
     fn erase(&mut self, from: u32, to: u32) -> Result<(), SimError> {
-        match self.op()? {
-            None => self.ram().erase(from, to).map_err(SimError::Nor),
+        let r = self.range(
+            from,
+            (to.checked_sub(from).ok_or(SimError::OutOfBounds)?) as usize,
+            ERASE,
+        )?;
+        let tear = self.op()?;
+        let words = r.start / W..r.end / W;
+        match tear {
+            None => {
+                self.mem[r].fill(0xff);
+                self.programmed[words.clone()].fill(false);
+                self.torn[words].fill(false);
+                Ok(())
+            }
             Some(Tear::Lost) => Err(SimError::PowerCut),
-            Some(Tear::Half) => {
-                // Real NOR erases a sector as a unit, but a cut leaves it
-                // partly erased: model that as half of it at 0xFF.
-                let (from, to) = (from as usize, to as usize);
-                self.mem[from..from + (to - from) / 2].fill(0xff);
+            Some(Tear::Half | Tear::HalfEcc) => {
+                // NOR erases a sector as a unit; a cut leaves it partly
+                // erased, every cell of it marginal.
+                let half = r.start + r.len() / 2;
+                self.mem[r.start..half].fill(0xff);
+                self.torn[words].fill(true);
                 Err(SimError::PowerCut)
             }
         }
     }
 
     fn write(&mut self, offset: u32, bytes: &[u8]) -> Result<(), SimError> {
+        let r = self.range(offset, bytes.len(), W)?;
         let tear = self.op()?;
+        let words = r.start / W..r.end / W;
+        if self.mem[r.clone()].iter().any(|&b| b != 0xff)
+            || self.programmed[words.clone()].iter().any(|&p| p)
+        {
+            return Err(SimError::NotErased);
+        }
         let mut data = bytes.to_vec();
         if self.corrupt_write == Some(self.ops) {
             data[0] ^= 0x01;
         }
-        match tear {
-            None => self.ram().write(offset, &data).map_err(SimError::Nor),
-            Some(Tear::Lost) => Err(SimError::PowerCut),
-            Some(Tear::Half) => {
-                let half = (data.len() / 2).next_multiple_of(WRITE).min(data.len());
-                self.ram()
-                    .write(offset, &data[..half])
-                    .map_err(SimError::Nor)?;
-                Err(SimError::PowerCut)
+        let done = match tear {
+            None => data.len(),
+            Some(Tear::Lost) => return Err(SimError::PowerCut),
+            Some(Tear::Half | Tear::HalfEcc) => (data.len() / 2) / W * W,
+        };
+        self.mem[r.start..r.start + done].copy_from_slice(&data[..done]);
+        self.programmed[r.start / W..(r.start + done) / W].fill(true);
+        if done < data.len() {
+            // The word being programmed when power went: some of its zero
+            // bits made it.
+            let w = (r.start + done) / W;
+            for i in 0..W {
+                let b = data[done + i];
+                self.mem[w * W + i] = b | 0x55;
             }
+            self.programmed[w] = true;
+            self.torn[w] = true;
+            return Err(SimError::PowerCut);
         }
+        let _ = words;
+        Ok(())
     }
 }
 
 /// Buffers as the firmware has them.
 pub struct Bufs {
     bundle: Vec<u8>,
-    payload: Vec<u8>,
     io: Vec<u8>,
     page: Vec<u8>,
     block: [u8; 512],
@@ -229,7 +331,6 @@ impl Default for Bufs {
     fn default() -> Self {
         Self {
             bundle: vec![0; 16 * 1024],
-            payload: vec![0; 16 * 1024],
             io: vec![0; 1024],
             page: vec![0; 256],
             block: [0; 512],
@@ -241,7 +342,6 @@ impl Bufs {
     pub fn get(&mut self) -> Buffers<'_> {
         Buffers {
             bundle: &mut self.bundle,
-            payload: &mut self.payload,
             io: &mut self.io,
             page: &mut self.page,
             block: &mut self.block,
@@ -249,9 +349,24 @@ impl Bufs {
     }
 }
 
-/// Verifies `pkg` with `verifier` at `time` and commits it.
-pub fn install<V: Verifier>(
-    loader: &mut Loader<SimFlash>,
+/// Verifies `pkg` (read as a stream) with `verifier` at `time`.
+pub fn verify<F: NorFlash, V: Verifier>(
+    loader: &mut Loader<F>,
+    pkg: &[u8],
+    verifier: &V,
+    time: Time,
+) -> Result<VerifiedUpdate, Refused>
+where
+    V::Evidence: AntiRollback,
+{
+    let mut stream = pkg;
+    let mut bufs = Bufs::default();
+    loader.verify_update(&mut stream, verifier, time, bufs.get())
+}
+
+/// Verifies `pkg` and commits it (pending).
+pub fn install<F: NorFlash, V: Verifier>(
+    loader: &mut Loader<F>,
     pkg: &[u8],
     verifier: &V,
     time: Time,
@@ -259,21 +374,37 @@ pub fn install<V: Verifier>(
 where
     V::Evidence: AntiRollback,
 {
-    let mut pkg = pkg.to_vec();
-    let mut staging = RamFlash::<512, 1>::new(&mut pkg);
-    let mut bufs = Bufs::default();
-    let update = loader.verify_update(&mut staging, verifier, time, bufs.get())?;
+    let update = verify(loader, pkg, verifier, time)?;
     loader.commit(update)
 }
 
-/// The model files of a slot (every member after `model.sig`).
-pub fn slot_files(loader: &mut Loader<SimFlash>, state: &State) -> Files {
-    let base = loader.layout().slots[state.slot as usize];
+/// Installs `pkg`, boots it (on trial) and confirms it.
+pub fn install_confirmed<F: NorFlash, V: Verifier>(
+    loader: &mut Loader<F>,
+    pkg: &[u8],
+    verifier: &V,
+    time: Time,
+) -> Result<State, Refused>
+where
+    V::Evidence: AntiRollback,
+{
+    install(loader, pkg, verifier, time)?;
+    match loader.boot()? {
+        Boot::Trial(_) => {}
+        other => panic!("a committed update boots on trial, not {other:?}"),
+    }
+    Ok(loader.mark_good()?.expect("a state"))
+}
+
+/// The model files of a slot (every member after `model.sig`, in package
+/// order: `VERSION` first).
+pub fn slot_files<F: NorFlash>(loader: &mut Loader<F>, model: &Model) -> Files {
+    let base = loader.layout().slots[model.slot as usize];
     let flash = loader.flash();
     let mut block = [0u8; 512];
     let mut pos = 0;
     let mut out = Vec::new();
-    while let Entry::File(m) = ustar::read_header(flash, base, pos, state.len, &mut block).unwrap()
+    while let Entry::File(m) = ustar::read_header(flash, base, pos, model.len, &mut block).unwrap()
     {
         let (prefix, name) = ustar::name_parts(&block);
         let name = if prefix.is_empty() {
@@ -285,8 +416,9 @@ pub fn slot_files(loader: &mut Loader<SimFlash>, state: &State) -> Files {
                 String::from_utf8_lossy(name)
             )
         };
-        let mut data = vec![0u8; m.size as usize];
+        let mut data = vec![0u8; (m.size as usize).next_multiple_of(F::READ_SIZE)];
         flash.read(base + m.data, &mut data).unwrap();
+        data.truncate(m.size as usize);
         out.push((name, data));
         pos = m.next;
     }
