@@ -329,6 +329,7 @@ impl<'a> Object<'a> {
     /// [`Problem::Duplicate`] of its field). For objects read by the
     /// million, such as a manifest's resources, where one lookup per key
     /// would walk every member once per key.
+    #[cfg(feature = "fast-manifest")]
     pub(crate) fn pick<const N: usize>(
         &self,
         keys: [(&str, Field); N],
