@@ -3,7 +3,7 @@
 
 Run through bench/run.sh, which makes the venv and builds the binary:
 
-    bench/run.sh [--scale small|full] [--models big,multi,many,huge]
+    bench/run.sh [--scale small|medium|full|huge-count] [--models big,multi,many,huge]
                  [--runs N] [--ref-runs N] [--cold] [--dir DIR]
 
 Models (full scale; `medium` is a quarter of it, with the `many` model
@@ -16,6 +16,15 @@ unchanged; `small` divides sizes so that the run takes seconds):
                                          run, no warm-up: time and peak RSS)
 Data is pseudo-random (AES-128-CTR keystream, seeded per model), signed with
 the reference's Python API and testdata/keys/p256.pem.
+
+`--scale huge-count` is about the number of files instead (files/sha256):
+    files4 10^4 x 1 KiB, files5 10^5 x 1 KiB, files6 10^6 x 1 KiB, in
+    directories of 1000 files (`d0000/f0000000.bin`). Each is signed by the
+    reference when its signer finishes within `--ref-timeout` seconds, else
+    by bench/sign_manifest.py (the reference's bundle layout, same key).
+    Next to `oms-edge verify` it times `oms-edge digest` of the same model
+    (the same walk and hashing without a bundle) and the reference's verify
+    (skipped above `--ref-timeout`), and reports the cost per file.
 
 Warm runs: every file is read once (page cache), then each command runs once
 untimed, then `--runs` times (the reference `--ref-runs` times); the median
@@ -74,12 +83,19 @@ SCALES = {
         "many": (1000, 32 * KiB, 4 * MiB, False),
         "huge": (1, 640 * MiB, None, True),
     },
+    "huge-count": {
+        "files4": (10_000, 1 * KiB, None, False),
+        "files5": (100_000, 1 * KiB, None, False),
+        "files6": (1_000_000, 1 * KiB, None, False),
+    },
 }
+COUNT_MODELS = ("files4", "files5", "files6")
 METHODS = {
     "big": [("files", "sha256"), ("shards", "sha256"), ("files", "blake3")],
     "multi": [("files", "sha256"), ("shards", "sha256")],
     "many": [("files", "sha256"), ("shards", "sha256")],
     "huge": [("files", "sha256")],
+    **{n: [("files", "sha256")] for n in COUNT_MODELS},
 }
 # Targets (issue 7): throughput as a multiple of one-core openssl SHA-256.
 TARGETS = {
@@ -91,6 +107,12 @@ TARGETS = {
     ("many", "shards", "sha256"): 1.8,
 }
 RSS_TARGET_KIB = 16 * 1024
+# Targets (issue 17) for the model of 10^5 files: verify within 1.2 x the
+# wall time of `oms-edge digest`, peak RSS within the bundle's size + 16 MiB;
+# and linear growth: the cost per file at 10^6 within 1.25 x that at 10^5.
+COUNT_DIGEST_RATIO = 1.2
+COUNT_RSS_SLACK_KIB = 16 * 1024
+COUNT_LINEAR = 1.25
 
 
 @dataclass
@@ -109,6 +131,11 @@ class Row:
     edge: list[Run] = field(default_factory=list)
     ref: list[Run] = field(default_factory=list)
     cold: list[Run] = field(default_factory=list)
+    digest: list[Run] = field(default_factory=list)
+    files: int = 0
+    bundle_bytes: int = 0
+    signer: str = "reference"
+    ref_note: str = ""
     disk1: float | None = None
     disk2: float | None = None
 
@@ -117,19 +144,27 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def timed(cmd: list[str]) -> Run:
+def timed(cmd: list[str], timeout: float | None = None) -> Run | None:
     """Runs `cmd` under `/usr/bin/time` (stdout discarded): wall time, CPU
     time (user + system) and peak RSS. The RSS must come from a small
     parent: Linux carries the pre-exec image's high-water mark into
     ru_maxrss, so a child forked straight from this Python would report
-    Python's RSS."""
+    Python's RSS. With `timeout`: `None` when the command took longer (it
+    is killed)."""
     with tempfile.NamedTemporaryFile("r", prefix="oms-edge-bench-time-") as out:
         t0 = time.perf_counter()
-        proc = subprocess.run(["/usr/bin/time", "-o", out.name, "-f", "%M %U %S", *cmd],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(["/usr/bin/time", "-o", out.name, "-f", "%M %U %S", *cmd],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                start_new_session=True)
+        try:
+            _, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.wait()
+            return None
         wall = time.perf_counter() - t0
         if proc.returncode != 0:
-            sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode(errors='replace')}")
+            sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode(errors='replace')}")
         rss, user, system = out.read().split()[-3:]
     return Run(wall, float(user) + float(system), int(rss))
 
@@ -159,6 +194,8 @@ def write_random(path: Path, size: int, enc, zeros: bytes) -> None:
 def model_files(d: Path, name: str, count: int) -> list[Path]:
     if count == 1:
         return [d / "model.bin"]
+    if name in COUNT_MODELS:
+        return [d / f"d{i // 1000:04d}" / f"f{i:07d}.bin" for i in range(count)]
     if name == "many":
         return [d / f"dir{i % 16:02d}" / f"part{i:05d}.bin" for i in range(count)]
     return [d / f"shard-{i:02d}-of-{count:02d}.bin" for i in range(count)]
@@ -183,6 +220,20 @@ def make_model(base: Path, name: str, spec) -> tuple[Path, list[Path]]:
     log(f"creating {name}: {count} x {size} bytes{' (sparse)' if sparse else ''}")
     enc = keystream(name)
     zeros = bytes(4 * MiB)
+    if name in COUNT_MODELS:
+        # Many small files: one keystream call per directory, one write per file.
+        for k in range(0, count, 1000):
+            group = files[k:k + 1000]
+            group[0].parent.mkdir(parents=True, exist_ok=True)
+            data = enc.update(bytes(size * len(group)))
+            for j, p in enumerate(group):
+                fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                try:
+                    os.write(fd, data[j * size:(j + 1) * size])
+                finally:
+                    os.close(fd)
+        marker.write_text(want)
+        return target, files
     for p in files:
         p.parent.mkdir(parents=True, exist_ok=True)
         if sparse:
@@ -192,6 +243,36 @@ def make_model(base: Path, name: str, spec) -> tuple[Path, list[Path]]:
             write_random(p, size, enc, zeros)
     marker.write_text(want)
     return target, files
+
+
+def sign_count(base: Path, name: str, target: Path, timeout: int) -> tuple[Path, str]:
+    """A model of many files: the reference's signer if it finishes within
+    `timeout` seconds, else bench/sign_manifest.py. Returns the signature
+    and which signer made it."""
+    sig = base / f"{name}.files-sha256.sig"
+    who = base / f"{name}.signer"
+    if sig.exists() and who.exists():
+        return sig, who.read_text()
+    tmp = sig.with_suffix(".tmp")
+    log(f"signing {name} with model_signing (at most {timeout} s)")
+    code = ("import sys; from model_signing import hashing, signing\n"
+            "hc = hashing.Config(); hc.use_file_serialization(hashing_algorithm='sha256')\n"
+            "signing.Config().use_elliptic_key_signer(private_key=sys.argv[1])"
+            ".set_hashing_config(hc).sign(sys.argv[2], sys.argv[3])\n")
+    t0 = time.perf_counter()
+    try:
+        subprocess.run([sys.executable, "-c", code, str(KEY), str(target), str(tmp)],
+                       check=True, timeout=timeout)
+        signer = f"reference ({time.perf_counter() - t0:.0f} s)"
+    except subprocess.TimeoutExpired:
+        log(f"the reference's signer took over {timeout} s; signing with bench/sign_manifest.py")
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, str(ROOT / "bench" / "sign_manifest.py"), str(KEY),
+                        str(target), str(tmp)], check=True)
+        signer = f"bench/sign_manifest.py ({time.perf_counter() - t0:.0f} s; reference > {timeout} s)"
+    tmp.rename(sig)
+    who.write_text(signer)
+    return sig, signer
 
 
 def sign(base: Path, name: str, target: Path, method: str, alg: str, shard) -> Path:
@@ -296,16 +377,20 @@ def describe(name: str, spec) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scale", choices=SCALES, default="full")
-    ap.add_argument("--models", default="big,multi,many,huge",
-                    help="comma-separated subset of big,multi,many,huge")
+    ap.add_argument("--models", default=None,
+                    help="comma-separated subset of big,multi,many,huge "
+                    "(huge-count: files4,files5,files6); default: all of the scale's")
     ap.add_argument("--runs", type=int, default=3, help="timed runs of oms-edge and openssl (median)")
     ap.add_argument("--ref-runs", type=int, default=3, help="timed runs of the reference (median)")
     ap.add_argument("--no-ref", action="store_true", help="skip the reference's verify")
     ap.add_argument("--cold", action="store_true", help="also measure with the page cache dropped")
+    ap.add_argument("--ref-timeout", type=int, default=600,
+                    help="huge-count: seconds the reference may take to sign or verify one model")
     ap.add_argument("--dir", type=Path,
                     help="where models and signatures live (kept and reused); default: a temp dir on /tmp, removed")
     args = ap.parse_args()
-    names = [n for n in args.models.split(",") if n]
+    models = args.models or ",".join(SCALES[args.scale])
+    names = [n for n in models.split(",") if n]
     for n in names:
         if n not in SCALES[args.scale]:
             sys.exit(f"unknown model {n!r}")
@@ -338,14 +423,52 @@ def settle(limit: float = 0.5, wait: int = 180) -> None:
     log(f"load average still {os.getloadavg()[0]:.2f} after {wait} s; timing anyway")
 
 
+def run_count(args, n: str, target: Path, files: list[Path], sig: Path, signer: str) -> Row:
+    """One model of many small files: oms-edge verify, oms-edge digest (the
+    same walk and hashing, no bundle), then the reference's verify."""
+    row = Row(n, "files", "sha256", sum(p.stat().st_size for p in files))
+    row.files, row.bundle_bytes, row.signer = len(files), sig.stat().st_size, signer
+    cmd = edge_cmd(target, sig)
+    dcmd = [str(BIN), "digest", "--quiet", str(target)]
+    warm(files)
+    timed(cmd)  # warm-up; stops the bench if not verified
+    timed(dcmd)
+    # Interleaved, so that a change of load hits both alike.
+    for _ in range(args.runs):
+        row.edge.append(timed(cmd))
+        row.digest.append(timed(dcmd))
+    log(f"{n}: oms-edge verify median {median([r.wall for r in row.edge]):.3f}s, "
+        f"digest {median([r.wall for r in row.digest]):.3f}s")
+    if not args.no_ref:
+        for _ in range(args.ref_runs):
+            r = timed(ref_cmd(target, sig, "files", "sha256"), timeout=args.ref_timeout)
+            if r is None:
+                row.ref_note = f"> {args.ref_timeout} s"
+                log(f"{n}: the reference's verify took over {args.ref_timeout} s; stopped")
+                break
+            row.ref.append(r)
+        if row.ref:
+            log(f"{n}: reference median {median([r.wall for r in row.ref]):.3f}s")
+    return row
+
+
 def run_all(args, scale, names, base: Path):
     models = {}
+    signers = {}
     for n in names:
         target, files = make_model(base, n, scale[n])
-        sigs = [(m, a, sign(base, n, target, m, a, scale[n][2])) for m, a in METHODS[n]]
+        if n in COUNT_MODELS:
+            sig, signers[n] = sign_count(base, n, target, args.ref_timeout)
+            sigs = [("files", "sha256", sig)]
+        else:
+            sigs = [(m, a, sign(base, n, target, m, a, scale[n][2])) for m, a in METHODS[n]]
         models[n] = (target, files, sigs)
     settle()
     load_start = os.getloadavg()
+    if all(n in COUNT_MODELS for n in names):
+        rows = [run_count(args, n, models[n][0], models[n][1], models[n][2][0][2], signers[n])
+                for n in names]
+        return rows, None, load_start
 
     # The one-core hash limit: openssl on the big file (or the first model).
     lim_name = "big" if "big" in models else names[0]
@@ -364,6 +487,9 @@ def run_all(args, scale, names, base: Path):
             row = Row(n, method, alg, nbytes)
             cmd = edge_cmd(target, sig)
             huge = n == "huge"
+            if n in COUNT_MODELS:
+                rows.append(run_count(args, n, target, files, sig, signers[n]))
+                continue
             if not huge:  # sparse: nothing to cache, and 40 GiB takes a while
                 warm(files)
                 timed(cmd)  # warm-up; exits non-zero (and stops the bench) if not verified
@@ -397,8 +523,6 @@ def run_all(args, scale, names, base: Path):
 
 
 def report(args, scale, rows: list[Row], openssl, load_start, load_end) -> None:
-    obytes, oruns = openssl
-    rate = obytes / median([r.wall for r in oruns])  # bytes/s, one core
     cpu = "?"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -409,18 +533,28 @@ def report(args, scale, rows: list[Row], openssl, load_start, load_end) -> None:
         pass
     rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
                          capture_output=True, text=True).stdout.strip()
-    print(f"## oms-edge benchmark — scale {args.scale}" + (" (SMALL: not the published sizes)" if args.scale != "full" else ""))
+    small = args.scale not in ("full", "huge-count")
+    print(f"## oms-edge benchmark — scale {args.scale}" + (" (SMALL: not the published sizes)" if small else ""))
     print()
     print(f"{time.strftime('%Y-%m-%d %H:%M')}, oms-edge {rev}, {cpu}, {os.cpu_count()} cores, "
           f"Linux {platform.release()}, load average {load_start[0]:.2f} before timing "
           f"({load_end[0]:.2f} at the end, from the benchmark's own runs). "
           f"Median of {args.runs} runs (reference: {args.ref_runs}), page cache warm.")
-    print(f"One-core hash limit: `openssl dgst -sha256` of {fmt_bytes(obytes)}: "
-          f"{median([r.wall for r in oruns]):.3f} s = {rate / 1e9:.2f} GB/s.")
     if load_start[0] > 0.5:
         print()
         print(f"**Warning: the machine was busy (load average {load_start[0]:.2f} before timing); "
               "these figures are not representative.**")
+    count_rows = [r for r in rows if r.model in COUNT_MODELS]
+    if count_rows:
+        report_count(count_rows)
+    rows = [r for r in rows if r.model not in COUNT_MODELS]
+    if not rows or openssl is None:
+        return
+    obytes, oruns = openssl
+    rate = obytes / median([r.wall for r in oruns])  # bytes/s, one core
+    print()
+    print(f"One-core hash limit: `openssl dgst -sha256` of {fmt_bytes(obytes)}: "
+          f"{median([r.wall for r in oruns]):.3f} s = {rate / 1e9:.2f} GB/s.")
     print()
     print("| model | method | bytes | oms-edge s | (CPU s) | GB/s | × 1-core openssl | reference s | speedup vs reference | RSS oms-edge | RSS reference |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -471,6 +605,54 @@ def report(args, scale, rows: list[Row], openssl, load_start, load_end) -> None:
     worst = max(rows, key=lambda r: max(x.rss_kib for x in r.edge))
     rss = max(x.rss_kib for x in worst.edge)
     print(f"- largest oms-edge peak RSS of any row: {rss / 1024:.1f} MiB ({worst.model} {worst.method}/{worst.hash})")
+
+
+def report_count(rows: list[Row]) -> None:
+    """The table of models of many small files, and their targets."""
+    print()
+    print("| files | bundle | signed by | oms-edge verify s | (CPU s) | RSS | µs per file | "
+          "`oms-edge digest` s | RSS | verify / digest | reference verify s | RSS | speedup vs reference |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    per_file = {}
+    for r in rows:
+        e = median([x.wall for x in r.edge])
+        d = median([x.wall for x in r.digest])
+        erss = max(x.rss_kib for x in r.edge)
+        drss = max(x.rss_kib for x in r.digest)
+        per_file[r.model] = (e / r.files, erss * 1024 / r.files)
+        if r.ref:
+            rs = median([x.wall for x in r.ref])
+            ref = f"{rs:.2f} | {max(x.rss_kib for x in r.ref) / 1024:.0f} MiB | {rs / e:.1f}×"
+        else:
+            ref = f"{r.ref_note or '—'} | — | —"
+        print(f"| {r.files:,} × {fmt_bytes(r.bytes // r.files)} | {r.bundle_bytes / 1e6:.1f} MB | {r.signer} | "
+              f"{e:.3f} | {median([x.cpu for x in r.edge]):.2f} | {erss / 1024:.1f} MiB | "
+              f"{e / r.files * 1e6:.2f} | {d:.3f} | {drss / 1024:.1f} MiB | {e / d:.2f}× | {ref} |")
+    print()
+    print("Targets:")
+    print()
+    for r in rows:
+        if r.model != "files5":
+            continue
+        e = median([x.wall for x in r.edge])
+        d = median([x.wall for x in r.digest])
+        verdict = "PASS" if e <= COUNT_DIGEST_RATIO * d else "MISS"
+        print(f"- {verdict} {r.files:,} files: verify {e:.3f} s = {e / d:.2f}× `oms-edge digest` "
+              f"(target ≤ {COUNT_DIGEST_RATIO}×)")
+        rss = max(x.rss_kib for x in r.edge)
+        limit = r.bundle_bytes / 1024 + COUNT_RSS_SLACK_KIB
+        verdict = "PASS" if rss <= limit else "MISS"
+        print(f"- {verdict} {r.files:,} files: peak RSS {rss / 1024:.1f} MiB, bundle "
+              f"{r.bundle_bytes / MiB:.1f} MiB + {(rss - r.bundle_bytes / 1024) / 1024:.1f} MiB "
+              f"(target ≤ bundle + {COUNT_RSS_SLACK_KIB // 1024} MiB)")
+    if "files5" in per_file and "files6" in per_file:
+        (t5, m5), (t6, m6) = per_file["files5"], per_file["files6"]
+        for what, a, b, unit in (("time", t5 * 1e6, t6 * 1e6, "µs"), ("peak RSS", m5, m6, "bytes")):
+            verdict = "PASS" if b <= COUNT_LINEAR * a else "MISS"
+            print(f"- {verdict} linear growth of {what}: {b:.2f} {unit} per file at 10^6 against "
+                  f"{a:.2f} at 10^5 (target ≤ {COUNT_LINEAR}×)")
+    if any(r.model == "files6" for r in rows):
+        print("- PASS the limits admit 10^6 resources (the verify above succeeded)")
 
 
 if __name__ == "__main__":

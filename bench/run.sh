@@ -8,6 +8,9 @@
 #                                     5 min; needs ~9 GiB on /tmp or --dir)
 #   bench/run.sh --scale small        the same at tens of MiB (seconds)
 #   bench/run.sh --scale medium       1 GiB, 8 x 128 MiB, 4000 x 256 KiB, 10 GiB
+#   bench/run.sh --scale huge-count   10^4, 10^5, 10^6 files of 1 KiB against
+#                                     `oms-edge digest` (issue 17; ~5 GiB on
+#                                     /tmp, the reference signs 10^6 in ~7 min)
 #   bench/run.sh --cold               also with the page cache dropped
 #                                     (about 12 min at full size)
 #   bench/run.sh --models big,many    a subset

@@ -251,6 +251,37 @@ fn decoded_signature<'s>(
     Ok(dst)
 }
 
+/// Checks 1–2 passed: the one signature's bytes, copied out of the bundle,
+/// so that the payload can be decoded wherever the caller wants it (even
+/// over the bundle's own bytes) before checks 3–4 ([`verify_decoded`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Prepared {
+    sig: [u8; SIGNATURE_BUF],
+    sig_len: usize,
+}
+
+/// Checks 1–2 (see [`Prepared`]).
+pub(crate) fn prepare(env: &Envelope<'_>) -> Result<Prepared, DsseError> {
+    let mut out = Prepared {
+        sig: [0; SIGNATURE_BUF],
+        sig_len: 0,
+    };
+    out.sig_len = decoded_signature(env, &mut out.sig)?.len();
+    Ok(out)
+}
+
+/// Checks 3–4 over `payload`, the decoded `payload` of the envelope that
+/// [`prepare`] read.
+pub(crate) fn verify_decoded<'p, K: PrehashKey + ?Sized>(
+    prepared: &Prepared,
+    payload: &'p [u8],
+    key: &K,
+    compat: Option<CompatHash>,
+) -> Result<VerifiedPayload<'p>, DsseError> {
+    let sig = prepared.sig.get(..prepared.sig_len).unwrap_or(&[]);
+    check_signature(sig, payload, key, compat)
+}
+
 /// Verifies the envelope with `key` (its hash: the curve's, or SHA-256 for
 /// RSA) and returns the authenticated payload, decoded into `payload_buf`
 /// (which must hold the payload's base64 text). `compat` enables the
@@ -269,7 +300,20 @@ pub(crate) fn verify_envelope<'p, K: PrehashKey + ?Sized>(
         return Err(DsseError::PayloadTooLarge { needed });
     }
     let payload = decode_base64(env.payload, payload_buf, Field::Payload)?;
+    check_signature(sig, payload, key, compat)
+}
 
+/// Checks 3–4: `sig` over the PAE of `payload` with `key`, the standard
+/// encoding first, then (with `compat`) the pre-1.0 one. Always inlined:
+/// [`verify_envelope`]'s frame stays what the firmware's stack budget
+/// measured.
+#[inline(always)]
+fn check_signature<'p, K: PrehashKey + ?Sized>(
+    sig: &[u8],
+    payload: &'p [u8],
+    key: &K,
+    compat: Option<CompatHash>,
+) -> Result<VerifiedPayload<'p>, DsseError> {
     let mut digest = [0u8; 64];
     let n = pae_digest(key.sig_hash(), payload, &mut digest);
     let standard = key.verify_prehash(digest.get(..n).unwrap_or(&[]), sig);

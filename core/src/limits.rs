@@ -6,8 +6,12 @@
 
 /// Largest bundle (`model.sig`) accepted, in bytes.
 ///
-/// A manifest of one million files is about 150 MB of JSON once base64
-/// encoded; 256 MiB leaves room for that and stops a runaway input early.
+/// The reference's bundle for one million files (`d0000/f0000000.bin`,
+/// SHA-256; `bench/run.sh --scale huge-count`) is 228,001,131 bytes, its
+/// payload 171 MB before base64; 256 MiB (268 MB) admits it and stops a
+/// runaway input early. Names of the longest kind that
+/// [`MAX_NAME_BYTES`] allows do not fit a million to a bundle: the bound
+/// is on the bundle, [`MAX_RESOURCES`] on the count.
 pub const MAX_BUNDLE_BYTES: usize = 256 * 1024 * 1024;
 
 /// Deepest JSON nesting accepted (objects and arrays) in a bundle or payload.

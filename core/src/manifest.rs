@@ -524,22 +524,61 @@ fn parse_resource<'p>(
     let obj = v
         .object()
         .map_err(|_| field(FieldError::new(Field::Resources, Problem::WrongType)))?;
-    let text = |o: &crate::json::Object<'p>, key, f| {
-        o.required(key, f).and_then(|m| m.string()).map_err(field)
+    // One pass over the members (a manifest has millions of these
+    // objects): feature `fast-manifest` (the CLI); firmware keeps the
+    // smaller code of one lookup per key (the same errors either way).
+    #[cfg(feature = "fast-manifest")]
+    let (name, digest_hex, algorithm) = {
+        let [name, digest, algorithm] = obj.pick([
+            ("name", Field::Name),
+            ("digest", Field::Digest),
+            ("algorithm", Field::Algorithm),
+        ]);
+        let required = |m: Result<Option<crate::json::Member<'p>>, FieldError>, f| {
+            m.and_then(|m| m.ok_or(FieldError::new(f, Problem::Missing)))
+                .map_err(field)
+        };
+        let name = required(name, Field::Name)?.string().map_err(field)?;
+        let (digest_hex, algorithm) = match format {
+            PredicateFormat::SignatureV1 => (
+                required(digest, Field::Digest)?.string().map_err(field)?,
+                Some(
+                    required(algorithm, Field::Algorithm)?
+                        .string()
+                        .map_err(field)?,
+                ),
+            ),
+            PredicateFormat::DigestsV01 => {
+                let d = required(digest, Field::Digest)?.object().map_err(field)?;
+                let sha = d
+                    .required("sha256", Field::Digest)
+                    .and_then(|m| m.string())
+                    .map_err(field)?;
+                (sha, None)
+            }
+        };
+        (name, digest_hex, algorithm)
     };
-    let name = text(&obj, "name", Field::Name)?;
-    let (digest_hex, algorithm) = match format {
-        PredicateFormat::SignatureV1 => (
-            text(&obj, "digest", Field::Digest)?,
-            Some(text(&obj, "algorithm", Field::Algorithm)?),
-        ),
-        PredicateFormat::DigestsV01 => {
-            let d = obj
-                .required("digest", Field::Digest)
-                .and_then(|m| m.object())
-                .map_err(field)?;
-            (text(&d, "sha256", Field::Digest)?, None)
-        }
+    #[cfg(not(feature = "fast-manifest"))]
+    let (name, digest_hex, algorithm) = {
+        let text = |o: &crate::json::Object<'p>, key, f| {
+            o.required(key, f).and_then(|m| m.string()).map_err(field)
+        };
+        let name = text(&obj, "name", Field::Name)?;
+        let (digest_hex, algorithm) = match format {
+            PredicateFormat::SignatureV1 => (
+                text(&obj, "digest", Field::Digest)?,
+                Some(text(&obj, "algorithm", Field::Algorithm)?),
+            ),
+            PredicateFormat::DigestsV01 => {
+                let d = obj
+                    .required("digest", Field::Digest)
+                    .and_then(|m| m.object())
+                    .map_err(field)?;
+                (text(&d, "sha256", Field::Digest)?, None)
+            }
+        };
+        (name, digest_hex, algorithm)
     };
 
     // 2. shard suffix, then the path's length (a suffix adds at most

@@ -77,47 +77,62 @@ pub fn run(args: &DigestArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    // (path, start) of each resource, and the task that hashes it.
-    let mut keys: Vec<(String, u64)> = Vec::new();
+    // (file, start) of each resource with its digest; the tasks that hash
+    // them, a batch at a time (as `verify` does).
+    let bar = exec::progress(model.total_bytes(), args.quiet);
+    let whole = shard.is_none();
+    let mut items: Vec<((usize, u64), Digest)> = Vec::with_capacity(model.len());
+    let mut keys: Vec<(usize, u64)> = Vec::new();
     let mut tasks: Vec<Task> = Vec::new();
-    for e in &model.entries {
+    let mut hash_batch = |keys: &mut Vec<(usize, u64)>, tasks: &mut Vec<Task>| {
+        let digests: Vec<Result<Digest, String>> = exec::run(tasks, bar.as_ref(), |i| Resource {
+            hasher: Hasher::new(alg),
+            left: tasks[i].len,
+            whole,
+            path: &tasks[i].path,
+        });
+        tasks.clear();
+        for (k, d) in keys.drain(..).zip(digests) {
+            items.push((k, d?));
+        }
+        Ok::<(), String>(())
+    };
+    for (i, e) in model.entries().enumerate() {
         let ranges: Vec<(u64, u64)> = match shard {
             None => vec![(0, e.size)],
             Some(s) => (0..e.size.div_ceil(s))
                 .map(|k| (k * s, ((k + 1) * s).min(e.size)))
                 .collect(),
         };
+        let Some(file) = model.file(i) else {
+            continue;
+        };
         for (start, end) in ranges {
-            keys.push((e.rel.clone(), start));
+            keys.push((i, start));
             tasks.push(Task {
-                path: e.abs.clone(),
+                path: file.clone(),
                 offset: start,
                 len: end - start,
             });
-        }
-    }
-    let bar = exec::progress(model.total_bytes(), args.quiet);
-    let whole = shard.is_none();
-    let digests: Vec<Result<Digest, String>> = exec::run(&tasks, bar.as_ref(), |i| Resource {
-        hasher: Hasher::new(alg),
-        left: tasks[i].len,
-        whole,
-        path: &tasks[i].path,
-    });
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    let mut items: Vec<((String, u64), Digest)> = Vec::new();
-    for (k, d) in keys.into_iter().zip(digests) {
-        match d {
-            Ok(d) => items.push((k, d)),
-            Err(e) => {
+            if tasks.len() >= exec::BATCH
+                && let Err(e) = hash_batch(&mut keys, &mut tasks)
+            {
                 eprintln!("error: {e}");
                 return ExitCode::from(1);
             }
         }
     }
-    items.sort_by(|((pa, sa), _), ((pb, sb), _)| reference_path_cmp(pa, pb).then(sa.cmp(sb)));
+    if let Err(e) = hash_batch(&mut keys, &mut tasks) {
+        eprintln!("error: {e}");
+        return ExitCode::from(1);
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let name = |i: usize| model.entry(i).map_or("", |e| e.rel);
+    items.sort_by(|((a, sa), _), ((b, sb), _)| {
+        reference_path_cmp(name(*a), name(*b)).then(sa.cmp(sb))
+    });
     let mut root_digest = Hasher::new(HashAlgorithm::Sha256);
     for (_, d) in &items {
         root_digest.update(d.as_bytes());

@@ -88,23 +88,32 @@ struct Listed {
     digest: Digest,
 }
 
+impl Listed {
+    fn of(r: &oms_edge_core::Resource<'_>) -> Self {
+        Listed {
+            name: r.name.chars().collect(),
+            algorithm: r.digest.algorithm().name(),
+            digest: r.digest,
+        }
+    }
+}
+
 /// The manifest's resources as the report names them (one allocation per
-/// resource: built on another thread while the model is walked).
+/// resource: built on another thread while the model is walked, for
+/// `--json` only).
 #[derive(Debug)]
 pub struct Resources(Vec<Listed>);
 
 impl Resources {
     /// Every resource of `m`, in manifest order.
     pub fn of(m: &VerifiedManifest<'_>) -> Self {
-        Self(
-            m.resources()
-                .map(|r| Listed {
-                    name: r.name.chars().collect(),
-                    algorithm: r.digest.algorithm().name(),
-                    digest: r.digest,
-                })
-                .collect(),
-        )
+        Self(m.resources().map(|r| Listed::of(&r)).collect())
+    }
+
+    /// No list: the report names only the resource that failed
+    /// ([`Report::name_resource`]).
+    pub fn none() -> Self {
+        Self(Vec::new())
     }
 }
 
@@ -124,7 +133,9 @@ pub struct Report {
     pae: Option<&'static str>,
     serialization: Option<Value>,
     listed: Vec<Listed>,
-    /// Per-resource results, in manifest order.
+    /// Without the list: the resource a failure names, and its index.
+    named: Option<(usize, Listed)>,
+    /// Per-resource results, in manifest order (`--json` only).
     pub resources: Vec<ResourceResult>,
     /// Files on disk the manifest does not list.
     pub unsigned: Vec<String>,
@@ -176,6 +187,7 @@ impl Report {
             pae: None,
             serialization: None,
             listed: Vec::new(),
+            named: None,
             resources: Vec::new(),
             unsigned: Vec::new(),
             failed_name: None,
@@ -202,10 +214,8 @@ impl Report {
     /// `allow_symlinks: true`), with their targets.
     pub fn set_links(&mut self, model: &Model) {
         self.links = model
-            .entries
-            .iter()
-            .filter(|e| e.link)
-            .map(|e| json!({ "name": e.rel, "target": e.abs.display().to_string() }))
+            .links()
+            .map(|(name, target)| json!({ "name": name, "target": target.display().to_string() }))
             .collect();
     }
 
@@ -245,9 +255,23 @@ impl Report {
         self.resources = vec![ResourceResult::NotChecked; self.listed.len()];
     }
 
+    /// Keeps what `m` lists at `index` for the failure line, when the
+    /// report has no list of every resource.
+    pub fn name_resource(&mut self, m: &VerifiedManifest<'_>, index: usize) {
+        if self.listed.is_empty() {
+            self.named = m.resources().nth(index).map(|r| (index, Listed::of(&r)));
+        }
+    }
+
+    fn listed_at(&self, index: usize) -> Option<&Listed> {
+        self.listed.get(index).or(match &self.named {
+            Some((i, l)) if *i == index => Some(l),
+            _ => None,
+        })
+    }
+
     fn name_of(&self, index: usize) -> String {
-        self.listed
-            .get(index)
+        self.listed_at(index)
             .map(|l| l.name.clone())
             .or_else(|| self.failed_name.clone())
             .unwrap_or_else(|| "?".to_owned())
@@ -283,8 +307,7 @@ impl Report {
                 ..
             } => {
                 let expected = self
-                    .listed
-                    .get(index)
+                    .listed_at(index)
                     .map(|l| short(&l.digest))
                     .unwrap_or_default();
                 format!(

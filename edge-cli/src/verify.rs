@@ -10,21 +10,24 @@
 //! [`certificate`] and [`crate::sigstore::verify`] do both for a command
 //! line; the `_with` forms take a [`Control`] (a cancellation flag).
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
 
 use oms_edge_core::limits::MAX_BUNDLE_BYTES;
 use oms_edge_core::{
-    CertificateVerifier, Error, JobSpec, KeyVerifier, Manifest, Method, ModelFailure, ModelOptions,
-    Passed, Planned, PublicKey, Time, TrustStore, UnverifiedBundle, VerifiedManifest, Verifier,
+    CertificateVerifier, Error, JobSpec, KeyEvidence, KeyVerifier, Manifest, Method, ModelFailure,
+    ModelOptions, Passed, PublicKey, SigstoreVerifier, Tally, Time, TrustStore, UnverifiedBundle,
+    Verified, VerifiedManifest, Verifier,
 };
 
 use crate::exec::{self, Task};
 use crate::report::{Failure, Outcome, Report, ResourceResult, Resources, usage_error};
 use crate::walk::{
-    DirSource, Model, WalkError, WalkOptions, normalize_relative, own_path, relative_inside,
-    user_ignore,
+    DirSource, Model, UserIgnore, WalkError, WalkOptions, normalize_relative, own_path,
+    relative_inside, user_ignore,
 };
 use crate::{CertificateArgs, CommonVerifyArgs, KeyArgs};
 
@@ -255,12 +258,46 @@ pub fn time_of(time: std::time::SystemTime) -> Time {
     )
 }
 
+/// A verifier the CLI hands its bundle buffer to: [`Verifier::verify`]
+/// into a payload buffer of the bundle's size, unless the method can
+/// decode the payload over the bundle's own bytes (the key method, by far
+/// the most common for large models: a bundle of 10^6 resources is
+/// 228 MB, the buffer saved as large).
+pub trait BundleVerifier: Verifier {
+    /// Authenticates `bundle` at `time`; `payload` may hold the decoded
+    /// payload, or `bundle` itself (then overwritten).
+    fn verify_buffer<'b>(
+        &self,
+        bundle: &'b mut Vec<u8>,
+        time: Time,
+        payload: &'b mut Vec<u8>,
+    ) -> Result<Verified<'b, Self::Evidence>, Error> {
+        payload.resize(bundle.len(), 0);
+        self.verify(bundle, time, payload)
+    }
+}
+
+impl BundleVerifier for KeyVerifier {
+    fn verify_buffer<'b>(
+        &self,
+        bundle: &'b mut Vec<u8>,
+        _time: Time,
+        _payload: &'b mut Vec<u8>,
+    ) -> Result<Verified<'b, KeyEvidence>, Error> {
+        self.verify_in_place(bundle)
+    }
+}
+
+impl BundleVerifier for CertificateVerifier {}
+
+impl BundleVerifier for SigstoreVerifier<'_> {}
+
 /// What every method shares: read the signature and find the model,
 /// authenticate with `verifier` at `time` (`describe` adds what the
 /// evidence says to the report), then check the model under `args`
 /// (enumerate, plan, hash on all cores, tally). `method` and `key` (the
 /// pinned key's algorithm) name them in the report.
-pub fn verify_model<V: Verifier>(
+pub fn verify_model<V: BundleVerifier>(
     args: &CommonVerifyArgs,
     method: &'static str,
     key: Option<&'static str>,
@@ -269,19 +306,19 @@ pub fn verify_model<V: Verifier>(
     control: Control<'_>,
     describe: impl FnOnce(&V::Evidence, &mut Report),
 ) -> Run {
-    let inputs = match Inputs::read(args) {
+    let (mut bundle, inputs) = match Inputs::read(args) {
         Ok(i) => i,
         Err(e) => return Run::Usage(e),
     };
-    let mut payload = vec![0u8; inputs.bundle.len()];
+    let mut payload = Vec::new();
     let mut report = Report::new(method, &inputs.model_path, args.json);
     report.key = key;
-    match verifier.verify(&inputs.bundle, time, &mut payload) {
+    match verifier.verify_buffer(&mut bundle, time, &mut payload) {
         Ok(verified) => {
             describe(verified.evidence(), &mut report);
             check_model(verified.manifest(), &inputs, args, control, report)
         }
-        Err(e) => failed(report, e, &inputs.bundle),
+        Err(e) => failed(report, e, &args.signature),
     }
 }
 
@@ -317,25 +354,32 @@ pub fn raw_payload(bundle: &[u8]) -> Result<Vec<u8>, Error> {
 }
 
 /// Reports a failure of the bundle, signature or manifest steps.
-fn failed(mut report: Report, e: Error, bundle: &[u8]) -> Run {
-    // A manifest rule failed after the signature verified: name the entry.
+fn failed(mut report: Report, e: Error, signature: &Path) -> Run {
+    // A manifest rule failed after the signature verified: name the entry
+    // (from the signature file read again: the key method decoded the
+    // payload over the copy in memory).
     if matches!(e, Error::Manifest { .. } | Error::Statement(_))
         && let Some(i) = e.resource_index()
-        && let Ok(payload) = raw_payload(bundle)
+        && let Ok(bundle) = std::fs::read(signature)
+        && let Ok(payload) = raw_payload(&bundle)
     {
         report.failed_name = Manifest::resource_name_at(&payload, i).map(|n| n.chars().collect());
     }
     Run::failed(report, Failure::core(e, None))
 }
 
-/// The files a verification reads before the core runs.
+/// The files a verification reads before the core runs (the bundle's
+/// bytes are returned apart: the verified manifest borrows them).
 struct Inputs {
-    bundle: Vec<u8>,
     model_path: PathBuf,
     root: PathBuf,
     signature: PathBuf,
+    /// How each `--ignore-paths` was read.
+    user: Vec<UserIgnore>,
     /// Other signatures of a policy run (their own paths).
     others: Vec<PathBuf>,
+    /// The walk started before the bundle is verified ([`early_walk`]).
+    early: Cell<Option<JoinHandle<Result<Model, WalkError>>>>,
 }
 
 impl Inputs {
@@ -344,21 +388,45 @@ impl Inputs {
     fn locate(args: &CommonVerifyArgs) -> Result<Self, UsageError> {
         let root = std::fs::canonicalize(&args.model_path)
             .map_err(|e| UsageError::io(format_args!("model {}", args.model_path.display()), &e))?;
+        let user = args
+            .ignore_paths
+            .iter()
+            .map(|p| user_ignore(&root, p))
+            .collect();
         // The signature's own name, not what a link there points at: a
         // link into the model does not take a model file out of it.
         Ok(Self {
-            bundle: Vec::new(),
             model_path: args.model_path.clone(),
             root,
             signature: own_path(&args.signature),
+            user,
             others: Vec::new(),
+            early: Cell::new(None),
         })
     }
 
-    fn read(args: &CommonVerifyArgs) -> Result<Self, UsageError> {
-        let mut inputs = Self::locate(args)?;
-        inputs.bundle = read_signature(&args.signature)?;
-        Ok(inputs)
+    /// [`Inputs::locate`], the signature's bytes (returned apart: the
+    /// verified manifest borrows them), and the model's walk started.
+    fn read(args: &CommonVerifyArgs) -> Result<(Vec<u8>, Self), UsageError> {
+        let inputs = Self::locate(args)?;
+        let bundle = read_signature(&args.signature)?;
+        inputs.early.set(Some(early_walk(&inputs, args)));
+        Ok((bundle, inputs))
+    }
+
+    /// The walk's options before the signed policy is known: the git
+    /// paths, the user's `--ignore-paths`, the signature's own path, and
+    /// no symlink.
+    fn walk_options(&self, args: &CommonVerifyArgs) -> WalkOptions {
+        let mut ignored: Vec<String> = self.user.iter().filter_map(|u| u.rel.clone()).collect();
+        if let Some(rel) = relative_inside(&self.root, &self.signature) {
+            ignored.push(rel);
+        }
+        WalkOptions {
+            ignore_git_paths: !args.no_ignore_git_paths,
+            allow_symlinks: false,
+            ignored,
+        }
     }
 }
 
@@ -377,6 +445,25 @@ pub fn read_signature(path: &Path) -> Result<Vec<u8>, UsageError> {
     std::fs::read(path).map_err(cannot_read)
 }
 
+/// Walks the model on another core while this one verifies the bundle
+/// (at 10^5 files the walk, about 0.15 s of `readdir` and `statx`, and the
+/// bundle's verification take about as long). The signed policy is not
+/// known yet, so it walks as strictly as any policy would: no symlink
+/// (any one fails this walk) and none of the signed `ignore_paths` left
+/// out. If it succeeds, it met no link, no odd file and no name that is
+/// not UTF-8 anywhere, so the walk under the signed policy would have
+/// listed exactly its files minus those under a signed ignore path
+/// ([`Model::retain_not_under`]); if it fails, the model is walked again
+/// under the signed policy, which reports its own error. Nothing of the
+/// model is read before the signature verifies: this lists names and
+/// sizes only. (A policy run's `check_verified_manifest` walks after its
+/// bundles verified, with its other signatures left out: no early walk.)
+fn early_walk(inputs: &Inputs, args: &CommonVerifyArgs) -> JoinHandle<Result<Model, WalkError>> {
+    let opts = inputs.walk_options(args);
+    let (root, given) = (inputs.root.clone(), inputs.model_path.clone());
+    std::thread::spawn(move || Model::walk(&root, &given, &opts))
+}
+
 /// Everything after the bundle verified: enumerate, plan, hash, tally.
 fn check_model(
     manifest: &VerifiedManifest<'_>,
@@ -386,10 +473,15 @@ fn check_model(
     mut report: Report,
 ) -> Run {
     report.set_manifest_fields(manifest);
+    if !args.json {
+        // Without --json, the report names only the resource that failed
+        // (Report::name_resource): no copy of every name.
+        return check_listed_model(manifest, inputs, args, control, report, Resources::none);
+    }
     // The report's copy of the resource list (a string per resource, for
-    // messages and --json) is made on another core while this one walks
-    // the model and plans: with many files, that is time off the serial
-    // part that precedes hashing.
+    // --json) is made on another core while this one walks the model and
+    // plans: with many files, that is time off the serial part that
+    // precedes hashing.
     std::thread::scope(|s| {
         let listing = s.spawn(|| Resources::of(manifest));
         check_listed_model(manifest, inputs, args, control, report, || {
@@ -423,40 +515,45 @@ fn check_listed_model(
             return Run::failed(report, Failure::walk(&e));
         }
     };
-    // 2. Plan: every signed file exists, sharded sizes fit, no unsigned
-    // file.
-    let plan = plan_model(manifest, &mut source, args.ignore_unsigned_files);
+    // 2–4. Plan (every signed file exists, sharded sizes fit, no unsigned
+    // file), hash on all cores and tally in manifest order, a batch at a
+    // time.
+    let never = AtomicBool::new(false);
+    let cancel = control.cancel.unwrap_or(&never);
+    let quiet = args.quiet || args.json;
+    let checked = check_in_batches(
+        manifest,
+        &mut source,
+        args.ignore_unsigned_files,
+        args.json,
+        quiet,
+        cancel,
+    );
+    if control.cancelled() {
+        return Run::Cancelled;
+    }
     listed(&mut report);
     report.unsigned = if args.ignore_unsigned_files {
         Vec::new()
     } else {
         let exempt = matches!(manifest.serialization().method, Method::Shards { .. });
-        source.unlisted(exempt).map(|e| e.rel.clone()).collect()
+        source.unlisted(exempt).map(|e| e.rel.to_owned()).collect()
     };
-    let mut results = plan.results;
-    let planned = match plan.planned {
-        Ok(p) => p,
-        Err(e) => {
-            report.resources = results;
-            let first = plan.first_failure.unwrap_or(e);
+    report.resources = checked.results;
+    let failure = match checked.verdict {
+        Ok(v) => return Run::Done(Box::new(report), Outcome::Verified(v)),
+        Err(Checked::Plan(e)) => {
             let unsigned = report.unsigned.first().cloned();
-            return Run::failed(report, Failure::core(first, unsigned));
+            Failure::core(e, unsigned)
         }
+        Err(Checked::Hash(e)) => Failure::core(e, None),
     };
-    // 3. Hash every planned range on all cores.
-    let never = AtomicBool::new(false);
-    let cancel = control.cancel.unwrap_or(&never);
-    let outcomes = hash_planned(&plan.tasks, &plan.specs, args.quiet || args.json, cancel);
-    if control.cancelled() {
-        return Run::Cancelled;
+    if let Failure::Core { error, .. } = &failure
+        && let Some(i) = error.resource_index()
+    {
+        report.name_resource(manifest, i);
     }
-    // 4. Tally in manifest order.
-    let verdict = tally_model(manifest, &plan.specs, outcomes, planned, &mut results);
-    report.resources = results;
-    match verdict {
-        Ok(v) => Run::Done(Box::new(report), Outcome::Verified(v)),
-        Err(e) => Run::failed(report, Failure::core(e, None)),
-    }
+    Run::failed(report, failure)
 }
 
 /// Step 1: the model's files, enumerated under the signed `allow_symlinks`
@@ -475,122 +572,147 @@ fn enumerate_model(
             "warning: --allow-symlinks not applied: the signature was made with allow_symlinks=false"
         );
     }
-    let user: Vec<_> = args
-        .ignore_paths
-        .iter()
-        .map(|p| user_ignore(&inputs.root, p))
-        .collect();
-    let mut ignored: Vec<String> = user.iter().filter_map(|u| u.rel.clone()).collect();
-    report.set_user_ignores(&user);
+    report.set_user_ignores(&inputs.user);
+    let mut signed: Vec<String> = Vec::new();
     if let Some(list) = ser.ignore_paths {
         for s in list.iter() {
             let s: String = s.chars().collect();
             if let Some(rel) = normalize_relative(&s) {
-                ignored.push(rel);
+                signed.push(rel);
             }
         }
     }
-    if let Some(rel) = relative_inside(&inputs.root, &inputs.signature) {
-        ignored.push(rel);
+    // The walk made while the bundle was verified, if it can stand for
+    // this one (see `early_walk`); else the walk, now.
+    if let Some(Ok(mut model)) = inputs.early.take().and_then(|h| h.join().ok()) {
+        model.retain_not_under(&signed);
+        if model.is_empty() {
+            return Err(WalkError::Empty);
+        }
+        report.set_links(&model);
+        return Ok(DirSource::new(model));
     }
+    let mut opts = inputs.walk_options(args);
+    opts.allow_symlinks = signed_symlinks;
+    opts.ignored.extend(signed);
     for other in &inputs.others {
         if let Some(rel) = relative_inside(&inputs.root, other)
             && !manifest.resources().any(|r| r.path_bytes().eq(rel.bytes()))
         {
-            ignored.push(rel);
+            opts.ignored.push(rel);
         }
     }
-    let opts = WalkOptions {
-        ignore_git_paths: !args.no_ignore_git_paths,
-        allow_symlinks: signed_symlinks,
-        ignored,
-    };
     let model = Model::walk(&inputs.root, &inputs.model_path, &opts)?;
     report.set_links(&model);
     Ok(DirSource::new(model))
 }
 
-/// What planning found: the ranges to hash, each resource's standing, and
-/// the plan's verdict (check 4 included).
-struct Plan<'m> {
-    tasks: Vec<Task>,
-    specs: Vec<JobSpec<'m>>,
-    results: Vec<ResourceResult>,
-    first_failure: Option<Error>,
-    planned: Result<Planned<'m>, Error>,
+/// What a failed check was: planning's (reported first, whatever hashing
+/// found), or hashing's and the tally's.
+enum Checked {
+    Plan(Error),
+    Hash(Error),
 }
 
-/// Step 2: plan (existence, sizes) in manifest order, every failure seen.
-fn plan_model<'m>(
+/// What steps 2–4 found: each resource's standing (with `--json`) and the
+/// verdict.
+struct Outcomes {
+    results: Vec<ResourceResult>,
+    verdict: Result<oms_edge_core::VerifiedModel, Checked>,
+}
+
+/// Steps 2–4, [`exec::BATCH`] resources at a time: plan in manifest order, every
+/// failure seen; hash each batch on all cores; tally in manifest order.
+/// Once planning has failed, no further batch is hashed (those resources
+/// stay "not checked").
+fn check_in_batches<'m>(
     manifest: &'m VerifiedManifest<'_>,
     source: &mut DirSource,
     ignore_unsigned_files: bool,
-) -> Plan<'m> {
+    json: bool,
+    quiet: bool,
+    cancel: &AtomicBool,
+) -> Outcomes {
     let opts = ModelOptions::default().ignoring_unsigned_files(ignore_unsigned_files);
     let mut planner = manifest.planner(opts);
-    let mut plan = Plan {
-        tasks: Vec::new(),
-        specs: Vec::new(),
-        results: vec![ResourceResult::NotChecked; manifest.len()],
-        first_failure: None,
-        planned: Err(Error::UnsignedFile),
+    let mut tally = manifest.tally();
+    // Only --json lists every resource's standing.
+    let mut results = vec![ResourceResult::NotChecked; if json { manifest.len() } else { 0 }];
+    let mut plan_failure: Option<Error> = None;
+    let mut hash_failure: Option<Error> = None;
+    let bar = exec::progress(source.model().total_bytes(), quiet);
+    let mut tasks: Vec<Task> = Vec::new();
+    let mut specs: Vec<JobSpec<'m>> = Vec::new();
+    let mut hash_batch = |tasks: &mut Vec<Task>,
+                          specs: &mut Vec<JobSpec<'m>>,
+                          results: &mut Vec<ResourceResult>,
+                          planned_ok: bool| {
+        if planned_ok {
+            let outcomes = exec::run_until(tasks, bar.as_ref(), cancel, |i| specs[i].start());
+            tally_batch(&mut tally, specs, outcomes, results, &mut hash_failure);
+        }
+        tasks.clear();
+        specs.clear();
     };
     while let Some(item) = planner.next(source) {
         match item {
             Ok(job) => {
-                let Some(entry) = source.lookup(job.path) else {
+                let spec = job.spec;
+                let Some(file) = source
+                    .position(job.path)
+                    .and_then(|i| source.model().file(i))
+                else {
                     continue;
                 };
-                plan.tasks.push(Task {
-                    path: entry.abs.clone(),
-                    offset: job.spec.offset(),
-                    len: job.spec.len(),
+                tasks.push(Task {
+                    path: file,
+                    offset: spec.offset(),
+                    len: spec.len(),
                 });
-                plan.specs.push(job.spec);
+                specs.push(spec);
+                if tasks.len() >= exec::BATCH {
+                    hash_batch(&mut tasks, &mut specs, &mut results, plan_failure.is_none());
+                }
             }
             Err(e) => {
                 let e = Error::from(e);
                 if let Some(i) = e.resource_index()
-                    && let Some(slot) = plan.results.get_mut(i)
+                    && let Some(slot) = results.get_mut(i)
                 {
                     *slot = ResourceResult::Failed(e);
                 }
-                plan.first_failure.get_or_insert(e);
+                plan_failure.get_or_insert(e);
             }
         }
     }
-    plan.planned = planner.finish(source).map_err(Error::from);
-    plan
-}
-
-/// Step 3: hash every planned range on all cores (a progress bar for
-/// large models unless `quiet`).
-fn hash_planned<'m>(
-    tasks: &[Task],
-    specs: &[JobSpec<'m>],
-    quiet: bool,
-    cancel: &AtomicBool,
-) -> Vec<Result<Passed<'m>, ModelFailure>> {
-    let total: u64 = tasks.iter().map(|t| t.len).sum();
-    let bar = exec::progress(total, quiet);
-    let outcomes = exec::run_until(tasks, bar.as_ref(), cancel, |i| specs[i].start());
+    let planned = planner.finish(source).map_err(Error::from);
+    let planned_ok = plan_failure.is_none() && planned.is_ok();
+    hash_batch(&mut tasks, &mut specs, &mut results, planned_ok);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    outcomes
+    let verdict = match planned {
+        Err(e) => Err(Checked::Plan(plan_failure.unwrap_or(e))),
+        Ok(_) if hash_failure.is_some() => {
+            Err(Checked::Hash(hash_failure.unwrap_or(Error::UnsignedFile)))
+        }
+        Ok(planned) => tally
+            .finish(planned)
+            .map_err(|e| Checked::Hash(Error::from(e))),
+    };
+    Outcomes { results, verdict }
 }
 
-/// Step 4: every resource's pass, in manifest order, and the plan make the
-/// verdict; each resource's standing goes to `results`.
-fn tally_model<'m>(
-    manifest: &'m VerifiedManifest<'_>,
+/// Step 4 for one batch: every resource's pass, in manifest order, goes to
+/// the tally; each resource's standing to `results`; the first failure to
+/// `failure`.
+fn tally_batch<'m>(
+    tally: &mut Tally<'m>,
     specs: &[JobSpec<'m>],
     outcomes: Vec<Result<Passed<'m>, ModelFailure>>,
-    planned: Planned<'m>,
     results: &mut [ResourceResult],
-) -> Result<oms_edge_core::VerifiedModel, Error> {
-    let mut tally = manifest.tally();
-    let mut failure = None;
+    failure: &mut Option<Error>,
+) {
     for (spec, outcome) in specs.iter().zip(outcomes) {
         let slot = results.get_mut(spec.index());
         match outcome {
@@ -602,7 +724,7 @@ fn tally_model<'m>(
                 if failure.is_none()
                     && let Err(e) = tally.record(passed)
                 {
-                    failure = Some(Error::from(e));
+                    *failure = Some(Error::from(e));
                 }
             }
             Err(e) => {
@@ -614,8 +736,4 @@ fn tally_model<'m>(
             }
         }
     }
-    if let Some(e) = failure {
-        return Err(e);
-    }
-    Ok(tally.finish(planned)?)
 }

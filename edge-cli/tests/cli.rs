@@ -409,6 +409,30 @@ fn ignore_paths_absolute_model_relative_and_cwd_relative() {
     );
 }
 
+/// The model is walked while the bundle is verified, before the signed
+/// policy is known (verify.rs, `early_walk`); whatever that walk meets, the
+/// verdict is the signed policy's: a symlink under a signed ignore path
+/// (allow_symlinks=false) is left out with its directory, one elsewhere
+/// still fails, and files under a signed ignore path are not unsigned.
+#[test]
+fn the_walk_before_the_signature_changes_no_verdict() {
+    let (_tmp, model) = copy_model("ignore-paths");
+    std::fs::write(model.join("cache").join("more.bin"), b"x").expect("write");
+    std::os::unix::fs::symlink("tmp.bin", model.join("cache").join("link.bin")).expect("symlink");
+    let o = verify_case("ignore-paths", &model, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::os::unix::fs::symlink("model.bin", model.join("alias.bin")).expect("symlink");
+    let o = verify_case("ignore-paths", &model, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(
+            "\"alias.bin\": is a symlink, and the signature was made with allow_symlinks=false"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn signed_policy_governs_symlinks() {
     // Signed with allow_symlinks=false: any symlink fails, flag or not.
@@ -1090,9 +1114,9 @@ fn hash_after_walk(
     let (mut tasks, mut specs) = (Vec::new(), Vec::new());
     while let Some(job) = planner.next(&mut source) {
         let job = job.expect("plan");
-        let entry = source.lookup(job.path).expect("listed");
+        let i = source.position(job.path).expect("listed");
         tasks.push(Task {
-            path: entry.abs.clone(),
+            path: source.model().file(i).expect("file"),
             offset: job.spec.offset(),
             len: job.spec.len(),
         });
@@ -1525,9 +1549,10 @@ fn hugging_face_cache_layout_verifies() {
         },
     )
     .expect("walk");
-    let entry = &listed.entries[1];
-    assert!(entry.link && entry.abs.starts_with(&blobs));
-    assert!(oms_edge::walk::open_at(&entry.abs, 0).is_ok());
+    let entry = listed.entry(1).expect("entry");
+    let file = listed.file(1).expect("file");
+    assert!(entry.link && file.starts_with(&blobs));
+    assert!(oms_edge::walk::open_at(&file, 0).is_ok());
 }
 
 #[test]

@@ -16,6 +16,7 @@
 use core::fmt;
 
 use super::{Array, JsonError, JsonStr, Object, Value};
+use crate::encoding::hex_val;
 
 /// A JSON member that a check refers to, in a bundle, a signed statement,
 /// a transparency-log entry or a trusted root.
@@ -323,6 +324,37 @@ impl<'a> Object<'a> {
             .ok_or(FieldError::new(field, Problem::Missing))
     }
 
+    /// Members `keys` in one pass over the object (what [`Object::member`]
+    /// gives for each, with the same errors: a key present twice is
+    /// [`Problem::Duplicate`] of its field). For objects read by the
+    /// million, such as a manifest's resources, where one lookup per key
+    /// would walk every member once per key.
+    #[cfg(feature = "fast-manifest")]
+    pub(crate) fn pick<const N: usize>(
+        &self,
+        keys: [(&str, Field); N],
+    ) -> [Result<Option<Member<'a>>, FieldError>; N] {
+        let mut out = keys.map(|_| Ok(None));
+        for m in Object::members(self) {
+            let Ok((k, value)) = m else {
+                // A validated document's members always read; be total anyway.
+                for (slot, (_, field)) in out.iter_mut().zip(keys) {
+                    *slot = Err(FieldError::new(field, Problem::Invalid));
+                }
+                return out;
+            };
+            for (slot, (key, field)) in out.iter_mut().zip(keys) {
+                if k.eq_str(key) {
+                    *slot = match slot {
+                        Ok(None) => Ok(Some(Member { field, value })),
+                        _ => Err(FieldError::new(field, Problem::Duplicate)),
+                    };
+                }
+            }
+        }
+        out
+    }
+
     /// [`Object::member_set`], absent (or `null`) being [`Problem::Missing`].
     pub(crate) fn required_set(&self, key: &str, field: Field) -> Result<Member<'a>, FieldError> {
         self.member_set(key, field)?
@@ -356,6 +388,66 @@ pub(crate) fn decode_base64<'b>(
         raw.len()
     };
     let text = buf.get_mut(..n).ok_or(too_long)?;
+    crate::encoding::base64_in_place(text).ok_or(FieldError::new(field, Problem::Base64))
+}
+
+/// Where string `s` of document `doc` lies in it: the byte range of its
+/// text between the quotes.
+pub(crate) fn span_in(doc: &[u8], s: JsonStr<'_>) -> Option<core::ops::Range<usize>> {
+    let start = s.raw().as_ptr().addr().checked_sub(doc.as_ptr().addr())?;
+    let end = start.checked_add(s.raw().len())?;
+    (end <= doc.len()).then_some(start..end)
+}
+
+/// [`decode_base64`] over the string's own bytes: `text` is the text of a
+/// validated JSON string (between its quotes, escapes included), decoded
+/// in place. Escapes are undone first, as [`decode_base64`] does; one that
+/// stands for a character outside ASCII becomes a byte that is not base64
+/// (the decoding then fails either way).
+pub(crate) fn decode_base64_in_place(text: &mut [u8], field: Field) -> Result<&[u8], FieldError> {
+    // Signers write no escapes in base64 (it has none to write but `\/`):
+    // a 22 MB payload is then decoded without the byte-by-byte unescaping
+    // pass, which cost 0.32 G instructions at 10^5 files (callgrind).
+    let Some(mut read) = memchr::memchr(b'\\', text) else {
+        return crate::encoding::base64_in_place(text)
+            .ok_or(FieldError::new(field, Problem::Base64));
+    };
+    // Everything before the first escape stays where it is.
+    let mut written = read;
+    let len = text.len();
+    while read < len {
+        let c = text.get(read).copied().unwrap_or(0);
+        let (out, used) = if c != b'\\' {
+            (c, 1)
+        } else {
+            match text.get(read.saturating_add(1)).copied().unwrap_or(0) {
+                b'b' => (0x08, 2),
+                b'f' => (0x0c, 2),
+                b'n' => (b'\n', 2),
+                b'r' => (b'\r', 2),
+                b't' => (b'\t', 2),
+                b'u' => {
+                    let hex = text.get(read.saturating_add(2)..read.saturating_add(6));
+                    let v = hex.and_then(|h| {
+                        h.iter()
+                            .try_fold(0u32, |v, &d| Some((v << 4) | u32::from(hex_val(d)?)))
+                    });
+                    match v.and_then(|v| u8::try_from(v).ok()).filter(u8::is_ascii) {
+                        Some(b) => (b, 6),
+                        None => (0xff, 6),
+                    }
+                }
+                other => (other, 2),
+            }
+        };
+        // `written <= read < len`: an escape never writes more than it reads.
+        if let Some(slot) = text.get_mut(written) {
+            *slot = out;
+        }
+        written = written.saturating_add(1);
+        read = read.saturating_add(used);
+    }
+    let text = text.get_mut(..written.min(len)).unwrap_or(&mut []);
     crate::encoding::base64_in_place(text).ok_or(FieldError::new(field, Problem::Base64))
 }
 
@@ -400,6 +492,39 @@ mod tests {
             o.required("z", f).unwrap_err(),
             FieldError::new(f, Problem::Missing)
         );
+    }
+
+    #[test]
+    fn base64_in_place_with_and_without_escapes() {
+        for (json, want) in [
+            (&br#""aGVsbG8/Pz8=""#[..], Some(&b"hello???"[..])),
+            (br#""aGVsbG8\/Pz8=""#, Some(b"hello???")),
+            (br#""aGVsbG8\u002fPz8=""#, Some(b"hello???")),
+            (br#""aGVsbG8\u00e9Pz8=""#, None),
+            (br#""aGVsbG8""#, None),
+            (br#""QQ==QUJD""#, None),
+            (br#""""#, Some(b"")),
+        ] {
+            let doc = parse(json).unwrap();
+            let s = doc.str().unwrap();
+            let mut owned = json.to_vec();
+            let span = span_in(json, s).unwrap();
+            let got = decode_base64_in_place(&mut owned[span], Field::Payload);
+            let mut buf = [0u8; 64];
+            let copy = decode_base64(s, &mut buf, Field::Payload);
+            assert_eq!(
+                got.ok(),
+                want,
+                "{}",
+                std::string::String::from_utf8_lossy(json)
+            );
+            assert_eq!(
+                copy.ok(),
+                want,
+                "{}",
+                std::string::String::from_utf8_lossy(json)
+            );
+        }
     }
 
     #[test]

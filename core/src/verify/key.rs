@@ -17,9 +17,9 @@
 //! allocated.
 
 use crate::bundle::{Bundle, Material, MaterialKind};
-use crate::dsse::{CompatHash, PaeEncoding, VerifiedPayload, verify_envelope};
+use crate::dsse::{self, CompatHash, DsseError, PaeEncoding, VerifiedPayload, verify_envelope};
 use crate::error::Error;
-use crate::json::{Field, JsonStr, decode_base64};
+use crate::json::{Field, JsonStr, Problem, decode_base64, decode_base64_in_place, span_in};
 use crate::keys::{KeyAlgorithm, KeyError, KeyHints, PublicKey};
 use crate::manifest::VerifiedManifest;
 use crate::statement;
@@ -82,6 +82,63 @@ impl KeyEvidence {
     }
 }
 
+impl KeyVerifier {
+    /// Checks 2–3 of the module docs. Always inlined: `verify`'s frame
+    /// stays what the firmware's stack budget measured.
+    #[inline(always)]
+    fn check_material(&self, bundle: &Bundle<'_>) -> Result<(), Error> {
+        let Material::PublicKey { hint, raw_bytes } =
+            bundle.expect_material(MaterialKind::PublicKey)?
+        else {
+            return Err(KeyError::UnsupportedKey.into());
+        };
+        if let Some(hint) = hint
+            && !self.hints.is_some_and(|h| h.matches(hint.bytes()))
+        {
+            return Err(KeyError::HintMismatch.into());
+        }
+        if let Some(raw) = raw_bytes {
+            raw_bytes_hold(raw, &self.key)?;
+        }
+        Ok(())
+    }
+
+    /// [`Verifier::verify`], with the payload decoded over its own base64
+    /// text inside `bundle` instead of into a buffer of the caller's: the
+    /// same checks, in the same order, with half the memory for a large
+    /// manifest (a bundle listing 10^6 files is about 228 MB, its decoded
+    /// payload 171 MB). `bundle` is overwritten where the payload was.
+    pub fn verify_in_place<'b>(
+        &self,
+        bundle: &'b mut [u8],
+    ) -> Result<Verified<'b, KeyEvidence>, Error> {
+        let (prepared, span) = {
+            // 1–3.
+            let parsed = parse_bundle(bundle)?;
+            self.check_material(&parsed)?;
+            // 4, up to the payload.
+            let env = parsed.envelope()?;
+            let prepared = dsse::prepare(env)?;
+            // The string lies in the bundle it was parsed from.
+            let span = span_in(bundle, env.payload).ok_or(DsseError::Field {
+                field: Field::Payload,
+                problem: Problem::Invalid,
+            })?;
+            (prepared, span)
+        };
+        let text = bundle.get_mut(span).unwrap_or(&mut []);
+        let payload = decode_base64_in_place(text, Field::Payload).map_err(DsseError::from)?;
+        // 4, the signature; 5.
+        let payload =
+            dsse::verify_decoded(&prepared, payload, &self.key, Some(CompatHash::KeyCurve))?;
+        let evidence = KeyEvidence {
+            algorithm: self.key.algorithm(),
+            pae: payload.encoding(),
+        };
+        Ok(Verified::new(parse_statement(payload)?, evidence))
+    }
+}
+
 impl Verifier for KeyVerifier {
     type Evidence = KeyEvidence;
 
@@ -94,20 +151,8 @@ impl Verifier for KeyVerifier {
     ) -> Result<Verified<'p, KeyEvidence>, Error> {
         // 1–2.
         let bundle = parse_bundle(bundle)?;
-        let Material::PublicKey { hint, raw_bytes } =
-            bundle.expect_material(MaterialKind::PublicKey)?
-        else {
-            return Err(KeyError::UnsupportedKey.into());
-        };
         // 3.
-        if let Some(hint) = hint
-            && !self.hints.is_some_and(|h| h.matches(hint.bytes()))
-        {
-            return Err(KeyError::HintMismatch.into());
-        }
-        if let Some(raw) = raw_bytes {
-            raw_bytes_hold(raw, &self.key)?;
-        }
+        self.check_material(&bundle)?;
         // 4.
         let payload = verify_envelope(
             bundle.envelope()?,
