@@ -76,18 +76,14 @@
 //! seconds: every bound is applied exactly (the path is validated at both
 //! whole seconds around it, `validFor` too), and the result says so.
 //!
-//! Why `cms` for the CMS structures but hand-declared TSP ones: `cms`
-//! 0.3.0-rc.0 is on this crate's der 0.8 / x509-cert 0.3 generation;
-//! `x509-tsp` 0.1 (the RustCrypto TSP types) is still on der 0.7, so the
-//! few RFC 3161 structures are declared here with der's derive macros.
+//! The few RFC 3161 structures are declared here with der's derive
+//! macros (`x509-tsp` 0.1, the RustCrypto TSP types, is still on der
+//! 0.7); the CMS layers are read in place by [`token`] (why not the `cms`
+//! crate: see there).
 
-use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
 
-use cms::cert::CertificateChoices;
-use cms::content_info::{CmsVersion, ContentInfo};
-use cms::signed_data::{CertificateSet, SignedData, SignerIdentifier, SignerInfo};
 use der::asn1::{AnyRef, BitStringRef, IntRef, ObjectIdentifier, OctetStringRef, Utf8StringRef};
 use der::{Decode, Encode, Sequence, Tag, Tagged};
 use sha2::{Digest as _, Sha256};
@@ -111,6 +107,7 @@ use crate::x509::{
 };
 #[cfg(feature = "sha512")]
 use crate::x509::{SHA384, SHA512};
+use token::{CertificateChoice, Sid, SignedData, SignerInfo};
 
 const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 const ID_CT_TST_INFO: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");
@@ -301,7 +298,15 @@ impl fmt::Display for TimestampError {
 #[derive(Sequence)]
 struct TimeStampResp<'a> {
     status: PkiStatusInfo<'a>,
-    time_stamp_token: Option<ContentInfo>,
+    time_stamp_token: Option<ContentInfo<'a>>,
+}
+
+/// `ContentInfo` (RFC 5652 §3).
+#[derive(Sequence)]
+struct ContentInfo<'a> {
+    content_type: ObjectIdentifier,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
+    content: AnyRef<'a>,
 }
 
 /// `PKIStatusInfo` (RFC 4210 §5.2.3).
@@ -392,20 +397,18 @@ fn hash_of(alg: &AlgorithmIdentifierRef<'_>) -> Option<SigHash> {
 }
 
 /// What the TSA-independent checks (1–5) established.
-struct Checked {
-    signer: SignerInfo,
-    certificates: Option<CertificateSet>,
+struct Checked<'a> {
+    signer: SignerInfo<'a>,
+    certificates: Vec<CertificateChoice>,
     /// DER of the signed attributes as a SET OF: the signed message.
     signed_attrs: Vec<u8>,
     digest: SigHash,
     time: VerifiedTimestamp,
 }
 
-/// Checks 1 and 2's decoding: the response's SignedData. In a frame of
-/// its own and boxed: the decoded response and token are large, and the
-/// checks after it need only the SignedData (firmware stack).
+/// Checks 1 and 2's decoding: the response's SignedData.
 #[inline(never)]
-fn signed_data(signed_timestamp: &[u8]) -> Result<Box<SignedData>, TimestampError> {
+fn signed_data(signed_timestamp: &[u8]) -> Result<SignedData<'_>, TimestampError> {
     use TimestampError as E;
     // 1.
     if signed_timestamp.len() > MAX_TIMESTAMP_BYTES {
@@ -420,31 +423,26 @@ fn signed_data(signed_timestamp: &[u8]) -> Result<Box<SignedData>, TimestampErro
     if token.content_type != ID_SIGNED_DATA {
         return Err(E::Token);
     }
-    Ok(Box::new(token.content.decode_as().map_err(|_| E::Token)?))
+    token::signed_data(token.content).map_err(|_| E::Token)
 }
 
-/// Checks 2–5 over the decoded SignedData (boxed: the caller's frame
-/// holds it through every TSA).
+/// Checks 2–5 over the decoded SignedData.
 #[inline(never)]
-// The box is taken by value to move its certificates out without putting
-// the whole SignedData on the stack.
-#[allow(clippy::boxed_local)]
-fn check_token(sd: Box<SignedData>, signature: &[u8]) -> Result<Box<Checked>, TimestampError> {
+fn check_token<'a>(sd: SignedData<'a>, signature: &[u8]) -> Result<Checked<'a>, TimestampError> {
     use TimestampError as E;
-    if !matches!(sd.version, CmsVersion::V1 | CmsVersion::V3) {
+    if !matches!(sd.version, 1 | 3) {
         return Err(E::Token);
     }
-    let signer = match sd.signer_infos.0.as_slice() {
-        [one] => one.clone(),
+    let mut signers = sd.signer_infos;
+    let signer = match (signers.pop(), signers.is_empty()) {
+        (Some(one), true) => one,
         _ => return Err(E::SignerCount),
     };
-    if sd.encap_content_info.econtent_type != ID_CT_TST_INFO {
+    if sd.econtent_type != ID_CT_TST_INFO {
         return Err(E::ContentType);
     }
     let econtent = sd
-        .encap_content_info
         .econtent
-        .as_ref()
         .filter(|c| c.tag() == Tag::OctetString)
         .ok_or(E::ContentType)?
         .value();
@@ -466,14 +464,13 @@ fn check_token(sd: Box<SignedData>, signature: &[u8]) -> Result<Box<Checked>, Ti
     }
     // 5.
     let version_ok = match signer.sid {
-        SignerIdentifier::IssuerAndSerialNumber(_) => signer.version == CmsVersion::V1,
-        SignerIdentifier::SubjectKeyIdentifier(_) => signer.version == CmsVersion::V3,
+        Sid::IssuerAndSerial(..) => signer.version == 1,
+        Sid::KeyId(_) => signer.version == 3,
     };
     if !version_ok {
         return Err(E::SignerInfo);
     }
-    let digest_alg = AlgorithmIdentifierRef::from(&signer.digest_alg);
-    let digest = hash_of(&digest_alg).ok_or(E::UnsupportedHash)?;
+    let digest = hash_of(&signer.digest_alg).ok_or(E::UnsupportedHash)?;
     // SignedData.digestAlgorithms is not signed: hold it to the signer's
     // one, so that no byte of the token can change without failing.
     if sd.digest_algorithms.len() != 1
@@ -482,10 +479,10 @@ fn check_token(sd: Box<SignedData>, signature: &[u8]) -> Result<Box<Checked>, Ti
         return Err(E::SignerInfo);
     }
     let attrs = signer.signed_attrs.as_ref().ok_or(E::SignedAttributes)?;
-    check_signed_attributes(attrs.as_slice(), Digest::of(digest, econtent).as_slice())?;
-    let signed_attrs = attrs.to_der().map_err(|_| E::SignedAttributes)?;
-    Ok(Box::new(Checked {
-        certificates: sd.certificates,
+    check_signed_attributes(attrs, Digest::of(digest, econtent).as_slice())?;
+    let signed_attrs = signer.signed_attrs_der().ok_or(E::SignedAttributes)?;
+    Ok(Checked {
+        certificates: sd.certificates.unwrap_or_default(),
         signer,
         signed_attrs,
         digest,
@@ -495,14 +492,14 @@ fn check_token(sd: Box<SignedData>, signature: &[u8]) -> Result<Box<Checked>, Ti
             tsa: 0,
             tst_info_sha256: Sha256::digest(econtent).into(),
         },
-    }))
+    })
 }
 
 /// Check 5's attributes: bounded, each type once, one contentType of
 /// id-ct-TSTInfo and one messageDigest equal to `digest`.
 #[inline(never)]
 fn check_signed_attributes(
-    attrs: &[x509_cert::attr::Attribute],
+    attrs: &[token::Attribute<'_>],
     digest: &[u8],
 ) -> Result<(), TimestampError> {
     use TimestampError as E;
@@ -517,7 +514,7 @@ fn check_signed_attributes(
             return Err(E::SignedAttributes);
         }
     }
-    let single = |oid: ObjectIdentifier| -> Result<&der::Any, TimestampError> {
+    let single = |oid: ObjectIdentifier| -> Result<&AnyRef<'_>, TimestampError> {
         match attrs
             .iter()
             .find(|a| a.oid == oid)
@@ -543,23 +540,23 @@ fn check_signed_attributes(
 }
 
 /// Whether the signer identifier names `leaf`.
-fn names(sid: &SignerIdentifier, leaf: &Certificate) -> bool {
+fn names(sid: &Sid<'_>, leaf: &Certificate) -> bool {
     let tbs = leaf.tbs_certificate();
     match sid {
-        SignerIdentifier::IssuerAndSerialNumber(isn) => {
-            isn.issuer == *tbs.issuer() && isn.serial_number == *tbs.serial_number()
+        Sid::IssuerAndSerial(issuer, serial) => {
+            issuer == tbs.issuer() && serial == tbs.serial_number()
         }
-        SignerIdentifier::SubjectKeyIdentifier(ski) => tbs
+        Sid::KeyId(ski) => tbs
             .get_extension::<SubjectKeyIdentifier>()
             .ok()
             .flatten()
-            .is_some_and(|(_, own)| own == *ski),
+            .is_some_and(|(_, own)| own.0.as_bytes() == *ski),
     }
 }
 
 /// Check 6's embedded certificates.
 #[inline(never)]
-fn check_embedded(certs: &[CertificateChoices], leaf: &Certificate) -> Result<(), TimestampError> {
+fn check_embedded(certs: &[CertificateChoice], leaf: &Certificate) -> Result<(), TimestampError> {
     if certs.is_empty() {
         return Ok(());
     }
@@ -568,7 +565,7 @@ fn check_embedded(certs: &[CertificateChoices], leaf: &Certificate) -> Result<()
     }
     let mut found = false;
     for c in certs {
-        let CertificateChoices::Certificate(c) = c else {
+        let CertificateChoice::Certificate(c) = c else {
             return Err(TimestampError::EmbeddedCertificates);
         };
         if c == leaf {
@@ -595,7 +592,7 @@ fn is_ca(cert: &Certificate) -> bool {
 /// Check 7: the CMS signature over `message` with the leaf's key.
 #[inline(never)]
 fn verify_signature(
-    signer: &SignerInfo,
+    signer: &SignerInfo<'_>,
     leaf: &Certificate,
     message: &[u8],
     digest: SigHash,
@@ -617,7 +614,7 @@ fn verify_signature(
         return Err(E::UnsupportedSignatureAlgorithm);
     }
     let spki = leaf.tbs_certificate().subject_public_key_info();
-    let sig = signer.signature.as_bytes();
+    let sig = signer.signature;
     match alg.oid {
         ECDSA_SHA256 | ECDSA_SHA384 | ECDSA_SHA512 | ID_EC_PUBLIC_KEY => {
             if alg.oid != ID_EC_PUBLIC_KEY && alg.parameters.is_some() {
@@ -714,7 +711,10 @@ fn check_intermediate_eku(cert: &Certificate) -> Result<(), TimestampError> {
 /// Checks 6–10 against one TSA; `Ok(None)` when the TSA's leaf is not the
 /// signer (or is unreadable), so another TSA may be.
 #[inline(never)]
-fn check_tsa(checked: &Checked, tsa: &CertificateAuthority) -> Result<Option<()>, TimestampError> {
+fn check_tsa(
+    checked: &Checked<'_>,
+    tsa: &CertificateAuthority,
+) -> Result<Option<()>, TimestampError> {
     use TimestampError as E;
     // 6.
     let Some(leaf) = tsa.chain.first().and_then(|d| Cert::from_der(d)) else {
@@ -723,11 +723,7 @@ fn check_tsa(checked: &Checked, tsa: &CertificateAuthority) -> Result<Option<()>
     if !names(&checked.signer.sid, leaf.parsed()) {
         return Ok(None);
     }
-    let embedded = checked
-        .certificates
-        .as_ref()
-        .map_or(&[][..], |s| s.0.as_slice());
-    check_embedded(embedded, leaf.parsed())?;
+    check_embedded(&checked.certificates, leaf.parsed())?;
     // 7.
     verify_signature(
         &checked.signer,
@@ -773,8 +769,8 @@ pub(crate) fn verify_timestamp(
     signature: &[u8],
     tsas: &[CertificateAuthority],
 ) -> Result<VerifiedTimestamp, TimestampError> {
-    // Decoded first, in its own frame, so that the decoder's deep frames
-    // are not under check_token's.
+    // Decoded first, in its own frame, so that the decoder's frames are
+    // not under check_token's.
     let sd = signed_data(signed_timestamp)?;
     let checked = check_token(sd, signature)?;
     let mut first_err = None;
@@ -863,6 +859,8 @@ pub(crate) fn verify_all(
     }
     Ok(out)
 }
+
+mod token;
 
 // The tests verify tokens of ECDSA and RSA TSAs, SHA-384 imprints.
 #[cfg(all(test, feature = "p384", feature = "p521", feature = "rsa"))]

@@ -307,7 +307,7 @@ fn intermediate_eku_must_allow_time_stamping() {
 #[test]
 fn embedded_certs_must_hold_the_trusted_leaf_and_no_other_leaf() {
     let leaf = cert(EC_LEAF);
-    let c = |d: &[u8]| CertificateChoices::Certificate(cert(d));
+    let c = |d: &[u8]| CertificateChoice::Certificate(cert(d));
     assert_eq!(check_embedded(&[], &leaf), Ok(()));
     assert_eq!(
         check_embedded(&[c(EC_ROOT), c(EC_LEAF), c(EC_INTER)], &leaf),
@@ -326,11 +326,17 @@ fn embedded_certs_must_hold_the_trusted_leaf_and_no_other_leaf() {
     assert_eq!(check_embedded(&certs, &leaf), Err(bad));
 }
 
-fn attribute(oid: ObjectIdentifier, value: der::Any) -> x509_cert::attr::Attribute {
-    x509_cert::attr::Attribute {
+/// An attribute as the token reader reads it (its DER is leaked: the
+/// reader borrows from it).
+fn attribute(oid: ObjectIdentifier, value: der::Any) -> token::Attribute<'static> {
+    let der = x509_cert::attr::Attribute {
         oid,
         values: der::asn1::SetOfVec::try_from(vec![value]).unwrap(),
     }
+    .to_der()
+    .unwrap();
+    let der: &'static [u8] = alloc::boxed::Box::leak(der.into_boxed_slice());
+    token::attribute(&mut der::SliceReader::new(der).unwrap()).unwrap()
 }
 
 #[test]
@@ -477,10 +483,11 @@ fn rewrapped(token: &[u8]) -> Vec<u8> {
     let mut resp = TimeStampResp::from_der(token).unwrap();
     resp.status.status_string = Some(vec![Utf8StringRef::new("re-wrapped").unwrap()]);
     let mut info = resp.time_stamp_token.take().unwrap();
-    let mut sd: SignedData = info.content.decode_as().unwrap();
+    let mut sd: cms::signed_data::SignedData = info.content.decode_as().unwrap();
     assert!(sd.certificates.is_some());
     sd.certificates = None;
-    info.content = der::Any::encode_from(&sd).unwrap();
+    let content = der::Any::encode_from(&sd).unwrap();
+    info.content = (&content).into();
     resp.time_stamp_token = Some(info);
     resp.to_der().unwrap()
 }
@@ -556,4 +563,143 @@ fn errors_display_their_check() {
         alloc::format!("{}", TimestampError::ImprintMismatch),
         "timestamp: imprint is not the signature's hash"
     );
+}
+
+/// What checks 1–5 yield to compare: the signed message, the embedded
+/// certificates' DER (sorted), genTime.
+type Reading = (Vec<u8>, Vec<Vec<u8>>, u64);
+
+/// Checks 1–5 as the `cms` crate's decoders read the token (the
+/// implementation before `token`): the verdict, and when it passes the
+/// signed message and the embedded certificates.
+fn cms_reference(signed_timestamp: &[u8], signature: &[u8]) -> Result<Reading, TimestampError> {
+    use TimestampError as E;
+    use cms::cert::CertificateChoices;
+    use cms::content_info::CmsVersion;
+    use cms::signed_data::{SignedData, SignerIdentifier};
+    let resp = TimeStampResp::from_der(signed_timestamp).map_err(|_| E::Response)?;
+    if resp.status.status != 0 {
+        return Err(E::Status);
+    }
+    let token = resp.time_stamp_token.ok_or(E::Response)?;
+    if token.content_type != ID_SIGNED_DATA {
+        return Err(E::Token);
+    }
+    let sd: SignedData = token.content.decode_as().map_err(|_| E::Token)?;
+    if !matches!(sd.version, CmsVersion::V1 | CmsVersion::V3) {
+        return Err(E::Token);
+    }
+    let signer = match sd.signer_infos.0.as_slice() {
+        [one] => one.clone(),
+        _ => return Err(E::SignerCount),
+    };
+    if sd.encap_content_info.econtent_type != ID_CT_TST_INFO {
+        return Err(E::ContentType);
+    }
+    let econtent = sd
+        .encap_content_info
+        .econtent
+        .as_ref()
+        .filter(|c| c.tag() == Tag::OctetString)
+        .ok_or(E::ContentType)?
+        .value();
+    let info = TstInfo::from_der(econtent).map_err(|_| E::TstInfo)?;
+    if info.version != 1 {
+        return Err(E::TstInfo);
+    }
+    if info.gen_time.tag() != Tag::GeneralizedTime {
+        return Err(E::GenTime);
+    }
+    let (gen_time, _) =
+        crate::time::parse_generalized_time(info.gen_time.value()).ok_or(E::GenTime)?;
+    let imprint = &info.message_imprint;
+    let hash = hash_of(&imprint.hash_algorithm).ok_or(E::UnsupportedHash)?;
+    if Digest::of(hash, signature).as_slice() != imprint.hashed_message.as_bytes() {
+        return Err(E::ImprintMismatch);
+    }
+    let version_ok = match signer.sid {
+        SignerIdentifier::IssuerAndSerialNumber(_) => signer.version == CmsVersion::V1,
+        SignerIdentifier::SubjectKeyIdentifier(_) => signer.version == CmsVersion::V3,
+    };
+    if !version_ok {
+        return Err(E::SignerInfo);
+    }
+    let digest_alg = AlgorithmIdentifierRef::from(&signer.digest_alg);
+    let digest = hash_of(&digest_alg).ok_or(E::UnsupportedHash)?;
+    if sd.digest_algorithms.len() != 1
+        || !sd.digest_algorithms.iter().all(|a| *a == signer.digest_alg)
+    {
+        return Err(E::SignerInfo);
+    }
+    let attrs = signer.signed_attrs.as_ref().ok_or(E::SignedAttributes)?;
+    // The attributes as the reader reads them, from cms's re-encoding.
+    let der = attrs.to_der().map_err(|_| E::SignedAttributes)?;
+    let mut r = der::SliceReader::new(&der).unwrap();
+    use der::Reader as _;
+    let set = der::Header::decode(&mut r).unwrap();
+    let mine = r
+        .read_nested(set.length(), |r| {
+            let mut v = Vec::new();
+            while !r.is_finished() {
+                v.push(token::attribute(r)?);
+            }
+            Ok::<_, der::Error>(v)
+        })
+        .unwrap();
+    check_signed_attributes(&mine, Digest::of(digest, econtent).as_slice())?;
+    let certs = sd
+        .certificates
+        .map(|s| {
+            s.0.into_vec()
+                .into_iter()
+                .filter_map(|c| match c {
+                    CertificateChoices::Certificate(c) => c.to_der().ok(),
+                    CertificateChoices::Other(_) => Some(Vec::new()),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok((der, sorted(certs), gen_time))
+}
+
+/// The embedded certificates' DER in order (`cms` sorted them; the
+/// checks do not depend on their order).
+fn sorted(mut certs: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    certs.sort();
+    certs
+}
+
+/// The token reader's verdicts are the `cms` decoders': every single-byte
+/// change (three values each) and every truncation of the committed
+/// tokens, and of the RSA token's re-wrapped form.
+#[test]
+fn token_reader_agrees_with_cms_on_every_mutation() {
+    let new = |t: &[u8]| {
+        let sd = signed_data(t)?;
+        let c = check_token(sd, SIG)?;
+        let certs = c
+            .certificates
+            .iter()
+            .filter_map(|c| match c {
+                CertificateChoice::Certificate(c) => c.to_der().ok(),
+                CertificateChoice::Other => Some(Vec::new()),
+            })
+            .collect::<Vec<_>>();
+        Ok((c.signed_attrs, sorted(certs), c.time.gen_time))
+    };
+    let again = rewrapped(EC_EMBEDDED);
+    let mut cases = 0usize;
+    for token in [EC_EMBEDDED, EC_BARE, RSA, EXPIRED, &again[..]] {
+        assert!(new(token).is_ok() || token == EXPIRED);
+        for at in 0..token.len() {
+            for v in [token[at] ^ 0x01, token[at] ^ 0x80, token[at] ^ 0x20] {
+                let t = with_byte(token, at, v);
+                assert!(new(&t) == cms_reference(&t, SIG), "byte {at} = {v:#04x}");
+                cases += 1;
+            }
+            let t = &token[..at];
+            assert!(new(t) == cms_reference(t, SIG), "truncated to {at}");
+        }
+    }
+    assert!(cases > 5000);
 }

@@ -1,0 +1,325 @@
+//! The RFC 3161 token's CMS layers (RFC 5652 §3, §5.1–§5.3), read in
+//! place from the DER.
+//!
+//! Why not the `cms` crate: its derived decoders build owned copies of
+//! every structure (certificates and CRLs included) and, linked into the
+//! Sigstore firmware, were about 40 KB of its 256 KiB flash budget
+//! (issue 18). This reader walks the same grammar with `der`'s own
+//! primitives (`Header`, `Tag`, `SliceReader`, nested readers that refuse
+//! trailing data) and hands the leaves to the same decoders the `cms`
+//! types used (`der`'s INTEGER/OID/OCTET STRING/ANY, `spki`'s
+//! AlgorithmIdentifier, x509-cert's `Certificate`, `Name`, `SerialNumber`
+//! and `CertificateList`), so it accepts exactly what `cms` 0.3 did: DER
+//! only (definite, minimal lengths), the same CHOICE tags, IMPLICIT tags
+//! with the base type's constructed bit, CMSVersion 0–5, and no byte left
+//! over at any level. Like `cms` (whose SET OF decoding sorts), it reads
+//! the SET OF elements in any order; the signed attributes are re-encoded
+//! in DER order, values too, as `cms` re-encoded them.
+
+use alloc::vec::Vec;
+
+use der::asn1::{AnyRef, ObjectIdentifier, OctetStringRef};
+use der::{Decode, Encode, Header, Reader, SliceReader, Tag, TagNumber, Tagged};
+use spki::AlgorithmIdentifierRef;
+use x509_cert::Certificate;
+use x509_cert::name::Name;
+use x509_cert::serial_number::SerialNumber;
+
+/// `SignerIdentifier` (RFC 5652 §5.3).
+#[derive(Debug)]
+pub(super) enum Sid<'a> {
+    /// `issuerAndSerialNumber`.
+    IssuerAndSerial(Name, SerialNumber),
+    /// `[0] IMPLICIT SubjectKeyIdentifier`: the key identifier's bytes.
+    KeyId(&'a [u8]),
+}
+
+/// One signed attribute: its type, its values in DER order, and its DER
+/// with the values in that order.
+#[derive(Debug)]
+pub(super) struct Attribute<'a> {
+    pub oid: ObjectIdentifier,
+    pub values: Vec<AnyRef<'a>>,
+    encoded: Vec<u8>,
+}
+
+/// The one `SignerInfo` the checks read.
+#[derive(Debug)]
+pub(super) struct SignerInfo<'a> {
+    pub version: u8,
+    pub sid: Sid<'a>,
+    pub digest_alg: AlgorithmIdentifierRef<'a>,
+    /// In DER order.
+    pub signed_attrs: Option<Vec<Attribute<'a>>>,
+    pub signature_algorithm: AlgorithmIdentifierRef<'a>,
+    pub signature: &'a [u8],
+}
+
+/// `CertificateChoices`: a certificate, or another format (`[3]`).
+#[derive(Debug, Clone)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "held in a Vec on the heap; most tokens have no other format"
+)]
+pub(super) enum CertificateChoice {
+    Certificate(Certificate),
+    Other,
+}
+
+/// The `SignedData` fields the checks read (the CRLs and unsigned
+/// attributes are decoded, then dropped).
+#[derive(Debug)]
+pub(super) struct SignedData<'a> {
+    pub version: u8,
+    pub digest_algorithms: Vec<AlgorithmIdentifierRef<'a>>,
+    pub econtent_type: ObjectIdentifier,
+    /// `eContent`: the `[0] EXPLICIT` element, any type.
+    pub econtent: Option<AnyRef<'a>>,
+    pub certificates: Option<Vec<CertificateChoice>>,
+    pub signer_infos: Vec<SignerInfo<'a>>,
+}
+
+/// `SignedData` from a `ContentInfo`'s `content` (as `cms`'s
+/// `Any::decode_as` read it: a SEQUENCE, nothing after its fields).
+pub(super) fn signed_data(content: AnyRef<'_>) -> der::Result<SignedData<'_>> {
+    content.tag().assert_eq(Tag::Sequence)?;
+    let mut reader = SliceReader::new(content.value())?;
+    let r = &mut reader;
+    let version = cms_version(r)?;
+    let digest_algorithms = set_of(r, |r| r.decode())?;
+    let (econtent_type, econtent) = r.sequence(|r| {
+        let oid = r.decode()?;
+        let content = explicit_any(r, 0)?;
+        Ok::<_, der::Error>((oid, content))
+    })?;
+    let certificates = implicit_set(r, 0, certificate_choice)?;
+    implicit_set(r, 1, revocation_choice)?;
+    let signer_infos = set_of(r, signer_info)?;
+    reader.finish()?;
+    Ok(SignedData {
+        version,
+        digest_algorithms,
+        econtent_type,
+        econtent,
+        certificates,
+        signer_infos,
+    })
+}
+
+/// `CMSVersion ::= INTEGER { v0(0) .. v5(5) }`.
+fn cms_version(r: &mut SliceReader<'_>) -> der::Result<u8> {
+    let v: u8 = r.decode()?;
+    if v > 5 {
+        return Err(Tag::Integer.value_error().into());
+    }
+    Ok(v)
+}
+
+/// A SET OF's elements, each read by `f` until the value ends.
+fn set_of<'a, T>(
+    r: &mut SliceReader<'a>,
+    f: impl Fn(&mut SliceReader<'a>) -> der::Result<T>,
+) -> der::Result<Vec<T>> {
+    let header = Header::decode(r)?;
+    header.tag().assert_eq(Tag::Set)?;
+    elements(r, header, f)
+}
+
+fn elements<'a, T>(
+    r: &mut SliceReader<'a>,
+    header: Header,
+    f: impl Fn(&mut SliceReader<'a>) -> der::Result<T>,
+) -> der::Result<Vec<T>> {
+    r.read_nested(header.length(), |r| {
+        let mut out = Vec::new();
+        while !r.is_finished() {
+            out.push(f(r)?);
+        }
+        Ok(out)
+    })
+}
+
+/// An OPTIONAL `[n] IMPLICIT SET OF`: absent unless the next tag is
+/// context-specific `n`; then it must be constructed, as a SET is.
+fn implicit_set<'a, T>(
+    r: &mut SliceReader<'a>,
+    n: u8,
+    f: impl Fn(&mut SliceReader<'a>) -> der::Result<T>,
+) -> der::Result<Option<Vec<T>>> {
+    if !peek_context(r, n)? {
+        return Ok(None);
+    }
+    let header = Header::decode(r)?;
+    if !header.tag().is_constructed() {
+        return Err(header.tag().non_canonical_error().into());
+    }
+    elements(r, header, f).map(Some)
+}
+
+/// Whether the next element is context-specific `[n]` (either form).
+fn peek_context(r: &mut SliceReader<'_>, n: u8) -> der::Result<bool> {
+    if r.is_finished() {
+        return Ok(false);
+    }
+    Ok(
+        matches!(Tag::peek(r)?, Tag::ContextSpecific { number, .. } if number == TagNumber(n.into())),
+    )
+}
+
+/// An OPTIONAL `[n] EXPLICIT ANY`: constructed, holding exactly one
+/// element.
+fn explicit_any<'a>(r: &mut SliceReader<'a>, n: u8) -> der::Result<Option<AnyRef<'a>>> {
+    if !peek_context(r, n)? {
+        return Ok(None);
+    }
+    let header = Header::decode(r)?;
+    if !header.tag().is_constructed() {
+        return Err(header.tag().non_canonical_error().into());
+    }
+    r.read_nested(header.length(), |r| r.decode()).map(Some)
+}
+
+/// `CertificateChoices`: `certificate`, or `other [3] IMPLICIT
+/// OtherCertificateFormat` (a SEQUENCE of an OID and any value). The
+/// obsolete and attribute-certificate choices are refused, as by `cms`.
+fn certificate_choice(r: &mut SliceReader<'_>) -> der::Result<CertificateChoice> {
+    match Tag::peek(r)? {
+        Tag::Sequence => Ok(CertificateChoice::Certificate(r.decode()?)),
+        Tag::ContextSpecific {
+            constructed: true,
+            number: TagNumber(3),
+        } => {
+            let header = Header::decode(r)?;
+            r.read_nested(header.length(), |r| {
+                let _: ObjectIdentifier = r.decode()?;
+                let _: AnyRef<'_> = r.decode()?;
+                Ok(CertificateChoice::Other)
+            })
+        }
+        tag => Err(tag.unexpected_error(None).into()),
+    }
+}
+
+/// `RevocationInfoChoice`: a `CertificateList`, or `other [1] IMPLICIT
+/// OtherRevocationInfoFormat` (an AlgorithmIdentifier and any value).
+/// Only validated: no check reads a CRL.
+fn revocation_choice(r: &mut SliceReader<'_>) -> der::Result<()> {
+    match Tag::peek(r)? {
+        Tag::Sequence => {
+            let _: x509_cert::crl::CertificateList = r.decode()?;
+            Ok(())
+        }
+        Tag::ContextSpecific {
+            constructed: true,
+            number: TagNumber(1),
+        } => {
+            let header = Header::decode(r)?;
+            r.read_nested(header.length(), |r| {
+                let _: AlgorithmIdentifierRef<'_> = r.decode()?;
+                let _: AnyRef<'_> = r.decode()?;
+                Ok(())
+            })
+        }
+        tag => Err(tag.unexpected_error(None).into()),
+    }
+}
+
+/// `SignerInfo` (RFC 5652 §5.3).
+fn signer_info<'a>(r: &mut SliceReader<'a>) -> der::Result<SignerInfo<'a>> {
+    r.sequence(|r| {
+        let version = cms_version(r)?;
+        let sid = match Tag::peek(r)? {
+            Tag::Sequence => r.sequence(|r| {
+                let issuer = r.decode()?;
+                let serial = r.decode()?;
+                Ok::<_, der::Error>(Sid::IssuerAndSerial(issuer, serial))
+            })?,
+            Tag::ContextSpecific {
+                constructed: false,
+                number: TagNumber(0),
+            } => {
+                let header = Header::decode(r)?;
+                Sid::KeyId(r.read_slice(header.length())?)
+            }
+            tag => return Err(tag.unexpected_error(None).into()),
+        };
+        let digest_alg = r.decode()?;
+        let signed_attrs = implicit_set(r, 0, attribute)?;
+        let mut signed_attrs = signed_attrs;
+        if let Some(attrs) = signed_attrs.as_mut() {
+            attrs.sort_unstable_by(|a, b| a.encoded.cmp(&b.encoded));
+        }
+        let signature_algorithm = r.decode()?;
+        let signature = <&OctetStringRef>::decode(r)?.as_bytes();
+        implicit_set(r, 1, attribute)?;
+        Ok(SignerInfo {
+            version,
+            sid,
+            digest_alg,
+            signed_attrs,
+            signature_algorithm,
+            signature,
+        })
+    })
+}
+
+/// `Attribute ::= SEQUENCE { attrType OID, attrValues SET OF ANY }`.
+pub(super) fn attribute<'a>(r: &mut SliceReader<'a>) -> der::Result<Attribute<'a>> {
+    let tlv = r.tlv_bytes()?;
+    let mut a = SliceReader::new(tlv)?;
+    let (oid, set_len, mut values) = a.sequence(|r| {
+        let oid = r.decode()?;
+        let set = Header::decode(r)?;
+        set.tag().assert_eq(Tag::Set)?;
+        let values = r.read_nested(set.length(), |r| {
+            let mut values = Vec::new();
+            while !r.is_finished() {
+                values.push(r.decode::<AnyRef<'a>>()?);
+            }
+            Ok::<_, der::Error>(values)
+        })?;
+        Ok::<_, der::Error>((oid, usize::try_from(set.length())?, values))
+    })?;
+    a.finish()?;
+    // X.690 §11.6: a SET OF's elements in the order of their encodings
+    // (DER input: each re-encodes to the bytes it was read from).
+    values.sort_unstable_by(|x, y| der_order(x, y));
+    let head = tlv
+        .get(..tlv.len().saturating_sub(set_len))
+        .ok_or_else(|| Tag::Sequence.length_error())?;
+    let mut encoded = head.to_vec();
+    for v in &values {
+        v.encode_to_vec(&mut encoded)?;
+    }
+    Ok(Attribute {
+        oid,
+        values,
+        encoded,
+    })
+}
+
+/// The DER order of two elements: that of their encodings.
+fn der_order(a: &AnyRef<'_>, b: &AnyRef<'_>) -> core::cmp::Ordering {
+    use der::DerOrd;
+    a.der_cmp(b).unwrap_or(core::cmp::Ordering::Equal)
+}
+
+impl SignerInfo<'_> {
+    /// The signed attributes' DER as a SET OF (RFC 5652 §5.4: what the
+    /// signature covers), elements in DER order.
+    pub(super) fn signed_attrs_der(&self) -> Option<Vec<u8>> {
+        let attrs = self.signed_attrs.as_ref()?;
+        let len = attrs
+            .iter()
+            .map(|a| a.encoded.len())
+            .try_fold(0usize, usize::checked_add)?;
+        let mut out = Vec::with_capacity(len.saturating_add(6));
+        Header::new(Tag::Set, der::Length::try_from(len).ok()?)
+            .encode_to_vec(&mut out)
+            .ok()?;
+        for a in attrs {
+            out.extend_from_slice(&a.encoded);
+        }
+        Some(out)
+    }
+}
