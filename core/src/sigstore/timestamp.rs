@@ -81,6 +81,7 @@
 //! 0.7); the CMS layers are read in place by [`token`] (why not the `cms`
 //! crate: see there).
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -406,9 +407,11 @@ struct Checked<'a> {
     time: VerifiedTimestamp,
 }
 
-/// Checks 1 and 2's decoding: the response's SignedData.
+/// Checks 1 and 2's decoding: the response's SignedData. In a frame of
+/// its own and boxed, so that the decoder's frames and the decoded token
+/// are not under the checks after it (firmware stack).
 #[inline(never)]
-fn signed_data(signed_timestamp: &[u8]) -> Result<SignedData<'_>, TimestampError> {
+fn signed_data(signed_timestamp: &[u8]) -> Result<Box<SignedData<'_>>, TimestampError> {
     use TimestampError as E;
     // 1.
     if signed_timestamp.len() > MAX_TIMESTAMP_BYTES {
@@ -423,12 +426,21 @@ fn signed_data(signed_timestamp: &[u8]) -> Result<SignedData<'_>, TimestampError
     if token.content_type != ID_SIGNED_DATA {
         return Err(E::Token);
     }
-    token::signed_data(token.content).map_err(|_| E::Token)
+    token::signed_data(token.content)
+        .map(Box::new)
+        .map_err(|_| E::Token)
 }
 
-/// Checks 2–5 over the decoded SignedData.
+/// Checks 2–5 over the decoded SignedData (boxed: the caller's frame
+/// holds the result through every TSA's signature check).
 #[inline(never)]
-fn check_token<'a>(sd: SignedData<'a>, signature: &[u8]) -> Result<Checked<'a>, TimestampError> {
+// The box is taken by value to move its parts out without putting the
+// whole SignedData on the stack.
+#[allow(clippy::boxed_local)]
+fn check_token<'a>(
+    sd: Box<SignedData<'a>>,
+    signature: &[u8],
+) -> Result<Box<Checked<'a>>, TimestampError> {
     use TimestampError as E;
     if !matches!(sd.version, 1 | 3) {
         return Err(E::Token);
@@ -481,7 +493,7 @@ fn check_token<'a>(sd: SignedData<'a>, signature: &[u8]) -> Result<Checked<'a>, 
     let attrs = signer.signed_attrs.as_ref().ok_or(E::SignedAttributes)?;
     check_signed_attributes(attrs, Digest::of(digest, econtent).as_slice())?;
     let signed_attrs = signer.signed_attrs_der().ok_or(E::SignedAttributes)?;
-    Ok(Checked {
+    Ok(Box::new(Checked {
         certificates: sd.certificates.unwrap_or_default(),
         signer,
         signed_attrs,
@@ -492,7 +504,7 @@ fn check_token<'a>(sd: SignedData<'a>, signature: &[u8]) -> Result<Checked<'a>, 
             tsa: 0,
             tst_info_sha256: Sha256::digest(econtent).into(),
         },
-    })
+    }))
 }
 
 /// Check 5's attributes: bounded, each type once, one contentType of
