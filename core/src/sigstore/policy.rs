@@ -50,12 +50,11 @@ use core::fmt;
 
 use der::Decode;
 use der::asn1::{ObjectIdentifier, Utf8StringRef};
-use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAltName};
+use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage};
 
 use crate::check::Check;
 use crate::matcher::Matcher;
-use crate::x509::Cert;
+use crate::x509::{Cert, GeneralName};
 
 /// Fulcio's OIDC issuer extension (v2, a DER UTF8String).
 const OIDC_ISSUER_V2: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.8");
@@ -505,20 +504,16 @@ pub(crate) fn check_leaf_profile(leaf: &Cert) -> Result<(), PolicyError> {
 
 /// Checks 1–2 of [`fulcio_identity`].
 fn subject_alt_name(leaf: &Cert) -> Result<(SanKind, String), PolicyError> {
-    let (_, san) = leaf
-        .parsed()
-        .tbs_certificate()
-        .get_extension::<SubjectAltName>()
-        .map_err(|_| PolicyError::SanEncoding)?
+    let names = crate::x509::subject_alt_names(leaf.parsed())
+        .map_err(|()| PolicyError::SanEncoding)?
         .ok_or(PolicyError::NoSan)?;
-    let names = &san.0;
     let uri = names.iter().find_map(|n| match n {
-        GeneralName::UniformResourceIdentifier(s) => Some(s.as_str()),
+        GeneralName::Uri(s) => Some(*s),
         _ => None,
     });
     let email = || {
         names.iter().find_map(|n| match n {
-            GeneralName::Rfc822Name(s) => Some(s.as_str()),
+            GeneralName::Email(s) => Some(*s),
             _ => None,
         })
     };
@@ -529,7 +524,7 @@ fn subject_alt_name(leaf: &Cert) -> Result<(SanKind, String), PolicyError> {
         return Ok((SanKind::Email, String::from(email)));
     }
     let username = names.iter().find_map(|n| match n {
-        GeneralName::OtherName(o) if o.type_id == FULCIO_USERNAME => Some(&o.value),
+        GeneralName::Other(type_id, value) if *type_id == FULCIO_USERNAME => Some(*value),
         _ => None,
     });
     let value = username.ok_or(PolicyError::NoSan)?;

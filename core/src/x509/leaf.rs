@@ -20,10 +20,9 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use der::asn1::ObjectIdentifier;
-use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::ext::pkix::{ExtendedKeyUsage, SubjectAltName};
+use x509_cert::ext::pkix::ExtendedKeyUsage;
 
-use super::{Cert, CertificateError};
+use super::{Cert, CertificateError, GeneralName};
 use crate::matcher::Matcher;
 
 /// Who a certificate-method leaf names.
@@ -123,19 +122,15 @@ impl LeafPolicy {
 /// The leaf's email, URI and DNS SANs, in order (none when the extension
 /// is absent, malformed or repeated).
 fn subject_alt_names(leaf: &Cert) -> Vec<String> {
-    let Ok(Some((_, san))) = leaf
-        .parsed()
-        .tbs_certificate()
-        .get_extension::<SubjectAltName>()
-    else {
+    let Ok(Some(names)) = super::subject_alt_names(leaf.parsed()) else {
         return Vec::new();
     };
-    san.0
+    names
         .iter()
         .filter_map(|n| match n {
-            GeneralName::Rfc822Name(s) => Some(String::from(s.as_str())),
-            GeneralName::UniformResourceIdentifier(s) => Some(String::from(s.as_str())),
-            GeneralName::DnsName(s) => Some(String::from(s.as_str())),
+            GeneralName::Email(s) | GeneralName::Uri(s) | GeneralName::Dns(s) => {
+                Some(String::from(*s))
+            }
             _ => None,
         })
         .collect()
