@@ -91,6 +91,38 @@ mod san;
 pub use leaf::{LeafIdentity, LeafPolicy};
 pub(crate) use san::{GeneralName, subject_alt_names};
 
+/// The extension `oid` of `cert`: `Ok(None)` when absent, `Err` when it
+/// appears more than once (RFC 5280 §4.2). Not generic, so that each
+/// extension type's lookup does not carry a copy of it (firmware flash).
+pub(crate) fn only_extension(
+    cert: &Certificate,
+    oid: ObjectIdentifier,
+) -> Result<Option<&x509_cert::ext::Extension>, ()> {
+    let exts = cert
+        .tbs_certificate()
+        .extensions()
+        .map_or(&[][..], |e| e.as_slice());
+    let mut found = exts.iter().filter(|e| e.extn_id == oid);
+    let first = found.next();
+    if found.next().is_some() {
+        return Err(());
+    }
+    Ok(first)
+}
+
+/// Extension `T` of `cert` with its critical flag, as x509-cert's
+/// `get_extension` reads it: `Ok(None)` when absent, `Err` when repeated
+/// or when its value is not exactly one DER `T`.
+pub(crate) fn get_extension<'a, T: Decode<'a> + der::oid::AssociatedOid>(
+    cert: &'a Certificate,
+) -> Result<Option<(bool, T)>, ()> {
+    let Some(ext) = only_extension(cert, T::OID)? else {
+        return Ok(None);
+    };
+    let value = T::from_der(ext.extn_value.as_bytes()).map_err(|_| ())?;
+    Ok(Some((ext.critical, value)))
+}
+
 /// Which certificate a check is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -419,9 +451,7 @@ impl Cert {
     /// Extension `T`, when present once and well formed (malformed or
     /// repeated ones are caught by `extensions_ok`).
     fn extension<'a, T: der::Decode<'a> + der::oid::AssociatedOid>(&'a self) -> Option<T> {
-        self.parsed
-            .tbs_certificate()
-            .get_extension::<T>()
+        get_extension::<T>(&self.parsed)
             .ok()
             .flatten()
             .map(|(_, ext)| ext)
@@ -466,9 +496,9 @@ impl Cert {
                 .all(|e| !e.critical || known.contains(&e.extn_id))
         });
         critical_ok
-            && t.get_extension::<BasicConstraints>().is_ok()
-            && t.get_extension::<KeyUsage>().is_ok()
-            && t.get_extension::<ExtendedKeyUsage>().is_ok()
+            && get_extension::<BasicConstraints>(&self.parsed).is_ok()
+            && get_extension::<KeyUsage>(&self.parsed).is_ok()
+            && get_extension::<ExtendedKeyUsage>(&self.parsed).is_ok()
     }
 
     /// Whether `issuer`'s key made this certificate's signature.

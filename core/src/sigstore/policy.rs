@@ -54,7 +54,7 @@ use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage};
 
 use crate::check::Check;
 use crate::matcher::Matcher;
-use crate::x509::{Cert, GeneralName};
+use crate::x509::{Cert, GeneralName, get_extension};
 
 /// Fulcio's OIDC issuer extension (v2, a DER UTF8String).
 const OIDC_ISSUER_V2: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.8");
@@ -447,17 +447,7 @@ fn read_extension(
 
 /// The value of the extension `oid`, if present; `Err` when repeated.
 fn only_extension(leaf: &Cert, oid: ObjectIdentifier) -> Result<Option<&[u8]>, ()> {
-    let exts = leaf
-        .parsed()
-        .tbs_certificate()
-        .extensions()
-        .map_or(&[][..], |e| e.as_slice());
-    let mut found = exts.iter().filter(|e| e.extn_id == oid);
-    let first = found.next().map(|e| e.extn_value.as_bytes());
-    if found.next().is_some() {
-        return Err(());
-    }
-    Ok(first)
+    crate::x509::only_extension(leaf.parsed(), oid).map(|e| e.map(|e| e.extn_value.as_bytes()))
 }
 
 /// Checks 1–3 of [`fulcio_identity`]: reads the signer's identity and OIDC
@@ -476,24 +466,22 @@ pub(crate) fn fulcio_identity(leaf: &Cert) -> Result<Identity, PolicyError> {
 /// Checks 1–3 of [`check_leaf_profile`]: the leaf is a code-signing end
 /// entity.
 pub(crate) fn check_leaf_profile(leaf: &Cert) -> Result<(), PolicyError> {
-    let tbs = leaf.parsed().tbs_certificate();
-    let bad = |_| PolicyError::ProfileEncoding;
+    let leaf = leaf.parsed();
+    let bad = |()| PolicyError::ProfileEncoding;
     // 1.
-    if tbs
-        .get_extension::<BasicConstraints>()
+    if get_extension::<BasicConstraints>(leaf)
         .map_err(bad)?
         .is_some_and(|(_, bc)| bc.ca)
     {
         return Err(PolicyError::LeafIsCa);
     }
     // 2.
-    let eku = tbs.get_extension::<ExtendedKeyUsage>().map_err(bad)?;
+    let eku = get_extension::<ExtendedKeyUsage>(leaf).map_err(bad)?;
     if !eku.is_some_and(|(_, eku)| eku.0.contains(&KP_CODE_SIGNING)) {
         return Err(PolicyError::NoCodeSigning);
     }
     // 3.
-    if tbs
-        .get_extension::<KeyUsage>()
+    if get_extension::<KeyUsage>(leaf)
         .map_err(bad)?
         .is_some_and(|(_, ku)| !ku.digital_signature())
     {

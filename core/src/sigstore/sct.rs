@@ -154,7 +154,7 @@ pub(crate) fn verify_embedded_scts(
 ) -> Result<usize, SctError> {
     let tbs = leaf.parsed().tbs_certificate();
     // 1.
-    let list = match tbs.get_extension::<SignedCertificateTimestampList>() {
+    let list = match crate::x509::get_extension::<SignedCertificateTimestampList>(leaf.parsed()) {
         Ok(Some((_, list))) => list,
         Ok(None) => return Err(SctError::Missing),
         Err(_) => return Err(SctError::Malformed(SctPart::Extension)),

@@ -104,7 +104,8 @@ use crate::time::UnixTime;
 use crate::x509::RSA_ENCRYPTION;
 use crate::x509::{
     Cert, CertPosition, CertificateError, ECDSA_SHA256, ECDSA_SHA384, ECDSA_SHA512,
-    EXT_EXT_KEY_USAGE, RSA_SHA256, RSA_SHA384, RSA_SHA512, SHA256, TrustStore, validate_path,
+    EXT_EXT_KEY_USAGE, RSA_SHA256, RSA_SHA384, RSA_SHA512, SHA256, TrustStore, get_extension,
+    validate_path,
 };
 #[cfg(feature = "sha512")]
 use crate::x509::{SHA384, SHA512};
@@ -558,8 +559,7 @@ fn names(sid: &Sid<'_>, leaf: &Certificate) -> bool {
         Sid::IssuerAndSerial(issuer, serial) => {
             issuer == tbs.issuer() && serial == tbs.serial_number()
         }
-        Sid::KeyId(ski) => tbs
-            .get_extension::<SubjectKeyIdentifier>()
+        Sid::KeyId(ski) => get_extension::<SubjectKeyIdentifier>(leaf)
             .ok()
             .flatten()
             .is_some_and(|(_, own)| own.0.as_bytes() == *ski),
@@ -594,8 +594,7 @@ fn check_embedded(certs: &[CertificateChoice], leaf: &Certificate) -> Result<(),
 }
 
 fn is_ca(cert: &Certificate) -> bool {
-    cert.tbs_certificate()
-        .get_extension::<BasicConstraints>()
+    get_extension::<BasicConstraints>(cert)
         .ok()
         .flatten()
         .is_some_and(|(_, bc)| bc.ca)
@@ -683,10 +682,7 @@ fn verify_signature(
 /// The extendedKeyUsage extension: (critical, purposes); `None` if absent
 /// or malformed.
 fn eku(cert: &Certificate) -> Option<(bool, ExtendedKeyUsage)> {
-    cert.tbs_certificate()
-        .get_extension::<ExtendedKeyUsage>()
-        .ok()
-        .flatten()
+    get_extension::<ExtendedKeyUsage>(cert).ok().flatten()
 }
 
 /// Check 8 for the leaf: one critical extendedKeyUsage, timeStamping only.

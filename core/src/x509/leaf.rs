@@ -105,8 +105,7 @@ impl LeafPolicy {
         }
         // 3.
         if !self.ekus.is_empty() {
-            let listed = tbs
-                .get_extension::<ExtendedKeyUsage>()
+            let listed = super::get_extension::<ExtendedKeyUsage>(leaf.parsed())
                 .ok()
                 .flatten()
                 .map(|(_, eku)| eku.0)
