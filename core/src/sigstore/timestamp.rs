@@ -527,7 +527,7 @@ fn check_signed_attributes(
             return Err(E::SignedAttributes);
         }
     }
-    let single = |oid: ObjectIdentifier| -> Result<&AnyRef<'_>, TimestampError> {
+    let single = |oid: ObjectIdentifier| -> Result<&[u8], TimestampError> {
         match attrs
             .iter()
             .find(|a| a.oid == oid)
@@ -537,15 +537,13 @@ fn check_signed_attributes(
             _ => Err(E::SignedAttributes),
         }
     };
-    let content_type: ObjectIdentifier = single(ID_CONTENT_TYPE)?
-        .decode_as()
-        .map_err(|_| E::SignedAttributes)?;
+    let content_type =
+        ObjectIdentifier::from_der(single(ID_CONTENT_TYPE)?).map_err(|_| E::SignedAttributes)?;
     if content_type != ID_CT_TST_INFO {
         return Err(E::ContentTypeAttribute);
     }
-    let message_digest: &OctetStringRef = single(ID_MESSAGE_DIGEST)?
-        .decode_as()
-        .map_err(|_| E::SignedAttributes)?;
+    let message_digest =
+        <&OctetStringRef>::from_der(single(ID_MESSAGE_DIGEST)?).map_err(|_| E::SignedAttributes)?;
     if message_digest.as_bytes() != digest {
         return Err(E::MessageDigestMismatch);
     }

@@ -34,12 +34,12 @@ pub(super) enum Sid<'a> {
     KeyId(&'a [u8]),
 }
 
-/// One signed attribute: its type, its values in DER order, and its DER
-/// with the values in that order.
+/// One signed attribute: its type, its values' DER (each one element) in
+/// DER order, and its DER with the values in that order.
 #[derive(Debug)]
 pub(super) struct Attribute<'a> {
     pub oid: ObjectIdentifier,
-    pub values: Vec<AnyRef<'a>>,
+    pub values: Vec<&'a [u8]>,
     encoded: Vec<u8>,
 }
 
@@ -49,7 +49,7 @@ pub(super) struct SignerInfo<'a> {
     pub version: u8,
     pub sid: Sid<'a>,
     pub digest_alg: AlgorithmIdentifierRef<'a>,
-    /// In DER order.
+    /// In the token's order (DER order in [`SignerInfo::signed_attrs_der`]).
     pub signed_attrs: Option<Vec<Attribute<'a>>>,
     pub signature_algorithm: AlgorithmIdentifierRef<'a>,
     pub signature: &'a [u8],
@@ -245,10 +245,6 @@ fn signer_info<'a>(r: &mut SliceReader<'a>) -> der::Result<SignerInfo<'a>> {
         };
         let digest_alg = r.decode()?;
         let signed_attrs = implicit_set(r, 0, attribute)?;
-        let mut signed_attrs = signed_attrs;
-        if let Some(attrs) = signed_attrs.as_mut() {
-            attrs.sort_unstable_by(|a, b| a.encoded.cmp(&b.encoded));
-        }
         let signature_algorithm = r.decode()?;
         let signature = <&OctetStringRef>::decode(r)?.as_bytes();
         implicit_set(r, 1, attribute)?;
@@ -274,7 +270,10 @@ pub(super) fn attribute<'a>(r: &mut SliceReader<'a>) -> der::Result<Attribute<'a
         let values = r.read_nested(set.length(), |r| {
             let mut values = Vec::new();
             while !r.is_finished() {
-                values.push(r.decode::<AnyRef<'a>>()?);
+                let value = r.tlv_bytes()?;
+                // Each value is one element (as an ANY decodes it).
+                AnyRef::from_der(value)?;
+                values.push(value);
             }
             Ok::<_, der::Error>(values)
         })?;
@@ -283,13 +282,13 @@ pub(super) fn attribute<'a>(r: &mut SliceReader<'a>) -> der::Result<Attribute<'a
     a.finish()?;
     // X.690 §11.6: a SET OF's elements in the order of their encodings
     // (DER input: each re-encodes to the bytes it was read from).
-    values.sort_unstable_by(|x, y| der_order(x, y));
+    values.sort_unstable();
     let head = tlv
         .get(..tlv.len().saturating_sub(set_len))
         .ok_or_else(|| Tag::Sequence.length_error())?;
     let mut encoded = head.to_vec();
     for v in &values {
-        v.encode_to_vec(&mut encoded)?;
+        encoded.extend_from_slice(v);
     }
     Ok(Attribute {
         oid,
@@ -298,27 +297,28 @@ pub(super) fn attribute<'a>(r: &mut SliceReader<'a>) -> der::Result<Attribute<'a
     })
 }
 
-/// The DER order of two elements: that of their encodings.
-fn der_order(a: &AnyRef<'_>, b: &AnyRef<'_>) -> core::cmp::Ordering {
-    use der::DerOrd;
-    a.der_cmp(b).unwrap_or(core::cmp::Ordering::Equal)
-}
-
 impl SignerInfo<'_> {
     /// The signed attributes' DER as a SET OF (RFC 5652 §5.4: what the
     /// signature covers), elements in DER order.
     pub(super) fn signed_attrs_der(&self) -> Option<Vec<u8>> {
-        let attrs = self.signed_attrs.as_ref()?;
+        let mut attrs: Vec<&[u8]> = self
+            .signed_attrs
+            .as_ref()?
+            .iter()
+            .map(|a| a.encoded.as_slice())
+            .collect();
+        // The same order as the values' (one sort for both: flash).
+        attrs.sort_unstable();
         let len = attrs
             .iter()
-            .map(|a| a.encoded.len())
+            .map(|a| a.len())
             .try_fold(0usize, usize::checked_add)?;
         let mut out = Vec::with_capacity(len.saturating_add(6));
         Header::new(Tag::Set, der::Length::try_from(len).ok()?)
             .encode_to_vec(&mut out)
             .ok()?;
         for a in attrs {
-            out.extend_from_slice(&a.encoded);
+            out.extend_from_slice(a);
         }
         Some(out)
     }
