@@ -85,7 +85,7 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
 
-use der::asn1::{AnyRef, BitStringRef, IntRef, ObjectIdentifier, OctetStringRef, Utf8StringRef};
+use der::asn1::{AnyRef, BitStringRef, ObjectIdentifier, OctetStringRef, Utf8StringRef};
 use der::{Decode, Encode, Sequence, Tag, Tagged};
 use sha2::{Digest as _, Sha256};
 use spki::AlgorithmIdentifierRef;
@@ -293,8 +293,9 @@ impl fmt::Display for TimestampError {
     }
 }
 
-// RFC 3161 §2.4.2 structures. The fields the verifier does not use are
-// still decoded, so the structure is validated in full.
+// RFC 3161 §2.4.2 structures (TSTInfo: `token::tst_info`). The fields
+// the verifier does not use are still decoded, so the structure is
+// validated in full.
 
 /// `TimeStampResp`.
 #[derive(Sequence)]
@@ -318,49 +319,6 @@ struct PkiStatusInfo<'a> {
     status: u8,
     status_string: Option<Vec<Utf8StringRef<'a>>>,
     fail_info: Option<BitStringRef<'a>>,
-}
-
-/// `TSTInfo`.
-#[derive(Sequence)]
-#[allow(dead_code, reason = "decoded to validate the structure")]
-struct TstInfo<'a> {
-    version: u8,
-    policy: ObjectIdentifier,
-    message_imprint: MessageImprint<'a>,
-    serial_number: IntRef<'a>,
-    /// A GeneralizedTime, read here: der's type has no fractions.
-    gen_time: AnyRef<'a>,
-    accuracy: Option<Accuracy>,
-    #[asn1(default = "Default::default")]
-    ordering: bool,
-    nonce: Option<IntRef<'a>>,
-    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
-    tsa: Option<AnyRef<'a>>,
-    #[asn1(
-        context_specific = "1",
-        tag_mode = "IMPLICIT",
-        constructed = "true",
-        optional = "true"
-    )]
-    extensions: Option<x509_cert::ext::Extensions>,
-}
-
-/// `MessageImprint`.
-#[derive(Sequence)]
-struct MessageImprint<'a> {
-    hash_algorithm: AlgorithmIdentifierRef<'a>,
-    hashed_message: &'a OctetStringRef,
-}
-
-/// `Accuracy`.
-#[derive(Sequence)]
-#[allow(dead_code, reason = "decoded to validate the structure")]
-struct Accuracy {
-    seconds: Option<u64>,
-    #[asn1(context_specific = "0", tag_mode = "IMPLICIT", optional = "true")]
-    millis: Option<u16>,
-    #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
-    micros: Option<u16>,
 }
 
 /// A digest of up to 64 bytes.
@@ -460,7 +418,7 @@ fn check_token<'a>(
         .ok_or(E::ContentType)?
         .value();
     // 3.
-    let info = TstInfo::from_der(econtent).map_err(|_| E::TstInfo)?;
+    let info = token::tst_info(econtent).map_err(|_| E::TstInfo)?;
     if info.version != 1 {
         return Err(E::TstInfo);
     }
@@ -470,9 +428,8 @@ fn check_token<'a>(
     let (gen_time, fraction) =
         crate::time::parse_generalized_time(info.gen_time.value()).ok_or(E::GenTime)?;
     // 4.
-    let imprint = &info.message_imprint;
-    let hash = hash_of(&imprint.hash_algorithm).ok_or(E::UnsupportedHash)?;
-    if Digest::of(hash, signature).as_slice() != imprint.hashed_message.as_bytes() {
+    let hash = hash_of(&info.hash_algorithm).ok_or(E::UnsupportedHash)?;
+    if Digest::of(hash, signature).as_slice() != info.hashed_message {
         return Err(E::ImprintMismatch);
     }
     // 5.

@@ -1,6 +1,8 @@
 //! Tests of `timestamp`.
 
 use super::*;
+use der::Sequence;
+use der::asn1::IntRef;
 use crate::sigstore::trust_root::TimeRange;
 use alloc::string::String;
 use alloc::vec;
@@ -565,6 +567,50 @@ fn errors_display_their_check() {
     );
 }
 
+/// `TSTInfo` as the derived decoder read it before `token::tst_info`
+/// (the reference of the differential test).
+#[derive(Sequence)]
+#[allow(dead_code, reason = "decoded to validate the structure")]
+struct TstInfo<'a> {
+    version: u8,
+    policy: ObjectIdentifier,
+    message_imprint: MessageImprint<'a>,
+    serial_number: IntRef<'a>,
+    /// A GeneralizedTime, read here: der's type has no fractions.
+    gen_time: AnyRef<'a>,
+    accuracy: Option<Accuracy>,
+    #[asn1(default = "Default::default")]
+    ordering: bool,
+    nonce: Option<IntRef<'a>>,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    tsa: Option<AnyRef<'a>>,
+    #[asn1(
+        context_specific = "1",
+        tag_mode = "IMPLICIT",
+        constructed = "true",
+        optional = "true"
+    )]
+    extensions: Option<x509_cert::ext::Extensions>,
+}
+
+/// `MessageImprint`.
+#[derive(Sequence)]
+struct MessageImprint<'a> {
+    hash_algorithm: AlgorithmIdentifierRef<'a>,
+    hashed_message: &'a OctetStringRef,
+}
+
+/// `Accuracy`.
+#[derive(Sequence)]
+#[allow(dead_code, reason = "decoded to validate the structure")]
+struct Accuracy {
+    seconds: Option<u64>,
+    #[asn1(context_specific = "0", tag_mode = "IMPLICIT", optional = "true")]
+    millis: Option<u16>,
+    #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
+    micros: Option<u16>,
+}
+
 /// What checks 1–5 yield to compare: the signed message, the embedded
 /// certificates' DER (sorted), genTime.
 type Reading = (Vec<u8>, Vec<Vec<u8>>, u64);
@@ -603,7 +649,21 @@ fn cms_reference(signed_timestamp: &[u8], signature: &[u8]) -> Result<Reading, T
         .filter(|c| c.tag() == Tag::OctetString)
         .ok_or(E::ContentType)?
         .value();
-    let info = TstInfo::from_der(econtent).map_err(|_| E::TstInfo)?;
+    // The reader accepts exactly the TSTInfos the derive did, and reads
+    // the same fields.
+    let derived = TstInfo::from_der(econtent);
+    let mine = token::tst_info(econtent);
+    assert_eq!(derived.is_ok(), mine.is_ok(), "TSTInfo {econtent:02x?}");
+    let info = derived.map_err(|_| E::TstInfo)?;
+    let mine = mine.map_err(|_| E::TstInfo)?;
+    assert_eq!(
+        (mine.version, mine.gen_time, mine.hashed_message),
+        (
+            info.version,
+            info.gen_time,
+            info.message_imprint.hashed_message.as_bytes()
+        )
+    );
     if info.version != 1 {
         return Err(E::TstInfo);
     }
@@ -702,4 +762,29 @@ fn token_reader_agrees_with_cms_on_every_mutation() {
         }
     }
     assert!(cases > 5000);
+}
+
+/// `token::tst_info` accepts exactly the TSTInfos the derived decoder
+/// did: every value of every byte, and every truncation, of the TSTInfos
+/// of the committed tokens (one with accuracy, ordering, nonce and tsa).
+#[test]
+fn tst_info_reader_agrees_with_the_derive_on_every_byte_value() {
+    for token in [EC_EMBEDDED, EC_BARE, RSA] {
+        let sd = signed_data(token).unwrap();
+        let info = sd.econtent.unwrap().value().to_vec();
+        let same = |t: &[u8]| {
+            let (a, b) = (TstInfo::from_der(t), token::tst_info(t));
+            assert_eq!(a.is_ok(), b.is_ok(), "{t:02x?}");
+            if let (Ok(a), Ok(b)) = (a, b) {
+                assert_eq!(a.message_imprint.hash_algorithm, b.hash_algorithm);
+                assert_eq!(a.gen_time, b.gen_time);
+            }
+        };
+        for at in 0..info.len() {
+            for v in 0..=255u8 {
+                same(&with_byte(&info, at, v));
+            }
+            same(&info[..at]);
+        }
+    }
 }

@@ -18,8 +18,8 @@
 
 use alloc::vec::Vec;
 
-use der::asn1::{AnyRef, ObjectIdentifier, OctetStringRef};
-use der::{Decode, Encode, Header, Reader, SliceReader, Tag, TagNumber, Tagged};
+use der::asn1::{AnyRef, IntRef, ObjectIdentifier, OctetStringRef};
+use der::{Decode, DecodeValue, Encode, Header, Reader, SliceReader, Tag, TagNumber, Tagged};
 use spki::AlgorithmIdentifierRef;
 use x509_cert::Certificate;
 use x509_cert::name::Name;
@@ -322,4 +322,72 @@ impl SignerInfo<'_> {
         }
         Some(out)
     }
+}
+
+/// The `TSTInfo` fields the checks read.
+#[derive(Debug)]
+pub(super) struct TstInfo<'a> {
+    pub version: u8,
+    /// messageImprint.hashAlgorithm.
+    pub hash_algorithm: AlgorithmIdentifierRef<'a>,
+    /// messageImprint.hashedMessage.
+    pub hashed_message: &'a [u8],
+    /// genTime as read, any tag (the caller requires a GeneralizedTime:
+    /// der's type has no fractions).
+    pub gen_time: AnyRef<'a>,
+}
+
+/// `TSTInfo` (RFC 3161 §2.4.2), the whole of `der`: every field decoded
+/// (so that the structure is validated in full), the ones the checks
+/// read kept. `tsa [0] EXPLICIT GeneralName` is read as ANY, as the
+/// derived decoder this replaces read it.
+pub(super) fn tst_info(der: &[u8]) -> der::Result<TstInfo<'_>> {
+    let mut reader = SliceReader::new(der)?;
+    let info = reader.sequence(|r| {
+        let version = r.decode()?;
+        let _policy: ObjectIdentifier = r.decode()?;
+        let (hash_algorithm, hashed_message) = r.sequence(|r| {
+            let alg = r.decode()?;
+            let hashed = <&OctetStringRef>::decode(r)?.as_bytes();
+            Ok::<_, der::Error>((alg, hashed))
+        })?;
+        let _serial_number: IntRef<'_> = r.decode()?;
+        let gen_time = r.decode()?;
+        // accuracy Accuracy OPTIONAL
+        if !r.is_finished() && Tag::peek(r)? == Tag::Sequence {
+            r.sequence(|r| {
+                let _seconds: Option<u64> = r.decode()?;
+                implicit_u16(r, 0)?;
+                implicit_u16(r, 1)?;
+                Ok::<_, der::Error>(())
+            })?;
+        }
+        // ordering BOOLEAN DEFAULT FALSE, nonce INTEGER OPTIONAL
+        let _ordering: Option<bool> = r.decode()?;
+        let _nonce: Option<IntRef<'_>> = r.decode()?;
+        explicit_any(r, 0)?;
+        implicit_set(r, 1, |r| r.decode::<x509_cert::ext::Extension>())?;
+        Ok::<_, der::Error>(TstInfo {
+            version,
+            hash_algorithm,
+            hashed_message,
+            gen_time,
+        })
+    })?;
+    reader.finish()?;
+    Ok(info)
+}
+
+/// An OPTIONAL `[n] IMPLICIT INTEGER (0..65535)` (Accuracy's millis and
+/// micros): primitive, as an INTEGER is.
+fn implicit_u16(r: &mut SliceReader<'_>, n: u8) -> der::Result<Option<u16>> {
+    if !peek_context(r, n)? {
+        return Ok(None);
+    }
+    let header = Header::decode(r)?;
+    if header.tag().is_constructed() {
+        return Err(header.tag().non_canonical_error().into());
+    }
+    r.read_nested(header.length(), |r| u16::decode_value(r, header))
+        .map(Some)
 }
