@@ -1,11 +1,11 @@
 //! Tests of `timestamp`.
 
 use super::*;
-use der::Sequence;
-use der::asn1::IntRef;
 use crate::sigstore::trust_root::TimeRange;
 use alloc::string::String;
 use alloc::vec;
+use der::Sequence;
+use der::asn1::IntRef;
 
 // testdata/tsa/make.py made these once; see its docstring.
 const SIG: &[u8] = include_bytes!("../../../../testdata/tsa/signature.bin");
@@ -494,6 +494,34 @@ fn rewrapped(token: &[u8]) -> Vec<u8> {
     resp.to_der().unwrap()
 }
 
+/// `token` with a CRL (and another revocation format) added to its
+/// SignedData: what the signer signed is unchanged.
+fn with_crls(token: &[u8]) -> Vec<u8> {
+    use cms::revocation::{OtherRevocationInfoFormat, RevocationInfoChoice, RevocationInfoChoices};
+    let mut resp = TimeStampResp::from_der(token).unwrap();
+    let mut info = resp.time_stamp_token.take().unwrap();
+    let mut sd: cms::signed_data::SignedData = info.content.decode_as().unwrap();
+    let crl = x509_cert::crl::CertificateList::from_der(&every_part_crl()).unwrap();
+    let other = OtherRevocationInfoFormat {
+        other_format: spki::AlgorithmIdentifierOwned {
+            oid: ObjectIdentifier::new_unwrap("1.2.3.4"),
+            parameters: None,
+        },
+        other: der::Any::encode_from(&true).unwrap(),
+    };
+    sd.crls = Some(RevocationInfoChoices(
+        der::asn1::SetOfVec::try_from(vec![
+            RevocationInfoChoice::Crl(crl),
+            RevocationInfoChoice::Other(other),
+        ])
+        .unwrap(),
+    ));
+    let content = der::Any::encode_from(&sd).unwrap();
+    info.content = (&content).into();
+    resp.time_stamp_token = Some(info);
+    resp.to_der().unwrap()
+}
+
 #[test]
 fn verify_all_rejects_the_same_timestamp_rewrapped() {
     let again = rewrapped(EC_EMBEDDED);
@@ -731,7 +759,7 @@ fn sorted(mut certs: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
 
 /// The token reader's verdicts are the `cms` decoders': every single-byte
 /// change (three values each) and every truncation of the committed
-/// tokens, and of the RSA token's re-wrapped form.
+/// tokens, of one re-wrapped without certificates and of one with CRLs.
 #[test]
 fn token_reader_agrees_with_cms_on_every_mutation() {
     let new = |t: &[u8]| {
@@ -748,8 +776,13 @@ fn token_reader_agrees_with_cms_on_every_mutation() {
         Ok((c.signed_attrs, sorted(certs), c.time.gen_time))
     };
     let again = rewrapped(EC_EMBEDDED);
+    let crls = with_crls(EC_EMBEDDED);
+    assert_eq!(
+        verify_timestamp(&crls, SIG, &[ec()]),
+        verify_timestamp(EC_EMBEDDED, SIG, &[ec()])
+    );
     let mut cases = 0usize;
-    for token in [EC_EMBEDDED, EC_BARE, RSA, EXPIRED, &again[..]] {
+    for token in [EC_EMBEDDED, EC_BARE, RSA, EXPIRED, &again[..], &crls[..]] {
         assert!(new(token).is_ok() || token == EXPIRED);
         for at in 0..token.len() {
             for v in [token[at] ^ 0x01, token[at] ^ 0x80, token[at] ^ 0x20] {
@@ -787,4 +820,81 @@ fn tst_info_reader_agrees_with_the_derive_on_every_byte_value() {
             same(&info[..at]);
         }
     }
+}
+
+/// A CRL with every optional part: nextUpdate, two revoked certificates
+/// (one with entry extensions), CRL extensions.
+fn every_part_crl() -> Vec<u8> {
+    use x509_cert::crl::{CertificateList, RevokedCert, TbsCertList};
+    use x509_cert::ext::Extension;
+    use x509_cert::serial_number::SerialNumber;
+    use x509_cert::time::Time;
+    let leaf = cert(EC_LEAF);
+    let tbs = leaf.tbs_certificate();
+    let time = |s| {
+        Time::GeneralTime(
+            der::asn1::GeneralizedTime::from_unix_duration(core::time::Duration::from_secs(s))
+                .unwrap(),
+        )
+    };
+    let ext = |arc: u32| Extension {
+        extn_id: ObjectIdentifier::new_unwrap("2.5.29")
+            .push_arc(arc)
+            .unwrap(),
+        critical: arc == 21,
+        extn_value: der::asn1::OctetString::new([2, 1, arc as u8]).unwrap(),
+    };
+    CertificateList {
+        tbs_cert_list: TbsCertList {
+            version: x509_cert::certificate::Version::V2,
+            signature: leaf.signature_algorithm().clone(),
+            issuer: tbs.issuer().clone(),
+            this_update: tbs.validity().not_before,
+            next_update: Some(time(2_000_000_000)),
+            revoked_certificates: Some(vec![
+                RevokedCert {
+                    serial_number: <SerialNumber>::new(&[7]).unwrap(),
+                    revocation_date: time(1_800_000_000),
+                    crl_entry_extensions: Some(vec![ext(21)]),
+                },
+                RevokedCert {
+                    serial_number: <SerialNumber>::new(&[1, 2]).unwrap(),
+                    revocation_date: time(1_800_000_001),
+                    crl_entry_extensions: None,
+                },
+            ]),
+            crl_extensions: Some(vec![ext(20)]),
+        },
+        signature_algorithm: leaf.signature_algorithm().clone(),
+        signature: leaf.signature().clone(),
+    }
+    .to_der()
+    .unwrap()
+}
+
+/// `token::certificate_list` accepts exactly the CRLs x509-cert's
+/// `CertificateList` did: every value of every byte, and every
+/// truncation, of a CRL with every optional part.
+#[test]
+fn crl_reader_agrees_with_x509_cert_on_every_byte_value() {
+    let crl = every_part_crl();
+    let mine = |t: &[u8]| {
+        let mut r = der::SliceReader::new(t)?;
+        token::certificate_list(&mut r)?;
+        der::Reader::finish(r)
+    };
+    assert!(mine(&crl).is_ok());
+    let mut rejected = 0usize;
+    for at in 0..crl.len() {
+        for v in 0..=255u8 {
+            let t = with_byte(&crl, at, v);
+            let reference = <x509_cert::crl::CertificateList>::from_der(&t).is_ok();
+            assert_eq!(mine(&t).is_ok(), reference, "byte {at} = {v:#04x}");
+            rejected += usize::from(!reference);
+        }
+        let t = &crl[..at];
+        let reference = <x509_cert::crl::CertificateList>::from_der(t).is_ok();
+        assert_eq!(mine(t).is_ok(), reference, "truncated to {at}");
+    }
+    assert!(rejected > crl.len() * 100);
 }

@@ -205,10 +205,7 @@ fn certificate_choice(r: &mut SliceReader<'_>) -> der::Result<CertificateChoice>
 /// Only validated: no check reads a CRL.
 fn revocation_choice(r: &mut SliceReader<'_>) -> der::Result<()> {
     match Tag::peek(r)? {
-        Tag::Sequence => {
-            let _: x509_cert::crl::CertificateList = r.decode()?;
-            Ok(())
-        }
+        Tag::Sequence => certificate_list(r),
         Tag::ContextSpecific {
             constructed: true,
             number: TagNumber(1),
@@ -222,6 +219,52 @@ fn revocation_choice(r: &mut SliceReader<'_>) -> der::Result<()> {
         }
         tag => Err(tag.unexpected_error(None).into()),
     }
+}
+
+/// `CertificateList` (RFC 5280 §5.1) as x509-cert 0.3 decodes it (its
+/// derived decoder was about 3 KB more in firmware): every field with
+/// the decoder x509-cert uses for it, the version required (x509-cert's
+/// `TbsCertList` has it as a plain `Version`), nothing kept.
+pub(super) fn certificate_list(r: &mut SliceReader<'_>) -> der::Result<()> {
+    use x509_cert::certificate::Version;
+    use x509_cert::ext::Extensions;
+    use x509_cert::time::Time;
+    r.sequence(|r| {
+        r.sequence(|r| {
+            let _: Version = r.decode()?;
+            let _: spki::AlgorithmIdentifierOwned = r.decode()?;
+            let _: Name = r.decode()?;
+            let _: Time = r.decode()?;
+            let _: Option<Time> = r.decode()?;
+            // revokedCertificates SEQUENCE OF SEQUENCE { userCertificate,
+            // revocationDate, crlEntryExtensions OPTIONAL } OPTIONAL
+            if !r.is_finished() && Tag::peek(r)? == Tag::Sequence {
+                r.sequence(|r| {
+                    while !r.is_finished() {
+                        r.sequence(|r| {
+                            let _: SerialNumber = r.decode()?;
+                            let _: Time = r.decode()?;
+                            let _: Option<Extensions> = r.decode()?;
+                            Ok::<_, der::Error>(())
+                        })?;
+                    }
+                    Ok::<_, der::Error>(())
+                })?;
+            }
+            // crlExtensions [0] EXPLICIT Extensions OPTIONAL
+            if peek_context(r, 0)? {
+                let header = Header::decode(r)?;
+                if !header.tag().is_constructed() {
+                    return Err(header.tag().non_canonical_error().into());
+                }
+                r.read_nested(header.length(), |r| r.decode::<Extensions>())?;
+            }
+            Ok::<_, der::Error>(())
+        })?;
+        let _: spki::AlgorithmIdentifierOwned = r.decode()?;
+        let _: der::asn1::BitString = r.decode()?;
+        Ok(())
+    })
 }
 
 /// `SignerInfo` (RFC 5652 §5.3).
