@@ -251,6 +251,17 @@ pub mod __fuzz {
     #[cfg(feature = "certificate")]
     pub use crate::x509::{Cert, ChainError, validate_chain};
 
+    /// The in-place ASN.1 readers (`docs/design.md`, "ASN.1 read in
+    /// place"), for a differential fuzz target against the decoders they
+    /// replace.
+    #[cfg(feature = "sigstore")]
+    pub mod asn1 {
+        pub use crate::sigstore::timestamp::fuzz::{
+            crl_ok, signed_data_ok, tst_info_ok, verify_timestamp,
+        };
+        pub use crate::x509::san::fuzz_general_names as general_names;
+    }
+
     #[cfg(feature = "sigstore")]
     pub use crate::sigstore::checkpoint::{
         Checkpoint, Convention, SignatureLine, SignatureLines, parse as parse_checkpoint,

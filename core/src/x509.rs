@@ -87,7 +87,7 @@ use crate::limits::{MAX_CERT_BYTES, MAX_CHAIN_CERTS, MAX_PATH_SEARCH_SIGNATURES,
 use crate::time::{UnixTime, x509_secs};
 
 mod leaf;
-mod san;
+pub(crate) mod san;
 pub use leaf::{LeafIdentity, LeafPolicy};
 pub(crate) use san::{GeneralName, subject_alt_names};
 

@@ -259,6 +259,75 @@ pub fn sigstore(data: &[u8]) {
     let _ = verifier.verify_artifact(data, Time::NoClock, ArtifactDigest(digest));
 }
 
+const TSA_SIGNATURE: &[u8] = include_bytes!("../../testdata/tsa/signature.bin");
+const TSA_EC: [&[u8]; 3] = [
+    include_bytes!("../../testdata/tsa/ec/leaf.der"),
+    include_bytes!("../../testdata/tsa/ec/inter.der"),
+    include_bytes!("../../testdata/tsa/ec/root.der"),
+];
+const TSA_RSA: [&[u8]; 2] = [
+    include_bytes!("../../testdata/tsa/rsa/leaf.der"),
+    include_bytes!("../../testdata/tsa/rsa/root.der"),
+];
+
+/// The core's in-place ASN.1 readers (`docs/design.md`, "ASN.1 read in
+/// place") against the decoders they replace: the first byte picks the
+/// structure, the rest is its DER, and the verdicts must agree (for a
+/// subjectAltName, the entries too). 0: `SignedData` (the `cms` crate);
+/// 1: `CertificateList`, 2: `GeneralNames` (x509-cert); 3: a whole
+/// `TimeStampResp` through every check against the test TSAs, and as a
+/// `TSTInfo` (no reference: must not panic).
+pub fn asn1(data: &[u8]) {
+    use der::Decode;
+    use oms_edge_core::__fuzz::asn1;
+    let Some((&which, der)) = data.split_first() else {
+        return;
+    };
+    match which % 4 {
+        0 => assert_eq!(
+            asn1::signed_data_ok(der),
+            cms::signed_data::SignedData::from_der(der).is_ok()
+        ),
+        1 => assert_eq!(
+            asn1::crl_ok(der),
+            <x509_cert::crl::CertificateList>::from_der(der).is_ok()
+        ),
+        2 => assert_eq!(asn1::general_names(der), x509_general_names(der)),
+        _ => {
+            let tsa = |chain: &[&[u8]]| oms_edge_core::CertificateAuthority {
+                uri: String::new(),
+                chain: chain.iter().map(|c| c.to_vec()).collect(),
+                valid_for: Default::default(),
+            };
+            let _ = asn1::verify_timestamp(der, TSA_SIGNATURE, &[tsa(&TSA_EC), tsa(&TSA_RSA)]);
+            let _ = asn1::tst_info_ok(der);
+        }
+    }
+}
+
+/// x509-cert's reading of a `GeneralNames`, in the terms of
+/// `__fuzz::asn1::general_names`.
+fn x509_general_names(der: &[u8]) -> Option<Vec<(u8, Vec<u8>)>> {
+    use der::{Decode, Encode};
+    use x509_cert::ext::pkix::name::GeneralName;
+    let san = x509_cert::ext::pkix::SubjectAltName::from_der(der).ok()?;
+    san.0
+        .iter()
+        .map(|n| {
+            Some(match n {
+                GeneralName::OtherName(o) => (
+                    0,
+                    [o.type_id.to_der().ok()?, o.value.to_der().ok()?].concat(),
+                ),
+                GeneralName::Rfc822Name(s) => (1, s.as_bytes().to_vec()),
+                GeneralName::DnsName(s) => (2, s.as_bytes().to_vec()),
+                GeneralName::UniformResourceIdentifier(s) => (6, s.as_bytes().to_vec()),
+                _ => (9, Vec::new()),
+            })
+        })
+        .collect()
+}
+
 /// The TUF update path (`oms_edge_core::tuf`): the first byte picks which
 /// file of a real update (Sigstore's production repository, 2025-10-15 →
 /// 2026-08-21: root 13 → 14 → 15) the rest replaces, and how expiry is

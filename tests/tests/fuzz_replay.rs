@@ -81,3 +81,8 @@ fn sigstore() {
 fn tuf() {
     assert!(replay("tuf", fuzz_bodies::tuf) >= 12);
 }
+
+#[test]
+fn asn1() {
+    assert!(replay("asn1", fuzz_bodies::asn1) >= 6);
+}

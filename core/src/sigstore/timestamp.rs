@@ -825,6 +825,40 @@ pub(crate) fn verify_all(
 
 mod token;
 
+/// Entry points for the `asn1` fuzz target (`crate::__fuzz::asn1`): the
+/// in-place readers' verdicts, to compare with the decoders they replace.
+pub(crate) mod fuzz {
+    use der::Decode;
+    use der::asn1::AnyRef;
+
+    /// Whether `der` is one whole `SignedData` to the token reader.
+    pub fn signed_data_ok(der: &[u8]) -> bool {
+        AnyRef::from_der(der).is_ok_and(|a| super::token::signed_data(a).is_ok())
+    }
+
+    /// Whether `der` is one whole `TSTInfo` to the token reader.
+    pub fn tst_info_ok(der: &[u8]) -> bool {
+        super::token::tst_info(der).is_ok()
+    }
+
+    /// Whether `der` is one whole `CertificateList` to the token reader.
+    pub fn crl_ok(der: &[u8]) -> bool {
+        let Ok(mut r) = der::SliceReader::new(der) else {
+            return false;
+        };
+        super::token::certificate_list(&mut r).is_ok() && der::Reader::finish(r).is_ok()
+    }
+
+    /// Verifies a `TimeStampResp` over `signature` against `tsas`.
+    pub fn verify_timestamp(
+        token: &[u8],
+        signature: &[u8],
+        tsas: &[crate::sigstore::trust_root::CertificateAuthority],
+    ) -> bool {
+        super::verify_timestamp(token, signature, tsas).is_ok()
+    }
+}
+
 // The tests verify tokens of ECDSA and RSA TSAs, SHA-384 imprints.
 #[cfg(all(test, feature = "p384", feature = "p521", feature = "rsa"))]
 mod tests;

@@ -70,6 +70,27 @@ fn general_names(der: &[u8]) -> der::Result<Vec<GeneralName<'_>>> {
     Ok(names)
 }
 
+/// For the `asn1` fuzz target: the entries of a whole `GeneralNames`, as
+/// (choice number, the bytes read: the string, or the otherName's type
+/// and value DER; empty for the choices not read).
+#[cfg(any(test, feature = "sigstore"))]
+pub fn fuzz_general_names(der: &[u8]) -> Option<Vec<(u8, Vec<u8>)>> {
+    use der::Encode;
+    let names = general_names(der).ok()?;
+    names
+        .iter()
+        .map(|n| {
+            Some(match n {
+                GeneralName::Other(t, v) => (0, [t.to_der().ok()?, v.to_der().ok()?].concat()),
+                GeneralName::Email(s) => (1, s.as_bytes().to_vec()),
+                GeneralName::Dns(s) => (2, s.as_bytes().to_vec()),
+                GeneralName::Uri(s) => (6, s.as_bytes().to_vec()),
+                GeneralName::Unread => (9, Vec::new()),
+            })
+        })
+        .collect()
+}
+
 /// One `GeneralName` CHOICE, by its tag (constructed bit included).
 fn general_name<'a>(r: &mut SliceReader<'a>) -> der::Result<GeneralName<'a>> {
     let header = Header::decode(r)?;
@@ -187,21 +208,7 @@ mod tests {
     }
 
     fn mine(der: &[u8]) -> Option<Vec<(u8, Vec<u8>)>> {
-        let names = general_names(der).ok()?;
-        Some(
-            names
-                .iter()
-                .map(|n| match n {
-                    GeneralName::Other(t, v) => {
-                        (0, [t.to_der().unwrap(), v.to_der().unwrap()].concat())
-                    }
-                    GeneralName::Email(s) => (1, s.as_bytes().to_vec()),
-                    GeneralName::Dns(s) => (2, s.as_bytes().to_vec()),
-                    GeneralName::Uri(s) => (6, s.as_bytes().to_vec()),
-                    GeneralName::Unread => (9, Vec::new()),
-                })
-                .collect(),
-        )
+        fuzz_general_names(der)
     }
 
     /// Every choice x509-cert decodes, twice where the choice has an
