@@ -256,9 +256,7 @@ pub mod __fuzz {
     /// replace.
     #[cfg(feature = "sigstore")]
     pub mod asn1 {
-        pub use crate::sigstore::timestamp::fuzz::{
-            crl_ok, signed_data_ok, tst_info_ok, verify_timestamp,
-        };
+        pub use crate::sigstore::timestamp::fuzz::{crl_ok, signed_data_ok, verify_timestamp};
         pub use crate::x509::san::fuzz_general_names as general_names;
     }
 

@@ -275,14 +275,18 @@ const TSA_RSA: [&[u8]; 2] = [
 /// structure, the rest is its DER, and the verdicts must agree (for a
 /// subjectAltName, the entries too). 0: `SignedData` (the `cms` crate);
 /// 1: `CertificateList`, 2: `GeneralNames` (x509-cert); 3: a whole
-/// `TimeStampResp` through every check against the test TSAs, and as a
-/// `TSTInfo` (no reference: must not panic).
+/// `TimeStampResp` through every check against the test TSAs (no
+/// reference: must not panic). The first two are read inside a token,
+/// which may not exceed the core's token size limit.
 pub fn asn1(data: &[u8]) {
     use der::Decode;
     use oms_edge_core::__fuzz::asn1;
     let Some((&which, der)) = data.split_first() else {
         return;
     };
+    if der.len() > 16 * 1024 {
+        return;
+    }
     match which % 4 {
         0 => assert_eq!(
             asn1::signed_data_ok(der),
@@ -300,7 +304,6 @@ pub fn asn1(data: &[u8]) {
                 valid_for: Default::default(),
             };
             let _ = asn1::verify_timestamp(der, TSA_SIGNATURE, &[tsa(&TSA_EC), tsa(&TSA_RSA)]);
-            let _ = asn1::tst_info_ok(der);
         }
     }
 }
