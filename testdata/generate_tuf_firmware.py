@@ -33,6 +33,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import generate_tuf as gt  # noqa: E402
 from generate_tuf import (  # noqa: E402
     FAR, Key, dump, envelope, root, snapshot, targets, timestamp)
 
@@ -70,8 +71,29 @@ def main() -> int:
         path = OUT / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    print(f"wrote {len(files)} files under {OUT.relative_to(HERE.parent)}")
-    return 0
+    # Cross-check with python-tuf (generate_tuf.python_tuf, its client's
+    # verification core): update-1 from root v1, update-2 after it, and
+    # the expired chain refused at 2030 but accepted at 2020.
+    gt.FILES.update({f"fw/{k}": v for k, v in files.items()})
+    held1 = {"root": "fw/1.root.json", "timestamp": None, "snapshot": None}
+    held2 = {"root": "fw/update-1/2.root.json", "timestamp": "fw/update-1/timestamp.json",
+             "snapshot": "fw/update-1/snapshot.json"}
+    checks = [("update-1", held1, ["fw/update-1/2.root.json"], gt.NOW, "ok"),
+              ("update-2", held2, [], gt.NOW, "ok"),
+              ("expired", held2, [], gt.NOW, "fail"),
+              ("expired", held2, [], 1_577_836_800, "ok")]
+    bad = 0
+    for d, held, roots, now, want in checks:
+        c = {"held": held, "roots": roots, "timestamp": f"fw/{d}/timestamp.json",
+             "snapshot": f"fw/{d}/snapshot.json", "targets": f"fw/{d}/targets.json",
+             "target": f"fw/{d}/trusted_root.json", "now": now}
+        got = gt.python_tuf(c)
+        if not got.startswith(want):
+            print(f"python-tuf: {d} at {now}: {got}, expected {want}")
+            bad += 1
+    print(f"wrote {len(files)} files under {OUT.relative_to(HERE.parent)}; "
+          f"python-tuf agrees on {len(checks) - bad} of {len(checks)} checks")
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":
