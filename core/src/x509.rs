@@ -721,7 +721,9 @@ impl SignatureMemo {
     /// ones are left out: the verification that meets them refuses them
     /// as before). At most [`MAX_TRUST_CERTS`] certificates are read, in
     /// chains of at most [`MAX_CHAIN_CERTS`] + 1 (longer chains get no
-    /// memo), so at most a few hundred candidates.
+    /// memo), so at most a few hundred candidates. Only the names are
+    /// read ([`issuer_and_subject`]), not the whole certificate: no heap
+    /// but the list, and a shallow stack.
     pub(crate) fn for_chains<'a, C, D>(chains: C) -> Self
     where
         C: IntoIterator<Item = &'a [D]>,
@@ -737,20 +739,23 @@ impl SignatureMemo {
             if read > MAX_TRUST_CERTS {
                 break;
             }
-            let certs: Vec<(Cert, [u8; 32])> = chain
-                .iter()
-                .filter_map(|d| Cert::from_der(d.as_ref()))
-                .map(|c| {
-                    let id = Sha256::digest(c.der()).into();
-                    (c, id)
-                })
-                .collect();
-            for (subject, sid) in &certs {
-                for (issuer, iid) in &certs {
-                    if sid != iid && issuer.issued(subject) {
+            let named = |d: &'a D| {
+                let (issuer, subject) = issuer_and_subject(d.as_ref())?;
+                Some((
+                    <[u8; 32]>::from(Sha256::digest(d.as_ref())),
+                    issuer,
+                    subject,
+                ))
+            };
+            for (sid, subject_issuer, _) in chain.iter().filter_map(named) {
+                for (iid, _, issuer_subject) in chain.iter().filter_map(named) {
+                    // As `Cert::issued`, on the DER encodings of the names
+                    // (one encoding per name in DER; a pair missed or added
+                    // here is only checked at every verification).
+                    if sid != iid && issuer_subject == subject_issuer {
                         links.push(MemoLink {
-                            subject: *sid,
-                            issuer: *iid,
+                            subject: sid,
+                            issuer: iid,
                             verified: AtomicBool::new(false),
                         });
                     }
@@ -771,7 +776,10 @@ impl SignatureMemo {
         (self.links.len(), verified)
     }
 
-    /// The candidate for `subject` signed by `issuer`, if any.
+    /// The candidate for `subject` signed by `issuer`, if any. Not
+    /// inlined: its hash states are off the stack before the signature
+    /// check that may follow (firmware stack budget).
+    #[inline(never)]
     fn find(&self, subject: &Cert, issuer: &Cert) -> Option<&AtomicBool> {
         if self.links.is_empty() {
             return None;
@@ -785,7 +793,10 @@ impl SignatureMemo {
     }
 
     /// Whether `issuer` signed `subject`: remembered, or checked (and
-    /// remembered when it verified and is a candidate).
+    /// remembered when it verified and is a candidate). Not inlined into
+    /// the recursive path search, whose every level would then hold the
+    /// signature check's buffers (firmware stack budget).
+    #[inline(never)]
     fn signed_by(&self, subject: &Cert, issuer: &Cert) -> Result<(), SigFailure> {
         let flag = self.find(subject, issuer);
         if flag.is_some_and(|f| f.load(Ordering::Relaxed)) {
@@ -797,6 +808,29 @@ impl SignatureMemo {
         }
         Ok(())
     }
+}
+
+/// The issuer and subject `Name`s of a DER certificate, as encoded,
+/// without decoding the rest (RFC 5280 §4.1: TBSCertificate's version,
+/// serialNumber, signature, issuer, validity, subject).
+fn issuer_and_subject(der: &[u8]) -> Option<(&[u8], &[u8])> {
+    let mut certificate = SliceReader::new(der).ok()?;
+    der::Header::decode(&mut certificate).ok()?;
+    let mut tbs = SliceReader::new(certificate.tlv_bytes().ok()?).ok()?;
+    der::Header::decode(&mut tbs).ok()?;
+    let version = der::Tag::ContextSpecific {
+        constructed: true,
+        number: der::TagNumber(0),
+    };
+    if der::Tag::peek(&tbs).ok()? == version {
+        tbs.tlv_bytes().ok()?;
+    }
+    tbs.tlv_bytes().ok()?;
+    tbs.tlv_bytes().ok()?;
+    let issuer = tbs.tlv_bytes().ok()?;
+    tbs.tlv_bytes().ok()?;
+    let subject = tbs.tlv_bytes().ok()?;
+    Some((issuer, subject))
 }
 
 /// No memo: every signature is checked (the certificate method, whose
