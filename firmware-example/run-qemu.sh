@@ -13,8 +13,15 @@
 #    time the next boot runs v1 or v2, never neither), a trial that is
 #    not confirmed reverts, and a replayed v1 is refused with zero flash
 #    operations;
-# 4. the same for the sigstore variant (Rekor v1, then Rekor v2 + TSA, no
-#    clock; the time floor refuses the older one);
+# 4. the sigstore variant's trust state (TUF): the production build applies
+#    Sigstore's real update 2025-10-15 -> 2026-08-21 (root 13 -> 15); the
+#    test build starts with no trust state (sigstore refused), applies a
+#    trust package of the test TUF repository (root 1 -> 2), then the model
+#    sequence of 3 (Rekor v1, then Rekor v2 + TSA, no clock; the time floor
+#    refuses the older one); then a trust update with a power cut at every
+#    flash operation (each next boot has the old or the new trust state and
+#    verifies the model), and tampered, replayed and expired (below the
+#    time floor) trust packages refused with zero flash operations;
 # 5. fw-key's static stack bound (stack-bound.py, when llvm-objdump is
 #    there) and the footprint against the budgets (footprint.sh), with the
 #    stack and heap peaks every run reported.
@@ -39,28 +46,28 @@ peaks=$work/peaks
 : >"$peaks"
 failures=0
 
-# The production trusted root first (its heap is the budget's), then the
-# test PKI's build that the runs below use (same binary name).
+# The production build first: Sigstore's real TUF update (its heap is the
+# budget's), with the 2025-10-15 root (v13) compiled in instead of the
+# production root (v15) so that the update rotates the root 13 -> 14 ->
+# 15; kept apart, since the test build below has the same binary name.
 # (The production build pins its signer at build time; any identity does
-# for measuring the root.)
-OMS_EDGE_IDENTITY=signer@example.com OMS_EDGE_ISSUER=https://accounts.google.com \
+# for measuring.)
+prod=../testdata/tuf/sigstore-prod
+OMS_EDGE_TUF_ROOT=$PWD/$prod/2025-10-15/metadata/root.json \
+  OMS_EDGE_IDENTITY=signer@example.com OMS_EDGE_ISSUER=https://accounts.google.com \
   cargo build --release -q -p oms-edge-fw --target "$target" --bin fw-sigstore --features sigstore
-qemu_out() { # ELF ARGS...
+cp "$elf_dir/fw-sigstore" "$work/fw-sigstore-production"
+n=$prod/2026-08-21
+./pack-trust.sh "$work/prod.tar" $n/metadata/root_history/{14,15}.root.json \
+  $n/metadata/{timestamp,snapshot,targets}.json $n/targets/trusted_root.json
+qemu_out() { # ELF ARGS... (a name in the target dir, or a path)
   local elf=$1
   shift
+  [[ $elf == */* ]] || elf=$elf_dir/$elf
   timeout 120 qemu-system-arm -M mps2-an386 -nographic \
     -semihosting-config enable=on,target=native \
-    -kernel "$elf_dir/$elf" -append "$*" </dev/null 2>&1
+    -kernel "$elf" -append "$*" </dev/null 2>&1
 }
-out=$(qemu_out fw-sigstore "flash=$work/prod.nor") || true
-printf '%s\n' "$out" | sed 's/^/  [sigstore-production-root] /'
-held=$(printf '%s\n' "$out" | sed -n 's/^HEAP trusted root parsed: \([0-9]*\).*/\1/p')
-if [ -n "$held" ]; then
-  echo "fw-sigstore heap $held" >>"$peaks"
-else
-  echo "FAIL the production trusted root does not parse" >&2
-  failures=$((failures + 1))
-fi
 cargo build --release -q -p oms-edge-fw --target "$target" --bin fw-sigstore --features sigstore,test-trust
 cargo build --release -q -p oms-edge-fw --target "$target" --bin fw-key --bin fw-overflow
 
@@ -110,33 +117,37 @@ run() {
   fi
   s=$(printf '%s\n' "$out" | sed -n 's/^STACK peak \([0-9]*\).*/\1/p')
   h=$(printf '%s\n' "$out" | sed -n 's/.*heap peak \([0-9]*\).*/\1/p')
-  [ -z "$s" ] || echo "$elf stack $s" >>"$peaks"
-  [ -z "$h" ] || echo "$elf heap $h" >>"$peaks"
+  local key
+  key=$(basename "$elf")
+  key=${key%-production}
+  [ -z "$s" ] || echo "$key stack $s" >>"$peaks"
+  [ -z "$h" ] || echo "$key heap $h" >>"$peaks"
 }
 
-# cut_sweep NAME ELF BASE PKG OPS STEP BOOTED: for every STEP-th n in
-# 1..OPS, a copy of the flash file BASE, the update to PKG with power cut
-# at operation n, then a reboot that must match BOOTED (the old or the new
-# model) and verify it.
+# cut_sweep NAME ELF BASE WHAT OPS STEP BOOTED: for every STEP-th n in
+# 1..OPS, a copy of the flash file BASE, the run WHAT (update=PKG: a model
+# update; trust=PKG: a trust update) with power cut at operation n, then a
+# reboot that must match BOOTED (the old or the new model, or trust state)
+# and verify the model.
 cut_sweep() {
-  local name=$1 elf=$2 base=$3 pkg=$4 ops=$5 step=$6 booted=$7 n after bad=0 cuts=0
+  local name=$1 elf=$2 base=$3 what=$4 ops=$5 step=$6 booted=$7 n after bad=0 cuts=0
   for n in $(seq 1 "$step" "$ops"); do
     cuts=$((cuts + 1))
     cp "$base" "$work/cut.nor"
-    after=$(qemu_out "$elf" "flash=$work/cut.nor" "update=$pkg" "cut=$n") || true
+    after=$(qemu_out "$elf" "flash=$work/cut.nor" "$what" "cut=$n") || true
     if ! grep -q "^POWERCUT at flash operation $n\$" <<<"$after"; then
       echo "FAIL $name power cut at operation $n: it did not happen" >&2
       bad=$((bad + 1))
     fi
     after=$(qemu_out "$elf" "flash=$work/cut.nor") || true
     if ! grep -Eq "$booted" <<<"$after" || ! grep -q '^ACTIVE verified' <<<"$after"; then
-      echo "FAIL $name power cut at operation $n: the next boot ran neither model:" >&2
+      echo "FAIL $name power cut at operation $n: the next boot had neither the old nor the new:" >&2
       sed 's/^/  /' <<<"$after" >&2
       bad=$((bad + 1))
     fi
   done
   if [ "$bad" -eq 0 ]; then
-    echo "ok   $name-power-cuts: $cuts cuts of $ops operations, each next boot ran the old or the new model"
+    echo "ok   $name-power-cuts: $cuts cuts of $ops operations, each next boot had the old or the new"
   else
     failures=$((failures + 1))
   fi
@@ -192,7 +203,7 @@ run key-boot-v1-again fw-key "$nor" '^BOOT confirmed slot 0 version 1 ;; FLASH o
 cp "$nor" "$work/v1-confirmed.nor"
 run key-update-v2 fw-key "$nor" '^FLASHED slot 1 version 2 .* pending' "update=$work/v2.tar"
 ops=$(sed -n 's/^FLASH ops \([0-9]*\)$/\1/p' <<<"$out")
-cut_sweep key fw-key "$work/v1-confirmed.nor" "$work/v2.tar" "$ops" 1 \
+cut_sweep key fw-key "$work/v1-confirmed.nor" "update=$work/v2.tar" "$ops" 1 \
   '^BOOT (confirmed slot 0 version 1|trial slot 1 version 2)'
 run key-boot-v2-unconfirmed fw-key "$nor" '^BOOT trial slot 1 version 2 ;; ^NOT CONFIRMED' no-confirm
 run key-reverted fw-key "$nor" '^BOOT reverted from version 2 to slot 0 version 1 ;; ^ACTIVE verified slot 0 version 1'
@@ -202,6 +213,33 @@ run key-replay-v1 fw-key "$nor" \
   '^BOOT confirmed slot 1 version 2 ;; ^REFUSED 9203 loader\.rollback confirmed 2 offered 1 ;; FLASH ops 0$' \
   "update=$work/v1.tar"
 run key-update-v3 fw-key "$nor" '^FLASHED slot 0 version 3 .* pending' "update=$work/v3.tar"
+
+echo "== sigstore variant, production build: Sigstore's TUF update 2025-10-15 -> 2026-08-21"
+run production-trust-13-to-15 "$work/fw-sigstore-production" "$work/prod.nor" \
+  '^TRUST UPDATED root 13 -> 15 timestamp [0-9]+ .* freshness not checked ;; ^HEAP trust update peak ;; ^TRUST root 15 ;; ^HEAP trusted root parsed' \
+  "trust=$work/prod.tar"
+h=$(printf '%s\n' "$out" | sed -n 's/^HEAP trust update peak: \([0-9]*\).*/\1/p')
+echo "  the trust update 13 -> 15 peaked at ${h:-?} bytes of heap"
+run production-trusted-root "$work/fw-sigstore-production" "$work/prod.nor" \
+  '^TRUST root 15 ;; ^HEAP trusted root parsed ;; FLASH ops 0$'
+h=$(printf '%s\n' "$out" | sed -n 's/^HEAP trusted root parsed: \([0-9]*\).*/\1/p')
+echo "  the production trusted root, parsed from flash, holds ${h:-?} bytes of heap"
+
+echo "== sigstore variant (test PKI, no clock): trust packages of the test TUF repository"
+t=../testdata/tuf/firmware
+trust_pkg() { # DIR OUT: the trust package of testdata/tuf/firmware/DIR
+  local f=() n
+  for n in 2.root.json timestamp.json snapshot.json targets.json trusted_root.json; do
+    if [ -f "$t/$1/$n" ]; then f+=("$t/$1/$n"); fi
+  done
+  ./pack-trust.sh "$2" "${f[@]}"
+}
+for d in update-1 update-2 expired; do trust_pkg $d "$work/$d.tar"; done
+run trust-none fw-sigstore "$work/t0.nor" '^TRUST REFUSED 9208 loader\.no_trust ;; FLASH ops 0$'
+run trust-rotate fw-sigstore "$work/trusted.nor" \
+  '^TRUST UPDATED root 1 -> 2 timestamp 1 .* freshness not checked ;; ^TRUST root 2 timestamp 1 ;; ^BOOT none' \
+  "trust=$work/update-1.tar"
+for f in s3 s4 sig; do cp "$work/trusted.nor" "$work/$f.nor"; done
 
 echo "== sigstore variant (test PKI, no clock): persistent flash"
 s=../testdata/sigstore
@@ -220,11 +258,43 @@ run sigstore-rekor-v2-tsa fw-sigstore "$snor" '^FLASHED slot 1 .* pending' "upda
 ops=$(sed -n 's/^FLASH ops \([0-9]*\)$/\1/p' <<<"$out")
 # Every third operation (a sigstore run verifies twice, about 0.3 s; the
 # loader's host tests cut at every one).
-cut_sweep sigstore fw-sigstore "$work/s1-confirmed.nor" "$work/s2.tar" "$ops" 3 \
+cut_sweep sigstore fw-sigstore "$work/s1-confirmed.nor" "update=$work/s2.tar" "$ops" 3 \
   '^BOOT (confirmed slot 0|trial slot 1)'
 run sigstore-boot-v2 fw-sigstore "$snor" '^BOOT trial slot 1 ;; ^CONFIRMED floor'
 run sigstore-replay-v1 fw-sigstore "$snor" \
   '^BOOT confirmed slot 1 ;; ^REFUSED 9203 loader\.rollback ;; FLASH ops 0$' "update=$work/s1.tar"
+
+echo "== sigstore variant: trust update on the persistent flash (models verified: time floor set)"
+cp "$snor" "$work/trust-base.nor"
+mkdir "$work/tt"
+cp $t/update-2/* "$work/tt/"
+tampered "$t/update-2" trusted_root.json "$work/tt-target"
+./pack-trust.sh "$work/t-target.tar" "$work/tt/"{2.root.json,timestamp.json,snapshot.json,targets.json} \
+  "$work/tt-target/trusted_root.json"
+# The timestamp's signed version changed (2 -> 3): its signature fails.
+sed -i 's/"version": 2$/"version": 3/' "$work/tt/timestamp.json"
+./pack-trust.sh "$work/t-timestamp.tar" "$work/tt/"{2.root.json,timestamp.json,snapshot.json,targets.json,trusted_root.json}
+run trust-tampered-target fw-sigstore "$snor" \
+  '^TRUST REFUSED 1520 tuf\.hash role target_file ;; ^TRUST root 2 timestamp 1 ;; ^ACTIVE verified ;; FLASH ops 0$' \
+  "trust=$work/t-target.tar"
+run trust-tampered-timestamp fw-sigstore "$snor" \
+  '^TRUST REFUSED 1511 tuf\.threshold role timestamp ;; ^ACTIVE verified ;; FLASH ops 0$' \
+  "trust=$work/t-timestamp.tar"
+run trust-update-2 fw-sigstore "$snor" \
+  '^TRUST UPDATED root 2 -> 2 timestamp 2 .* expiry checked at [0-9]+ ;; ^TRUST root 2 timestamp 2 ;; ^ACTIVE verified' \
+  "trust=$work/update-2.tar"
+ops=$(sed -n 's/^TRUST UPDATED .* ops \([0-9]*\) .*/\1/p' <<<"$out")
+cut_sweep trust fw-sigstore "$work/trust-base.nor" "trust=$work/update-2.tar" "$ops" 1 \
+  '^TRUST root 2 timestamp (1 .* area 0 seq 1|2 .* area 1 seq 2)$'
+run trust-replay-1 fw-sigstore "$snor" \
+  '^TRUST REFUSED 1515 tuf\.rollback role timestamp ;; ^TRUST root 2 timestamp 2 ;; ^ACTIVE verified ;; FLASH ops 0$' \
+  "trust=$work/update-1.tar"
+run trust-replay-2 fw-sigstore "$snor" \
+  '^TRUST REFUSED 9210 loader\.trust_unchanged ;; ^ACTIVE verified ;; FLASH ops 0$' "trust=$work/update-2.tar"
+# Expired on 2021-01-01, before the verified signing times (the time
+# floor): certainly expired, though the device has no clock.
+run trust-expired-below-floor fw-sigstore "$snor" \
+  '^TRUST REFUSED 1514 tuf\.expired role timestamp ;; ^ACTIVE verified ;; FLASH ops 0$' "trust=$work/expired.tar"
 
 echo "== static stack bound of fw-key (STACK.md)"
 if command -v llvm-objdump >/dev/null; then

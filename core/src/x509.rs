@@ -72,6 +72,7 @@
 
 use alloc::vec::Vec;
 use core::fmt;
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use der::asn1::ObjectIdentifier;
 use der::{Decode, Encode, Reader, SliceReader};
@@ -700,6 +701,174 @@ impl TrustStore {
     }
 }
 
+/// Signatures between certificates of the caller's trusted material that
+/// have verified once, so that a verifier checking many bundles against
+/// the same trusted root checks each of them once (a Sigstore CA's
+/// intermediate-by-root link, a TSA's chain: P-384 signatures that are
+/// most of a bundle's cost) rather than at every verification.
+///
+/// The candidates are fixed when the verifier is built, from its trusted
+/// material: ordered pairs (subject, issuer) of distinct certificates of
+/// one chain where the issuer's subject name is the subject's issuer name
+/// (no signature is checked then). A candidate is remembered only after
+/// its signature verified, in the ordinary path search; a failure is
+/// never remembered, so a bundle sees the same verdict and the same error
+/// as without the memo. Pairs are named by the SHA-256 of both DER
+/// encodings: what a signature check depends on is in them (the subject's
+/// TBS, algorithm and signature; the issuer's key).
+///
+/// Shared between threads: each flag is an `AtomicBool` (plain loads and
+/// stores, which Cortex-M0 has too); two threads racing on one pair both
+/// verify it, and both store `true`.
+#[derive(Debug, Default)]
+pub(crate) struct SignatureMemo {
+    links: Vec<MemoLink>,
+}
+
+#[derive(Debug)]
+struct MemoLink {
+    subject: [u8; 32],
+    issuer: [u8; 32],
+    verified: AtomicBool,
+}
+
+impl Clone for SignatureMemo {
+    fn clone(&self) -> Self {
+        Self {
+            links: self
+                .links
+                .iter()
+                .map(|l| MemoLink {
+                    subject: l.subject,
+                    issuer: l.issuer,
+                    verified: AtomicBool::new(l.verified.load(Ordering::Relaxed)),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl SignatureMemo {
+    /// The candidate links of each chain (DER certificates; unreadable
+    /// ones are left out: the verification that meets them refuses them
+    /// as before). At most [`MAX_TRUST_CERTS`] certificates are read, in
+    /// chains of at most [`MAX_CHAIN_CERTS`] + 1 (longer chains get no
+    /// memo), so at most a few hundred candidates. Only the names are
+    /// read ([`issuer_and_subject`]), not the whole certificate: no heap
+    /// but the list, and a shallow stack.
+    pub(crate) fn for_chains<'a, C, D>(chains: C) -> Self
+    where
+        C: IntoIterator<Item = &'a [D]>,
+        D: AsRef<[u8]> + 'a,
+    {
+        let mut links = Vec::new();
+        let mut read = 0usize;
+        for chain in chains {
+            if chain.len() > MAX_CHAIN_CERTS.saturating_add(1) {
+                continue;
+            }
+            read = read.saturating_add(chain.len());
+            if read > MAX_TRUST_CERTS {
+                break;
+            }
+            let named = |d: &'a D| {
+                let (issuer, subject) = issuer_and_subject(d.as_ref())?;
+                Some((
+                    <[u8; 32]>::from(Sha256::digest(d.as_ref())),
+                    issuer,
+                    subject,
+                ))
+            };
+            for (sid, subject_issuer, _) in chain.iter().filter_map(named) {
+                for (iid, _, issuer_subject) in chain.iter().filter_map(named) {
+                    // As `Cert::issued`, on the DER encodings of the names
+                    // (one encoding per name in DER; a pair missed or added
+                    // here is only checked at every verification).
+                    if sid != iid && issuer_subject == subject_issuer {
+                        links.push(MemoLink {
+                            subject: sid,
+                            issuer: iid,
+                            verified: AtomicBool::new(false),
+                        });
+                    }
+                }
+            }
+        }
+        Self { links }
+    }
+
+    /// How many candidates there are, and how many have verified.
+    #[cfg(test)]
+    pub(crate) fn counts(&self) -> (usize, usize) {
+        let verified = self
+            .links
+            .iter()
+            .filter(|l| l.verified.load(Ordering::Relaxed))
+            .count();
+        (self.links.len(), verified)
+    }
+
+    /// The candidate for `subject` signed by `issuer`, if any. Not
+    /// inlined: its hash states are off the stack before the signature
+    /// check that may follow (firmware stack budget).
+    #[inline(never)]
+    fn find(&self, subject: &Cert, issuer: &Cert) -> Option<&AtomicBool> {
+        if self.links.is_empty() {
+            return None;
+        }
+        let s: [u8; 32] = Sha256::digest(subject.der()).into();
+        let i: [u8; 32] = Sha256::digest(issuer.der()).into();
+        self.links
+            .iter()
+            .find(|l| l.subject == s && l.issuer == i)
+            .map(|l| &l.verified)
+    }
+
+    /// Whether `issuer` signed `subject`: remembered, or checked (and
+    /// remembered when it verified and is a candidate). Not inlined into
+    /// the recursive path search, whose every level would then hold the
+    /// signature check's buffers (firmware stack budget).
+    #[inline(never)]
+    fn signed_by(&self, subject: &Cert, issuer: &Cert) -> Result<(), SigFailure> {
+        let flag = self.find(subject, issuer);
+        if flag.is_some_and(|f| f.load(Ordering::Relaxed)) {
+            return Ok(());
+        }
+        subject.signed_by(issuer)?;
+        if let Some(f) = flag {
+            f.store(true, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
+
+/// The issuer and subject `Name`s of a DER certificate, as encoded,
+/// without decoding the rest (RFC 5280 §4.1: TBSCertificate's version,
+/// serialNumber, signature, issuer, validity, subject).
+fn issuer_and_subject(der: &[u8]) -> Option<(&[u8], &[u8])> {
+    let mut certificate = SliceReader::new(der).ok()?;
+    der::Header::decode(&mut certificate).ok()?;
+    let mut tbs = SliceReader::new(certificate.tlv_bytes().ok()?).ok()?;
+    der::Header::decode(&mut tbs).ok()?;
+    let version = der::Tag::ContextSpecific {
+        constructed: true,
+        number: der::TagNumber(0),
+    };
+    if der::Tag::peek(&tbs).ok()? == version {
+        tbs.tlv_bytes().ok()?;
+    }
+    tbs.tlv_bytes().ok()?;
+    tbs.tlv_bytes().ok()?;
+    let issuer = tbs.tlv_bytes().ok()?;
+    tbs.tlv_bytes().ok()?;
+    let subject = tbs.tlv_bytes().ok()?;
+    Some((issuer, subject))
+}
+
+/// No memo: every signature is checked (the certificate method, whose
+/// trust store is the caller's per verification).
+static NO_MEMO: SignatureMemo = SignatureMemo { links: Vec::new() };
+
 /// One element of a path: where the certificate came from.
 #[derive(Debug, Clone, Copy)]
 enum Link<'c> {
@@ -736,7 +905,7 @@ pub fn validate_chain(
     store: &TrustStore,
     time: UnixTime,
 ) -> Result<(PublicKey, usize), ChainError> {
-    let (leaf, len) = validate_signing_leaf(chain, store, time)?;
+    let (leaf, len) = validate_signing_leaf(chain, store, time, &NO_MEMO)?;
     // 10.
     let key = leaf.public_key().map_err(ChainError::LeafKey)?;
     Ok((key, len))
@@ -765,8 +934,9 @@ pub(crate) fn validate_signing_leaf<'c>(
     chain: &'c [Cert],
     store: &TrustStore,
     time: UnixTime,
+    memo: &SignatureMemo,
 ) -> Result<(&'c Cert, usize), CertificateError> {
-    let len = validate_path(chain, store, time)?;
+    let len = validate_path(chain, store, time, memo)?;
     let leaf = chain.first().ok_or(CertificateError::EmptyChain)?;
     // 9.
     let can_sign =
@@ -780,10 +950,13 @@ pub(crate) fn validate_signing_leaf<'c>(
 /// Checks 1–8 (the path itself, not what its leaf may do): shared with the
 /// timestamp step, whose leaf is a TSA's rather than a signer's. Returns
 /// how many certificates the path holds, leaf and anchor included.
+/// Signatures between trusted certificates already verified through
+/// `memo` are not checked again.
 pub(crate) fn validate_path(
     chain: &[Cert],
     store: &TrustStore,
     time: UnixTime,
+    memo: &SignatureMemo,
 ) -> Result<usize, CertificateError> {
     use CertificateError as E;
     let err = |e: CertificateError| e;
@@ -815,6 +988,7 @@ pub(crate) fn validate_path(
         .collect();
     let mut search = Search {
         anchors: &store.anchors,
+        memo,
         pool,
         time,
         budget: MAX_PATH_SEARCH_SIGNATURES,
@@ -860,6 +1034,7 @@ struct Failure {
 /// passes them is the result.
 struct Search<'c> {
     anchors: &'c [Cert],
+    memo: &'c SignatureMemo,
     pool: Vec<Link<'c>>,
     time: UnixTime,
     /// Signature verifications left.
@@ -882,7 +1057,7 @@ impl<'c> Search<'c> {
     /// Whether `issuer` signed `child`, spending one verification.
     fn verify(&mut self, child: &Cert, issuer: &Cert) -> Option<Result<(), SigFailure>> {
         self.budget = self.budget.checked_sub(1)?;
-        Some(child.signed_by(issuer))
+        Some(self.memo.signed_by(child, issuer))
     }
 
     fn extend(&mut self, path: &mut Vec<Link<'c>>) -> Found {

@@ -621,10 +621,19 @@ struct Outcomes {
     verdict: Result<oms_edge_core::VerifiedModel, Checked>,
 }
 
-/// Steps 2–4, [`exec::BATCH`] resources at a time: plan in manifest order, every
+/// Resources per batch in [`check_in_batches`]: two batches are in flight
+/// (one hashed, one planned), so each is half of [`exec::BATCH`] and memory
+/// stays what one batch of that size took.
+const BATCH: usize = exec::BATCH / 2;
+
+/// Steps 2–4, [`BATCH`] resources at a time: plan in manifest order, every
 /// failure seen; hash each batch on all cores; tally in manifest order.
-/// Once planning has failed, no further batch is hashed (those resources
-/// stay "not checked").
+/// Batch k is hashed (on another thread, with the hashing pool) while this
+/// one plans batch k+1: with many small files planning is a tenth of the
+/// work, and it no longer waits for the hashing. Batches are tallied in
+/// order. A batch is hashed only if planning had found no failure when it
+/// was full; once planning has failed, no further batch is hashed (those
+/// resources stay "not checked").
 fn check_in_batches<'m>(
     manifest: &'m VerifiedManifest<'_>,
     source: &mut DirSource,
@@ -641,53 +650,71 @@ fn check_in_batches<'m>(
     let mut plan_failure: Option<Error> = None;
     let mut hash_failure: Option<Error> = None;
     let bar = exec::progress(source.model().total_bytes(), quiet);
+    let bar = bar.as_ref();
     let mut tasks: Vec<Task> = Vec::new();
     let mut specs: Vec<JobSpec<'m>> = Vec::new();
-    let mut hash_batch = |tasks: &mut Vec<Task>,
-                          specs: &mut Vec<JobSpec<'m>>,
-                          results: &mut Vec<ResourceResult>,
-                          planned_ok: bool| {
-        if planned_ok {
-            let outcomes = exec::run_until(tasks, bar.as_ref(), cancel, |i| specs[i].start());
-            tally_batch(&mut tally, specs, outcomes, results, &mut hash_failure);
-        }
-        tasks.clear();
-        specs.clear();
-    };
-    while let Some(item) = planner.next(source) {
-        match item {
-            Ok(job) => {
-                let spec = job.spec;
-                let Some(file) = source
-                    .position(job.path)
-                    .and_then(|i| source.model().file(i))
-                else {
-                    continue;
-                };
-                tasks.push(Task {
-                    path: file,
-                    offset: spec.offset(),
-                    len: spec.len(),
-                });
-                specs.push(spec);
-                if tasks.len() >= exec::BATCH {
-                    hash_batch(&mut tasks, &mut specs, &mut results, plan_failure.is_none());
+    let planned = std::thread::scope(|scope| {
+        let mut hashing: Option<std::thread::ScopedJoinHandle<'_, _>> = None;
+        // Tallies the batch being hashed, if any, then starts hashing
+        // `tasks` (emptying them) unless planning has failed.
+        let mut next_batch = |tasks: &mut Vec<Task>,
+                              specs: &mut Vec<JobSpec<'m>>,
+                              results: &mut Vec<ResourceResult>,
+                              hash: bool| {
+            if let Some(batch) = hashing.take() {
+                let (outcomes, done): (Vec<_>, Vec<JobSpec<'m>>) = batch
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                tally_batch(&mut tally, &done, outcomes, results, &mut hash_failure);
+            }
+            let tasks = std::mem::take(tasks);
+            let specs = std::mem::take(specs);
+            if hash && !tasks.is_empty() {
+                hashing = Some(scope.spawn(move || {
+                    let outcomes = exec::run_until(&tasks, bar, cancel, |i| specs[i].start());
+                    (outcomes, specs)
+                }));
+            }
+        };
+        while let Some(item) = planner.next(source) {
+            match item {
+                Ok(job) => {
+                    let spec = job.spec;
+                    let Some(file) = source
+                        .position(job.path)
+                        .and_then(|i| source.model().file(i))
+                    else {
+                        continue;
+                    };
+                    tasks.push(Task {
+                        path: file,
+                        offset: spec.offset(),
+                        len: spec.len(),
+                    });
+                    specs.push(spec);
+                    if tasks.len() >= BATCH {
+                        let hash = plan_failure.is_none();
+                        next_batch(&mut tasks, &mut specs, &mut results, hash);
+                    }
+                }
+                Err(e) => {
+                    let e = Error::from(e);
+                    if let Some(i) = e.resource_index()
+                        && let Some(slot) = results.get_mut(i)
+                    {
+                        *slot = ResourceResult::Failed(e);
+                    }
+                    plan_failure.get_or_insert(e);
                 }
             }
-            Err(e) => {
-                let e = Error::from(e);
-                if let Some(i) = e.resource_index()
-                    && let Some(slot) = results.get_mut(i)
-                {
-                    *slot = ResourceResult::Failed(e);
-                }
-                plan_failure.get_or_insert(e);
-            }
         }
-    }
-    let planned = planner.finish(source).map_err(Error::from);
-    let planned_ok = plan_failure.is_none() && planned.is_ok();
-    hash_batch(&mut tasks, &mut specs, &mut results, planned_ok);
+        let planned = planner.finish(source).map_err(Error::from);
+        let planned_ok = plan_failure.is_none() && planned.is_ok();
+        next_batch(&mut tasks, &mut specs, &mut results, planned_ok);
+        // The last batch, if it was started.
+        next_batch(&mut tasks, &mut specs, &mut results, false);
+        planned
+    });
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

@@ -78,6 +78,10 @@ $pack testdata/vectors/key-p384/model.sig testdata/vectors/key-p384/model "$work
 run other-key "$work/other-key.tar" "REFUSED key.hint_mismatch"
 $pack testdata/vectors/shards-sha256/model.sig testdata/vectors/shards-sha256/model "$work/shards.tar"
 run shards "$work/shards.tar" "FLASHED $(signed_root testdata/vectors/shards-sha256/model.sig)"
+# Files that sort before VERSION, which the package carries first.
+early=ffi/c/testdata
+$pack $early/model-early.sig $early/model-early "$work/early.tar"
+run version-not-first "$work/early.tar" "FLASHED $(signed_root $early/model-early.sig)"
 
 # Footprint from the ELF section headers: flash = .vector_table + .text +
 # .rodata + .ARM.exidx + .data (its initial values); static RAM = .data +

@@ -55,6 +55,22 @@ fn main() {
     )
     .expect("key_hints.rs");
     println!("cargo:rerun-if-changed={}", key_path.display());
+    // The TUF root the sigstore variant compiles in (the trust state's
+    // starting point, src/bin/sigstore.rs): the test repository's with
+    // `test-trust`, else OMS_EDGE_TUF_ROOT when set (a root file the
+    // builder vetted; run-qemu.sh: Sigstore's v13, for the real 13 -> 15
+    // update), else Sigstore's production root the core pins.
+    let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("manifest dir"));
+    let tuf_root = if env::var_os("CARGO_FEATURE_TEST_TRUST").is_some() {
+        manifest.join("../../testdata/tuf/firmware/1.root.json")
+    } else if let Some(p) = env::var_os("OMS_EDGE_TUF_ROOT") {
+        PathBuf::from(p)
+    } else {
+        manifest.join("../../core/trust/production.root.json")
+    };
+    fs::copy(&tuf_root, out.join("tuf_root.json")).expect("the TUF root");
+    println!("cargo:rerun-if-env-changed=OMS_EDGE_TUF_ROOT");
+    println!("cargo:rerun-if-changed={}", tuf_root.display());
     println!("cargo:rustc-link-search={}", out.display());
     println!("cargo:rerun-if-changed=memory-key.x");
     println!("cargo:rerun-if-changed=memory-sigstore.x");

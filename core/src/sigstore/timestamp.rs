@@ -104,8 +104,8 @@ use crate::time::UnixTime;
 use crate::x509::RSA_ENCRYPTION;
 use crate::x509::{
     Cert, CertPosition, CertificateError, ECDSA_SHA256, ECDSA_SHA384, ECDSA_SHA512,
-    EXT_EXT_KEY_USAGE, RSA_SHA256, RSA_SHA384, RSA_SHA512, SHA256, TrustStore, get_extension,
-    validate_path,
+    EXT_EXT_KEY_USAGE, RSA_SHA256, RSA_SHA384, RSA_SHA512, SHA256, SignatureMemo, TrustStore,
+    get_extension, validate_path,
 };
 #[cfg(feature = "sha512")]
 use crate::x509::{SHA384, SHA512};
@@ -677,6 +677,7 @@ fn check_intermediate_eku(cert: &Certificate) -> Result<(), TimestampError> {
 fn check_tsa(
     checked: &Checked<'_>,
     tsa: &CertificateAuthority,
+    memo: &SignatureMemo,
 ) -> Result<Option<()>, TimestampError> {
     use TimestampError as E;
     // 6.
@@ -711,9 +712,9 @@ fn check_tsa(
         store.add_der(root).map_err(E::Chain)?;
     }
     let time = checked.time;
-    validate_path(&chain, &store, UnixTime::from_secs(time.gen_time)).map_err(E::Chain)?;
+    validate_path(&chain, &store, UnixTime::from_secs(time.gen_time), memo).map_err(E::Chain)?;
     if time.fraction {
-        validate_path(&chain, &store, UnixTime::from_secs(time.upper())).map_err(E::Chain)?;
+        validate_path(&chain, &store, UnixTime::from_secs(time.upper()), memo).map_err(E::Chain)?;
     }
     // 10.
     let range = tsa.valid_for;
@@ -731,6 +732,7 @@ pub(crate) fn verify_timestamp(
     signed_timestamp: &[u8],
     signature: &[u8],
     tsas: &[CertificateAuthority],
+    memo: &SignatureMemo,
 ) -> Result<VerifiedTimestamp, TimestampError> {
     // Decoded first, in its own frame, so that the decoder's frames are
     // not under check_token's.
@@ -738,7 +740,7 @@ pub(crate) fn verify_timestamp(
     let checked = check_token(sd, signature)?;
     let mut first_err = None;
     for (i, tsa) in tsas.iter().enumerate() {
-        match check_tsa(&checked, tsa) {
+        match check_tsa(&checked, tsa, memo) {
             Ok(Some(())) => {
                 return Ok(VerifiedTimestamp {
                     tsa: i,
@@ -781,6 +783,7 @@ pub(crate) fn verify_all(
     tvd: Option<Object<'_>>,
     signature: &[u8],
     tsas: &[CertificateAuthority],
+    memo: &SignatureMemo,
 ) -> Result<Vec<VerifiedTimestamp>, (usize, TimestampError)> {
     use TimestampError as E;
     let list = match tvd.map(|o| o.get("rfc3161Timestamps")) {
@@ -814,7 +817,7 @@ pub(crate) fn verify_all(
     // 4–5.
     let mut out: Vec<VerifiedTimestamp> = Vec::with_capacity(tokens.len());
     for (i, t) in tokens.iter().enumerate() {
-        let v = verify_timestamp(t, signature, tsas).map_err(|e| (i, e))?;
+        let v = verify_timestamp(t, signature, tsas, memo).map_err(|e| (i, e))?;
         if out.iter().any(|o| o.same_as(&v)) {
             return Err((i, E::Duplicate));
         }
@@ -885,7 +888,8 @@ pub(crate) mod fuzz {
         signature: &[u8],
         tsas: &[crate::sigstore::trust_root::CertificateAuthority],
     ) -> bool {
-        super::verify_timestamp(token, signature, tsas).is_ok()
+        let memo = crate::x509::SignatureMemo::for_chains(tsas.iter().map(|t| t.chain.as_slice()));
+        super::verify_timestamp(token, signature, tsas, &memo).is_ok()
     }
 }
 

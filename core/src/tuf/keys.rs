@@ -9,9 +9,10 @@
 //! - `ed25519`/`ed25519`: `keyval.public` 64 hex digits; signatures hex,
 //!   64 bytes, checked with `verify_strict` (no small-order keys or
 //!   non-canonical S);
-//! - `rsa`/`rsassa-pss-sha256`: a PEM SubjectPublicKeyInfo of a 2048- to
-//!   4096-bit key; RSASSA-PSS with SHA-256 and MGF1-SHA-256, any salt
-//!   length (as securesystemslib verifies, `PSS.AUTO`).
+//! - `rsa`/`rsassa-pss-sha256` (with the core's `rsa` feature; without
+//!   it such a key is unusable, below): a PEM SubjectPublicKeyInfo of a
+//!   2048- to 4096-bit key; RSASSA-PSS with SHA-256 and MGF1-SHA-256, any
+//!   salt length (as securesystemslib verifies, `PSS.AUTO`).
 //!
 //! Any other pair, or a `public` that does not decode, gives an unusable
 //! key: python-tuf loads such a root and never counts a signature by it,
@@ -31,7 +32,7 @@ use alloc::vec::Vec;
 
 use super::encoding::{hex_array, hex_vec, pem_public_key};
 use crate::json::JsonStr;
-use crate::limits::{MAX_TUF_RSA_BITS, MAX_TUF_SIGNATURE_HEX};
+use crate::limits::MAX_TUF_SIGNATURE_HEX;
 
 /// The kind of a key, as `oms-edge trust show` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +54,7 @@ pub enum KeyKind {
 pub(crate) enum Key {
     P256(p256::ecdsa::VerifyingKey),
     Ed25519(ed25519_dalek::VerifyingKey),
+    #[cfg(feature = "rsa")]
     Rsa(alloc::boxed::Box<rsa::RsaPublicKey>),
     Unusable,
 }
@@ -78,13 +80,16 @@ impl Key {
                 .and_then(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).ok())
                 .map_or(Key::Unusable, Key::Ed25519);
         }
+        // Without the `rsa` feature (firmware: Sigstore's TUF keys are all
+        // ECDSA P-256) an RSA key is unusable: its signatures never count.
+        #[cfg(feature = "rsa")]
         if keytype.eq_str("rsa") && scheme.eq_str("rsassa-pss-sha256") {
             use rsa::pkcs8::DecodePublicKey;
             use rsa::traits::PublicKeyParts;
             let key = pem_public_key(public, 1024)
                 .and_then(|der| rsa::RsaPublicKey::from_public_key_der(&der).ok());
             return match key {
-                Some(k) if (256..=MAX_TUF_RSA_BITS / 8).contains(&k.size()) => {
+                Some(k) if (256..=crate::limits::MAX_TUF_RSA_BITS / 8).contains(&k.size()) => {
                     Key::Rsa(alloc::boxed::Box::new(k))
                 }
                 _ => Key::Unusable,
@@ -97,6 +102,7 @@ impl Key {
         match self {
             Key::P256(_) => KeyKind::EcdsaP256,
             Key::Ed25519(_) => KeyKind::Ed25519,
+            #[cfg(feature = "rsa")]
             Key::Rsa(_) => KeyKind::RsaPss,
             Key::Unusable => KeyKind::Unusable,
         }
@@ -107,6 +113,7 @@ impl Key {
         match (self, other) {
             (Key::P256(a), Key::P256(b)) => a == b,
             (Key::Ed25519(a), Key::Ed25519(b)) => a == b,
+            #[cfg(feature = "rsa")]
             (Key::Rsa(a), Key::Rsa(b)) => a == b,
             _ => false,
         }
@@ -122,6 +129,7 @@ impl Key {
                 k.verify_strict(msg, &ed25519_dalek::Signature::from_bytes(&b))
                     .is_ok()
             }),
+            #[cfg(feature = "rsa")]
             Key::Rsa(k) => hex_vec(sig, MAX_TUF_SIGNATURE_HEX / 2)
                 .and_then(|b| rsa::pss::Signature::try_from(b.as_slice()).ok())
                 .is_some_and(|s| {

@@ -73,7 +73,9 @@ use crate::sigstore::trust_root::TrustedRoot;
 use crate::sigstore::{Artifact, ObservedTime, SigstoreError, checkpoint, sct};
 use crate::statement;
 use crate::time::{Time, UnixTime};
-use crate::x509::{Cert, CertPosition, CertificateError, TrustStore, validate_signing_leaf};
+use crate::x509::{
+    Cert, CertPosition, CertificateError, SignatureMemo, TrustStore, validate_signing_leaf,
+};
 
 use super::{Verified, Verifier};
 
@@ -83,6 +85,20 @@ use super::{Verified, Verifier};
 pub struct SigstoreVerifier<'r> {
     trust: &'r TrustedRoot,
     signer: Signer,
+    /// The trusted root's CA and TSA chain signatures, each checked once
+    /// for all the bundles this verifier checks.
+    memo: SignatureMemo,
+}
+
+/// The candidate links of `trust`'s Fulcio CA and TSA chains.
+fn memo(trust: &TrustedRoot) -> SignatureMemo {
+    SignatureMemo::for_chains(
+        trust
+            .certificate_authorities
+            .iter()
+            .chain(&trust.timestamp_authorities)
+            .map(|ca| ca.chain.as_slice()),
+    )
 }
 
 /// Who must have signed.
@@ -177,6 +193,7 @@ impl<'r> SigstoreVerifier<'r> {
         Self {
             trust: trusted_root,
             signer: Signer::Identity(policy),
+            memo: memo(trusted_root),
         }
     }
 
@@ -186,6 +203,7 @@ impl<'r> SigstoreVerifier<'r> {
         Self {
             trust: trusted_root,
             signer: Signer::Key(key),
+            memo: memo(trusted_root),
         }
     }
 
@@ -258,7 +276,7 @@ impl<'r> SigstoreVerifier<'r> {
             .map(|t| ObservedTime::Tlog(UnixTime::from_secs(t)))
             .collect();
         // 4.
-        let stamps = timestamps(parsed, signature, &entries, trust)?;
+        let stamps = timestamps(parsed, signature, &entries, trust, &self.memo)?;
         times.extend(
             stamps
                 .iter()
@@ -267,7 +285,7 @@ impl<'r> SigstoreVerifier<'r> {
         // 5–6.
         let (identity, scts) = match (&leaf, &self.signer) {
             (Some(leaf), Signer::Identity(policy)) => {
-                keyless_certificate(leaf, policy, &times, &stamps, trust)?
+                keyless_certificate(leaf, policy, &times, &stamps, trust, &self.memo)?
             }
             (None, Signer::Key(_)) => (None, 0),
             _ => return Err(SigstoreError::NoCertificate.into()),
@@ -532,11 +550,13 @@ fn timestamps(
     signature: &[u8],
     entries: &[VerifiedEntry],
     trust: &TrustedRoot,
+    memo: &SignatureMemo,
 ) -> Result<Vec<VerifiedTimestamp>, Error> {
     let stamps = timestamp::verify_all(
         parsed.timestamp_verification_data,
         signature,
         &trust.timestamp_authorities,
+        memo,
     )
     .map_err(|(index, cause)| Error::Timestamp { index, cause })?;
     let rekor_v2 = entries.iter().any(|e| e.rekor_v2);
@@ -572,6 +592,7 @@ fn keyless_certificate(
     times: &[ObservedTime],
     stamps: &[VerifiedTimestamp],
     trust: &TrustedRoot,
+    memo: &SignatureMemo,
 ) -> Result<(Option<Identity>, usize), Error> {
     if times.is_empty() {
         return Err(SigstoreError::NoObservedTime.into());
@@ -587,7 +608,7 @@ fn keyless_certificate(
     );
     let mut issuer_cert = None;
     for t in instants {
-        issuer_cert = Some(chain_at(leaf, trust, t)?);
+        issuer_cert = Some(chain_at(leaf, trust, t, memo)?);
     }
     let issuer_cert = issuer_cert.ok_or(SigstoreError::NoCaAtTime)?;
     leaf_checks(leaf, &issuer_cert, policy, trust)
@@ -613,7 +634,12 @@ fn leaf_checks(
 /// the leaf at `t`. Returns the certificate that issued the leaf (for the
 /// SCTs' issuer key hash).
 #[inline(never)]
-fn chain_at(leaf: &Cert, trust: &TrustedRoot, t: u64) -> Result<Box<Cert>, Error> {
+fn chain_at(
+    leaf: &Cert,
+    trust: &TrustedRoot,
+    t: u64,
+    memo: &SignatureMemo,
+) -> Result<Box<Cert>, Error> {
     let mut last = Error::Sigstore(SigstoreError::NoCaAtTime);
     for ca in trust
         .certificate_authorities
@@ -624,7 +650,12 @@ fn chain_at(leaf: &Cert, trust: &TrustedRoot, t: u64) -> Result<Box<Cert>, Error
         for der in &ca.chain {
             store.add_der(der)?;
         }
-        match validate_signing_leaf(core::slice::from_ref(leaf), &store, UnixTime::from_secs(t)) {
+        match validate_signing_leaf(
+            core::slice::from_ref(leaf),
+            &store,
+            UnixTime::from_secs(t),
+            memo,
+        ) {
             Ok(_) => {
                 return ca
                     .chain
@@ -756,6 +787,62 @@ mod tests {
         );
         assert!(subject_matches(b"{}", &mut all.clone()).is_err());
         assert!(subject_matches(b"not json", &mut all.clone()).is_err());
+    }
+
+    const ROOT: &[u8] = include_bytes!("../../../testdata/sigstore/trusted_root.json");
+    const V2_TSA: &[u8] =
+        include_bytes!("../../../testdata/sigstore/cases/v2-dsse-model-tsa/bundle.sigstore.json");
+
+    fn verifier(root: &TrustedRoot) -> SigstoreVerifier<'_> {
+        SigstoreVerifier::new(
+            root,
+            IdentityPolicy::exact("signer@example.com", "https://oidc.example.com"),
+        )
+    }
+
+    fn verify(v: &SigstoreVerifier<'_>) -> Result<SigstoreEvidence, Error> {
+        let mut buf = std::vec![0u8; V2_TSA.len()];
+        v.verify(V2_TSA, Time::NoClock, &mut buf)
+            .map(|r| r.evidence().clone())
+    }
+
+    /// The trusted root's chain signatures (the Fulcio intermediate by its
+    /// root, the TSA's leaf by its root) are checked by the first
+    /// verification and not by the next ones, which verify the same.
+    #[test]
+    fn trusted_chain_signatures_are_checked_once() {
+        let root = TrustedRoot::parse(ROOT).unwrap();
+        let v = verifier(&root);
+        let (candidates, verified) = v.memo.counts();
+        assert!(candidates >= 2, "{candidates}");
+        assert_eq!(verified, 0);
+        let first = verify(&v).unwrap();
+        assert!(v.memo.counts().1 >= 2, "{:?}", v.memo.counts());
+        assert_eq!(verify(&v).unwrap(), first);
+        // A clone keeps what its original learnt.
+        assert_eq!(v.clone().memo.counts(), v.memo.counts());
+    }
+
+    /// A trusted certificate whose signature does not verify is never
+    /// remembered: every verification refuses the bundle, with the same
+    /// error as the first.
+    #[test]
+    fn a_failed_chain_signature_is_not_remembered() {
+        let mut root = TrustedRoot::parse(ROOT).unwrap();
+        for ca in &mut root.certificate_authorities {
+            let issuing = ca.chain.first_mut().unwrap();
+            let last = issuing.last_mut().unwrap();
+            *last ^= 1;
+        }
+        let v = verifier(&root);
+        let first = verify(&v).unwrap_err();
+        assert!(matches!(first, Error::Certificate(_)), "{first:?}");
+        assert_eq!(verify(&v).unwrap_err(), first);
+        let good = TrustedRoot::parse(ROOT).unwrap();
+        let fresh = verifier(&good);
+        verify(&fresh).unwrap();
+        // What the good root's verifier learnt is about other bytes.
+        assert_eq!(verify(&v).unwrap_err(), first);
     }
 }
 

@@ -7,9 +7,12 @@
  *   REFUSED <check>
  *
  * The package is firmware-example's (pack.sh): a ustar archive, model.sig
- * first, then the model's files in manifest order. Only verification is
- * shown here; writing the model to a slot is the loader's business
- * (firmware-example/loader). */
+ * first, then the model's VERSION file when it has one (the Rust loader
+ * checks it before touching the flash), then the other files in manifest
+ * order. The library takes files in manifest order, so VERSION is streamed
+ * at its own place in that order, not where the package carries it. Only
+ * verification is shown here; writing the model to a slot is the loader's
+ * business (firmware-example/loader). */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -107,17 +110,39 @@ static int read_member(uint32_t at, member_t *m) {
   return 1;
 }
 
-static bool is_signature(const member_t *m) {
-  static const char want[] = "model.sig";
-  if (m->name_len != sizeof want - 1) return false;
-  for (size_t i = 0; i < m->name_len; i++)
+static bool named(const member_t *m, const char *want) {
+  size_t i = 0;
+  for (; i < m->name_len && want[i]; i++)
     if (m->name[i] != want[i]) return false;
-  return true;
+  return i == m->name_len && !want[i];
+}
+
+/* Whether `a` comes before `b` in manifest order: the OMS reference's
+ * path order, component by component, where '/' sorts before every other
+ * byte (as pack.sh sorts). */
+static bool before(const char *a, size_t a_len, const char *b, size_t b_len) {
+  for (size_t i = 0; i < a_len && i < b_len; i++) {
+    uint8_t x = a[i] == '/' ? 0 : (uint8_t)a[i];
+    uint8_t y = b[i] == '/' ? 0 : (uint8_t)b[i];
+    if (x != y) return x < y;
+  }
+  return a_len < b_len;
+}
+
+/* Streams one member through the library as one file. */
+static int32_t stream(const member_t *m) {
+  int32_t rc = oms_edge_begin_file(&verifier, m->name, m->name_len, m->size);
+  for (uint32_t off = 0; !rc && off < m->size; off += CHUNK) {
+    uint32_t n = m->size - off < CHUNK ? m->size - off : CHUNK;
+    rc = oms_edge_update(&verifier, m->data + off, n);
+  }
+  if (!rc) rc = oms_edge_finish_file(&verifier);
+  return rc;
 }
 
 static int verify_package(void) {
   member_t m;
-  if (read_member(0, &m) != 1 || !is_signature(&m)) {
+  if (read_member(0, &m) != 1 || !named(&m, "model.sig")) {
     print("REFUSED package", ": model.sig is not the first member");
     return 1;
   }
@@ -126,21 +151,34 @@ static int verify_package(void) {
                                    sizeof payload, 0);
   if (rc) return refused(rc);
   uint32_t at = m.next;
-  for (;;) {
+  /* VERSION, right after model.sig, waits for its place in manifest
+   * order: before the first member that sorts after it, or at the end. */
+  member_t version;
+  bool version_pending = false;
+  for (bool first = true;; first = false) {
     int r = read_member(at, &m);
     if (r < 0) {
       print("REFUSED package", ": malformed or truncated archive");
       return 1;
     }
     if (r == 0) break;
-    rc = oms_edge_begin_file(&verifier, m.name, m.name_len, m.size);
-    for (uint32_t off = 0; !rc && off < m.size; off += CHUNK) {
-      uint32_t n = m.size - off < CHUNK ? m.size - off : CHUNK;
-      rc = oms_edge_update(&verifier, m.data + off, n);
-    }
-    if (!rc) rc = oms_edge_finish_file(&verifier);
-    if (rc) return refused(rc);
     at = m.next;
+    if (first && named(&m, "VERSION")) {
+      version = m;
+      version_pending = true;
+      continue;
+    }
+    if (version_pending && before(version.name, version.name_len, m.name, m.name_len)) {
+      version_pending = false;
+      rc = stream(&version);
+      if (rc) return refused(rc);
+    }
+    rc = stream(&m);
+    if (rc) return refused(rc);
+  }
+  if (version_pending) {
+    rc = stream(&version);
+    if (rc) return refused(rc);
   }
   oms_edge_model model;
   rc = oms_edge_finish(&verifier, &model);

@@ -15,7 +15,8 @@
 //! | emulated NOR flash (a RAM copy of the host file) | `0x2100_0000` (QEMU PSRAM) | [`NOR_LEN`] |
 //!
 //! The emulated NOR: slot 0 at 0, slot 1 at [`SLOT`], the state log
-//! (two [`SECTOR`]s) after them; 4 KiB erase sectors and 4-byte program
+//! (two [`SECTOR`]s) after them, then two trust areas of [`TRUST_AREA`]
+//! (the sigstore variant's trust state); 4 KiB erase sectors and 4-byte program
 //! words (as the nRF52840's NVMC), 4-byte reads (as its QSPI). Every
 //! erase and write goes to the host file at once, so a run killed at any
 //! point leaves the file as a power cut leaves flash.
@@ -47,8 +48,22 @@ pub const LAYOUT: Layout = Layout {
     state: 2 * SLOT,
     state_sectors: 2,
 };
+/// One trust area (sigstore variant): the held TUF root, timestamp,
+/// snapshot and `trusted_root.json` (Sigstore's: about 15 KB) in its first
+/// five sectors, the commit record in its last (loader
+/// `trust_state.rs`).
+pub const TRUST_AREA: u32 = 24 * 1024;
+/// The two trust areas, after the state log.
+#[cfg(feature = "sigstore")]
+pub const TRUST: oms_edge_loader::TrustLayout = oms_edge_loader::TrustLayout {
+    areas: [
+        2 * SLOT + 2 * SECTOR as u32,
+        2 * SLOT + 2 * SECTOR as u32 + TRUST_AREA,
+    ],
+    area_size: TRUST_AREA,
+};
 /// Bytes of the emulated NOR (and of its host file).
-pub const NOR_LEN: usize = 2 * SLOT as usize + 2 * SECTOR;
+pub const NOR_LEN: usize = 2 * SLOT as usize + 2 * SECTOR + 2 * TRUST_AREA as usize;
 
 /// One line of output, built without `core::fmt`.
 #[derive(Debug)]

@@ -12,11 +12,13 @@
 //! | `cut=N` | cut power at flash operation *N* (erases and writes, counted from this run's start): it is half done, then the run ends |
 //! | `no-confirm` | do not confirm a model on trial (the next boot reverts it) |
 //! | `rtc=SECS` | a real-time clock reading (Unix seconds); without it the device has no clock |
+//! | `trust=PATH` | (sigstore) a trust package to apply first (TUF metadata and `trusted_root.json`) |
 //!
 //! Output lines (no `core::fmt` is linked: numbers and names only):
 //! `BOOT none|confirmed|trial|reverted ...`, `ACTIVE verified ...` or
 //! `ACTIVE REFUSED <code> <check>`, `CONFIRMED ...`, `FLASHED ...` or
-//! `REFUSED <code> <check> ...`, `POWERCUT at flash operation N`,
+//! `REFUSED <code> <check> ...`, `TRUST root N ...`, `TRUST UPDATED ...`,
+//! `TRUST REFUSED <code> ...`, `POWERCUT at flash operation N`,
 //! `FLASH ops N`, `STACK peak N of M`, `HARDFAULT ...`, `PANIC at
 //! file:line`. Exit status 0 when the update was flashed (with
 //! `update=`), or the model that boots verified (without).
@@ -110,6 +112,10 @@ fn model(l: &mut Line, m: &Model) {
 fn refused(what: &str, e: &Refused) {
     let mut l = Line::new(what);
     l.s(" ").u(u64::from(e.code()));
+    #[cfg(feature = "sigstore")]
+    if let Refused::Tuf(t) = e {
+        l.s(" role ").s(t.role.name());
+    }
     if let Refused::Rollback { confirmed, offered } = e {
         l.s(" confirmed ").u(*confirmed).s(" offered ").u(*offered);
     }
@@ -122,38 +128,157 @@ where
     V::Evidence: AntiRollback,
 {
     let cmd = board::cmdline();
+    let Some(mut loader) = open(cmd) else {
+        return false;
+    };
+    let ok = run_with(&mut loader, verifier, bufs, cmd);
+    print_number("FLASH ops ", u64::from(loader.flash().ops));
+    ok
+}
+
+/// The loader over the flash file the command line names (`flash=`,
+/// `cut=`); `None`, said, when there is none.
+pub fn open(cmd: &str) -> Option<Loader<FileFlash>> {
     let Some(path) = arg(cmd, "flash") else {
         say("ERROR no flash=PATH\n");
-        return false;
+        return None;
     };
     let cut = arg(cmd, "cut")
         .and_then(board::decimal)
         .and_then(|n| u32::try_from(n).ok());
-    // The key method reads no time: only the sigstore variant has `rtc=`.
-    let rtc = arg(cmd, "rtc")
-        .filter(|_| cfg!(feature = "sigstore"))
-        .and_then(board::decimal)
-        .map(UnixTime::from_secs);
     let Some(flash) = FileFlash::open(path, cut) else {
         say("ERROR flash file\n");
-        return false;
+        return None;
     };
-    let mut loader = match Loader::new(flash, LAYOUT) {
-        Ok(l) => l,
+    match Loader::new(flash, LAYOUT) {
+        Ok(l) => Some(l),
         Err(e) => {
             refused("ERROR layout", &e);
-            return false;
+            None
         }
-    };
-    let ok = match arg(cmd, "update") {
-        Some(pkg) => {
-            boot(&mut loader, verifier, rtc, bufs, flag(cmd, "no-confirm"));
-            update(&mut loader, verifier, rtc, bufs, pkg)
-        }
-        None => boot(&mut loader, verifier, rtc, bufs, flag(cmd, "no-confirm")),
-    };
+    }
+}
+
+/// The real-time clock reading of the command line (`rtc=`; the key
+/// method reads no time: only the sigstore variant has it).
+pub fn rtc(cmd: &str) -> Option<UnixTime> {
+    arg(cmd, "rtc")
+        .filter(|_| cfg!(feature = "sigstore"))
+        .and_then(board::decimal)
+        .map(UnixTime::from_secs)
+}
+
+/// The boot and the model update of a run, with `verifier`.
+pub fn run_with<V: Verifier>(
+    loader: &mut Loader<FileFlash>,
+    verifier: &V,
+    bufs: &mut Bufs,
+    cmd: &str,
+) -> bool
+where
+    V::Evidence: AntiRollback,
+{
+    let rtc = rtc(cmd);
+    let booted = boot(loader, verifier, rtc, bufs, flag(cmd, "no-confirm"));
+    match arg(cmd, "update") {
+        Some(pkg) => update(loader, verifier, rtc, bufs, pkg),
+        None => booted,
+    }
+}
+
+/// Prints `FLASH ops N`: the run's erases and writes.
+pub fn print_ops(loader: &mut Loader<FileFlash>) {
     print_number("FLASH ops ", u64::from(loader.flash().ops));
-    ok
+}
+
+/// Applies the trust package at host path `pkg` (sigstore variant): its
+/// TUF metadata verified against the held trust state, or `tuf_root` on a
+/// device without one; then written to the other trust area and
+/// committed. Prints `TRUST UPDATED ...` or `TRUST REFUSED <code> ...`.
+#[cfg(feature = "sigstore")]
+#[inline(never)]
+pub fn trust_update(
+    loader: &mut Loader<FileFlash>,
+    pkg: &str,
+    tuf_root: &[u8],
+    rtc: Option<UnixTime>,
+    bufs: &mut Bufs,
+) -> bool {
+    let Some(file) = HostFile::open(pkg, nr::open::R_BINARY) else {
+        say("ERROR trust package file\n");
+        return false;
+    };
+    let mut stream = Stream(file);
+    let result = loader.update_trust(
+        &board::TRUST,
+        &mut stream,
+        tuf_root,
+        rtc,
+        oms_edge_loader::TrustBuffers {
+            work: bufs.bundle,
+            page: bufs.page,
+            block: bufs.block,
+        },
+    );
+    match result {
+        Ok(u) => {
+            let o = &u.outcome;
+            let mut l = Line::new("TRUST UPDATED root ");
+            l.u(o.root_from).s(" -> ").u(o.root_to);
+            trust_versions(&mut l, &u.state);
+            l.s(" ops ").u(u64::from(u.ops));
+            match o.freshness.now {
+                Some(t) => l.s(" expiry checked at ").u(t),
+                None => l.s(" freshness not checked (no clock)"),
+            };
+            l.print();
+            true
+        }
+        Err(e) => {
+            refused("TRUST REFUSED", &e);
+            false
+        }
+    }
+}
+
+/// Appends the held versions and where they are.
+#[cfg(feature = "sigstore")]
+fn trust_versions(l: &mut Line, s: &oms_edge_loader::TrustState) {
+    l.s(" timestamp ")
+        .u(s.timestamp_version)
+        .s(" snapshot ")
+        .u(s.snapshot_version)
+        .s(" targets ")
+        .u(s.targets_version)
+        .s(" area ")
+        .u(u64::from(s.area))
+        .s(" seq ")
+        .u(u64::from(s.seq));
+}
+
+/// Reads the held `trusted_root.json` into the bundle buffer and hands it
+/// to `f` (sigstore variant); prints `TRUST root N ...` or `TRUST REFUSED
+/// <code>` (no trust state yet: `loader.no_trust`).
+#[cfg(feature = "sigstore")]
+#[inline(never)]
+pub fn with_trusted_root<T>(
+    loader: &mut Loader<FileFlash>,
+    bufs: &mut Bufs,
+    f: impl FnOnce(&[u8]) -> T,
+) -> Option<T> {
+    match loader.trusted_root(&board::TRUST, bufs.bundle) {
+        Ok((state, bytes)) => {
+            let mut l = Line::new("TRUST root ");
+            l.u(state.root_version);
+            trust_versions(&mut l, &state);
+            l.print();
+            Some(f(bytes))
+        }
+        Err(e) => {
+            refused("TRUST REFUSED", &e);
+            None
+        }
+    }
 }
 
 /// The time to verify with: the key method reads none (no clock code is

@@ -105,6 +105,21 @@ pub enum Refused {
     /// The layout does not fit the flash (alignment, sizes), or a buffer
     /// is too small.
     Layout,
+    /// The TUF client refused the trust package (the core's `tuf.*`
+    /// check; [`oms_edge_core::tuf::TufError::role`] names the role).
+    #[cfg(feature = "tuf")]
+    Tuf(oms_edge_core::tuf::TufError),
+    /// No trust state in flash yet: the sigstore method has no trusted
+    /// root until a trust package is applied.
+    NoTrust,
+    /// A trust package member is not one of `N.root.json`,
+    /// `timestamp.json`, `snapshot.json`, `targets.json`,
+    /// `trusted_root.json` in this order, or one is missing.
+    TrustPackage,
+    /// The trust package's timestamp is the held one: nothing newer.
+    TrustUnchanged,
+    /// A trust package member, or the new trust state, does not fit.
+    TrustTooLarge,
 }
 
 impl PackageError {
@@ -127,7 +142,7 @@ impl PackageError {
 /// The loader's own check names, by code (9000 and up: the core's `Check`
 /// codes stay below). The firmware prints codes only, so these strings
 /// are linked only where names are printed.
-const NAMES: [(u16, &str); 20] = [
+const NAMES: [(u16, &str); 24] = [
     (9000, "package.read"),
     (9001, "package.truncated"),
     (9002, "package.bad_header"),
@@ -148,6 +163,10 @@ const NAMES: [(u16, &str); 20] = [
     (9205, "loader.stale_token"),
     (9206, "loader.sequence_exhausted"),
     (9207, "loader.trial_pending"),
+    (9208, "loader.no_trust"),
+    (9209, "loader.trust_package"),
+    (9210, "loader.trust_unchanged"),
+    (9211, "loader.trust_too_large"),
 ];
 
 impl Refused {
@@ -167,6 +186,12 @@ impl Refused {
             Self::StaleToken => 9205,
             Self::SequenceExhausted => 9206,
             Self::TrialPending => 9207,
+            #[cfg(feature = "tuf")]
+            Self::Tuf(e) => e.check().code(),
+            Self::NoTrust => 9208,
+            Self::TrustPackage => 9209,
+            Self::TrustUnchanged => 9210,
+            Self::TrustTooLarge => 9211,
         }
     }
 
@@ -175,6 +200,8 @@ impl Refused {
     pub fn name(&self) -> &'static str {
         match self {
             Self::Verify(e) => e.check().as_str(),
+            #[cfg(feature = "tuf")]
+            Self::Tuf(e) => e.check().as_str(),
             _ => name_of(self.code()).unwrap_or("loader.unknown"),
         }
     }
@@ -212,6 +239,16 @@ impl fmt::Display for Refused {
                 f.write_str("the active model is on trial: confirm or revert it first")
             }
             Self::Layout => f.write_str("the slot layout does not fit the flash"),
+            #[cfg(feature = "tuf")]
+            Self::Tuf(e) => write!(f, "trust package: {e}"),
+            Self::NoTrust => f.write_str("no trust state: apply a trust package first"),
+            Self::TrustPackage => f.write_str(
+                "a trust package holds N.root.json..., timestamp.json, snapshot.json, targets.json, trusted_root.json in this order",
+            ),
+            Self::TrustUnchanged => {
+                f.write_str("the trust package's timestamp is the held one: nothing newer")
+            }
+            Self::TrustTooLarge => f.write_str("a trust package member or the trust state does not fit"),
         }
     }
 }
@@ -270,6 +307,10 @@ mod tests {
             Refused::StaleToken,
             Refused::SequenceExhausted,
             Refused::TrialPending,
+            Refused::NoTrust,
+            Refused::TrustPackage,
+            Refused::TrustUnchanged,
+            Refused::TrustTooLarge,
         ];
         let mut codes: std::vec::Vec<u16> = all.iter().map(Refused::code).collect();
         let max_core = oms_edge_core::Check::ALL

@@ -70,6 +70,8 @@ mod flashio;
 pub mod ramflash;
 pub mod state;
 pub mod trust;
+#[cfg(feature = "tuf")]
+pub mod trust_state;
 pub mod ustar;
 
 use embedded_io::Read;
@@ -90,6 +92,8 @@ use flashio::{is_erased, read_at};
 use state::RECORD_LEN;
 pub use state::{Model, State, Trial};
 pub use trust::AntiRollback;
+#[cfg(feature = "tuf")]
+pub use trust_state::{TrustBuffers, TrustLayout, TrustState, TrustUpdate};
 use ustar::{BLOCK, Header, Member};
 
 /// The name of the package's first member.

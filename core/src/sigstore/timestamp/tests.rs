@@ -68,7 +68,7 @@ fn cert(der: &[u8]) -> Certificate {
 
 #[test]
 fn embedded_certs_fraction_and_optional_fields_verify() {
-    let v = verify_timestamp(EC_EMBEDDED, SIG, &[ec()]).unwrap();
+    let v = verify_timestamp(EC_EMBEDDED, SIG, &[ec()], &SignatureMemo::default()).unwrap();
     assert_eq!(
         v,
         VerifiedTimestamp {
@@ -82,16 +82,18 @@ fn embedded_certs_fraction_and_optional_fields_verify() {
 
 #[test]
 fn bare_token_sha384_verifies() {
-    let v = verify_timestamp(EC_BARE, SIG, &[ec()]).unwrap();
+    let v = verify_timestamp(EC_BARE, SIG, &[ec()], &SignatureMemo::default()).unwrap();
     assert_eq!((v.gen_time, v.fraction), (T_EC_BARE, false));
 }
 
 #[test]
 fn rsa_tsa_verifies_and_is_named_by_index() {
-    let v = verify_timestamp(RSA, SIG, &[ec(), rsa()]).unwrap();
+    let v = verify_timestamp(RSA, SIG, &[ec(), rsa()], &SignatureMemo::default()).unwrap();
     assert_eq!((v.gen_time, v.tsa), (T_RSA, 1));
     assert_eq!(
-        verify_timestamp(EC_BARE, SIG, &[rsa(), ec()]).unwrap().tsa,
+        verify_timestamp(EC_BARE, SIG, &[rsa(), ec()], &SignatureMemo::default())
+            .unwrap()
+            .tsa,
         1
     );
 }
@@ -102,7 +104,7 @@ fn imprint_must_hash_the_signature() {
     other[0] ^= 1;
     for token in [EC_EMBEDDED, EC_BARE, RSA] {
         assert_eq!(
-            verify_timestamp(token, &other, &[ec(), rsa()]),
+            verify_timestamp(token, &other, &[ec(), rsa()], &SignatureMemo::default()),
             Err(TimestampError::ImprintMismatch)
         );
     }
@@ -141,7 +143,11 @@ fn mutated_tokens_fail_the_check_they_break() {
         (mutate(EC_BARE, &tst_info, 1, 0x05), E::ContentTypeAttribute),
     ];
     for (i, (token, expected)) in cases.iter().enumerate() {
-        assert_eq!(verify_timestamp(token, SIG, &[ec()]), Err(*expected), "{i}");
+        assert_eq!(
+            verify_timestamp(token, SIG, &[ec()], &SignatureMemo::default()),
+            Err(*expected),
+            "{i}"
+        );
     }
 }
 
@@ -152,7 +158,7 @@ fn tampered_signature_fails() {
         let at = token.len() - 5;
         let t = with_byte(token, at, token[at] ^ 0x01);
         assert_eq!(
-            verify_timestamp(&t, SIG, &tsas),
+            verify_timestamp(&t, SIG, &tsas, &SignatureMemo::default()),
             Err(TimestampError::BadSignature)
         );
     }
@@ -164,7 +170,7 @@ fn status_must_be_granted() {
     for status in [1, 2, 5] {
         let t = with_byte(EC_BARE, at, status);
         assert_eq!(
-            verify_timestamp(&t, SIG, &[ec()]),
+            verify_timestamp(&t, SIG, &[ec()], &SignatureMemo::default()),
             Err(TimestampError::Status)
         );
     }
@@ -179,14 +185,14 @@ fn garbage_and_truncation_fail_to_parse() {
         &EC_BARE[..EC_BARE.len() - 1],
     ] {
         assert_eq!(
-            verify_timestamp(bad, SIG, &[ec()]),
+            verify_timestamp(bad, SIG, &[ec()], &SignatureMemo::default()),
             Err(TimestampError::Response)
         );
     }
     let mut trailing = EC_BARE.to_vec();
     trailing.push(0);
     assert_eq!(
-        verify_timestamp(&trailing, SIG, &[ec()]),
+        verify_timestamp(&trailing, SIG, &[ec()], &SignatureMemo::default()),
         Err(TimestampError::Response)
     );
 }
@@ -196,7 +202,7 @@ fn untrusted_tsa_fails_with_or_without_embedded_certs() {
     for token in [EC_EMBEDDED, EC_BARE] {
         for tsas in [&[][..], &[rsa()], &[rsa(), expired()]] {
             assert_eq!(
-                verify_timestamp(token, SIG, tsas),
+                verify_timestamp(token, SIG, tsas, &SignatureMemo::default()),
                 Err(TimestampError::UntrustedTsa)
             );
         }
@@ -204,7 +210,7 @@ fn untrusted_tsa_fails_with_or_without_embedded_certs() {
     // A TSA list naming only the intermediate or the root: not the signer.
     let partial = [tsa(&[EC_INTER, EC_ROOT], TimeRange::default())];
     assert_eq!(
-        verify_timestamp(EC_BARE, SIG, &partial),
+        verify_timestamp(EC_BARE, SIG, &partial, &SignatureMemo::default()),
         Err(TimestampError::UntrustedTsa)
     );
 }
@@ -214,7 +220,7 @@ fn tsa_chain_must_reach_its_own_root() {
     // The right leaf and intermediate under a foreign root.
     let wrong_root = [tsa(&[EC_LEAF, EC_INTER, RSA_ROOT], TimeRange::default())];
     assert_eq!(
-        verify_timestamp(EC_BARE, SIG, &wrong_root),
+        verify_timestamp(EC_BARE, SIG, &wrong_root, &SignatureMemo::default()),
         Err(TimestampError::Chain(CertificateError::UnknownIssuer {
             at: CertPosition::Bundle(1)
         }))
@@ -222,7 +228,7 @@ fn tsa_chain_must_reach_its_own_root() {
     // Without the intermediate.
     let short = [tsa(&[EC_LEAF, EC_ROOT], TimeRange::default())];
     assert_eq!(
-        verify_timestamp(EC_BARE, SIG, &short),
+        verify_timestamp(EC_BARE, SIG, &short, &SignatureMemo::default()),
         Err(TimestampError::Chain(CertificateError::UnknownIssuer {
             at: CertPosition::Bundle(0)
         }))
@@ -232,7 +238,7 @@ fn tsa_chain_must_reach_its_own_root() {
 #[test]
 fn gen_time_outside_tsa_cert_validity_fails() {
     assert_eq!(
-        verify_timestamp(EXPIRED, SIG, &[expired()]),
+        verify_timestamp(EXPIRED, SIG, &[expired()], &SignatureMemo::default()),
         Err(TimestampError::Chain(CertificateError::Expired {
             at: CertPosition::Bundle(0)
         }))
@@ -250,20 +256,28 @@ fn valid_for_ends_are_inclusive_and_exact() {
         range(None, Some(t)),
         range(Some(t), None),
     ] {
-        assert!(verify_timestamp(EC_BARE, SIG, &with(r)).is_ok());
+        assert!(verify_timestamp(EC_BARE, SIG, &with(r), &SignatureMemo::default()).is_ok());
     }
     for r in [range(None, Some(t - 1)), range(Some(t + 1), None)] {
         assert_eq!(
-            verify_timestamp(EC_BARE, SIG, &with(r)),
+            verify_timestamp(EC_BARE, SIG, &with(r), &SignatureMemo::default()),
             Err(TimestampError::OutsideTsaValidity)
         );
     }
     // 04:30:50.212: after an end at :50, within a window [:50, :51].
     let t = T_EC_EMBEDDED;
-    assert!(verify_timestamp(EC_EMBEDDED, SIG, &with(range(Some(t), Some(t + 1)))).is_ok());
+    assert!(
+        verify_timestamp(
+            EC_EMBEDDED,
+            SIG,
+            &with(range(Some(t), Some(t + 1))),
+            &SignatureMemo::default()
+        )
+        .is_ok()
+    );
     for r in [range(None, Some(t)), range(Some(t + 1), None)] {
         assert_eq!(
-            verify_timestamp(EC_EMBEDDED, SIG, &with(r)),
+            verify_timestamp(EC_EMBEDDED, SIG, &with(r), &SignatureMemo::default()),
             Err(TimestampError::OutsideTsaValidity)
         );
     }
@@ -389,12 +403,12 @@ fn signed_attributes_rules_and_limit() {
 fn token_size_limit() {
     let at_limit = vec![0x30; MAX_TIMESTAMP_BYTES];
     assert_eq!(
-        verify_timestamp(&at_limit, SIG, &[ec()]),
+        verify_timestamp(&at_limit, SIG, &[ec()], &SignatureMemo::default()),
         Err(TimestampError::Response)
     );
     let over = vec![0x30; MAX_TIMESTAMP_BYTES + 1];
     assert_eq!(
-        verify_timestamp(&over, SIG, &[ec()]),
+        verify_timestamp(&over, SIG, &[ec()], &SignatureMemo::default()),
         Err(TimestampError::TooLarge)
     );
 }
@@ -415,7 +429,12 @@ fn tvd_json(texts: &[String]) -> String {
 
 fn run(json: &str) -> Result<Vec<VerifiedTimestamp>, (usize, TimestampError)> {
     let v = crate::json::parse(json.as_bytes()).unwrap();
-    verify_all(Some(v.object().unwrap()), SIG, &[rsa(), ec()])
+    verify_all(
+        Some(v.object().unwrap()),
+        SIG,
+        &[rsa(), ec()],
+        &SignatureMemo::default(),
+    )
 }
 
 #[test]
@@ -425,7 +444,10 @@ fn verify_all_lists() {
         all.iter().map(|t| (t.gen_time, t.tsa)).collect::<Vec<_>>(),
         [(T_EC_EMBEDDED, 1), (T_RSA, 0), (T_EC_BARE, 1)]
     );
-    assert_eq!(verify_all(None, SIG, &[ec()]), Ok(vec![]));
+    assert_eq!(
+        verify_all(None, SIG, &[ec()], &SignatureMemo::default()),
+        Ok(vec![])
+    );
     assert_eq!(run("{}"), Ok(vec![]));
     assert_eq!(run(&tvd_json(&[])), Ok(vec![]));
     // The failing entry's index.
@@ -526,8 +548,11 @@ fn with_crls(token: &[u8]) -> Vec<u8> {
 fn verify_all_rejects_the_same_timestamp_rewrapped() {
     let again = rewrapped(EC_EMBEDDED);
     assert_ne!(again.as_slice(), EC_EMBEDDED);
-    let one = verify_timestamp(&again, SIG, &[ec()]).unwrap();
-    assert_eq!(one, verify_timestamp(EC_EMBEDDED, SIG, &[ec()]).unwrap());
+    let one = verify_timestamp(&again, SIG, &[ec()], &SignatureMemo::default()).unwrap();
+    assert_eq!(
+        one,
+        verify_timestamp(EC_EMBEDDED, SIG, &[ec()], &SignatureMemo::default()).unwrap()
+    );
     assert_eq!(
         run(&tvd_json(&[b64(EC_EMBEDDED), b64(RSA), b64(&again)])),
         Err((2, TimestampError::Duplicate))
@@ -778,8 +803,8 @@ fn token_reader_agrees_with_cms_on_every_mutation() {
     let again = rewrapped(EC_EMBEDDED);
     let crls = with_crls(EC_EMBEDDED);
     assert_eq!(
-        verify_timestamp(&crls, SIG, &[ec()]),
-        verify_timestamp(EC_EMBEDDED, SIG, &[ec()])
+        verify_timestamp(&crls, SIG, &[ec()], &SignatureMemo::default()),
+        verify_timestamp(EC_EMBEDDED, SIG, &[ec()], &SignatureMemo::default())
     );
     let mut cases = 0usize;
     for token in [EC_EMBEDDED, EC_BARE, RSA, EXPIRED, &again[..], &crls[..]] {

@@ -1,6 +1,9 @@
-//! Sigstore variant: a compiled-in trusted root and identity policy; the
-//! core's X.509 and CMS work allocates, from a fixed static heap of
-//! [`HEAP_SIZE`] bytes. Anti-rollback on the earliest verified signing
+//! Sigstore variant: the trusted root comes from the trust state in flash,
+//! which trust packages of TUF metadata update, verified against the held
+//! TUF root or, on a device without a trust state, the one compiled in
+//! ([`TUF_ROOT`]; `trust=PATH` applies a package); the identity policy is
+//! compiled in. The core's X.509, CMS and TUF work allocates, from a fixed
+//! static heap of [`HEAP_SIZE`] bytes. Anti-rollback on the earliest verified signing
 //! time. No clock (`rtc=` on the command line stands for one): the
 //! newest verified signing time, kept in the state, is the time floor.
 
@@ -13,39 +16,33 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 
 use cortex_m_rt::entry;
 use embedded_alloc::LlffHeap;
-use oms_edge_core::{IdentityPolicy, SigstoreVerifier};
-use oms_edge_fw::board::{Line, exit};
-use oms_edge_fw::{report_stack, run, take_bufs};
+use oms_edge_core::{IdentityPolicy, SigstoreVerifier, TrustedRoot};
+use oms_edge_fw::board::{self, Line, arg, exit};
+use oms_edge_fw::{
+    open, print_ops, report_stack, rtc, run_with, take_bufs, trust_update, with_trusted_root,
+};
 
 /// The heap: everything the sigstore method allocates comes from here
 /// (the parsed trusted root included).
 const HEAP_SIZE: usize = 32 * 1024;
 
+/// The TUF root compiled in (build.rs): the trust state's starting
+/// point on a device that holds none yet.
+const TUF_ROOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/tuf_root.json"));
+
 #[cfg(feature = "test-trust")]
 mod pinned {
     //! The offline test PKI of testdata/sigstore (for run-qemu.sh).
-    use oms_edge_core::{TrustRootError, TrustedRoot};
     pub const IDENTITY: &str = "signer@example.com";
     pub const ISSUER: &str = "https://oidc.example.com";
-    const ROOT: &[u8] = include_bytes!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../testdata/sigstore/trusted_root.json"
-    ));
-    pub fn root() -> Result<TrustedRoot, TrustRootError> {
-        TrustedRoot::parse(ROOT)
-    }
 }
 
 #[cfg(not(feature = "test-trust"))]
 mod pinned {
-    //! The Sigstore production root compiled into the core; the signer is
-    //! fixed at build time: OMS_EDGE_IDENTITY=... OMS_EDGE_ISSUER=...
-    use oms_edge_core::{TrustRootError, TrustedRoot};
+    //! The signer is fixed at build time: OMS_EDGE_IDENTITY=...
+    //! OMS_EDGE_ISSUER=...
     pub const IDENTITY: &str = env!("OMS_EDGE_IDENTITY");
     pub const ISSUER: &str = env!("OMS_EDGE_ISSUER");
-    pub fn root() -> Result<TrustedRoot, TrustRootError> {
-        TrustedRoot::production()
-    }
 }
 
 /// The heap, counting the bytes in use and their peak.
@@ -97,23 +94,47 @@ fn main() -> ! {
     // SAFETY: the only call.
     #[allow(unsafe_code)]
     let mut bufs = unsafe { take_bufs() };
-    let ok = match pinned::root() {
-        Ok(root) => {
+    let cmd = board::cmdline();
+    let Some(mut loader) = open(cmd) else {
+        exit(false)
+    };
+    let mut ok = true;
+    // A trust package first: the verification below uses its result.
+    if let Some(pkg) = arg(cmd, "trust") {
+        ok = trust_update(&mut loader, pkg, TUF_ROOT, rtc(cmd), &mut bufs);
+        Line::new("HEAP trust update peak: ")
+            .u(HEAP.peak.load(Ordering::Relaxed) as u64)
+            .s(" bytes")
+            .print();
+    }
+    // The trusted root from flash; parsed, its bytes' buffer is free.
+    let root = with_trusted_root(&mut loader, &mut bufs, TrustedRoot::parse);
+    match root {
+        Some(Ok(root)) => {
             let held = HEAP.used.load(Ordering::Relaxed);
             Line::new("HEAP trusted root parsed: ")
                 .u(held as u64)
                 .s(" bytes held")
                 .print();
             let policy = IdentityPolicy::exact(pinned::IDENTITY, pinned::ISSUER);
-            run(&SigstoreVerifier::new(&root, policy), &mut bufs)
+            let verified = run_with(
+                &mut loader,
+                &SigstoreVerifier::new(&root, policy),
+                &mut bufs,
+                cmd,
+            );
+            ok = ok && verified;
         }
-        Err(e) => {
-            Line::new("ERROR the pinned trusted root does not parse: ")
+        Some(Err(e)) => {
+            Line::new("ERROR the held trusted root does not parse: ")
                 .u(u64::from(oms_edge_core::Error::from(e).check().code()))
                 .print();
-            false
+            ok = false;
         }
-    };
+        // No trust state (said above): nothing verifies.
+        None => ok = false,
+    }
+    print_ops(&mut loader);
     report_stack("", Some((HEAP.peak.load(Ordering::Relaxed), HEAP_SIZE)));
     exit(ok)
 }
