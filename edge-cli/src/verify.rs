@@ -741,7 +741,13 @@ fn tally_batch<'m>(
     failure: &mut Option<Error>,
 ) {
     for (spec, outcome) in specs.iter().zip(outcomes) {
-        let slot = results.get_mut(spec.index());
+        // A planning failure already recorded for this resource stays its
+        // standing: it can be found after its batch was handed to hashing
+        // (a file longer than its last signed shard shows when the next
+        // file is planned), and it is what the verdict reports.
+        let slot = results
+            .get_mut(spec.index())
+            .filter(|s| !matches!(s, ResourceResult::Failed(_)));
         match outcome {
             Ok(passed) => {
                 if let Some(slot) = slot {
