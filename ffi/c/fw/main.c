@@ -66,7 +66,8 @@ static int refused(int32_t rc) {
 
 /* One ustar member: name (prefix/name), data and size. */
 typedef struct {
-  char name[256];
+  /* prefix (155) + '/' + name (100) + NUL */
+  char name[257];
   size_t name_len;
   const uint8_t *data;
   uint32_t size;
