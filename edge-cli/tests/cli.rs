@@ -7,9 +7,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata")
-}
+mod common;
+use common::{copy_dir, testdata};
 
 fn vector(name: &str) -> PathBuf {
     testdata().join("vectors").join(name)
@@ -71,23 +70,6 @@ fn copy_model(case: &str) -> (tempfile::TempDir, PathBuf) {
     let dst = tmp.path().join("model");
     copy_dir(&vector(case).join("model"), &dst);
     (tmp, dst)
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).expect("mkdir");
-    for e in std::fs::read_dir(src).expect("read_dir") {
-        let e = e.expect("entry");
-        let to = dst.join(e.file_name());
-        let ft = e.file_type().expect("type");
-        if ft.is_symlink() {
-            std::os::unix::fs::symlink(std::fs::read_link(e.path()).expect("link"), &to)
-                .expect("symlink");
-        } else if ft.is_dir() {
-            copy_dir(&e.path(), &to);
-        } else {
-            std::fs::copy(e.path(), &to).expect("copy");
-        }
-    }
 }
 
 #[test]

@@ -9,9 +9,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata")
-}
+mod common;
+use common::testdata;
 
 fn prod(date: &str) -> PathBuf {
     testdata().join("tuf/sigstore-prod").join(date)
