@@ -37,7 +37,6 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 
-use crc::{CRC_32_ISO_HDLC, Crc, NoTable};
 use embedded_io::Read;
 use embedded_storage::nor_flash::NorFlash;
 use oms_edge_core::tuf::{
@@ -48,15 +47,15 @@ use oms_edge_core::{Digest, HashAlgorithm, Hasher, UnixTime};
 use crate::archive::{Input, SlotWriter, StreamInput, next_block, read_exact, skip};
 use crate::error::{FlashErr, PackageError, Refused};
 use crate::flashio::read_at;
+use crate::state::CRC32;
 use crate::ustar::{self, BLOCK, Header, Member};
-use crate::{BLOCK_LEN, Loader, MAX_STRIDE};
+use crate::{BLOCK_LEN, Loader, MAX_STRIDE, stride_of};
 
 /// Bytes of a trust commit record (a write rounds it up to the flash's
 /// units).
 pub const TRUST_RECORD_LEN: usize = 128;
 const MAGIC: &[u8; 4] = b"OMST";
 const CRC_AT: usize = TRUST_RECORD_LEN - 4;
-const CRC32: Crc<u32, NoTable> = Crc::<u32, NoTable>::new(&CRC_32_ISO_HDLC);
 
 /// Where the two trust areas are (each erase-sector aligned, at least two
 /// sectors: the files, and the commit record in the last sector).
@@ -66,6 +65,14 @@ pub struct TrustLayout {
     pub areas: [u32; 2],
     /// Bytes per area (a multiple of the erase sector).
     pub area_size: u32,
+}
+
+impl TrustLayout {
+    /// The offset of area `area` (0, or 1 for any other value).
+    fn base(&self, area: u8) -> u32 {
+        let [a0, a1] = self.areas;
+        if area == 0 { a0 } else { a1 }
+    }
 }
 
 /// The trust state held in flash, as its commit record says.
@@ -232,16 +239,9 @@ fn sector<F: NorFlash>() -> Result<u32, Refused> {
 }
 
 /// The commit record's slot: [`TRUST_RECORD_LEN`] rounded up to the read
-/// and write units.
+/// and write units, as a state record's.
 fn record_stride<F: NorFlash>() -> Result<usize, Refused> {
-    let unit = F::READ_SIZE.max(F::WRITE_SIZE).max(1);
-    let stride = TRUST_RECORD_LEN
-        .checked_next_multiple_of(unit)
-        .ok_or(Refused::Layout)?;
-    if stride > MAX_STRIDE || !unit.is_multiple_of(F::READ_SIZE.min(F::WRITE_SIZE).max(1)) {
-        return Err(Refused::Layout);
-    }
-    Ok(stride)
+    stride_of::<F>(TRUST_RECORD_LEN).ok_or(Refused::Layout)
 }
 
 fn tuf(e: TufError) -> Refused {
@@ -288,12 +288,9 @@ impl<F: NorFlash> Loader<F> {
     }
 
     fn record_at(trust: &TrustLayout, area: u8) -> Result<u32, Refused> {
-        let base = if area == 0 {
-            trust.areas[0]
-        } else {
-            trust.areas[1]
-        };
-        base.checked_add(trust.area_size.saturating_sub(sector::<F>()?))
+        trust
+            .base(area)
+            .checked_add(trust.area_size.saturating_sub(sector::<F>()?))
             .ok_or(Refused::Layout)
     }
 
@@ -314,11 +311,7 @@ impl<F: NorFlash> Loader<F> {
         let Some(total) = state.total().filter(|&t| t <= room) else {
             return Ok(None);
         };
-        let base = if area == 0 {
-            trust.areas[0]
-        } else {
-            trust.areas[1]
-        };
+        let base = trust.base(area);
         let mut hasher = Hasher::new(HashAlgorithm::Sha256);
         let mut chunk = [0u8; 64];
         let mut at = 0u32;
@@ -360,11 +353,7 @@ impl<F: NorFlash> Loader<F> {
         buf: &'b mut [u8],
     ) -> Result<&'b mut [u8], Refused> {
         let (at, len) = state.file(i).ok_or(Refused::Layout)?;
-        let base = if state.area == 0 {
-            trust.areas[0]
-        } else {
-            trust.areas[1]
-        };
+        let base = trust.base(state.area);
         let len = usize::try_from(len).map_err(|_| Refused::Layout)?;
         let out = buf.get_mut(..len).ok_or(Refused::TrustTooLarge)?;
         read_at(
@@ -539,11 +528,7 @@ impl<F: NorFlash> Loader<F> {
         self.flash
             .erase(record_at, record_at.saturating_add(sector))
             .map_err(FlashErr)?;
-        let base = if area == 0 {
-            trust.areas[0]
-        } else {
-            trust.areas[1]
-        };
+        let base = trust.base(area);
         let mut writer = SlotWriter::new(&mut self.flash, base, room, page);
         for f in files {
             writer.put(f)?;
