@@ -119,6 +119,7 @@ fn refused(what: &str, e: &Refused) {
     if let Refused::Rollback { confirmed, offered } = e {
         l.s(" confirmed ").u(*confirmed).s(" offered ").u(*offered);
     }
+    #[cfg(feature = "sigstore")]
     if let Refused::TrustDamaged { area } = e {
         l.s(" area ").u(u64::from(*area));
     }
