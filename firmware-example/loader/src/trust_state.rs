@@ -396,7 +396,8 @@ impl<F: NorFlash> Loader<F> {
     }
 
     /// The committed area with the higher sequence number (area 0 on a
-    /// tie, which no update writes), and the other area's number.
+    /// tie, which no update writes; area 0 when neither is committed): its
+    /// number, and what it holds.
     fn newest_area(&mut self, trust: &TrustLayout, room: u32) -> Result<(u8, Area), Refused> {
         let a = self.read_area(trust, 0, room)?;
         let b = self.read_area(trust, 1, room)?;
