@@ -363,9 +363,9 @@ const RSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1
 const MGF1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.8");
 #[cfg(any(feature = "rsa", feature = "sigstore"))]
 pub(crate) const SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
-#[cfg(feature = "sha512")]
+#[cfg(all(feature = "sha512", any(feature = "rsa", feature = "sigstore")))]
 pub(crate) const SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2");
-#[cfg(feature = "sha512")]
+#[cfg(all(feature = "sha512", any(feature = "rsa", feature = "sigstore")))]
 pub(crate) const SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3");
 const EXT_BASIC_CONSTRAINTS: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.19");
 const EXT_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.15");
@@ -756,6 +756,7 @@ impl SignatureMemo {
     /// memo), so at most a few hundred candidates. Only the names are
     /// read ([`issuer_and_subject`]), not the whole certificate: no heap
     /// but the list, and a shallow stack.
+    #[cfg(feature = "sigstore")]
     pub(crate) fn for_chains<'a, C, D>(chains: C) -> Self
     where
         C: IntoIterator<Item = &'a [D]>,
@@ -845,6 +846,7 @@ impl SignatureMemo {
 /// The issuer and subject `Name`s of a DER certificate, as encoded,
 /// without decoding the rest (RFC 5280 §4.1: TBSCertificate's version,
 /// serialNumber, signature, issuer, validity, subject).
+#[cfg(feature = "sigstore")]
 fn issuer_and_subject(der: &[u8]) -> Option<(&[u8], &[u8])> {
     let mut certificate = SliceReader::new(der).ok()?;
     der::Header::decode(&mut certificate).ok()?;

@@ -5,7 +5,7 @@
 //! parallel hashing and reporting. Every check is the core's.
 //!
 //! Exit codes: 0 verified, 1 not verified (any reason, including a
-//! malformed bundle), 2 usage or configuration error.
+//! malformed bundle or an internal error), 2 usage or configuration error.
 
 /// `println!` that ignores a closed stdout (`oms-edge inspect x | head`)
 /// instead of panicking.
@@ -173,6 +173,32 @@ pub struct CertificateArgs {
 
 /// Parses the command line, runs the command, returns the exit code.
 pub fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("panic");
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("oms-edge: internal error{at}: {what}");
+    }));
+    guarded(run)
+}
+
+/// Runs `command`. A panic (a bug, or something the OS refused, such as a
+/// thread) ends as exit 1, "not verified", after the one line the panic
+/// hook printed: never as Rust's exit 101, which callers that test for 1
+/// would not read as a failure.
+fn guarded(command: impl FnOnce() -> ExitCode) -> ExitCode {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(command))
+        .unwrap_or_else(|_| ExitCode::from(1))
+}
+
+fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -202,5 +228,23 @@ pub fn main() -> ExitCode {
         Command::Digest(args) => digest::run(&args),
         Command::Inspect(args) => inspect::run(&args),
         Command::Trust(cmd) => trust::run(&cmd),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_is_exit_1_not_101() {
+        assert_eq!(guarded(|| ExitCode::from(2)), ExitCode::from(2));
+        assert_eq!(guarded(|| panic!("a bug")), ExitCode::from(1));
+        let thread = || {
+            std::thread::scope(|s| {
+                s.spawn(|| panic!("in a scoped thread"));
+            });
+            ExitCode::SUCCESS
+        };
+        assert_eq!(guarded(thread), ExitCode::from(1));
     }
 }

@@ -415,6 +415,11 @@ fn keyless_signer(parsed: &Bundle<'_>) -> Result<(Option<Box<Cert>>, SigstoreKey
 /// present, is the caller's key. (`hint` is an opaque, unsigned label in
 /// Sigstore bundles, not model_signing's SHA-256 of the key: the signature
 /// decides.)
+// A build with no curve and no RSA has no managed key to compare with.
+#[cfg_attr(
+    not(any(feature = "p256", feature = "p384", feature = "p521", feature = "rsa")),
+    allow(unreachable_code)
+)]
 #[inline(never)]
 fn managed_signer(parsed: &Bundle<'_>, key: &SigstoreKey) -> Result<SigstoreKey, Error> {
     let Material::PublicKey { raw_bytes, .. } = parsed.material else {
