@@ -21,7 +21,8 @@
 #    refuses the older one); then a trust update with a power cut at every
 #    flash operation (each next boot has the old or the new trust state and
 #    verifies the model), and tampered, replayed and expired (below the
-#    time floor) trust packages refused with zero flash operations;
+#    time floor) trust packages refused with zero flash operations, as is
+#    everything on a damaged trust state (a bit flipped at rest);
 # 5. fw-key's static stack bound (stack-bound.py, when llvm-objdump is
 #    there) and the footprint against the budgets (footprint.sh), with the
 #    stack and heap peaks every run reported.
@@ -153,12 +154,15 @@ cut_sweep() {
   fi
 }
 
+flip() { # FILE OFFSET: flips the lowest bit of the byte at OFFSET
+  local b
+  b=$(od -An -tu1 -j "$2" -N 1 "$1" | tr -d ' ')
+  printf "$(printf '\\%03o' $((b ^ 1)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
 # A copy of model DIR with one byte of FILE flipped.
 tampered() { # DIR FILE OUT
   cp -r "$1" "$3"
-  local b
-  b=$(od -An -tu1 -j 100 -N 1 "$3/$2" | tr -d ' ')
-  printf "$(printf '\\%03o' $((b ^ 1)))" | dd of="$3/$2" bs=1 seek=100 conv=notrunc status=none
+  flip "$3/$2" 100
 }
 
 echo "== stack guard and division"
@@ -295,6 +299,15 @@ run trust-replay-2 fw-sigstore "$snor" \
 # floor): certainly expired, though the device has no clock.
 run trust-expired-below-floor fw-sigstore "$snor" \
   '^TRUST REFUSED 1514 tuf\.expired role timestamp ;; ^ACTIVE verified ;; FLASH ops 0$' "trust=$work/expired.tar"
+# Damage at rest: one bit of the newest trust area's (area 1, seq 2) TUF
+# root flipped. Refused, the trust package and the model alike, rather
+# than replaced by area 0's older state (fw/src/board.rs: area 1 starts
+# after the two 256 KiB slots, the two 4 KiB log sectors and area 0).
+cp "$snor" "$work/damaged.nor"
+flip "$work/damaged.nor" $(((2 * 256 + 2 * 4 + 24) * 1024 + 100))
+run trust-damaged fw-sigstore "$work/damaged.nor" \
+  '^TRUST REFUSED 9212 loader\.trust_damaged area 1 ;; ^TRUST REFUSED 9212 loader\.trust_damaged area 1 ;; FLASH ops 0$' \
+  "trust=$work/expired.tar"
 
 echo "== static stack bound of fw-key (STACK.md)"
 if command -v llvm-objdump >/dev/null; then

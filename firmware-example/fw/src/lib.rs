@@ -119,6 +119,10 @@ fn refused(what: &str, e: &Refused) {
     if let Refused::Rollback { confirmed, offered } = e {
         l.s(" confirmed ").u(*confirmed).s(" offered ").u(*offered);
     }
+    #[cfg(feature = "sigstore")]
+    if let Refused::TrustDamaged { area } = e {
+        l.s(" area ").u(u64::from(*area));
+    }
     l.print();
 }
 
@@ -258,7 +262,8 @@ fn trust_versions(l: &mut Line, s: &oms_edge_loader::TrustState) {
 
 /// Reads the held `trusted_root.json` into the bundle buffer and hands it
 /// to `f` (sigstore variant); prints `TRUST root N ...` or `TRUST REFUSED
-/// <code>` (no trust state yet: `loader.no_trust`).
+/// <code>` (no trust state yet: `loader.no_trust`; a damaged one:
+/// `loader.trust_damaged`, followed by `area N`).
 #[cfg(feature = "sigstore")]
 #[inline(never)]
 pub fn with_trusted_root<T>(

@@ -120,6 +120,16 @@ pub enum Refused {
     TrustUnchanged,
     /// A trust package member, or the new trust state, does not fit.
     TrustTooLarge,
+    /// The newest committed trust area is damaged: its commit record is
+    /// valid but its files do not match it (damage at rest, or
+    /// tampering; no power cut leaves this). The older area is not used
+    /// (that would roll the trust state back): sigstore models and trust
+    /// packages are refused until the device is re-provisioned
+    /// (`Loader::erase_trust` with feature `tuf`, then a trust package).
+    TrustDamaged {
+        /// The damaged area (0 or 1).
+        area: u8,
+    },
 }
 
 impl PackageError {
@@ -142,7 +152,7 @@ impl PackageError {
 /// The loader's own check names, by code (9000 and up: the core's `Check`
 /// codes stay below). The firmware prints codes only, so these strings
 /// are linked only where names are printed.
-const NAMES: [(u16, &str); 24] = [
+const NAMES: [(u16, &str); 25] = [
     (9000, "package.read"),
     (9001, "package.truncated"),
     (9002, "package.bad_header"),
@@ -167,6 +177,7 @@ const NAMES: [(u16, &str); 24] = [
     (9209, "loader.trust_package"),
     (9210, "loader.trust_unchanged"),
     (9211, "loader.trust_too_large"),
+    (9212, "loader.trust_damaged"),
 ];
 
 impl Refused {
@@ -192,6 +203,7 @@ impl Refused {
             Self::TrustPackage => 9209,
             Self::TrustUnchanged => 9210,
             Self::TrustTooLarge => 9211,
+            Self::TrustDamaged { .. } => 9212,
         }
     }
 
@@ -249,6 +261,10 @@ impl fmt::Display for Refused {
                 f.write_str("the trust package's timestamp is the held one: nothing newer")
             }
             Self::TrustTooLarge => f.write_str("a trust package member or the trust state does not fit"),
+            Self::TrustDamaged { area } => write!(
+                f,
+                "trust area {area} is committed but its files do not match its record: re-provision the trust state"
+            ),
         }
     }
 }
@@ -311,6 +327,7 @@ mod tests {
             Refused::TrustPackage,
             Refused::TrustUnchanged,
             Refused::TrustTooLarge,
+            Refused::TrustDamaged { area: 1 },
         ];
         let mut codes: std::vec::Vec<u16> = all.iter().map(Refused::code).collect();
         let max_core = oms_edge_core::Check::ALL

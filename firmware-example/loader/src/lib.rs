@@ -844,13 +844,19 @@ impl<F: NorFlash> Loader<F> {
     }
 }
 
-/// A record's slot: [`RECORD_LEN`] rounded up to both the read and the
-/// write unit.
+/// A state record's slot: [`RECORD_LEN`] rounded up to both the read and
+/// the write unit.
 fn stride<F: NorFlash>() -> Option<usize> {
+    stride_of::<F>(RECORD_LEN)
+}
+
+/// The slot of a `len`-byte commit record (a state record, or a trust
+/// area's): `len` rounded up to both the read and the write unit, at most
+/// [`MAX_STRIDE`] (a slot is written in one write from a stack buffer).
+pub(crate) fn stride_of<F: NorFlash>(len: usize) -> Option<usize> {
     let (r, w) = (F::READ_SIZE.max(1), F::WRITE_SIZE.max(1));
     let unit = r.checked_div(gcd(r, w))?.checked_mul(w)?;
-    let stride = RECORD_LEN.checked_next_multiple_of(unit)?;
-    // The log writes a record slot in one write from a stack buffer.
+    let stride = len.checked_next_multiple_of(unit)?;
     (stride <= MAX_STRIDE).then_some(stride)
 }
 

@@ -47,8 +47,10 @@ const CRC_AT: usize = RECORD_LEN - 4;
 const MODEL_LEN: usize = 80;
 const ACTIVE_AT: usize = 28;
 const FALLBACK_AT: usize = ACTIVE_AT + MODEL_LEN;
-/// Bitwise, without the 1 KiB lookup table: a record is 188 bytes.
-const CRC32: Crc<u32, NoTable> = Crc::<u32, NoTable>::new(&CRC_32_ISO_HDLC);
+/// The CRC-32 of the state records and of the trust areas' commit records
+/// (`trust_state.rs`). Bitwise, without the 1 KiB lookup table: a record
+/// is 188 bytes (124 for a trust record).
+pub(crate) const CRC32: Crc<u32, NoTable> = Crc::<u32, NoTable>::new(&CRC_32_ISO_HDLC);
 
 /// A verified model in a slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -25,19 +25,27 @@
 //! | 96 | 28 | zero |
 //! | 124 | 4 | CRC-32 (ISO-HDLC) of bytes 0..124 |
 //!
-//! An area counts only when its record's CRC and magic hold, the lengths
-//! fit, and the files hash to the record's digest; the state is the valid
-//! area with the higher sequence number. An update ([`Loader::update_trust`])
-//! verifies the whole package before its first flash operation, then erases
-//! the other area's record sector, writes the files, and writes the record:
-//! a power cut before the record's write is complete leaves that area
-//! invalid and the old state the state; after it, the new one.
+//! An area is committed when its record's CRC, magic and padding hold (a
+//! record that fails them, or fails to read, was never written whole: the
+//! area does not count). A committed area is intact when its lengths fit
+//! and its files hash to the record's digest, and damaged otherwise. The
+//! state is the committed area with the higher sequence number; when that
+//! one is damaged the loader fails closed ([`Refused::TrustDamaged`])
+//! rather than fall back to the other area, which holds the state of one
+//! update earlier (an older `trusted_root.json`, lower rollback floors).
+//! An update ([`Loader::update_trust`]) verifies the whole package before
+//! its first flash operation, then erases the other area's record sector,
+//! writes the files, reads them back, and writes the record: a power cut
+//! before the record's write is complete leaves that area uncommitted and
+//! the old state the state; after it, the new one. No cut, and no write
+//! that did not take, leaves a committed area damaged: only damage at rest
+//! or tampering does, and the device then needs re-provisioning
+//! ([`Loader::erase_trust`], then a trust package).
 
 extern crate alloc;
 
 use alloc::vec::Vec;
 
-use crc::{CRC_32_ISO_HDLC, Crc, NoTable};
 use embedded_io::Read;
 use embedded_storage::nor_flash::NorFlash;
 use oms_edge_core::tuf::{
@@ -48,15 +56,15 @@ use oms_edge_core::{Digest, HashAlgorithm, Hasher, UnixTime};
 use crate::archive::{Input, SlotWriter, StreamInput, next_block, read_exact, skip};
 use crate::error::{FlashErr, PackageError, Refused};
 use crate::flashio::read_at;
+use crate::state::CRC32;
 use crate::ustar::{self, BLOCK, Header, Member};
-use crate::{BLOCK_LEN, Loader, MAX_STRIDE};
+use crate::{BLOCK_LEN, Loader, MAX_STRIDE, stride_of};
 
 /// Bytes of a trust commit record (a write rounds it up to the flash's
 /// units).
 pub const TRUST_RECORD_LEN: usize = 128;
 const MAGIC: &[u8; 4] = b"OMST";
 const CRC_AT: usize = TRUST_RECORD_LEN - 4;
-const CRC32: Crc<u32, NoTable> = Crc::<u32, NoTable>::new(&CRC_32_ISO_HDLC);
 
 /// Where the two trust areas are (each erase-sector aligned, at least two
 /// sectors: the files, and the commit record in the last sector).
@@ -66,6 +74,14 @@ pub struct TrustLayout {
     pub areas: [u32; 2],
     /// Bytes per area (a multiple of the erase sector).
     pub area_size: u32,
+}
+
+impl TrustLayout {
+    /// The offset of area `area` (0, or 1 for any other value).
+    fn base(&self, area: u8) -> u32 {
+        let [a0, a1] = self.areas;
+        if area == 0 { a0 } else { a1 }
+    }
 }
 
 /// The trust state held in flash, as its commit record says.
@@ -165,6 +181,36 @@ impl TrustState {
     }
 }
 
+/// What a trust area holds.
+#[derive(Debug, Clone, Copy)]
+enum Area {
+    /// No valid commit record (never committed, erased, or its record's
+    /// write was torn): it does not count.
+    Uncommitted,
+    /// A valid record, and the files it names.
+    Intact(TrustState),
+    /// A valid record (a committed state: its sequence number is known)
+    /// whose files do not match it: lengths beyond the room, a failed
+    /// read, another digest. No power cut leaves this (an update erases
+    /// the record's sector first and writes the record last, after the
+    /// files read back whole): only damage at rest or tampering does.
+    Damaged {
+        /// The record's sequence number.
+        seq: u32,
+    },
+}
+
+impl Area {
+    /// The committed record's sequence number.
+    fn seq(&self) -> Option<u32> {
+        match self {
+            Self::Uncommitted => None,
+            Self::Intact(s) => Some(s.seq),
+            Self::Damaged { seq } => Some(*seq),
+        }
+    }
+}
+
 /// A trust update applied by [`Loader::update_trust`].
 #[derive(Debug, Clone, Copy)]
 pub struct TrustUpdate {
@@ -232,16 +278,9 @@ fn sector<F: NorFlash>() -> Result<u32, Refused> {
 }
 
 /// The commit record's slot: [`TRUST_RECORD_LEN`] rounded up to the read
-/// and write units.
+/// and write units, as a state record's.
 fn record_stride<F: NorFlash>() -> Result<usize, Refused> {
-    let unit = F::READ_SIZE.max(F::WRITE_SIZE).max(1);
-    let stride = TRUST_RECORD_LEN
-        .checked_next_multiple_of(unit)
-        .ok_or(Refused::Layout)?;
-    if stride > MAX_STRIDE || !unit.is_multiple_of(F::READ_SIZE.min(F::WRITE_SIZE).max(1)) {
-        return Err(Refused::Layout);
-    }
-    Ok(stride)
+    stride_of::<F>(TRUST_RECORD_LEN).ok_or(Refused::Layout)
 }
 
 fn tuf(e: TufError) -> Refused {
@@ -288,37 +327,40 @@ impl<F: NorFlash> Loader<F> {
     }
 
     fn record_at(trust: &TrustLayout, area: u8) -> Result<u32, Refused> {
-        let base = if area == 0 {
-            trust.areas[0]
-        } else {
-            trust.areas[1]
-        };
-        base.checked_add(trust.area_size.saturating_sub(sector::<F>()?))
+        trust
+            .base(area)
+            .checked_add(trust.area_size.saturating_sub(sector::<F>()?))
             .ok_or(Refused::Layout)
     }
 
-    /// Area `area`'s state when its record and files are valid.
-    fn read_area(
-        &mut self,
-        trust: &TrustLayout,
-        area: u8,
-        room: u32,
-    ) -> Result<Option<TrustState>, Refused> {
+    /// What area `area` holds: a record that does not verify (CRC, magic,
+    /// padding, or a failed read) is no commit at all; a valid one is
+    /// intact only when its lengths fit `room` and its files hash to its
+    /// digest, and damaged otherwise.
+    fn read_area(&mut self, trust: &TrustLayout, area: u8, room: u32) -> Result<Area, Refused> {
         let mut record = [0u8; TRUST_RECORD_LEN];
         if read_at(&mut self.flash, Self::record_at(trust, area)?, &mut record).is_err() {
-            return Ok(None);
+            return Ok(Area::Uncommitted);
         }
         let Some(state) = TrustState::decode(area, &record) else {
-            return Ok(None);
+            return Ok(Area::Uncommitted);
         };
+        let damaged = Area::Damaged { seq: state.seq };
         let Some(total) = state.total().filter(|&t| t <= room) else {
-            return Ok(None);
+            return Ok(damaged);
         };
-        let base = if area == 0 {
-            trust.areas[0]
-        } else {
-            trust.areas[1]
-        };
+        Ok(
+            if self.files_match(trust.base(area), total, &state.digest)? {
+                Area::Intact(state)
+            } else {
+                damaged
+            },
+        )
+    }
+
+    /// Whether the `total` bytes at `base` hash to `digest` (`false` when
+    /// a read fails).
+    fn files_match(&mut self, base: u32, total: u32, digest: &[u8; 32]) -> Result<bool, Refused> {
         let mut hasher = Hasher::new(HashAlgorithm::Sha256);
         let mut chunk = [0u8; 64];
         let mut at = 0u32;
@@ -328,27 +370,67 @@ impl<F: NorFlash> Loader<F> {
                 .min(chunk.len());
             let buf = chunk.get_mut(..n).ok_or(Refused::Layout)?;
             if read_at(&mut self.flash, base.saturating_add(at), buf).is_err() {
-                return Ok(None);
+                return Ok(false);
             }
             hasher.update(buf);
             at = at.saturating_add(u32::try_from(n).map_err(|_| Refused::Layout)?);
         }
-        let digest: Digest = hasher.finalize();
-        Ok((digest.as_bytes() == state.digest).then_some(state))
+        let actual: Digest = hasher.finalize();
+        Ok(actual.as_bytes() == digest)
     }
 
-    /// The trust state: the valid area with the higher sequence number,
-    /// `None` when neither is valid (a device before its first trust
-    /// package). Reads only.
+    /// The trust state: the committed area with the higher sequence
+    /// number, `None` when neither is committed (a device before its first
+    /// trust package). Fails closed: when that area is damaged
+    /// ([`Refused::TrustDamaged`]) the older area is not used, since that
+    /// would roll the state back by one update. Reads only.
     #[inline(never)]
     pub fn trust_state(&mut self, trust: &TrustLayout) -> Result<Option<TrustState>, Refused> {
         let room = self.check_trust_layout(trust)?;
+        let (area, newest) = self.newest_area(trust, room)?;
+        match newest {
+            Area::Uncommitted => Ok(None),
+            Area::Intact(state) => Ok(Some(state)),
+            Area::Damaged { .. } => Err(Refused::TrustDamaged { area }),
+        }
+    }
+
+    /// The committed area with the higher sequence number (area 0 on a
+    /// tie, which no update writes; area 0 when neither is committed): its
+    /// number, and what it holds.
+    fn newest_area(&mut self, trust: &TrustLayout, room: u32) -> Result<(u8, Area), Refused> {
         let a = self.read_area(trust, 0, room)?;
         let b = self.read_area(trust, 1, room)?;
-        Ok(match (a, b) {
-            (Some(a), Some(b)) => Some(if b.seq > a.seq { b } else { a }),
-            (a, b) => a.or(b),
-        })
+        Ok(if b.seq() > a.seq() { (1, b) } else { (0, a) })
+    }
+
+    /// Erases both trust areas' commit records, making the device one
+    /// without trust state: the next trust package is verified against
+    /// the compiled-in TUF root, as on a new device. This is
+    /// re-provisioning (a device whose state is damaged,
+    /// [`Refused::TrustDamaged`], or a factory reset): it drops the held
+    /// versions, the rollback floors of the next update, so it must not
+    /// be reachable by whoever delivers trust packages. The older
+    /// committed record is erased first: a power cut leaves the state as
+    /// it was (damaged or not) or none, never the older one. Returns the
+    /// flash operations made (two erases).
+    #[inline(never)]
+    pub fn erase_trust(&mut self, trust: &TrustLayout) -> Result<u32, Refused> {
+        let room = self.check_trust_layout(trust)?;
+        let (newest, _) = self.newest_area(trust, room)?;
+        let sector = sector::<F>()?;
+        let mut ops = 0u32;
+        for area in [1u8.saturating_sub(newest), newest] {
+            let at = Self::record_at(trust, area)?;
+            ops = ops.saturating_add(1);
+            self.flash
+                .erase(at, at.checked_add(sector).ok_or(Refused::Layout)?)
+                .map_err(FlashErr)?;
+        }
+        if self.trust_state(trust)?.is_some() {
+            return Err(Refused::AtRest);
+        }
+        Ok(ops)
     }
 
     /// Reads file `i` of `state` into the start of `buf`; its bytes.
@@ -360,11 +442,7 @@ impl<F: NorFlash> Loader<F> {
         buf: &'b mut [u8],
     ) -> Result<&'b mut [u8], Refused> {
         let (at, len) = state.file(i).ok_or(Refused::Layout)?;
-        let base = if state.area == 0 {
-            trust.areas[0]
-        } else {
-            trust.areas[1]
-        };
+        let base = trust.base(state.area);
         let len = usize::try_from(len).map_err(|_| Refused::Layout)?;
         let out = buf.get_mut(..len).ok_or(Refused::TrustTooLarge)?;
         read_at(
@@ -377,7 +455,7 @@ impl<F: NorFlash> Loader<F> {
 
     /// The held `trusted_root.json`, read into `buf` (the state is
     /// checked whole first). [`Refused::NoTrust`] when there is no trust
-    /// state yet.
+    /// state yet, [`Refused::TrustDamaged`] when it is damaged.
     #[inline(never)]
     pub fn trusted_root<'b>(
         &mut self,
@@ -394,6 +472,9 @@ impl<F: NorFlash> Loader<F> {
     /// device without one, against `tuf_root`, the TUF root compiled into
     /// the firmware), the whole package before the first flash operation;
     /// then the new state is written to the other area and committed.
+    /// A damaged state ([`Refused::TrustDamaged`]) is refused before
+    /// anything is read from the package: an update never starts from the
+    /// older area.
     ///
     /// The package is a ustar archive of, in this order: new root versions
     /// `N.root.json` (increasing; those not newer than the held root are
@@ -539,17 +620,19 @@ impl<F: NorFlash> Loader<F> {
         self.flash
             .erase(record_at, record_at.saturating_add(sector))
             .map_err(FlashErr)?;
-        let base = if area == 0 {
-            trust.areas[0]
-        } else {
-            trust.areas[1]
-        };
+        let base = trust.base(area);
         let mut writer = SlotWriter::new(&mut self.flash, base, room, page);
         for f in files {
             writer.put(f)?;
         }
         writer.flush()?;
         ops = ops.saturating_add(writer.ops);
+        // The files read back before the record commits them: a write
+        // that did not take leaves the area uncommitted, never damaged.
+        let total = state.total().ok_or(Refused::TrustTooLarge)?;
+        if !self.files_match(base, total, &state.digest)? {
+            return Err(Refused::AtRest);
+        }
         let stride = record_stride::<F>()?;
         let mut slot = [0xffu8; MAX_STRIDE];
         let buf = slot.get_mut(..stride).ok_or(Refused::Layout)?;

@@ -514,3 +514,188 @@ fn the_real_sigstore_update_from_root_13_to_15() {
     );
     assert_eq!(l.flash().ops, 0);
 }
+
+/// Offset of the commit record of `area` in the flash.
+fn record_at(area: u8) -> usize {
+    (TRUST.areas[area as usize] + AREA) as usize - ERASE
+}
+
+/// Flips one bit of byte `at` of file `i` (0 root, 1 timestamp, 2
+/// snapshot, 3 trusted root) of `state`'s area.
+fn damage_file(l: &mut Loader<Flash>, state: &TrustState, i: usize, at: usize) {
+    let before: u32 = state.lens[..i].iter().sum();
+    assert!(at < state.lens[i] as usize);
+    let off = TRUST.areas[state.area as usize] as usize + before as usize + at;
+    l.flash().mem[off] ^= 0x10;
+}
+
+/// Rewrites `area`'s commit record with file `i`'s length set to `len`,
+/// its CRC recomputed: a record as valid as one the loader writes.
+fn set_len(l: &mut Loader<Flash>, area: u8, i: usize, len: u32) {
+    const CRC32: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
+    let r = record_at(area);
+    let mem = &mut l.flash().mem;
+    mem[r + 8 + 4 * i..r + 12 + 4 * i].copy_from_slice(&len.to_le_bytes());
+    let crc = CRC32.checksum(&mem[r..r + 124]);
+    mem[r + 124..r + 128].copy_from_slice(&crc.to_le_bytes());
+}
+
+/// Every way in which the damaged state is used is refused with
+/// `loader.trust_damaged` and no flash operation.
+#[track_caller]
+fn refuses_damaged(l: &mut Loader<Flash>, area: u8) {
+    let want = Refused::TrustDamaged { area };
+    assert_eq!(l.trust_state(&TRUST), Err(want));
+    let mut buf = vec![0u8; 16 * 1024];
+    assert_eq!(l.trusted_root(&TRUST, &mut buf).unwrap_err(), want);
+    // A package the intact state would take (timestamp 3 over 2), and
+    // the first one: neither starts from the older area.
+    refused_untouched(l, &pack(&members("expired")), None, want);
+    refused_untouched(l, &pack(&members("update-1")), None, want);
+    assert_eq!(l.flash().ops, 0);
+    assert_eq!(want.code(), 9212);
+    assert_eq!(want.name(), "loader.trust_damaged");
+}
+
+#[test]
+fn a_damaged_newest_trust_area_is_refused_not_replaced_by_the_older_one() {
+    for (file, at) in [(3, 100), (0, 0), (0, 200), (1, 50), (2, 10)] {
+        let mut l = updated(2);
+        let newest = held(&mut l).unwrap();
+        assert_eq!((newest.area, newest.seq), (1, 2));
+        // Area 0 still holds the state of update-1, intact.
+        damage_file(&mut l, &newest, file, at);
+        refuses_damaged(&mut l, 1);
+    }
+    // After one update only: the newest is area 0, the other uncommitted.
+    let mut l = updated(1);
+    let newest = held(&mut l).unwrap();
+    damage_file(&mut l, &newest, 3, 7);
+    refuses_damaged(&mut l, 0);
+}
+
+#[test]
+fn a_damaged_older_trust_area_under_an_intact_newer_one_does_not_matter() {
+    let mut l = updated(2);
+    let newest = held(&mut l).unwrap();
+    // Byte 0 of area 0: its root.json.
+    l.flash().mem[TRUST.areas[0] as usize] ^= 0x10;
+    assert_eq!(held(&mut l), Some(newest));
+    assert_eq!(held_root(&mut l), target());
+    // A valid record with lengths beyond the room, in the older area.
+    set_len(&mut l, 0, 3, AREA);
+    assert_eq!(held(&mut l), Some(newest));
+    // The next update starts from the newer state and goes over the
+    // damaged area.
+    let u = apply(&mut l, &pack(&members("expired"))).unwrap();
+    assert_eq!(u.outcome.timestamp, Some(3));
+    assert_eq!((u.state.area, u.state.seq), (0, 3));
+    assert_eq!(held(&mut l), Some(u.state));
+    install_model(&mut l);
+}
+
+#[test]
+fn a_valid_record_whose_lengths_do_not_fit_is_damaged_not_ignored() {
+    // Beyond the room (the area less the record's sector), and a sum
+    // that overflows u32.
+    for (i, len) in [(3, AREA - ERASE as u32 + 1), (0, AREA), (3, u32::MAX)] {
+        let mut l = updated(2);
+        set_len(&mut l, 1, i, len);
+        refuses_damaged(&mut l, 1);
+    }
+    // Within the room but not what the digest covers: damaged too.
+    let mut l = updated(2);
+    let lens = held(&mut l).unwrap().lens;
+    set_len(&mut l, 1, 3, lens[3] - 1);
+    refuses_damaged(&mut l, 1);
+    // A record that fails its CRC is no commit: the older state counts
+    // (a torn record write looks the same).
+    let mut l = updated(2);
+    let r = record_at(1);
+    l.flash().mem[r + 8] ^= 1;
+    assert_eq!(held(&mut l).map(|s| (s.area, s.seq)), Some((0, 1)));
+}
+
+#[test]
+fn a_damaged_trust_state_is_re_provisioned_by_erasing_it() {
+    let mut l = updated(2);
+    let newest = held(&mut l).unwrap();
+    damage_file(&mut l, &newest, 3, 100);
+    refuses_damaged(&mut l, 1);
+    assert_eq!(l.erase_trust(&TRUST), Ok(2));
+    assert_eq!(l.flash().ops, 2);
+    // A device without trust state: as a new one.
+    let mut l = loader(l.into_flash().reboot());
+    assert_eq!(held(&mut l), None);
+    let mut buf = vec![0u8; 16 * 1024];
+    assert_eq!(
+        l.trusted_root(&TRUST, &mut buf).unwrap_err(),
+        Refused::NoTrust
+    );
+    // The first package is verified against the compiled-in TUF root;
+    // the erase dropped the held versions (update-1's timestamp 1 is
+    // older than the damaged state's 2).
+    let u = apply(&mut l, &pack(&members("update-1"))).unwrap();
+    assert_eq!((u.outcome.root_from, u.outcome.root_to), (1, 2));
+    assert_eq!(versions(&u.state), [2, 1, 1, 1]);
+    install_model(&mut l);
+    let u = apply(&mut l, &pack(&members("update-2"))).unwrap();
+    assert_eq!(versions(&u.state), [2, 2, 2, 2]);
+}
+
+#[test]
+fn a_power_cut_while_erasing_the_trust_state_never_exposes_the_older_one() {
+    let intact = updated(2).into_flash();
+    let mut damaged = loader(intact.clone());
+    let newest = held(&mut damaged).unwrap();
+    damage_file(&mut damaged, &newest, 0, 3);
+    let damaged = damaged.into_flash();
+    for (base, before) in [
+        (intact, Ok(Some(newest))),
+        (damaged, Err(Refused::TrustDamaged { area: 1 })),
+    ] {
+        for tear in TEARS {
+            for i in 1..=2 {
+                let mut l = loader(base.clone().cut(i, tear));
+                assert!(l.erase_trust(&TRUST).is_err());
+                let mut l = loader(l.into_flash().reboot());
+                let now = l.trust_state(&TRUST);
+                assert!(now == before || now == Ok(None), "cut at {i} ({tear:?})");
+                assert_eq!(l.erase_trust(&TRUST), Ok(2));
+                assert_eq!(held(&mut l), None);
+                let u = apply(&mut l, &pack(&members("update-1"))).unwrap();
+                assert_eq!(versions(&u.state), [2, 1, 1, 1]);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_write_that_does_not_take_leaves_the_old_state_never_a_damaged_one() {
+    // A bit lost in every write of a trust update in turn (a file page,
+    // or the record): the update is refused and the old state stays;
+    // the files are read back before the record is written.
+    let base = updated(1).into_flash();
+    let old = held(&mut loader(base.clone())).unwrap();
+    let pkg = pack(&members("update-2"));
+    let ops = apply(&mut loader(base.clone()), &pkg).unwrap().ops as usize;
+    let mut refused = 0;
+    for i in 1..=ops {
+        let mut f = base.clone();
+        f.ops = 0;
+        f.corrupt_write = Some(i);
+        let mut l = loader(f);
+        match apply(&mut l, &pkg) {
+            // An erase: nothing to corrupt.
+            Ok(u) => assert_eq!(held(&mut l), Some(u.state)),
+            Err(e) => {
+                assert_eq!(e, Refused::AtRest, "write {i}");
+                refused += 1;
+                let mut l = loader(l.into_flash().reboot());
+                assert_eq!(held(&mut l), Some(old), "write {i}");
+                assert_eq!(versions(&apply(&mut l, &pkg).unwrap().state), [2, 2, 2, 2]);
+            }
+        }
+    }
+    assert!(refused > 2, "{refused} writes");
+}

@@ -131,7 +131,7 @@ fn main() -> ! {
                 .print();
             ok = false;
         }
-        // No trust state (said above): nothing verifies.
+        // No trust state, or a damaged one (said above): nothing verifies.
         None => ok = false,
     }
     print_ops(&mut loader);
