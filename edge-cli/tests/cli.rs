@@ -1069,6 +1069,19 @@ fn unreadable_files_and_directories_fail() {
 /// `oms-edge verify` does, runs `between` (the model changing under the
 /// verifier), then hashes through the CLI's executor and returns each
 /// task's result.
+/// Runs `f` on the manifest of vector `case`, its signature verified with
+/// the test key.
+fn with_manifest<T>(case: &str, f: impl FnOnce(&oms_edge_core::VerifiedManifest<'_>) -> T) -> T {
+    use oms_edge_core::{KeyVerifier, PublicKey, Time, Verifier};
+    let bundle = std::fs::read(vector(case).join("model.sig")).expect("bundle");
+    let key = PublicKey::from_pem_or_der(&std::fs::read(key()).expect("key")).expect("key");
+    let mut payload = vec![0u8; bundle.len()];
+    let verified = KeyVerifier::new(key)
+        .verify(&bundle, Time::NoClock, &mut payload)
+        .expect("bundle");
+    f(verified.manifest())
+}
+
 fn hash_after_walk(
     case: &str,
     model: &Path,
@@ -1076,40 +1089,35 @@ fn hash_after_walk(
 ) -> Vec<Result<(), oms_edge_core::ModelFailure>> {
     use oms_edge::exec::{self, Task};
     use oms_edge::walk::{DirSource, Model, WalkOptions};
-    use oms_edge_core::{KeyVerifier, ModelOptions, PublicKey, Time, Verifier};
+    use oms_edge_core::ModelOptions;
 
-    let bundle = std::fs::read(vector(case).join("model.sig")).expect("bundle");
-    let key = PublicKey::from_pem_or_der(&std::fs::read(key()).expect("key")).expect("key");
-    let mut payload = vec![0u8; bundle.len()];
-    let verified = KeyVerifier::new(key)
-        .verify(&bundle, Time::NoClock, &mut payload)
-        .expect("bundle");
-    let manifest = verified.manifest();
-    let root = std::fs::canonicalize(model).expect("model");
-    let opts = WalkOptions {
-        ignore_git_paths: true,
-        allow_symlinks: manifest.serialization().allow_symlinks,
-        ignored: Vec::new(),
-    };
-    let mut source = DirSource::new(Model::walk(&root, model, &opts).expect("walk"));
-    let mut planner = manifest.planner(ModelOptions::default());
-    let (mut tasks, mut specs) = (Vec::new(), Vec::new());
-    while let Some(job) = planner.next(&mut source) {
-        let job = job.expect("plan");
-        let i = source.position(job.path).expect("listed");
-        tasks.push(Task {
-            path: source.model().file(i).expect("file"),
-            offset: job.spec.offset(),
-            len: job.spec.len(),
-        });
-        specs.push(job.spec);
-    }
-    planner.finish(&mut source).expect("planned");
-    between();
-    exec::run(&tasks, None, |i| specs[i].start())
-        .into_iter()
-        .map(|r| r.map(|_| ()))
-        .collect()
+    with_manifest(case, |manifest| {
+        let root = std::fs::canonicalize(model).expect("model");
+        let opts = WalkOptions {
+            ignore_git_paths: true,
+            allow_symlinks: manifest.serialization().allow_symlinks,
+            ignored: Vec::new(),
+        };
+        let mut source = DirSource::new(Model::walk(&root, model, &opts).expect("walk"));
+        let mut planner = manifest.planner(ModelOptions::default());
+        let (mut tasks, mut specs) = (Vec::new(), Vec::new());
+        while let Some(job) = planner.next(&mut source) {
+            let job = job.expect("plan");
+            let i = source.position(job.path).expect("listed");
+            tasks.push(Task {
+                path: source.model().file(i).expect("file"),
+                offset: job.spec.offset(),
+                len: job.spec.len(),
+            });
+            specs.push(job.spec);
+        }
+        planner.finish(&mut source).expect("planned");
+        between();
+        exec::run(&tasks, None, |i| specs[i].start())
+            .into_iter()
+            .map(|r| r.map(|_| ()))
+            .collect()
+    })
 }
 
 /// `results` hold failures, all read errors of `kind` (a file's shards
@@ -1161,66 +1169,103 @@ fn files_changing_size_after_the_walk_fail() {
 #[test]
 fn files_changing_while_being_read_fail() {
     use oms_edge::walk::{DirSource, Model, WalkOptions};
-    use oms_edge_core::{
-        KeyVerifier, ModelError, ModelFailure, ModelOptions, ModelSource, PublicKey, Time, Verifier,
-    };
+    use oms_edge_core::{ModelError, ModelFailure, ModelOptions, ModelSource};
 
-    let bundle = std::fs::read(vector("key-p256").join("model.sig")).expect("bundle");
-    let key = PublicKey::from_pem_or_der(&std::fs::read(key()).expect("key")).expect("key");
-    let mut payload = vec![0u8; bundle.len()];
-    let verified = KeyVerifier::new(key)
-        .verify(&bundle, Time::NoClock, &mut payload)
-        .expect("bundle");
-    let manifest = verified.manifest();
-    // (what happens to weights.bin once open, the failure)
-    type Change = fn(&Path);
-    let changes: [(Change, ModelError); 2] = [
-        (
-            |p| {
-                let f = std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(p)
-                    .expect("open");
-                f.set_len(2999).expect("truncate");
-            },
-            ModelError::Truncated,
-        ),
-        (
-            |p| {
-                let mut f = std::fs::OpenOptions::new()
-                    .append(true)
-                    .open(p)
-                    .expect("open");
-                std::io::Write::write_all(&mut f, b"+").expect("append");
-            },
-            ModelError::Grew,
-        ),
-    ];
-    for (change, want) in changes {
-        let (_tmp, model) = copy_model("key-p256");
+    with_manifest("key-p256", |manifest| {
+        // (what happens to weights.bin once open, the failure)
+        type Change = fn(&Path);
+        let changes: [(Change, ModelError); 2] = [
+            (
+                |p| {
+                    let f = std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(p)
+                        .expect("open");
+                    f.set_len(2999).expect("truncate");
+                },
+                ModelError::Truncated,
+            ),
+            (
+                |p| {
+                    let mut f = std::fs::OpenOptions::new()
+                        .append(true)
+                        .open(p)
+                        .expect("open");
+                    std::io::Write::write_all(&mut f, b"+").expect("append");
+                },
+                ModelError::Grew,
+            ),
+        ];
+        for (change, want) in changes {
+            let (_tmp, model) = copy_model("key-p256");
+            let root = std::fs::canonicalize(&model).expect("model");
+            let walked = Model::walk(&root, &model, &WalkOptions::default()).expect("walk");
+            let mut source = DirSource::new(walked);
+            let mut planner = manifest.planner(ModelOptions::default());
+            let mut spec = None;
+            while let Some(job) = planner.next(&mut source) {
+                let job = job.expect("plan");
+                if job.path == "weights.bin" {
+                    spec = Some(job.spec);
+                }
+            }
+            let spec = spec.expect("weights.bin is listed");
+            let mut reader = source.open("weights.bin", 0).expect("open");
+            change(&model.join("weights.bin"));
+            let mut buf = [0u8; 1024];
+            assert_eq!(
+                spec.check(&mut reader, &mut buf).err(),
+                Some(ModelFailure::Resource {
+                    index: spec.index(),
+                    cause: want
+                })
+            );
+        }
+    });
+}
+
+#[test]
+fn a_sharded_file_growing_while_its_last_shard_is_read_fails() {
+    use oms_edge::walk::{DirSource, Model, WalkOptions};
+    use oms_edge_core::{ModelError, ModelFailure, ModelOptions, ModelSource};
+
+    // Its size is right when listed and when the last shard is opened;
+    // then it grows. Every signed range still matches, but the file is no
+    // longer what was signed: refused as a whole file would be. The other
+    // shards do not look past their end.
+    with_manifest("shards-sha256", |manifest| {
+        let (_tmp, model) = copy_model("shards-sha256");
         let root = std::fs::canonicalize(&model).expect("model");
         let walked = Model::walk(&root, &model, &WalkOptions::default()).expect("walk");
         let mut source = DirSource::new(walked);
         let mut planner = manifest.planner(ModelOptions::default());
-        let mut spec = None;
+        let mut specs = Vec::new();
         while let Some(job) = planner.next(&mut source) {
             let job = job.expect("plan");
-            if job.path == "weights.bin" {
-                spec = Some(job.spec);
+            if job.path == "long.bin" {
+                specs.push(job.spec);
             }
         }
-        let spec = spec.expect("weights.bin is listed");
-        let mut reader = source.open("weights.bin", 0).expect("open");
-        change(&model.join("weights.bin"));
+        let [first, _, last] = specs[..] else {
+            panic!("long.bin has three shards: {specs:?}");
+        };
+        let mut first_reader = source.open("long.bin", first.offset()).expect("open");
+        let mut last_reader = source.open("long.bin", last.offset()).expect("open");
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(model.join("long.bin"))
+            .expect("open");
+        std::io::Write::write_all(&mut f, b"+").expect("append");
         let mut buf = [0u8; 1024];
+        assert!(first.check(&mut first_reader, &mut buf).is_ok());
         assert_eq!(
-            spec.check(&mut reader, &mut buf).err(),
+            last.check(&mut last_reader, &mut buf).err(),
             Some(ModelFailure::Resource {
-                index: spec.index(),
-                cause: want
+                index: last.index(),
+                cause: ModelError::Grew
             })
         );
-    }
+    });
 }
 
 #[test]
