@@ -453,7 +453,7 @@ fn signed_policy_governs_symlinks() {
     // ...but not a directory link out of it,
     std::fs::create_dir(tmp.path().join("outside")).expect("mkdir");
     std::os::unix::fs::symlink("../outside", model.join("escape")).expect("symlink");
-    let o = verify_case("symlinks-allowed", &model, &["--ignore-unsigned-files"]);
+    let o = verify_case("symlinks-allowed", &model, &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("\"escape\": symlink to a directory outside the model"),
@@ -464,15 +464,47 @@ fn signed_policy_governs_symlinks() {
     // ...nor one that loops,
     std::os::unix::fs::symlink("loop-b", model.join("loop-a")).expect("symlink");
     std::os::unix::fs::symlink("loop-a", model.join("loop-b")).expect("symlink");
-    let o = verify_case("symlinks-allowed", &model, &["--ignore-unsigned-files"]);
+    let o = verify_case("symlinks-allowed", &model, &[]);
     assert!(stderr(&o).contains("symlink loops"), "{}", stderr(&o));
     std::fs::remove_file(model.join("loop-a")).expect("rm");
     std::fs::remove_file(model.join("loop-b")).expect("rm");
     // ...nor one pointing at its own ancestor.
     std::os::unix::fs::symlink("..", model.join("real/up")).expect("symlink");
-    let o = verify_case("symlinks-allowed", &model, &["--ignore-unsigned-files"]);
+    let o = verify_case("symlinks-allowed", &model, &[]);
     assert!(
         stderr(&o).contains("\"real/up\": symlink loops"),
+        "{}",
+        stderr(&o)
+    );
+    // None of them is a signed file: with --ignore-unsigned-files they are
+    // not checked (OMS §8.5), as the reference, which then hashes only the
+    // listed files, never looks at them.
+    std::os::unix::fs::symlink("../outside", model.join("escape")).expect("symlink");
+    std::os::unix::fs::symlink("loop-b", model.join("loop-a")).expect("symlink");
+    std::os::unix::fs::symlink("loop-a", model.join("loop-b")).expect("symlink");
+    let o = verify_case("symlinks-allowed", &model, &["--ignore-unsigned-files"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Signed without symlinks, an unlisted link is not checked either; a
+    // listed one still fails.
+    let (_tmp, model) = copy_model("key-p256");
+    std::os::unix::fs::symlink("weights.bin", model.join("alias.bin")).expect("symlink");
+    let o = verify_case("key-p256", &model, &["--ignore-unsigned-files"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::rename(model.join("config.json"), model.join("config.copy")).expect("mv");
+    std::os::unix::fs::symlink("config.copy", model.join("config.json")).expect("symlink");
+    let o = verify_case("key-p256", &model, &["--ignore-unsigned-files"]);
+    assert!(
+        stderr(&o).contains("\"config.json\": is a symlink"),
+        "{}",
+        stderr(&o)
+    );
+    // So does a link to a directory holding listed files.
+    let (_tmp, model) = copy_model("key-p256");
+    std::fs::rename(model.join("sub"), model.join("sub.copy")).expect("mv");
+    std::os::unix::fs::symlink("sub.copy", model.join("sub")).expect("symlink");
+    let o = verify_case("key-p256", &model, &["--ignore-unsigned-files"]);
+    assert!(
+        stderr(&o).contains("\"sub\": is a symlink"),
         "{}",
         stderr(&o)
     );
@@ -481,23 +513,44 @@ fn signed_policy_governs_symlinks() {
 #[test]
 fn names_must_be_utf8_and_files_regular() {
     use std::os::unix::ffi::OsStrExt;
+    // Refused by the walk (before the unsigned-file check) unless
+    // --ignore-unsigned-files: then an entry the manifest does not list is
+    // not checked at all, whatever it is (OMS §8.5; the reference, which
+    // then hashes only the listed files, never looks at it). A listed one
+    // still fails.
     let (_tmp, model) = copy_model("key-p256");
     let bad = std::ffi::OsStr::from_bytes(b"bad-\xff.bin");
     std::fs::write(model.join(bad), b"x").expect("write");
-    let o = verify_case("key-p256", &model, &["--ignore-unsigned-files"]);
+    let o = verify_case("key-p256", &model, &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("file name is not UTF-8"),
         "{}",
         stderr(&o)
     );
+    let o = verify_case("key-p256", &model, &["--ignore-unsigned-files"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 
     let (_tmp, model) = copy_model("key-p256");
     let _socket = std::os::unix::net::UnixListener::bind(model.join("sock")).expect("socket");
-    let o = verify_case("key-p256", &model, &["--ignore-unsigned-files"]);
+    let o = verify_case("key-p256", &model, &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("\"sock\": not a regular file"),
+        "{}",
+        stderr(&o)
+    );
+    let o = verify_case("key-p256", &model, &["--ignore-unsigned-files"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    let (_tmp, model) = copy_model("key-p256");
+    std::fs::remove_file(model.join("config.json")).expect("rm");
+    let _socket =
+        std::os::unix::net::UnixListener::bind(model.join("config.json")).expect("socket");
+    let o = verify_case("key-p256", &model, &["--ignore-unsigned-files"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("\"config.json\": not a regular file"),
         "{}",
         stderr(&o)
     );
@@ -539,7 +592,10 @@ fn digest_matches_the_reference() {
             .and_then(|n| n.to_str())
             .unwrap_or("")
             .to_owned();
-        if case["expect"] != "verified" || name.starts_with("extra") || name == "rawbytes-key" {
+        let lenient = case["args"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|a| a == "--ignore-unsigned-files"));
+        if case["expect"] != "verified" || lenient || name == "rawbytes-key" {
             continue;
         }
         let sig = dir.join(case["signature"].as_str().expect("sig"));
@@ -992,6 +1048,11 @@ fn fifos_are_never_opened() {
         &verify_case_in_time("key-p256", &model),
         "\"sub/extra\": not a regular file",
     );
+    // Unlisted, with --ignore-unsigned-files: not checked, not opened.
+    let mut args = verify_case_args("key-p256", &model);
+    args.insert(args.len() - 1, "--ignore-unsigned-files".into());
+    let o = run_in_time(Command::new(env!("CARGO_BIN_EXE_oms-edge")).args(&args));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 #[test]
@@ -1096,7 +1157,7 @@ fn hash_after_walk(
         let opts = WalkOptions {
             ignore_git_paths: true,
             allow_symlinks: manifest.serialization().allow_symlinks,
-            ignored: Vec::new(),
+            ..Default::default()
         };
         let mut source = DirSource::new(Model::walk(&root, model, &opts).expect("walk"));
         let mut planner = manifest.planner(ModelOptions::default());
