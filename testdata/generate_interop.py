@@ -35,6 +35,16 @@ tests/tests/vectors.rs; the CLI-level behaviour in edge-cli/tests/cli.rs):
                               shard_size above 2^53 and bad ones (item 10)
     generated/shard-long-path a shard whose path is 4093 bytes (item 11)
     ignore-dash-name          --ignore-paths -x (item 14)
+
+Red-team review of the model path (reference verdicts asserted here):
+    unsigned-odd-entries-ignored
+                              links added after a signature made without
+                              symlinks, with --ignore-unsigned-files:
+                              unlisted, so not checked (OMS §8.5)
+    unsigned-odd-entry-listed a listed file became a link: still refused
+                              with --ignore-unsigned-files
+    dir-link-to-ancestor      a directory link to its own parent, signed
+                              with allow_symlinks: refused on purpose
 """
 
 from __future__ import annotations
@@ -319,6 +329,59 @@ def shard_long_path() -> None:
         indent=2) + "\n")
 
 
+# ---- red-team review of the model path ------------------------------------------
+
+def reference_verifies(c: "g.Case", *, ignore_unsigned=False, allow_symlinks=False) -> bool:
+    """The reference's verdict on a case, configured as it signed."""
+    from model_signing import hashing, verifying
+    hc = hashing.Config().use_file_serialization(allow_symlinks=allow_symlinks)
+    hc.set_allow_symlinks(allow_symlinks)
+    try:
+        verifying.Config().use_elliptic_key_verifier(public_key=KEYS / "p256.pub.pem") \
+            .set_hashing_config(hc).set_ignore_unsigned_files(ignore_unsigned) \
+            .verify(c.model, c.sig)
+        return True
+    except Exception:  # noqa: BLE001 - any refusal is a refusal
+        return False
+
+
+def odd_entry_cases() -> None:
+    c = g.Case("unsigned-odd-entries-ignored",
+               "signed without symlinks; then a file link, a directory link and a dangling "
+               "link added: with --ignore-unsigned-files they are unlisted files, not checked",
+               args=["--ignore-unsigned-files"])
+    g.write_files(c.model, {"weights.bin": g.pattern(600, 38), "config.json": b"{}\n"})
+    g.sign_cli(c.model, c.sig, "p256")
+    os.symlink("weights.bin", c.model / "weights.link")
+    (c.model / "sub").mkdir()
+    os.symlink("..", c.model / "sub" / "up")
+    os.symlink("nowhere", c.model / "dangling")
+    assert reference_verifies(c, ignore_unsigned=True)
+    c.write()
+
+    c = g.Case("unsigned-odd-entry-listed",
+               "signed without symlinks; then config.json became a link to an identical "
+               "copy: listed, so refused even with --ignore-unsigned-files",
+               expect="not-verified", args=["--ignore-unsigned-files"])
+    g.write_files(c.model, {"weights.bin": g.pattern(600, 39), "config.json": b"{}\n"})
+    g.sign_cli(c.model, c.sig, "p256")
+    (c.dir / "config.json").write_bytes(b"{}\n")
+    (c.model / "config.json").unlink()
+    os.symlink("../config.json", c.model / "config.json")
+    assert not reference_verifies(c, ignore_unsigned=True)
+    c.write()
+
+    c = g.Case("dir-link-to-ancestor",
+               "sub/up -> .. signed with allow_symlinks: the reference signs and verifies it "
+               "(its glob does not descend the link); oms-edge refuses a link to its own "
+               "ancestor on purpose", expect="not-verified")
+    g.write_files(c.model, {"weights.bin": g.pattern(400, 40), "sub/config.json": b"{}\n"})
+    os.symlink("..", c.model / "sub" / "up")
+    g.sign_api(c.model, c.sig, "p256", allow_symlinks=True)
+    assert reference_verifies(c, allow_symlinks=True)
+    c.write()
+
+
 GROUPS = {
     "sig-link": sig_link_into_model,
     "ignore": ignore_cases,
@@ -328,6 +391,7 @@ GROUPS = {
     "backslash": backslash_name,
     "shard-size": shard_size_cases,
     "shard-long-path": shard_long_path,
+    "odd-entries": odd_entry_cases,
 }
 
 

@@ -5,8 +5,10 @@
 //! 2. `shards`: the file's size is exactly where its signed shards end (a
 //!    truncated or extended file fails before any byte is hashed);
 //! 3. each file (or shard) hashes to its signed digest with the signed
-//!    `hash_type`, reading exactly the signed range; a whole file must end
-//!    there (it did not grow while being read);
+//!    `hash_type`, reading exactly the signed range; a whole file, and a
+//!    file's last shard, must end there (it did not grow while being read:
+//!    a sharded file that grew after its size was taken would otherwise
+//!    pass, every signed range still matching and the tail never read);
 //! 4. unless unsigned files are ignored, the model holds no file that no
 //!    resource names (zero-byte files are exempt under `shards`, which
 //!    gives them no resource, §6.3.2).
@@ -203,7 +205,9 @@ pub struct JobSpec<'m> {
     index: usize,
     offset: u64,
     len: u64,
-    whole_file: bool,
+    /// The file must end where the range does: a whole file, or a file's
+    /// last shard.
+    ends_file: bool,
     expected: Digest,
     _manifest: PhantomData<&'m ()>,
 }
@@ -258,7 +262,7 @@ impl<'m> JobSpec<'m> {
             self.expected.algorithm(),
             reader,
             self.len,
-            self.whole_file,
+            self.ends_file,
             buf,
         )
         .map_err(|cause| self.failed(cause))?;
@@ -281,7 +285,8 @@ impl<'m> JobSpec<'m> {
 }
 
 /// A [`JobSpec`] being fed: the same checks as [`JobSpec::check`] (exactly
-/// `len` bytes; a whole file ends there; the digest matches) for callers
+/// `len` bytes; a whole file, or a last shard, ends there; the digest
+/// matches) for callers
 /// that read into buffers of their own (a read-ahead thread).
 #[derive(Debug, Clone)]
 pub struct Stream<'m> {
@@ -313,12 +318,12 @@ impl<'m> Stream<'m> {
     }
 
     /// Ends the range. `source_ended` says whether the file had no byte
-    /// after it (a whole-file job fails with [`ModelError::Grew`] if it had;
-    /// a shard job ignores it). Fewer bytes than the range fail with
-    /// [`ModelError::Truncated`].
+    /// after it (a whole file, or a file's last shard, fails with
+    /// [`ModelError::Grew`] if it had; the other shards ignore it). Fewer
+    /// bytes than the range fail with [`ModelError::Truncated`].
     pub fn finish(self, source_ended: bool) -> Result<Passed<'m>, ModelFailure> {
         let spec = self.spec;
-        if self.overflow || (spec.whole_file && self.left == 0 && !source_ended) {
+        if self.overflow || (spec.ends_file && self.left == 0 && !source_ended) {
             return Err(spec.failed(ModelError::Grew));
         }
         if self.left > 0 {
@@ -523,10 +528,14 @@ impl<'m, const N: usize> Planner<'m, N> {
             let Some(size) = run.size else {
                 return self.fail(ModelFailure::at(r.index, ModelError::MissingFile));
             };
-            let (offset, len, whole_file) = match r.range {
+            let (offset, len, ends_file) = match r.range {
                 None => (0, size, true),
-                // Manifest check 6 made `start < end`.
-                Some((start, end)) if end <= size => (start, end.saturating_sub(start), false),
+                // Manifest check 6 made `start < end`. The shard that ends
+                // where the file does must find the file ending there when
+                // read.
+                Some((start, end)) if end <= size => {
+                    (start, end.saturating_sub(start), end == size)
+                }
                 Some((_, end)) => {
                     return self.fail(ModelFailure::at(
                         r.index,
@@ -542,7 +551,7 @@ impl<'m, const N: usize> Planner<'m, N> {
                 index: r.index,
                 offset,
                 len,
-                whole_file,
+                ends_file,
                 expected: r.digest,
                 _manifest: PhantomData,
             };

@@ -64,6 +64,7 @@ pub fn run(args: &DigestArgs) -> ExitCode {
     let opts = WalkOptions {
         ignore_git_paths: !args.no_ignore_git_paths,
         allow_symlinks: args.allow_symlinks,
+        skip_odd: false,
         ignored: args
             .ignore_paths
             .iter()

@@ -427,6 +427,7 @@ impl Inputs {
             ignore_git_paths: !args.model.no_ignore_git_paths,
             allow_symlinks: false,
             ignored,
+            skip_odd: false,
         }
     }
 }
@@ -596,6 +597,9 @@ fn enumerate_model(
     let mut opts = inputs.walk_options(args);
     opts.allow_symlinks = signed_symlinks;
     opts.ignored.extend(signed);
+    // Files the manifest does not list are not checked: an entry that
+    // cannot be a model file fails only if the manifest names it.
+    opts.skip_odd = args.model.ignore_unsigned_files;
     for other in &inputs.others {
         if let Some(rel) = relative_inside(&inputs.root, other)
             && !manifest.resources().any(|r| r.path_bytes().eq(rel.bytes()))
@@ -603,9 +607,41 @@ fn enumerate_model(
             opts.ignored.push(rel);
         }
     }
-    let model = Model::walk(&inputs.root, &inputs.model_path, &opts)?;
+    let mut model = Model::walk(&inputs.root, &inputs.model_path, &opts)?;
+    let mut skipped = model.take_skipped();
+    if let Some(i) = named_skipped(manifest, &skipped) {
+        return Err(skipped.swap_remove(i));
+    }
     report.set_links(&model);
     Ok(DirSource::new(model))
+}
+
+/// The index in `skipped` (what the walk skipped, [`WalkOptions::skip_odd`])
+/// of an entry the manifest names, or names a path under (a skipped
+/// directory link). One pass over the manifest, each path and its parent
+/// directories looked up.
+fn named_skipped(manifest: &VerifiedManifest<'_>, skipped: &[WalkError]) -> Option<usize> {
+    if skipped.is_empty() {
+        return None;
+    }
+    let names: std::collections::HashMap<&str, usize> = skipped
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| Some((e.entry_name()?, i)))
+        .collect();
+    let mut path = Vec::new();
+    for r in manifest.resources() {
+        path.clear();
+        path.extend(r.path_bytes());
+        let Ok(path) = std::str::from_utf8(&path) else {
+            continue;
+        };
+        let parents = path.match_indices('/').map(|(i, _)| &path[..i]);
+        if let Some(&i) = parents.chain([path]).find_map(|p| names.get(p)) {
+            return Some(i);
+        }
+    }
+    None
 }
 
 /// What a failed check was: planning's (reported first, whatever hashing

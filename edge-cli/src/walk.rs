@@ -21,6 +21,15 @@
 //!   reference, whose `glob("**/*")` does not follow directory links).
 //! - Names must be UTF-8 (they could not be in the JSON manifest otherwise);
 //!   sockets, FIFOs and devices fail.
+//! - With [`WalkOptions::skip_odd`] (`--ignore-unsigned-files`), an entry
+//!   that would fail the walk for what it is (a symlink the signed policy
+//!   forbids, a link that loops, dangles or leaves the model as a
+//!   directory, a socket, FIFO or device, a name that is not UTF-8) is
+//!   skipped instead and recorded ([`Model::skipped`]): such an entry can
+//!   be no signed file, and OMS §8.5 says files the manifest does not list
+//!   must not fail the check then (the reference, which then hashes only
+//!   the listed files, never looks at them). The caller fails the check
+//!   when the manifest names a skipped entry or a path under it.
 //!
 //! Files are opened later, for hashing, and must then still be what the
 //! walk saw ([`open_at`]): a regular file, not a symlink (the walk resolved
@@ -53,6 +62,33 @@ pub enum WalkError {
     Io(String, std::io::Error),
     /// The model has no file left after exclusions (OMS §6.1).
     Empty,
+}
+
+impl WalkError {
+    /// Whether the error is about what one entry is (see
+    /// [`WalkOptions::skip_odd`]), rather than about reading the model.
+    pub fn is_odd(&self) -> bool {
+        matches!(
+            self,
+            WalkError::SymlinkNotAllowed(_)
+                | WalkError::SymlinkEscapes(_)
+                | WalkError::SymlinkLoop(_)
+                | WalkError::NotUtf8(_)
+                | WalkError::NotRegular(_)
+        )
+    }
+
+    /// The model-relative name of the entry an odd error is about (`None`
+    /// for a name that is not UTF-8, which no manifest can hold).
+    pub fn entry_name(&self) -> Option<&str> {
+        match self {
+            WalkError::SymlinkNotAllowed(p)
+            | WalkError::SymlinkEscapes(p)
+            | WalkError::SymlinkLoop(p)
+            | WalkError::NotRegular(p) => Some(p),
+            _ => None,
+        }
+    }
 }
 
 impl std::fmt::Display for WalkError {
@@ -88,6 +124,9 @@ pub struct WalkOptions {
     pub allow_symlinks: bool,
     /// Model-relative paths excluded with their subtrees (canonical form).
     pub ignored: Vec<String>,
+    /// Skip (and record) the entries that would fail the walk for what they
+    /// are, instead of failing (see the module docs).
+    pub skip_odd: bool,
 }
 
 const GIT_PATHS: [&str; 4] = [".git", ".gitignore", ".gitattributes", ".github"];
@@ -170,6 +209,8 @@ pub struct Model {
     slots: Vec<Slot>,
     /// The resolved targets of followed file links.
     links: Vec<PathBuf>,
+    /// What [`WalkOptions::skip_odd`] skipped, and why.
+    skipped: Vec<WalkError>,
 }
 
 impl Model {
@@ -218,6 +259,12 @@ impl Model {
         })
     }
 
+    /// Takes the entries [`WalkOptions::skip_odd`] skipped, each with the
+    /// error it would have failed the walk with.
+    pub fn take_skipped(&mut self) -> Vec<WalkError> {
+        std::mem::take(&mut self.skipped)
+    }
+
     /// The followed file links: each one's name and target.
     pub fn links(&self) -> impl Iterator<Item = (&str, &Path)> {
         self.slots.iter().filter_map(|s| {
@@ -236,9 +283,8 @@ impl Model {
         }
         let names = &self.names;
         let opts = WalkOptions {
-            ignore_git_paths: false,
-            allow_symlinks: false,
             ignored: ignored.to_vec(),
+            ..WalkOptions::default()
         };
         self.slots.retain(|s| {
             let name = names
@@ -446,6 +492,7 @@ impl Model {
             names: String::new(),
             slots: Vec::new(),
             links: Vec::new(),
+            skipped: Vec::new(),
         };
         if model.single_file {
             let name = given
@@ -462,69 +509,15 @@ impl Model {
             let read = fs::read_dir(&dir).map_err(|e| WalkError::Io(prefix.clone(), e))?;
             for item in read {
                 let item = item.map_err(|e| WalkError::Io(prefix.clone(), e))?;
-                let name = item.file_name();
-                let name = name
-                    .to_str()
-                    .ok_or_else(|| WalkError::NotUtf8(item.path()))?;
-                // The name goes straight into the model's names, and is
-                // taken back out if the entry is not a file.
                 let start = model.names.len();
-                if !prefix.is_empty() {
-                    model.names.push_str(&prefix);
-                    model.names.push('/');
-                }
-                model.names.push_str(name);
-                let owned = || tail(&model.names, start);
-                if excluded(
-                    model.names.get(start..).unwrap_or_default(),
-                    prefix.is_empty(),
-                    opts,
-                ) {
-                    model.names.truncate(start);
-                    continue;
-                }
-                let ft = item.file_type().map_err(|e| WalkError::Io(owned(), e))?;
-                if ft.is_symlink() {
-                    if !opts.allow_symlinks {
-                        return Err(WalkError::SymlinkNotAllowed(owned()));
-                    }
-                    let abs = item.path();
-                    let target =
-                        fs::canonicalize(&abs).map_err(|_| WalkError::SymlinkLoop(owned()))?;
-                    let tmeta = fs::metadata(&target).map_err(|e| WalkError::Io(owned(), e))?;
-                    if tmeta.is_dir() {
-                        if !target.starts_with(root) {
-                            return Err(WalkError::SymlinkEscapes(owned()));
-                        }
-                        // A link to a directory: an alias of files that are
-                        // enumerated where they are; but one pointing at its
-                        // own ancestor is a loop.
-                        let real_parent =
-                            fs::canonicalize(&dir).map_err(|e| WalkError::Io(owned(), e))?;
-                        if real_parent.starts_with(&target) {
-                            return Err(WalkError::SymlinkLoop(owned()));
-                        }
+                match model.entry_at(&item, &dir, &prefix, root, opts) {
+                    Ok(Some(sub)) => stack.push(sub),
+                    Ok(None) => {}
+                    Err(e) if opts.skip_odd && e.is_odd() => {
                         model.names.truncate(start);
-                    } else if tmeta.is_file() {
-                        // Followed wherever it points (inside the model or
-                        // not): the target is what is opened and hashed,
-                        // and must still be this file then.
-                        model.push(start, &tmeta, Some(target))?;
-                    } else {
-                        return Err(WalkError::NotRegular(owned()));
+                        model.skipped.push(e);
                     }
-                } else if ft.is_dir() {
-                    let rel = owned();
-                    model.names.truncate(start);
-                    stack.push((item.path(), rel));
-                } else if ft.is_file() {
-                    let meta = item.metadata().map_err(|e| WalkError::Io(owned(), e))?;
-                    if !meta.is_file() {
-                        return Err(WalkError::NotRegular(owned()));
-                    }
-                    model.push(start, &meta, None)?;
-                } else {
-                    return Err(WalkError::NotRegular(owned()));
+                    Err(e) => return Err(e),
                 }
             }
         }
@@ -543,6 +536,83 @@ impl Model {
         model.slots.shrink_to_fit();
         model.names.shrink_to_fit();
         Ok(model)
+    }
+
+    /// Lists one directory entry of `dir` (model-relative `prefix`): a
+    /// file is pushed, a directory to descend is returned, anything else is
+    /// left out or fails. On failure the entry's name may be left in
+    /// [`Model::names`]; the caller truncates it.
+    fn entry_at(
+        &mut self,
+        item: &fs::DirEntry,
+        dir: &Path,
+        prefix: &str,
+        root: &Path,
+        opts: &WalkOptions,
+    ) -> Result<Option<(PathBuf, String)>, WalkError> {
+        let name = item.file_name();
+        let name = name
+            .to_str()
+            .ok_or_else(|| WalkError::NotUtf8(item.path()))?;
+        // The name goes straight into the model's names, and is taken back
+        // out if the entry is not a file.
+        let start = self.names.len();
+        if !prefix.is_empty() {
+            self.names.push_str(prefix);
+            self.names.push('/');
+        }
+        self.names.push_str(name);
+        let owned = || tail(&self.names, start);
+        if excluded(
+            self.names.get(start..).unwrap_or_default(),
+            prefix.is_empty(),
+            opts,
+        ) {
+            self.names.truncate(start);
+            return Ok(None);
+        }
+        let ft = item.file_type().map_err(|e| WalkError::Io(owned(), e))?;
+        if ft.is_symlink() {
+            if !opts.allow_symlinks {
+                return Err(WalkError::SymlinkNotAllowed(owned()));
+            }
+            let abs = item.path();
+            let target = fs::canonicalize(&abs).map_err(|_| WalkError::SymlinkLoop(owned()))?;
+            let tmeta = fs::metadata(&target).map_err(|e| WalkError::Io(owned(), e))?;
+            if tmeta.is_dir() {
+                if !target.starts_with(root) {
+                    return Err(WalkError::SymlinkEscapes(owned()));
+                }
+                // A link to a directory: an alias of files that are
+                // enumerated where they are; but one pointing at its own
+                // ancestor is a loop.
+                let real_parent = fs::canonicalize(dir).map_err(|e| WalkError::Io(owned(), e))?;
+                if real_parent.starts_with(&target) {
+                    return Err(WalkError::SymlinkLoop(owned()));
+                }
+                self.names.truncate(start);
+            } else if tmeta.is_file() {
+                // Followed wherever it points (inside the model or not):
+                // the target is what is opened and hashed, and must still
+                // be this file then.
+                self.push(start, &tmeta, Some(target))?;
+            } else {
+                return Err(WalkError::NotRegular(owned()));
+            }
+        } else if ft.is_dir() {
+            let rel = owned();
+            self.names.truncate(start);
+            return Ok(Some((item.path(), rel)));
+        } else if ft.is_file() {
+            let meta = item.metadata().map_err(|e| WalkError::Io(owned(), e))?;
+            if !meta.is_file() {
+                return Err(WalkError::NotRegular(owned()));
+            }
+            self.push(start, &meta, None)?;
+        } else {
+            return Err(WalkError::NotRegular(owned()));
+        }
+        Ok(None)
     }
 
     /// Total size of all files.

@@ -453,7 +453,7 @@ fn signed_policy_governs_symlinks() {
     // ...but not a directory link out of it,
     std::fs::create_dir(tmp.path().join("outside")).expect("mkdir");
     std::os::unix::fs::symlink("../outside", model.join("escape")).expect("symlink");
-    let o = verify_case("symlinks-allowed", &model, &["--ignore-unsigned-files"]);
+    let o = verify_case("symlinks-allowed", &model, &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("\"escape\": symlink to a directory outside the model"),
@@ -464,15 +464,47 @@ fn signed_policy_governs_symlinks() {
     // ...nor one that loops,
     std::os::unix::fs::symlink("loop-b", model.join("loop-a")).expect("symlink");
     std::os::unix::fs::symlink("loop-a", model.join("loop-b")).expect("symlink");
-    let o = verify_case("symlinks-allowed", &model, &["--ignore-unsigned-files"]);
+    let o = verify_case("symlinks-allowed", &model, &[]);
     assert!(stderr(&o).contains("symlink loops"), "{}", stderr(&o));
     std::fs::remove_file(model.join("loop-a")).expect("rm");
     std::fs::remove_file(model.join("loop-b")).expect("rm");
     // ...nor one pointing at its own ancestor.
     std::os::unix::fs::symlink("..", model.join("real/up")).expect("symlink");
-    let o = verify_case("symlinks-allowed", &model, &["--ignore-unsigned-files"]);
+    let o = verify_case("symlinks-allowed", &model, &[]);
     assert!(
         stderr(&o).contains("\"real/up\": symlink loops"),
+        "{}",
+        stderr(&o)
+    );
+    // None of them is a signed file: with --ignore-unsigned-files they are
+    // not checked (OMS §8.5), as the reference, which then hashes only the
+    // listed files, never looks at them.
+    std::os::unix::fs::symlink("../outside", model.join("escape")).expect("symlink");
+    std::os::unix::fs::symlink("loop-b", model.join("loop-a")).expect("symlink");
+    std::os::unix::fs::symlink("loop-a", model.join("loop-b")).expect("symlink");
+    let o = verify_case("symlinks-allowed", &model, &["--ignore-unsigned-files"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Signed without symlinks, an unlisted link is not checked either; a
+    // listed one still fails.
+    let (_tmp, model) = copy_model("key-p256");
+    std::os::unix::fs::symlink("weights.bin", model.join("alias.bin")).expect("symlink");
+    let o = verify_case("key-p256", &model, &["--ignore-unsigned-files"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::rename(model.join("config.json"), model.join("config.copy")).expect("mv");
+    std::os::unix::fs::symlink("config.copy", model.join("config.json")).expect("symlink");
+    let o = verify_case("key-p256", &model, &["--ignore-unsigned-files"]);
+    assert!(
+        stderr(&o).contains("\"config.json\": is a symlink"),
+        "{}",
+        stderr(&o)
+    );
+    // So does a link to a directory holding listed files.
+    let (_tmp, model) = copy_model("key-p256");
+    std::fs::rename(model.join("sub"), model.join("sub.copy")).expect("mv");
+    std::os::unix::fs::symlink("sub.copy", model.join("sub")).expect("symlink");
+    let o = verify_case("key-p256", &model, &["--ignore-unsigned-files"]);
+    assert!(
+        stderr(&o).contains("\"sub\": is a symlink"),
         "{}",
         stderr(&o)
     );
@@ -481,23 +513,44 @@ fn signed_policy_governs_symlinks() {
 #[test]
 fn names_must_be_utf8_and_files_regular() {
     use std::os::unix::ffi::OsStrExt;
+    // Refused by the walk (before the unsigned-file check) unless
+    // --ignore-unsigned-files: then an entry the manifest does not list is
+    // not checked at all, whatever it is (OMS §8.5; the reference, which
+    // then hashes only the listed files, never looks at it). A listed one
+    // still fails.
     let (_tmp, model) = copy_model("key-p256");
     let bad = std::ffi::OsStr::from_bytes(b"bad-\xff.bin");
     std::fs::write(model.join(bad), b"x").expect("write");
-    let o = verify_case("key-p256", &model, &["--ignore-unsigned-files"]);
+    let o = verify_case("key-p256", &model, &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("file name is not UTF-8"),
         "{}",
         stderr(&o)
     );
+    let o = verify_case("key-p256", &model, &["--ignore-unsigned-files"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 
     let (_tmp, model) = copy_model("key-p256");
     let _socket = std::os::unix::net::UnixListener::bind(model.join("sock")).expect("socket");
-    let o = verify_case("key-p256", &model, &["--ignore-unsigned-files"]);
+    let o = verify_case("key-p256", &model, &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("\"sock\": not a regular file"),
+        "{}",
+        stderr(&o)
+    );
+    let o = verify_case("key-p256", &model, &["--ignore-unsigned-files"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    let (_tmp, model) = copy_model("key-p256");
+    std::fs::remove_file(model.join("config.json")).expect("rm");
+    let _socket =
+        std::os::unix::net::UnixListener::bind(model.join("config.json")).expect("socket");
+    let o = verify_case("key-p256", &model, &["--ignore-unsigned-files"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("\"config.json\": not a regular file"),
         "{}",
         stderr(&o)
     );
@@ -539,7 +592,10 @@ fn digest_matches_the_reference() {
             .and_then(|n| n.to_str())
             .unwrap_or("")
             .to_owned();
-        if case["expect"] != "verified" || name.starts_with("extra") || name == "rawbytes-key" {
+        let lenient = case["args"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|a| a == "--ignore-unsigned-files"));
+        if case["expect"] != "verified" || lenient || name == "rawbytes-key" {
             continue;
         }
         let sig = dir.join(case["signature"].as_str().expect("sig"));
@@ -992,6 +1048,11 @@ fn fifos_are_never_opened() {
         &verify_case_in_time("key-p256", &model),
         "\"sub/extra\": not a regular file",
     );
+    // Unlisted, with --ignore-unsigned-files: not checked, not opened.
+    let mut args = verify_case_args("key-p256", &model);
+    args.insert(args.len() - 1, "--ignore-unsigned-files".into());
+    let o = run_in_time(Command::new(env!("CARGO_BIN_EXE_oms-edge")).args(&args));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 #[test]
@@ -1069,6 +1130,19 @@ fn unreadable_files_and_directories_fail() {
 /// `oms-edge verify` does, runs `between` (the model changing under the
 /// verifier), then hashes through the CLI's executor and returns each
 /// task's result.
+/// Runs `f` on the manifest of vector `case`, its signature verified with
+/// the test key.
+fn with_manifest<T>(case: &str, f: impl FnOnce(&oms_edge_core::VerifiedManifest<'_>) -> T) -> T {
+    use oms_edge_core::{KeyVerifier, PublicKey, Time, Verifier};
+    let bundle = std::fs::read(vector(case).join("model.sig")).expect("bundle");
+    let key = PublicKey::from_pem_or_der(&std::fs::read(key()).expect("key")).expect("key");
+    let mut payload = vec![0u8; bundle.len()];
+    let verified = KeyVerifier::new(key)
+        .verify(&bundle, Time::NoClock, &mut payload)
+        .expect("bundle");
+    f(verified.manifest())
+}
+
 fn hash_after_walk(
     case: &str,
     model: &Path,
@@ -1076,40 +1150,35 @@ fn hash_after_walk(
 ) -> Vec<Result<(), oms_edge_core::ModelFailure>> {
     use oms_edge::exec::{self, Task};
     use oms_edge::walk::{DirSource, Model, WalkOptions};
-    use oms_edge_core::{KeyVerifier, ModelOptions, PublicKey, Time, Verifier};
+    use oms_edge_core::ModelOptions;
 
-    let bundle = std::fs::read(vector(case).join("model.sig")).expect("bundle");
-    let key = PublicKey::from_pem_or_der(&std::fs::read(key()).expect("key")).expect("key");
-    let mut payload = vec![0u8; bundle.len()];
-    let verified = KeyVerifier::new(key)
-        .verify(&bundle, Time::NoClock, &mut payload)
-        .expect("bundle");
-    let manifest = verified.manifest();
-    let root = std::fs::canonicalize(model).expect("model");
-    let opts = WalkOptions {
-        ignore_git_paths: true,
-        allow_symlinks: manifest.serialization().allow_symlinks,
-        ignored: Vec::new(),
-    };
-    let mut source = DirSource::new(Model::walk(&root, model, &opts).expect("walk"));
-    let mut planner = manifest.planner(ModelOptions::default());
-    let (mut tasks, mut specs) = (Vec::new(), Vec::new());
-    while let Some(job) = planner.next(&mut source) {
-        let job = job.expect("plan");
-        let i = source.position(job.path).expect("listed");
-        tasks.push(Task {
-            path: source.model().file(i).expect("file"),
-            offset: job.spec.offset(),
-            len: job.spec.len(),
-        });
-        specs.push(job.spec);
-    }
-    planner.finish(&mut source).expect("planned");
-    between();
-    exec::run(&tasks, None, |i| specs[i].start())
-        .into_iter()
-        .map(|r| r.map(|_| ()))
-        .collect()
+    with_manifest(case, |manifest| {
+        let root = std::fs::canonicalize(model).expect("model");
+        let opts = WalkOptions {
+            ignore_git_paths: true,
+            allow_symlinks: manifest.serialization().allow_symlinks,
+            ..Default::default()
+        };
+        let mut source = DirSource::new(Model::walk(&root, model, &opts).expect("walk"));
+        let mut planner = manifest.planner(ModelOptions::default());
+        let (mut tasks, mut specs) = (Vec::new(), Vec::new());
+        while let Some(job) = planner.next(&mut source) {
+            let job = job.expect("plan");
+            let i = source.position(job.path).expect("listed");
+            tasks.push(Task {
+                path: source.model().file(i).expect("file"),
+                offset: job.spec.offset(),
+                len: job.spec.len(),
+            });
+            specs.push(job.spec);
+        }
+        planner.finish(&mut source).expect("planned");
+        between();
+        exec::run(&tasks, None, |i| specs[i].start())
+            .into_iter()
+            .map(|r| r.map(|_| ()))
+            .collect()
+    })
 }
 
 /// `results` hold failures, all read errors of `kind` (a file's shards
@@ -1161,66 +1230,103 @@ fn files_changing_size_after_the_walk_fail() {
 #[test]
 fn files_changing_while_being_read_fail() {
     use oms_edge::walk::{DirSource, Model, WalkOptions};
-    use oms_edge_core::{
-        KeyVerifier, ModelError, ModelFailure, ModelOptions, ModelSource, PublicKey, Time, Verifier,
-    };
+    use oms_edge_core::{ModelError, ModelFailure, ModelOptions, ModelSource};
 
-    let bundle = std::fs::read(vector("key-p256").join("model.sig")).expect("bundle");
-    let key = PublicKey::from_pem_or_der(&std::fs::read(key()).expect("key")).expect("key");
-    let mut payload = vec![0u8; bundle.len()];
-    let verified = KeyVerifier::new(key)
-        .verify(&bundle, Time::NoClock, &mut payload)
-        .expect("bundle");
-    let manifest = verified.manifest();
-    // (what happens to weights.bin once open, the failure)
-    type Change = fn(&Path);
-    let changes: [(Change, ModelError); 2] = [
-        (
-            |p| {
-                let f = std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(p)
-                    .expect("open");
-                f.set_len(2999).expect("truncate");
-            },
-            ModelError::Truncated,
-        ),
-        (
-            |p| {
-                let mut f = std::fs::OpenOptions::new()
-                    .append(true)
-                    .open(p)
-                    .expect("open");
-                std::io::Write::write_all(&mut f, b"+").expect("append");
-            },
-            ModelError::Grew,
-        ),
-    ];
-    for (change, want) in changes {
-        let (_tmp, model) = copy_model("key-p256");
+    with_manifest("key-p256", |manifest| {
+        // (what happens to weights.bin once open, the failure)
+        type Change = fn(&Path);
+        let changes: [(Change, ModelError); 2] = [
+            (
+                |p| {
+                    let f = std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(p)
+                        .expect("open");
+                    f.set_len(2999).expect("truncate");
+                },
+                ModelError::Truncated,
+            ),
+            (
+                |p| {
+                    let mut f = std::fs::OpenOptions::new()
+                        .append(true)
+                        .open(p)
+                        .expect("open");
+                    std::io::Write::write_all(&mut f, b"+").expect("append");
+                },
+                ModelError::Grew,
+            ),
+        ];
+        for (change, want) in changes {
+            let (_tmp, model) = copy_model("key-p256");
+            let root = std::fs::canonicalize(&model).expect("model");
+            let walked = Model::walk(&root, &model, &WalkOptions::default()).expect("walk");
+            let mut source = DirSource::new(walked);
+            let mut planner = manifest.planner(ModelOptions::default());
+            let mut spec = None;
+            while let Some(job) = planner.next(&mut source) {
+                let job = job.expect("plan");
+                if job.path == "weights.bin" {
+                    spec = Some(job.spec);
+                }
+            }
+            let spec = spec.expect("weights.bin is listed");
+            let mut reader = source.open("weights.bin", 0).expect("open");
+            change(&model.join("weights.bin"));
+            let mut buf = [0u8; 1024];
+            assert_eq!(
+                spec.check(&mut reader, &mut buf).err(),
+                Some(ModelFailure::Resource {
+                    index: spec.index(),
+                    cause: want
+                })
+            );
+        }
+    });
+}
+
+#[test]
+fn a_sharded_file_growing_while_its_last_shard_is_read_fails() {
+    use oms_edge::walk::{DirSource, Model, WalkOptions};
+    use oms_edge_core::{ModelError, ModelFailure, ModelOptions, ModelSource};
+
+    // Its size is right when listed and when the last shard is opened;
+    // then it grows. Every signed range still matches, but the file is no
+    // longer what was signed: refused as a whole file would be. The other
+    // shards do not look past their end.
+    with_manifest("shards-sha256", |manifest| {
+        let (_tmp, model) = copy_model("shards-sha256");
         let root = std::fs::canonicalize(&model).expect("model");
         let walked = Model::walk(&root, &model, &WalkOptions::default()).expect("walk");
         let mut source = DirSource::new(walked);
         let mut planner = manifest.planner(ModelOptions::default());
-        let mut spec = None;
+        let mut specs = Vec::new();
         while let Some(job) = planner.next(&mut source) {
             let job = job.expect("plan");
-            if job.path == "weights.bin" {
-                spec = Some(job.spec);
+            if job.path == "long.bin" {
+                specs.push(job.spec);
             }
         }
-        let spec = spec.expect("weights.bin is listed");
-        let mut reader = source.open("weights.bin", 0).expect("open");
-        change(&model.join("weights.bin"));
+        let [first, _, last] = specs[..] else {
+            panic!("long.bin has three shards: {specs:?}");
+        };
+        let mut first_reader = source.open("long.bin", first.offset()).expect("open");
+        let mut last_reader = source.open("long.bin", last.offset()).expect("open");
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(model.join("long.bin"))
+            .expect("open");
+        std::io::Write::write_all(&mut f, b"+").expect("append");
         let mut buf = [0u8; 1024];
+        assert!(first.check(&mut first_reader, &mut buf).is_ok());
         assert_eq!(
-            spec.check(&mut reader, &mut buf).err(),
+            last.check(&mut last_reader, &mut buf).err(),
             Some(ModelFailure::Resource {
-                index: spec.index(),
-                cause: want
+                index: last.index(),
+                cause: ModelError::Grew
             })
         );
-    }
+    });
 }
 
 #[test]

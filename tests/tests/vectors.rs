@@ -56,6 +56,18 @@ const EXPECTED: &[(&str, Check)] = &[
     ("key-pem-indented", verified),
     ("key-pem-one-line", verified),
     ("shard-size-1e16", verified),
+    // Positive: unlisted links are not checked with --ignore-unsigned-files
+    // (OMS §8.5; red-team review).
+    ("unsigned-odd-entries-ignored", verified),
+    // Negative: a listed file that became a link still fails with
+    // --ignore-unsigned-files; a directory link to its own ancestor is
+    // refused on purpose (docs/interop.md).
+    ("unsigned-odd-entry-listed", |o| {
+        walk(o, "symlink_not_allowed", "\"config.json\"")
+    }),
+    ("dir-link-to-ancestor", |o| {
+        walk(o, "symlink_loop", "\"sub/up\"")
+    }),
     // Negative: what must not be left out of the model (issue 12).
     ("sig-link-into-model", |o| {
         unsigned(o, "generation_config.json")
@@ -311,6 +323,11 @@ const EXPECTED: &[(&str, Check)] = &[
 /// An unsigned file, `file`, was the failure.
 fn unsigned(o: &Outcome, file: &str) -> bool {
     matches!(o, Outcome::Failed(Failure::Core { error: Error::UnsignedFile, file: Some(f) }) if f == file)
+}
+
+/// The walk failed with `check`, its message naming `name`.
+fn walk(o: &Outcome, check: &str, name: &str) -> bool {
+    matches!(o, Outcome::Failed(Failure::Walk { check: c, message }) if *c == check && message.starts_with(name))
 }
 
 fn x509(o: &Outcome) -> Option<CertificateError> {

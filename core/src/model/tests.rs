@@ -243,3 +243,96 @@ fn a_smaller_path_buffer_refuses_longer_names_only() {
         })
     );
 }
+
+/// A sharded statement over one file `a` of `data`, in shards of `size`.
+fn shards_statement(data: &[u8], size: usize) -> String {
+    let mut root = Hasher::new(HashAlgorithm::Sha256);
+    let mut items = Vec::new();
+    for (k, chunk) in data.chunks(size).enumerate() {
+        let mut h = Hasher::new(HashAlgorithm::Sha256);
+        h.update(chunk);
+        let d = h.finalize();
+        root.update(d.as_bytes());
+        let start = k * size;
+        items.push(format!(
+            r#"{{"name":"a:{start}:{}","algorithm":"sha256","digest":"{}"}}"#,
+            start + chunk.len(),
+            d.hex()
+        ));
+    }
+    format!(
+        r#"{{"_type":"https://in-toto.io/Statement/v1","subject":[{{"name":"m","digest":{{"sha256":"{}"}}}}],"predicateType":"https://model_signing/signature/v1.0","predicate":{{"serialization":{{"method":"shards","hash_type":"sha256","shard_size":{size},"allow_symlinks":false}},"resources":[{}]}}}}"#,
+        root.finalize().hex(),
+        items.join(",")
+    )
+}
+
+/// One file `a` whose size was taken at `size` bytes and which holds
+/// `data` when read (more bytes: it grew since).
+struct Grown<'a> {
+    size: u64,
+    data: &'a [u8],
+}
+
+impl<'a> ModelSource for Grown<'a> {
+    type Reader<'s>
+        = &'a [u8]
+    where
+        Self: 's;
+
+    fn file_size(&mut self, path: &str) -> Result<Option<u64>, ErrorKind> {
+        Ok((path == "a").then_some(self.size))
+    }
+
+    fn open(&mut self, _: &str, offset: u64) -> Result<&'a [u8], ErrorKind> {
+        Ok(&self.data[usize::try_from(offset).unwrap()..])
+    }
+
+    fn has_unlisted_file(&mut self, _: bool) -> Result<bool, ErrorKind> {
+        Ok(false)
+    }
+}
+
+#[test]
+fn a_sharded_file_must_end_where_its_last_shard_does_when_read() {
+    // Its size was right when planned, and every signed range still
+    // matches; but the file went on past its last shard when it was read
+    // (it grew in between): as for a whole file, that is `Grew`.
+    let text = shards_statement(b"alpha", 3);
+    let m = files_manifest(&text);
+    let mut buf = [0u8; 2];
+    let opts = ModelOptions::default();
+    let exact = Grown {
+        size: 5,
+        data: b"alpha",
+    };
+    let mut source = exact;
+    assert_eq!(
+        m.verify_model(&mut source, opts, &mut buf).unwrap().bytes,
+        5
+    );
+    let mut grown = Grown {
+        size: 5,
+        data: b"alpha+",
+    };
+    assert_eq!(
+        m.verify_model(&mut grown, opts, &mut buf),
+        Err(failed(1, ModelError::Grew))
+    );
+    // Pushed: only the last shard asks whether the file ended with it.
+    let mut planner = m.planner(opts);
+    let first = planner.next(&mut grown).unwrap().unwrap().spec;
+    let last = planner.next(&mut grown).unwrap().unwrap().spec;
+    let mut s = first.start();
+    s.update(b"alp");
+    assert!(s.finish(false).is_ok());
+    let mut s = last.start();
+    s.update(b"ha");
+    assert_eq!(
+        s.finish(false).map(|p| p.index()),
+        Err(failed(1, ModelError::Grew))
+    );
+    let mut s = last.start();
+    s.update(b"ha");
+    assert!(s.finish(true).is_ok());
+}
