@@ -546,7 +546,8 @@ def leaf_cert(pki: Pki, label: str, *, key=None, email: str | None = EMAIL,
               is_ca=False, eku=(ExtendedKeyUsageOID.CODE_SIGNING,), sct="good",
               sct_time: datetime.datetime | None = None, ca=None,
               legacy_exts: list[tuple[str, bytes]] = (),
-              v2_exts: list[tuple[str, bytes]] = ()) -> x509.Certificate:
+              v2_exts: list[tuple[str, bytes]] = (), ku=True, san_critical=True,
+              legacy_issuer_value: str | None = None) -> x509.Certificate:
     """Issues a leaf the way Fulcio does: empty subject, critical SAN, issuer
     extensions, then an embedded SCT over the precertificate TBS.
     `legacy_exts` follow the legacy issuer (.1.2-.1.6), `v2_exts` the v2
@@ -561,8 +562,9 @@ def leaf_cert(pki: Pki, label: str, *, key=None, email: str | None = EMAIL,
     b = (x509.CertificateBuilder()
          .subject_name(x509.Name([])).issuer_name(ca_cert_.subject)
          .public_key(key.public_key()).serial_number(serial_for("leaf:" + label))
-         .not_valid_before(not_before).not_valid_after(not_before + LEAF_LIFETIME)
-         .add_extension(key_usage(signing=True), critical=True))
+         .not_valid_before(not_before).not_valid_after(not_before + LEAF_LIFETIME))
+    if ku:
+        b = b.add_extension(key_usage(signing=True), critical=True)
     if eku:
         b = b.add_extension(x509.ExtendedKeyUsage(list(eku)), critical=False)
     if is_ca:
@@ -571,10 +573,10 @@ def leaf_cert(pki: Pki, label: str, *, key=None, email: str | None = EMAIL,
                          critical=False)
          .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
              ca_cert_.public_key()), critical=False)
-         .add_extension(x509.SubjectAlternativeName(sans), critical=True))
+         .add_extension(x509.SubjectAlternativeName(sans), critical=san_critical))
     if legacy_issuer:  # raw bytes, not DER (deprecated Fulcio extension)
-        b = b.add_extension(x509.UnrecognizedExtension(OID_ISSUER_V1, issuer.encode()),
-                            critical=False)
+        b = b.add_extension(x509.UnrecognizedExtension(
+            OID_ISSUER_V1, (legacy_issuer_value or issuer).encode()), critical=False)
     for oid, value in legacy_exts:
         b = b.add_extension(x509.UnrecognizedExtension(ObjectIdentifier(oid), value),
                             critical=False)
@@ -596,17 +598,17 @@ def leaf_cert(pki: Pki, label: str, *, key=None, email: str | None = EMAIL,
     return final
 
 
-def leaf_cert_v1(pki: Pki, label: str) -> x509.Certificate:
+def leaf_cert_edited(pki: Pki, label: str, edit: Callable[[Any], None], *,
+                     precert_check=True, **kw) -> x509.Certificate:
     """A leaf like leaf_cert's, every extension and a valid SCT included,
-    but X.509 v1 (version field absent): RFC 5280 4.1.2.9 allows extensions
-    in v3 only. `cryptography` builds v3 only, so asn1crypto re-encodes the
-    TBS and the CA's key re-signs it."""
+    whose TBS `edit` changes in ways `cryptography`'s builder refuses
+    (version, serial, repeated extensions): asn1crypto re-encodes the TBS,
+    the SCT is made over the edited precertificate, the CA's key re-signs."""
     ca_cert_, ca_key = pki.fulcio_int, pki.fulcio_int_key
-    base = a_x509.Certificate.load(der(leaf_cert(pki, label, sct="none")))
+    base = a_x509.Certificate.load(der(leaf_cert(pki, label, sct="none", **kw)))
     tbs = a_x509.TbsCertificate.load(base["tbs_certificate"].dump())
-    tbs["version"] = "v1"  # the DEFAULT: asn1crypto then omits the field
+    edit(tbs)
     precert = tbs.dump(force=True)
-    assert a_x509.TbsCertificate.load(precert)["version"].native == "v1"
     lst = sct_list(pki, ca_cert_, precert, T_SIGN, pki.ct)
     sct_ext = a_x509.Extension.load(
         b"\x30" + _der_len(len(OID_DER_SCT_LIST) + len(der_octets(der_octets(lst))))
@@ -619,9 +621,20 @@ def leaf_cert_v1(pki: Pki, label: str) -> x509.Certificate:
         "signature_value": ecdsa(ca_key, final_tbs, hashes.SHA384()),
     }).dump()
     cert = x509.load_der_x509_certificate(cert_der)
-    assert cert.version == x509.Version.v1 and len(cert.extensions) == 8
     assert cert.tbs_certificate_bytes == final_tbs
-    assert cert.tbs_precertificate_bytes == precert, "precert TBS must round-trip"
+    if precert_check:  # `cryptography` cannot read a TBS with repeated extensions
+        assert cert.tbs_precertificate_bytes == precert, "precert TBS must round-trip"
+    return cert
+
+
+def leaf_cert_v1(pki: Pki, label: str) -> x509.Certificate:
+    """X.509 v1 (version field absent) with every extension of a Fulcio leaf:
+    RFC 5280 4.1.2.9 allows extensions in v3 only."""
+    def v1(tbs) -> None:
+        tbs["version"] = "v1"  # the DEFAULT: asn1crypto then omits the field
+        assert a_x509.TbsCertificate.load(tbs.dump(force=True))["version"].native == "v1"
+    cert = leaf_cert_edited(pki, label, v1)
+    assert cert.version == x509.Version.v1 and len(cert.extensions) == 8
     return cert
 
 
@@ -1577,6 +1590,39 @@ def build_cases(pki: Pki) -> list[Case]:
         ok(name_, "model", why, b.dsse(name_, mp, opts=fixed(shape), **kw, **gha.cert_kw()),
            identity=gha.san(), issuer=URI_ISSUER,
            extensions={k: v for k, (_, v) in gha.extensions().items()})
+    # ---- red-team review of the leaf profile (appended, fixed tree shapes:
+    # earlier cases keep their bytes) -------------------------------------
+    bad("issuer-v1-v2-differ", "artifact", "issuer-conflict",
+        "Fulcio leaf whose legacy issuer (.1.1, what sigstore-python reads) is "
+        "https://evil.example.com and whose .1.8 is the expected issuer",
+        b.hashedrekord("issuer-v1-v2-differ", opts=fixed((11, 6)),
+                       legacy_issuer_value="https://evil.example.com"))
+    bad("leaf-no-key-usage", "artifact", "key-usage",
+        "Fulcio leaf without keyUsage (sigstore-python requires digitalSignature)",
+        b.hashedrekord("leaf-no-key-usage", opts=fixed((13, 12)), ku=False))
+    bad("leaf-san-not-critical", "artifact", "san-critical",
+        "Fulcio leaf with an empty subject and a non-critical subjectAltName "
+        "(RFC 5280 4.2.1.6: critical)",
+        b.hashedrekord("leaf-san-not-critical", opts=fixed((8, 5)), san_critical=False))
+
+    def repeat_ski(tbs) -> None:
+        exts = list(tbs["extensions"])
+        ski = next(e for e in exts if e["extn_id"].native == "key_identifier")
+        tbs["extensions"] = a_x509.Extensions([*exts, a_x509.Extension.load(ski.dump())])
+
+    bad("leaf-duplicate-extension", "artifact", "x509-duplicate-extension",
+        "Fulcio leaf whose subjectKeyIdentifier extension appears twice (RFC 5280 4.2)",
+        b.hashedrekord("leaf-duplicate-extension", opts=fixed((7, 2)),
+                       cert=leaf_cert_edited(pki, "leaf-duplicate-extension", repeat_ski,
+                                             precert_check=False)))
+
+    def negative_serial(tbs) -> None:
+        tbs["serial_number"] = -tbs["serial_number"].native
+
+    bad("leaf-serial-negative", "artifact", "x509-serial",
+        "Fulcio leaf with a negative serial number (RFC 5280 4.1.2.2: positive)",
+        b.hashedrekord("leaf-serial-negative", opts=fixed((12, 0)),
+                       cert=leaf_cert_edited(pki, "leaf-serial-negative", negative_serial)))
     return cases
 
 
@@ -1940,6 +1986,15 @@ def independent_checks(case: Case, meta: dict, now: datetime.datetime) -> set[st
 
     # certificate
     anchors = [c for chain in tr["cas"] for c in chain]
+    a_tbs = a_x509.Certificate.load(der(cert))["tbs_certificate"]
+    ext_ids = [e["extn_id"].dotted for e in a_tbs["extensions"]]
+    if a_tbs["serial_number"].native <= 0:
+        fails.add("x509-serial")  # RFC 5280 4.1.2.2: a positive integer
+    if len(set(ext_ids)) != len(ext_ids):
+        # RFC 5280 4.2: each extension at most once. `cryptography` cannot
+        # read such a certificate's extensions: the other checks are moot.
+        fails.add("x509-duplicate-extension")
+        return fails
     if cert.version != x509.Version.v3 and len(cert.extensions) > 0:
         fails.add("x509-version")  # RFC 5280 4.1.2.9: extensions only in v3
     bc = None
@@ -1998,7 +2053,15 @@ def independent_checks(case: Case, meta: dict, now: datetime.datetime) -> set[st
         sans = []
     if case.identity not in sans:
         fails.add("identity")
+    if len(cert.subject) == 0 and any(
+            e.oid == x509.ExtensionOID.SUBJECT_ALTERNATIVE_NAME and not e.critical
+            for e in cert.extensions):
+        fails.add("san-critical")  # RFC 5280 4.2.1.6: empty subject, critical SAN
     exts = {e.oid: e.value for e in cert.extensions}
+    if (OID_ISSUER_V2 in exts and OID_ISSUER_V1 in exts
+            and a_core.UTF8String.load(exts[OID_ISSUER_V2].value).native
+            != exts[OID_ISSUER_V1].value.decode()):
+        fails.add("issuer-conflict")  # the two issuer extensions name different issuers
     if OID_ISSUER_V2 in exts:  # prefer the DER extension, fall back to the legacy one
         got_issuer = a_core.UTF8String.load(exts[OID_ISSUER_V2].value).native
     elif OID_ISSUER_V1 in exts:

@@ -182,6 +182,10 @@ checks! {
     320 X509LeafSanMismatch "x509.leaf_san_mismatch",
     /// The leaf lacks an extended key usage the leaf policy requires.
     321 X509LeafEkuMissing "x509.leaf_eku_missing",
+    /// A certificate carries an extension twice (RFC 5280 §4.2).
+    322 X509DuplicateExtension "x509.duplicate_extension",
+    /// A certificate's serial number is negative (RFC 5280 §4.1.2.2).
+    323 X509NegativeSerial "x509.negative_serial",
 
     // Step 7: the DSSE envelope (`dsse`).
     /// `payloadType` is not in-toto.
@@ -550,6 +554,12 @@ checks! {
     1311 PolicyExtensionMismatch "policy.extension_mismatch",
     /// A Fulcio extension the policy matches is malformed or repeated.
     1312 PolicyExtensionEncoding "policy.extension_encoding",
+    /// The OIDC issuer extensions (…57264.1.1 and …1.8) name different
+    /// issuers.
+    1313 PolicyIssuerConflict "policy.issuer_conflict",
+    /// The leaf's subject is empty and its subjectAltName is not critical
+    /// (RFC 5280 §4.2.1.6).
+    1314 PolicySanNotCritical "policy.san_not_critical",
 
     // Step 1: the trusted root (`trust_root`).
     /// Larger than `limits::MAX_TRUST_ROOT_BYTES`.

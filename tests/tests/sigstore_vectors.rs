@@ -10,7 +10,7 @@ use oms_edge::report::{Failure, Outcome};
 use oms_edge::sigstore::{SigstoreArgs, TrustArgs, load_trust};
 use oms_edge::verify::Run;
 use oms_edge_core::{
-    Digests, Error, IdentityPolicy, SigstoreError, SigstoreKey, SigstoreVerifier, Time,
+    Digests, Error, IdentityPolicy, PolicyError, SigstoreError, SigstoreKey, SigstoreVerifier, Time,
 };
 use serde_json::Value;
 
@@ -126,6 +126,13 @@ fn is_check(check: &str, e: &Error) -> bool {
             }
         ),
         "x509-version" => matches!(e, Error::Certificate(C::ExtensionsNeedV3 { .. })),
+        "x509-duplicate-extension" => {
+            matches!(e, Error::Certificate(C::DuplicateExtension { .. }))
+        }
+        "x509-serial" => matches!(e, Error::Certificate(C::NegativeSerial { .. })),
+        "key-usage" => *e == Error::Policy(PolicyError::NoDigitalSignature),
+        "san-critical" => *e == Error::Policy(PolicyError::SanNotCritical),
+        "issuer-conflict" => *e == Error::Policy(PolicyError::IssuerConflict),
         "body-binding" => step == "tlog",
         "integrated-time-future" => step == "tlog" && detail.contains("future"),
         "log-index" => step == "tlog",
@@ -278,6 +285,49 @@ fn forged_service_vectors_fail_exactly() {
             serde_json::from_slice(&std::fs::read(dir.join("case.json")).unwrap()).unwrap();
         let got = run(&dir, &case).map_err(|e| e.expect("a core error"));
         assert_eq!(&got, want, "{name}");
+    }
+}
+
+/// The vectors of the red-team review of the Fulcio leaf profile: leaves
+/// a Fulcio CA could issue that sigstore-python (and, for the encoding
+/// ones, Go's x509) refuse, each pinned to the exact error.
+#[test]
+fn leaf_profile_vectors_fail_exactly() {
+    use oms_edge_core::{CertPosition, CertificateError};
+    let leaf = CertPosition::Bundle(0);
+    let want: &[(&str, Error)] = &[
+        // The two OIDC issuer extensions name different issuers.
+        (
+            "issuer-v1-v2-differ",
+            Error::Policy(PolicyError::IssuerConflict),
+        ),
+        // No keyUsage at all.
+        (
+            "leaf-no-key-usage",
+            Error::Policy(PolicyError::NoDigitalSignature),
+        ),
+        // Empty subject, non-critical subjectAltName.
+        (
+            "leaf-san-not-critical",
+            Error::Policy(PolicyError::SanNotCritical),
+        ),
+        // An extension twice.
+        (
+            "leaf-duplicate-extension",
+            Error::Certificate(CertificateError::DuplicateExtension { at: leaf }),
+        ),
+        // A negative serial number.
+        (
+            "leaf-serial-negative",
+            Error::Certificate(CertificateError::NegativeSerial { at: leaf }),
+        ),
+    ];
+    for (name, want) in want {
+        let dir = cases_dir().join(name);
+        let case: Value =
+            serde_json::from_slice(&std::fs::read(dir.join("case.json")).unwrap()).unwrap();
+        let got = run(&dir, &case).map_err(|e| e.expect("a core error"));
+        assert_eq!(got, Err(*want), "{name}");
     }
 }
 

@@ -125,6 +125,12 @@ const TABLE: &[(Check, u16, &str)] = &[
     ),
     (Check::X509LeafSanMismatch, 320, "x509.leaf_san_mismatch"),
     (Check::X509LeafEkuMissing, 321, "x509.leaf_eku_missing"),
+    (
+        Check::X509DuplicateExtension,
+        322,
+        "x509.duplicate_extension",
+    ),
+    (Check::X509NegativeSerial, 323, "x509.negative_serial"),
     (Check::DsseWrongPayloadType, 400, "dsse.wrong_payload_type"),
     (Check::DsseNoSignature, 401, "dsse.no_signature"),
     (
@@ -575,6 +581,8 @@ const TABLE: &[(Check, u16, &str)] = &[
         1312,
         "policy.extension_encoding",
     ),
+    (Check::PolicyIssuerConflict, 1313, "policy.issuer_conflict"),
+    (Check::PolicySanNotCritical, 1314, "policy.san_not_critical"),
     (Check::TrustRootTooLarge, 1400, "trust_root.too_large"),
     (Check::TrustRootJson, 1401, "trust_root.json"),
     (
