@@ -339,7 +339,8 @@ def key_usage(*, signing: bool) -> x509.KeyUsage:
 
 
 def ca_cert(label, key, subject, *, issuer_cert=None, issuer_key=None,
-            not_before, not_after, path_len, code_signing_eku=False) -> x509.Certificate:
+            not_before, not_after, path_len, code_signing_eku=False,
+            eku=None) -> x509.Certificate:
     def build():
         iss_name = issuer_cert.subject if issuer_cert else subject
         iss_key = issuer_key or key
@@ -348,10 +349,10 @@ def ca_cert(label, key, subject, *, issuer_cert=None, issuer_key=None,
              .public_key(key.public_key()).serial_number(serial_for(label))
              .not_valid_before(not_before).not_valid_after(not_after)
              .add_extension(key_usage(signing=False), critical=True))
-        if code_signing_eku:
+        if code_signing_eku or eku:
             # Fulcio's real intermediate carries EKU codeSigning.
-            b = b.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CODE_SIGNING]),
-                                critical=False)
+            b = b.add_extension(x509.ExtendedKeyUsage(
+                list(eku or [ExtendedKeyUsageOID.CODE_SIGNING])), critical=False)
         b = (b.add_extension(x509.BasicConstraints(ca=True, path_length=path_len), critical=True)
              .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
                             critical=False))
@@ -391,6 +392,16 @@ class Pki:
     def __init__(self) -> None:
         (self.fulcio_root_key, self.fulcio_root,
          self.fulcio_int_key, self.fulcio_int) = self._fulcio("fulcio", "sigstore.local")
+        # An intermediate of the same root whose extKeyUsage is serverAuth
+        # only (fulcio-intermediate-eku): Go's x509 refuses a codeSigning
+        # leaf under it.
+        self.fulcio_int_tls_key = load_key("fulcio-intermediate-tls", "p384")
+        self.fulcio_int_tls = ca_cert(
+            "fulcio-intermediate-tls", self.fulcio_int_tls_key,
+            name("sigstore.local", "sigstore-intermediate-tls"), issuer_cert=self.fulcio_root,
+            issuer_key=self.fulcio_root_key, not_before=T_CA,
+            not_after=datetime.datetime(2099, 12, 31, tzinfo=UTC), path_len=0,
+            eku=(ExtendedKeyUsageOID.SERVER_AUTH,))
         # A CA the trusted root does not know (chain-untrusted).
         _, _, self.rogue_int_key, self.rogue_int = self._fulcio("rogue-fulcio", "rogue.local")
 
@@ -467,8 +478,10 @@ class Pki:
     # trusted root ------------------------------------------------------
 
     def trusted_root(self, *, tsa: Tsa | None = None, tsa_valid_for=None,
-                     rekor2_valid_for=None, ct_valid_for=None) -> dict:
+                     rekor2_valid_for=None, ct_valid_for=None,
+                     fulcio_int: x509.Certificate | None = None) -> dict:
         tsa = tsa or self.tsa
+        fulcio_int = fulcio_int or self.fulcio_int
         start = rfc3339(T_CA)
 
         def key(raw: bytes, details: str, valid_start: str, valid_for=None) -> dict:
@@ -490,7 +503,7 @@ class Pki:
             "certificateAuthorities": [{
                 "subject": {"organization": "sigstore.local", "commonName": "sigstore"},
                 "uri": FULCIO_URL,
-                "certChain": {"certificates": [{"rawBytes": b64(der(self.fulcio_int))},
+                "certChain": {"certificates": [{"rawBytes": b64(der(fulcio_int))},
                                                {"rawBytes": b64(der(self.fulcio_root))}]},
                 "validFor": {"start": start},
             }],
@@ -547,7 +560,8 @@ def leaf_cert(pki: Pki, label: str, *, key=None, email: str | None = EMAIL,
               sct_time: datetime.datetime | None = None, ca=None,
               legacy_exts: list[tuple[str, bytes]] = (),
               v2_exts: list[tuple[str, bytes]] = (), ku=True, san_critical=True,
-              legacy_issuer_value: str | None = None) -> x509.Certificate:
+              legacy_issuer_value: str | None = None, eku_critical=False,
+              aki=True) -> x509.Certificate:
     """Issues a leaf the way Fulcio does: empty subject, critical SAN, issuer
     extensions, then an embedded SCT over the precertificate TBS.
     `legacy_exts` follow the legacy issuer (.1.2-.1.6), `v2_exts` the v2
@@ -563,17 +577,23 @@ def leaf_cert(pki: Pki, label: str, *, key=None, email: str | None = EMAIL,
          .subject_name(x509.Name([])).issuer_name(ca_cert_.subject)
          .public_key(key.public_key()).serial_number(serial_for("leaf:" + label))
          .not_valid_before(not_before).not_valid_after(not_before + LEAF_LIFETIME))
-    if ku:
+    if ku == "cert-sign":  # digitalSignature and keyCertSign
+        b = b.add_extension(x509.KeyUsage(
+            digital_signature=True, content_commitment=False, key_encipherment=False,
+            data_encipherment=False, key_agreement=False, key_cert_sign=True,
+            crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+    elif ku:
         b = b.add_extension(key_usage(signing=True), critical=True)
     if eku:
-        b = b.add_extension(x509.ExtendedKeyUsage(list(eku)), critical=False)
+        b = b.add_extension(x509.ExtendedKeyUsage(list(eku)), critical=eku_critical)
     if is_ca:
         b = b.add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-    b = (b.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
-                         critical=False)
-         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-             ca_cert_.public_key()), critical=False)
-         .add_extension(x509.SubjectAlternativeName(sans), critical=san_critical))
+    b = b.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                        critical=False)
+    if aki:
+        b = b.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+            ca_cert_.public_key()), critical=False)
+    b = b.add_extension(x509.SubjectAlternativeName(sans), critical=san_critical)
     if legacy_issuer:  # raw bytes, not DER (deprecated Fulcio extension)
         b = b.add_extension(x509.UnrecognizedExtension(
             OID_ISSUER_V1, (legacy_issuer_value or issuer).encode()), critical=False)
@@ -1623,6 +1643,21 @@ def build_cases(pki: Pki) -> list[Case]:
         "Fulcio leaf with a negative serial number (RFC 5280 4.1.2.2: positive)",
         b.hashedrekord("leaf-serial-negative", opts=fixed((12, 0)),
                        cert=leaf_cert_edited(pki, "leaf-serial-negative", negative_serial)))
+    bad("leaf-key-cert-sign", "artifact", "key-usage",
+        "Fulcio leaf (no CA) whose keyUsage asserts keyCertSign besides digitalSignature",
+        b.hashedrekord("leaf-key-cert-sign", opts=fixed((9, 8)), ku="cert-sign"))
+    bad("leaf-eku-critical", "artifact", "eku-critical",
+        "Fulcio leaf whose extKeyUsage (codeSigning) is critical",
+        b.hashedrekord("leaf-eku-critical", opts=fixed((10, 3)), eku_critical=True))
+    bad("leaf-no-aki", "artifact", "aki",
+        "Fulcio leaf without authorityKeyIdentifier",
+        b.hashedrekord("leaf-no-aki", opts=fixed((13, 9)), aki=False))
+    bad("fulcio-intermediate-eku", "artifact", "chain-eku",
+        "Fulcio leaf (codeSigning) issued by a trusted intermediate whose extKeyUsage is "
+        "serverAuth only",
+        b.hashedrekord("fulcio-intermediate-eku", opts=fixed((11, 6)),
+                       ca=(pki.fulcio_int_tls, pki.fulcio_int_tls_key)),
+        trusted_root="trusted_root_fulcio_eku.json")
     return cases
 
 
@@ -2016,16 +2051,34 @@ def independent_checks(case: Case, meta: dict, now: datetime.datetime) -> set[st
             fails.add("leaf-validity")
     try:
         ku = cert.extensions.get_extension_for_class(x509.KeyUsage).value
-        if not ku.digital_signature:
+        if not ku.digital_signature or ku.key_cert_sign:  # an end entity's
             fails.add("key-usage")
     except x509.ExtensionNotFound:
         fails.add("key-usage")
     try:
-        eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+        eku_ext = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
+        eku = eku_ext.value
         if ExtendedKeyUsageOID.CODE_SIGNING not in eku:
             fails.add("no-codesigning")
+        elif eku_ext.critical:
+            fails.add("eku-critical")  # sigstore-python: non-critical
     except x509.ExtensionNotFound:
         fails.add("no-codesigning")
+    try:
+        cert.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier)
+    except x509.ExtensionNotFound:
+        if cert.subject != cert.issuer:  # RFC 5280 4.2.1.1: a root may omit it
+            fails.add("aki")
+    # Go's x509 EKU chaining (sigstore-go asks for codeSigning): every CA
+    # certificate with an extKeyUsage allows codeSigning or any purpose.
+    for ca in chain or []:
+        try:
+            ca_eku = ca.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+        except x509.ExtensionNotFound:
+            continue
+        if not {ExtendedKeyUsageOID.CODE_SIGNING, ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE} & set(
+                ca_eku):
+            fails.add("chain-eku")
     # embedded SCT (RFC 6962 3.2): signature over the precert TBS
     try:
         (sct,) = cert.extensions.get_extension_for_class(
@@ -2226,6 +2279,10 @@ def main() -> int:
     # The Rekor v2 log retired the day before T_SIGN (v2-log-retired).
     write_json(ROOT / "trusted_root_rekor2_retired.json", pki.trusted_root(rekor2_valid_for={
         "start": rfc3339(T_CA), "end": rfc3339(T_SIGN - datetime.timedelta(days=1))}))
+
+    # The Fulcio intermediate is the serverAuth-only one (fulcio-intermediate-eku).
+    write_json(ROOT / "trusted_root_fulcio_eku.json",
+               pki.trusted_root(fulcio_int=pki.fulcio_int_tls))
 
     cases = build_cases(pki)
     names = [c.name for c in cases]

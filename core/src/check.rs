@@ -354,6 +354,9 @@ checks! {
     810 SigstoreSubjectMismatch "sigstore.subject_mismatch",
     /// The message signature does not verify.
     811 SigstoreBadMessageSignature "sigstore.bad_message_signature",
+    /// A certificate of the Fulcio CA's chain has an extKeyUsage that
+    /// allows neither codeSigning nor any purpose.
+    812 SigstoreCaEkuNotCodeSigning "sigstore.ca_eku_not_code_signing",
 
     // Step 3: transparency-log entries (`tlog`).
     /// No entry.
@@ -560,6 +563,12 @@ checks! {
     /// The leaf's subject is empty and its subjectAltName is not critical
     /// (RFC 5280 §4.2.1.6).
     1314 PolicySanNotCritical "policy.san_not_critical",
+    /// The leaf's keyUsage asserts keyCertSign.
+    1315 PolicyLeafKeyCertSign "policy.leaf_key_cert_sign",
+    /// The leaf's extKeyUsage is critical.
+    1316 PolicyEkuCritical "policy.eku_critical",
+    /// The leaf has no authorityKeyIdentifier.
+    1317 PolicyNoAuthorityKeyId "policy.no_authority_key_id",
 
     // Step 1: the trusted root (`trust_root`).
     /// Larger than `limits::MAX_TRUST_ROOT_BYTES`.

@@ -125,6 +125,23 @@ pub(crate) fn get_extension<'a, T: Decode<'a> + der::oid::AssociatedOid>(
     Ok(Some((ext.critical, value)))
 }
 
+/// Whether `cert` may be used for `purpose` as far as its extKeyUsage
+/// says: it has none, or one that lists `purpose` or anyExtendedKeyUsage
+/// (the EKU chaining of Go's x509 and timestamp-authority, for the CAs
+/// above a leaf). A present but malformed or repeated one allows nothing.
+#[cfg(feature = "sigstore")]
+pub(crate) fn eku_allows(cert: &Certificate, purpose: ObjectIdentifier) -> bool {
+    const ANY_EXTENDED_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37.0");
+    match get_extension::<ExtendedKeyUsage>(cert) {
+        Ok(None) => true,
+        Ok(Some((_, purposes))) => purposes
+            .0
+            .iter()
+            .any(|p| *p == purpose || *p == ANY_EXTENDED_KEY_USAGE),
+        Err(()) => false,
+    }
+}
+
 /// Which certificate a check is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -389,7 +406,8 @@ pub(crate) const EXT_EXT_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unw
 const EXT_SUBJECT_ALT_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
 const EXT_SUBJECT_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.14");
 const EXT_AUTHORITY_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.35");
-const KP_CODE_SIGNING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.3");
+pub(crate) const KP_CODE_SIGNING: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.3");
 
 /// A parsed certificate and its raw TBS bytes (what the issuer signed).
 #[derive(Debug, Clone)]

@@ -130,7 +130,13 @@ fn is_check(check: &str, e: &Error) -> bool {
             matches!(e, Error::Certificate(C::DuplicateExtension { .. }))
         }
         "x509-serial" => matches!(e, Error::Certificate(C::NegativeSerial { .. })),
-        "key-usage" => *e == Error::Policy(PolicyError::NoDigitalSignature),
+        "key-usage" => matches!(
+            e,
+            Error::Policy(PolicyError::NoDigitalSignature | PolicyError::LeafKeyCertSign)
+        ),
+        "eku-critical" => *e == Error::Policy(PolicyError::EkuCritical),
+        "aki" => *e == Error::Policy(PolicyError::NoAuthorityKeyId),
+        "chain-eku" => *e == Error::Sigstore(SigstoreError::CaEkuNotCodeSigning),
         "san-critical" => *e == Error::Policy(PolicyError::SanNotCritical),
         "issuer-conflict" => *e == Error::Policy(PolicyError::IssuerConflict),
         "body-binding" => step == "tlog",
@@ -290,7 +296,8 @@ fn forged_service_vectors_fail_exactly() {
 
 /// The vectors of the red-team review of the Fulcio leaf profile: leaves
 /// a Fulcio CA could issue that sigstore-python (and, for the encoding
-/// ones, Go's x509) refuse, each pinned to the exact error.
+/// ones, Go's x509) refuse, and a trusted intermediate whose extKeyUsage
+/// sigstore-go refuses, each pinned to the exact error.
 #[test]
 fn leaf_profile_vectors_fail_exactly() {
     use oms_edge_core::{CertPosition, CertificateError};
@@ -320,6 +327,21 @@ fn leaf_profile_vectors_fail_exactly() {
         (
             "leaf-serial-negative",
             Error::Certificate(CertificateError::NegativeSerial { at: leaf }),
+        ),
+        // keyUsage keyCertSign on an end entity.
+        (
+            "leaf-key-cert-sign",
+            Error::Policy(PolicyError::LeafKeyCertSign),
+        ),
+        // A critical extKeyUsage.
+        ("leaf-eku-critical", Error::Policy(PolicyError::EkuCritical)),
+        // No authorityKeyIdentifier.
+        ("leaf-no-aki", Error::Policy(PolicyError::NoAuthorityKeyId)),
+        // The trusted intermediate's extKeyUsage (serverAuth) does not
+        // allow codeSigning: Go's x509, under sigstore-go, refuses it.
+        (
+            "fulcio-intermediate-eku",
+            Error::Sigstore(SigstoreError::CaEkuNotCodeSigning),
         ),
     ];
     for (name, want) in want {

@@ -346,6 +346,11 @@ const TABLE: &[(Check, u16, &str)] = &[
         811,
         "sigstore.bad_message_signature",
     ),
+    (
+        Check::SigstoreCaEkuNotCodeSigning,
+        812,
+        "sigstore.ca_eku_not_code_signing",
+    ),
     (Check::TlogNoEntries, 900, "tlog.no_entries"),
     (Check::TlogTooManyEntries, 901, "tlog.too_many_entries"),
     (Check::TlogDuplicateEntry, 902, "tlog.duplicate_entry"),
@@ -583,6 +588,17 @@ const TABLE: &[(Check, u16, &str)] = &[
     ),
     (Check::PolicyIssuerConflict, 1313, "policy.issuer_conflict"),
     (Check::PolicySanNotCritical, 1314, "policy.san_not_critical"),
+    (
+        Check::PolicyLeafKeyCertSign,
+        1315,
+        "policy.leaf_key_cert_sign",
+    ),
+    (Check::PolicyEkuCritical, 1316, "policy.eku_critical"),
+    (
+        Check::PolicyNoAuthorityKeyId,
+        1317,
+        "policy.no_authority_key_id",
+    ),
     (Check::TrustRootTooLarge, 1400, "trust_root.too_large"),
     (Check::TrustRootJson, 1401, "trust_root.json"),
     (

@@ -41,11 +41,14 @@
 //! Checks of [`check_leaf_profile`] (RFC 5280 §4.2.1.3, §4.2.1.9,
 //! §4.2.1.12; Fulcio issues exactly this profile):
 //! 1. basicConstraints is absent or has cA false: the leaf is not a CA;
-//! 2. extKeyUsage is present and lists codeSigning;
-//! 3. keyUsage is present and asserts digitalSignature (sigstore-python
-//!    requires it);
+//! 2. extKeyUsage is present, lists codeSigning, and is not critical;
+//! 3. keyUsage is present, asserts digitalSignature and not keyCertSign;
 //! 4. an empty subject comes with a critical subjectAltName (RFC 5280
-//!    §4.2.1.6; sigstore-python's `cryptography` verifier requires it);
+//!    §4.2.1.6);
+//! 5. authorityKeyIdentifier is present (RFC 5280 §4.2.1.1);
+//!
+//! (sigstore-python requires 3's digitalSignature, its `cryptography`
+//! verifier the rest);
 //!
 //! each of those extensions decoding, once.
 
@@ -69,6 +72,8 @@ const OIDC_ISSUER_V1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4
 const FULCIO_USERNAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.7");
 /// subjectAltName.
 const SUBJECT_ALT_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
+/// authorityKeyIdentifier.
+const AUTHORITY_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.35");
 /// id-kp-codeSigning.
 const KP_CODE_SIGNING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.3");
 
@@ -106,6 +111,15 @@ pub enum PolicyError {
     /// The subject is empty and the subjectAltName extension is not
     /// critical (RFC 5280 §4.2.1.6).
     SanNotCritical,
+    /// keyUsage asserts keyCertSign: an end entity may not sign
+    /// certificates.
+    LeafKeyCertSign,
+    /// extKeyUsage is critical (sigstore-python requires it non-critical,
+    /// as Fulcio issues it).
+    EkuCritical,
+    /// No authorityKeyIdentifier (RFC 5280 §4.2.1.1: every certificate a
+    /// CA issues carries one).
+    NoAuthorityKeyId,
     /// The policy matches an extension the certificate does not carry.
     ExtensionMissing(FulcioExtension),
     /// An extension's value is not what the policy expects.
@@ -131,6 +145,9 @@ impl PolicyError {
             Self::NoDigitalSignature => Check::PolicyNoDigitalSignature,
             Self::IssuerConflict => Check::PolicyIssuerConflict,
             Self::SanNotCritical => Check::PolicySanNotCritical,
+            Self::LeafKeyCertSign => Check::PolicyLeafKeyCertSign,
+            Self::EkuCritical => Check::PolicyEkuCritical,
+            Self::NoAuthorityKeyId => Check::PolicyNoAuthorityKeyId,
             Self::ExtensionMissing(_) => Check::PolicyExtensionMissing,
             Self::ExtensionMismatch(_) => Check::PolicyExtensionMismatch,
             Self::ExtensionEncoding(_) => Check::PolicyExtensionEncoding,
@@ -155,6 +172,9 @@ impl fmt::Display for PolicyError {
                 "identity: the two OIDC issuer extensions name different issuers"
             }
             Self::SanNotCritical => "leaf profile: empty subject and a non-critical subjectAltName",
+            Self::LeafKeyCertSign => "leaf profile: keyUsage asserts keyCertSign",
+            Self::EkuCritical => "leaf profile: extKeyUsage is critical",
+            Self::NoAuthorityKeyId => "leaf profile: no authorityKeyIdentifier",
             Self::ExtensionMissing(e) => {
                 return write!(
                     f,
@@ -495,21 +515,34 @@ pub(crate) fn check_leaf_profile(leaf: &Cert) -> Result<(), PolicyError> {
         return Err(PolicyError::LeafIsCa);
     }
     // 2.
-    let eku = get_extension::<ExtendedKeyUsage>(leaf).map_err(bad)?;
-    if !eku.is_some_and(|(_, eku)| eku.0.contains(&KP_CODE_SIGNING)) {
+    let (eku_critical, eku) = get_extension::<ExtendedKeyUsage>(leaf)
+        .map_err(bad)?
+        .ok_or(PolicyError::NoCodeSigning)?;
+    if !eku.0.contains(&KP_CODE_SIGNING) {
         return Err(PolicyError::NoCodeSigning);
     }
+    if eku_critical {
+        return Err(PolicyError::EkuCritical);
+    }
     // 3.
-    if !get_extension::<KeyUsage>(leaf)
+    let (_, ku) = get_extension::<KeyUsage>(leaf)
         .map_err(bad)?
-        .is_some_and(|(_, ku)| ku.digital_signature())
-    {
+        .ok_or(PolicyError::NoDigitalSignature)?;
+    if !ku.digital_signature() {
         return Err(PolicyError::NoDigitalSignature);
     }
+    if ku.key_cert_sign() {
+        return Err(PolicyError::LeafKeyCertSign);
+    }
     // 4.
-    let san = crate::x509::only_extension(leaf, SUBJECT_ALT_NAME).map_err(bad)?;
+    let only = |oid| crate::x509::only_extension(leaf, oid).map_err(bad);
+    let san = only(SUBJECT_ALT_NAME)?;
     if leaf.tbs_certificate().subject().is_empty() && san.is_some_and(|e| !e.critical) {
         return Err(PolicyError::SanNotCritical);
+    }
+    // 5.
+    if only(AUTHORITY_KEY_ID)?.is_none() {
+        return Err(PolicyError::NoAuthorityKeyId);
     }
     Ok(())
 }

@@ -74,7 +74,8 @@ use crate::sigstore::{Artifact, ObservedTime, SigstoreError, checkpoint, sct};
 use crate::statement;
 use crate::time::{Time, UnixTime};
 use crate::x509::{
-    Cert, CertPosition, CertificateError, SignatureMemo, TrustStore, validate_signing_leaf,
+    Cert, CertPosition, CertificateError, KP_CODE_SIGNING, SignatureMemo, TrustStore, eku_allows,
+    validate_signing_leaf,
 };
 
 use super::{Verified, Verifier};
@@ -651,6 +652,16 @@ fn chain_at(
         .iter()
         .filter(|ca| ca.valid_for.contains(t))
     {
+        // sigstore-go verifies with Go's x509 asking for codeSigning: every
+        // certificate above the leaf with an extKeyUsage must allow it.
+        let eku_ok = ca
+            .chain
+            .iter()
+            .all(|d| Cert::from_der(d).is_none_or(|c| eku_allows(c.parsed(), KP_CODE_SIGNING)));
+        if !eku_ok {
+            last = SigstoreError::CaEkuNotCodeSigning.into();
+            continue;
+        }
         let mut store = TrustStore::new();
         for der in &ca.chain {
             store.add_der(der)?;
