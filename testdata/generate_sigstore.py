@@ -1658,6 +1658,14 @@ def build_cases(pki: Pki) -> list[Case]:
         b.hashedrekord("fulcio-intermediate-eku", opts=fixed((11, 6)),
                        ca=(pki.fulcio_int_tls, pki.fulcio_int_tls_key)),
         trusted_root="trusted_root_fulcio_eku.json")
+    label = "v1-unsigned-time-after-leaf"
+    late = b.hashedrekord(label, opts=fixed(
+        (9, 8), integrated_time=T_SIGN + datetime.timedelta(hours=1)),
+        tokens=lambda s: [timestamp_response(pki.tsa, s, T_TSA, label)])
+    del late["verificationMaterial"]["tlogEntries"][0]["inclusionPromise"]
+    bad(label, "artifact", "integrated-time-validity",
+        "Rekor v1 entry with an inclusion proof and no SET (bundle v0.3), TSA genTime in the "
+        "leaf's validity, integratedTime an hour after the leaf expired", late)
     return cases
 
 
@@ -1949,7 +1957,13 @@ def independent_checks(case: Case, meta: dict, now: datetime.datetime) -> set[st
         fails.add("inclusion-proof")
     _check_checkpoint(tr_log, log_id, v2, proof["checkpoint"]["envelope"], root_hash, p_size,
                       fails)
-    if not v2:
+    if not v2 and "inclusionPromise" not in entry:
+        # A Rekor v1 entry with a proof only: its integratedTime is not
+        # signed, but sigstore-go still requires the leaf valid then.
+        unsigned_time = datetime.datetime.fromtimestamp(int(entry["integratedTime"]), UTC)
+        if cert is not None and not _valid_at(cert, unsigned_time):
+            fails.add("integrated-time-validity")
+    elif not v2:
         it = int(entry["integratedTime"])
         set_msg = canonical({"body": entry["canonicalizedBody"], "integratedTime": it,
                              "logID": log_id.hex(), "logIndex": int(entry["logIndex"])})

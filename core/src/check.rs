@@ -405,6 +405,9 @@ checks! {
     921 TlogMissingInclusionProof "tlog.missing_inclusion_proof",
     /// An inclusion promise is required.
     922 TlogMissingInclusionPromise "tlog.missing_inclusion_promise",
+    /// A Rekor v1 entry's unsigned integrated time lies outside the
+    /// signing certificate's validity.
+    923 TlogTimeOutsideLeafValidity "tlog.time_outside_leaf_validity",
     /// A required member is absent.
     930 TlogFieldMissing "tlog.field_missing",
     /// A member has the wrong JSON type.

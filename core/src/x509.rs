@@ -478,7 +478,8 @@ impl Cert {
         PublicKey::from_spki_der(&der)
     }
 
-    fn validity(&self) -> (u64, u64) {
+    /// notBefore and notAfter, in Unix seconds.
+    pub(crate) fn validity(&self) -> (u64, u64) {
         let v = self.parsed.tbs_certificate().validity();
         (x509_secs(&v.not_before), x509_secs(&v.not_after))
     }

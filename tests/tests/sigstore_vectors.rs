@@ -137,6 +137,13 @@ fn is_check(check: &str, e: &Error) -> bool {
         "eku-critical" => *e == Error::Policy(PolicyError::EkuCritical),
         "aki" => *e == Error::Policy(PolicyError::NoAuthorityKeyId),
         "chain-eku" => *e == Error::Sigstore(SigstoreError::CaEkuNotCodeSigning),
+        "integrated-time-validity" => matches!(
+            e,
+            Error::Tlog {
+                cause: TlogError::TimeOutsideLeafValidity,
+                ..
+            }
+        ),
         "san-critical" => *e == Error::Policy(PolicyError::SanNotCritical),
         "issuer-conflict" => *e == Error::Policy(PolicyError::IssuerConflict),
         "body-binding" => step == "tlog",
@@ -294,13 +301,14 @@ fn forged_service_vectors_fail_exactly() {
     }
 }
 
-/// The vectors of the red-team review of the Fulcio leaf profile: leaves
-/// a Fulcio CA could issue that sigstore-python (and, for the encoding
-/// ones, Go's x509) refuse, and a trusted intermediate whose extKeyUsage
-/// sigstore-go refuses, each pinned to the exact error.
+/// The vectors of the red-team review: leaves a Fulcio CA could issue
+/// that sigstore-python (and, for the encoding ones, Go's x509) refuse, a
+/// trusted intermediate whose extKeyUsage sigstore-go refuses, and a
+/// Rekor v1 entry whose unsigned integrated time sigstore-go checks
+/// against the leaf; each pinned to the exact error.
 #[test]
-fn leaf_profile_vectors_fail_exactly() {
-    use oms_edge_core::{CertPosition, CertificateError};
+fn red_team_vectors_fail_exactly() {
+    use oms_edge_core::{CertPosition, CertificateError, TlogError};
     let leaf = CertPosition::Bundle(0);
     let want: &[(&str, Error)] = &[
         // The two OIDC issuer extensions name different issuers.
@@ -342,6 +350,15 @@ fn leaf_profile_vectors_fail_exactly() {
         (
             "fulcio-intermediate-eku",
             Error::Sigstore(SigstoreError::CaEkuNotCodeSigning),
+        ),
+        // A Rekor v1 entry without SET whose integratedTime is after the
+        // leaf expired (the TSA's genTime is inside its validity).
+        (
+            "v1-unsigned-time-after-leaf",
+            Error::Tlog {
+                entry: 0,
+                cause: TlogError::TimeOutsideLeafValidity,
+            },
         ),
     ];
     for (name, want) in want {

@@ -390,6 +390,11 @@ const TABLE: &[(Check, u16, &str)] = &[
         922,
         "tlog.missing_inclusion_promise",
     ),
+    (
+        Check::TlogTimeOutsideLeafValidity,
+        923,
+        "tlog.time_outside_leaf_validity",
+    ),
     (Check::TlogFieldMissing, 930, "tlog.field_missing"),
     (Check::TlogFieldWrongType, 931, "tlog.field_wrong_type"),
     (Check::TlogFieldDuplicate, 932, "tlog.field_duplicate"),

@@ -26,9 +26,12 @@
 //!    from a trusted TSA; a Rekor v2 entry carries no time, so a bundle with
 //!    one needs at least one timestamp, and its log's key must be valid
 //!    (`validFor`) at every timestamp's genTime;
-//! 5. keyless: the observed times (verified SET integrated times and TSA
+//! 5. keyless: a Rekor v1 entry's integrated time that no SET signs still
+//!    lies in the leaf's validity (sigstore-go checks it); the observed
+//!    times (verified SET integrated times and TSA
 //!    times; at least one) each lie in the Fulcio CA's validity and the leaf
-//!    chains to that CA at each of them (RFC 5280, `crate::x509`); the
+//!    chains to that CA at each of them (RFC 5280, `crate::x509`), through
+//!    CA certificates whose extKeyUsage, if any, allows codeSigning; the
 //!    leaf is an end-entity code-signing certificate and carries at least
 //!    one valid embedded SCT (`crate::sigstore::sct`);
 //! 6. keyless: the identity policy (`crate::sigstore::policy`);
@@ -284,6 +287,9 @@ impl<'r> SigstoreVerifier<'r> {
                 .map(|s| ObservedTime::Timestamp(UnixTime::from_secs(s.gen_time))),
         );
         // 5–6.
+        if let Some(leaf) = &leaf {
+            unsigned_times_in_leaf(leaf, &entries)?;
+        }
         let (identity, scts) = match (&leaf, &self.signer) {
             (Some(leaf), Signer::Identity(policy)) => {
                 keyless_certificate(leaf, policy, &times, &stamps, trust, &self.memo)?
@@ -586,6 +592,25 @@ fn timestamps(
         }
     }
     Ok(stamps)
+}
+
+/// Check 5, keyless, for a Rekor v1 entry with no inclusion promise: its
+/// `integratedTime` is no verified time, but sigstore-go requires the
+/// leaf valid at it all the same (`integrated time outside certificate
+/// validity`), so this verifier does too.
+fn unsigned_times_in_leaf(leaf: &Cert, entries: &[VerifiedEntry]) -> Result<(), Error> {
+    let (not_before, not_after) = leaf.validity();
+    for (entry, e) in entries.iter().enumerate() {
+        if e.unsigned_time
+            .is_some_and(|t| t < not_before || t > not_after)
+        {
+            return Err(Error::Tlog {
+                entry,
+                cause: tlog::TlogError::TimeOutsideLeafValidity,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Checks 5–6, keyless: at every observed time some Fulcio CA valid then
