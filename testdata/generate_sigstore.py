@@ -479,7 +479,8 @@ class Pki:
 
     def trusted_root(self, *, tsa: Tsa | None = None, tsa_valid_for=None,
                      rekor2_valid_for=None, ct_valid_for=None,
-                     fulcio_int: x509.Certificate | None = None) -> dict:
+                     fulcio_int: x509.Certificate | None = None,
+                     rekor1_valid_for=None) -> dict:
         tsa = tsa or self.tsa
         fulcio_int = fulcio_int or self.fulcio_int
         start = rfc3339(T_CA)
@@ -493,7 +494,7 @@ class Pki:
             "tlogs": [
                 {"baseUrl": REKOR1_URL, "hashAlgorithm": "SHA2_256",
                  "publicKey": key(spki(self.rekor1.public_key()),
-                                  "PKIX_ECDSA_P256_SHA_256", start),
+                                  "PKIX_ECDSA_P256_SHA_256", start, rekor1_valid_for),
                  "logId": {"keyId": b64(self.rekor1_id())}},
                 {"baseUrl": REKOR2_URL, "hashAlgorithm": "SHA2_256",
                  "publicKey": key(spki(self.rekor2.public_key()), "PKIX_ED25519", start,
@@ -1666,6 +1667,14 @@ def build_cases(pki: Pki) -> list[Case]:
     bad(label, "artifact", "integrated-time-validity",
         "Rekor v1 entry with an inclusion proof and no SET (bundle v0.3), TSA genTime in the "
         "leaf's validity, integratedTime an hour after the leaf expired", late)
+    label = "v1-proof-only-log-retired"
+    retired = b.hashedrekord(label, opts=fixed((10, 3)),
+                             tokens=lambda s: [timestamp_response(pki.tsa, s, T_TSA, label)])
+    del retired["verificationMaterial"]["tlogEntries"][0]["inclusionPromise"]
+    bad(label, "artifact", "tlog-validity",
+        "Rekor v1 entry with an inclusion proof and no SET (bundle v0.3) + TSA, from a log "
+        "whose key validFor ended the day before the TSA's genTime", retired,
+        trusted_root="trusted_root_rekor1_retired.json")
     return cases
 
 
@@ -2024,7 +2033,7 @@ def independent_checks(case: Case, meta: dict, now: datetime.datetime) -> set[st
             times.append(t)
             # A Rekor v2 entry has no time of its own: its log's key must be
             # valid at the TSA's.
-            if v2 and not _in_window(tr_log["window"], t):
+            if (v2 or "inclusionPromise" not in entry) and not _in_window(tr_log["window"], t):
                 fails.add("tlog-validity")
     if v2 and not tokens:
         fails.add("no-timestamp-v2")
@@ -2297,6 +2306,10 @@ def main() -> int:
     # The Fulcio intermediate is the serverAuth-only one (fulcio-intermediate-eku).
     write_json(ROOT / "trusted_root_fulcio_eku.json",
                pki.trusted_root(fulcio_int=pki.fulcio_int_tls))
+
+    # The Rekor v1 log retired the day before T_SIGN (v1-proof-only-log-retired).
+    write_json(ROOT / "trusted_root_rekor1_retired.json", pki.trusted_root(rekor1_valid_for={
+        "start": rfc3339(T_CA), "end": rfc3339(T_SIGN - datetime.timedelta(days=1))}))
 
     cases = build_cases(pki)
     names = [c.name for c in cases]

@@ -303,9 +303,10 @@ fn forged_service_vectors_fail_exactly() {
 
 /// The vectors of the red-team review: leaves a Fulcio CA could issue
 /// that sigstore-python (and, for the encoding ones, Go's x509) refuse, a
-/// trusted intermediate whose extKeyUsage sigstore-go refuses, and a
-/// Rekor v1 entry whose unsigned integrated time sigstore-go checks
-/// against the leaf; each pinned to the exact error.
+/// trusted intermediate whose extKeyUsage sigstore-go refuses, a Rekor v1
+/// entry whose unsigned integrated time sigstore-go checks against the
+/// leaf, and a Rekor v1 entry without SET from a retired log; each pinned
+/// to the exact error.
 #[test]
 fn red_team_vectors_fail_exactly() {
     use oms_edge_core::{CertPosition, CertificateError, TlogError};
@@ -358,6 +359,15 @@ fn red_team_vectors_fail_exactly() {
             Error::Tlog {
                 entry: 0,
                 cause: TlogError::TimeOutsideLeafValidity,
+            },
+        ),
+        // A Rekor v1 entry without SET dated only by the TSA, from a log
+        // retired before that time.
+        (
+            "v1-proof-only-log-retired",
+            Error::Tlog {
+                entry: 0,
+                cause: TlogError::LogKeyNotValid,
             },
         ),
     ];

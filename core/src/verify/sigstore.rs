@@ -24,7 +24,8 @@
 //!    least one entry is required, no entry twice;
 //! 4. every RFC 3161 timestamp (`crate::sigstore::timestamp`) over the signature,
 //!    from a trusted TSA; a Rekor v2 entry carries no time, so a bundle with
-//!    one needs at least one timestamp, and its log's key must be valid
+//!    one needs at least one timestamp; the log key of an entry with no
+//!    verified time (Rekor v2, or Rekor v1 without a SET) must be valid
 //!    (`validFor`) at every timestamp's genTime;
 //! 5. keyless: a Rekor v1 entry's integrated time that no SET signs still
 //!    lies in the leaf's validity (sigstore-go checks it); the observed
@@ -554,8 +555,9 @@ fn log_entries(
 
 /// Check 4: every RFC 3161 timestamp over the signature, from a trusted
 /// TSA; a Rekor v2 entry has no integrated time, so a bundle with one
-/// needs a timestamp, and its log's key must be valid at every timestamp
-/// (a retired or future log proves nothing).
+/// needs a timestamp; the log key of an entry with no verified integrated
+/// time (Rekor v2, or Rekor v1 with a proof and no SET) must be valid at
+/// every timestamp (a retired or future log proves nothing).
 #[inline(never)]
 fn timestamps(
     parsed: &Bundle<'_>,
@@ -575,7 +577,10 @@ fn timestamps(
     if rekor_v2 && stamps.is_empty() {
         return Err(SigstoreError::NoTimestamp.into());
     }
-    for (entry, e) in entries.iter().enumerate().filter(|(_, e)| e.rekor_v2) {
+    // An entry with no verified time of its own (Rekor v2, or a Rekor v1
+    // entry with a proof and no SET) has only the timestamps to date it.
+    let undated = |e: &VerifiedEntry| e.rekor_v2 || e.integrated_time.is_none();
+    for (entry, e) in entries.iter().enumerate().filter(|(_, e)| undated(e)) {
         let window = trust
             .tlogs
             .get(e.log)
