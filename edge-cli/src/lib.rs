@@ -91,6 +91,18 @@ pub struct CommonVerifyArgs {
     /// The signature (Sigstore bundle) to verify.
     #[arg(long, value_name = "SIGNATURE_PATH")]
     pub signature: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub model: ModelArgs,
+    /// The model: a directory or a single file.
+    #[arg(value_name = "MODEL_PATH")]
+    pub model_path: PathBuf,
+}
+
+/// How the model is read and reported: the flags of `verify
+/// key|certificate|sigstore` and `verify --policy` alike.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ModelArgs {
     /// Paths to leave out of the model: relative to the current directory
     /// (as the reference; relative to the model only when no such path
     /// exists), or absolute; read as text below the model root, never
@@ -111,7 +123,8 @@ pub struct CommonVerifyArgs {
     /// disagreeing flag is reported, never applied.
     #[arg(long = "allow-symlinks", visible_alias = "allow_symlinks")]
     pub allow_symlinks: bool,
-    /// Accept files the signature does not list.
+    /// Accept files the signature does not list (with a policy: each
+    /// counted signature then vouches only for the files it lists).
     #[arg(
         long = "ignore-unsigned-files",
         visible_alias = "ignore_unsigned_files",
@@ -131,9 +144,6 @@ pub struct CommonVerifyArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
-    /// The model: a directory or a single file.
-    #[arg(value_name = "MODEL_PATH")]
-    pub model_path: PathBuf,
 }
 
 /// Flags of `verify key`.
@@ -222,7 +232,7 @@ fn run() -> ExitCode {
         Command::Verify(VerifyArgs {
             method: None,
             policy,
-        }) => policy::cli::verify(&policy).exit(policy.json),
+        }) => policy::cli::verify(&policy).exit(policy.model.json),
         Command::Policy(cmd) => policy::cli::policy_command(&cmd),
         Command::VerifyBundle(args) => sigstore::verify_bundle(&args),
         Command::Digest(args) => digest::run(&args),

@@ -232,7 +232,7 @@ pub fn verify_with(args: &SigstoreArgs, control: Control<'_>) -> Run {
         Ok(t) => t,
         Err(e) => return Run::Usage(e),
     };
-    if let (Some(note), false) = (note, args.common.json) {
+    if let (Some(note), false) = (note, args.common.model.json) {
         out!("{note}");
     }
     let policy = IdentityPolicy::exact(&args.identity, &args.identity_provider);

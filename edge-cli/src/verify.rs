@@ -311,7 +311,7 @@ pub fn verify_model<V: BundleVerifier>(
         Err(e) => return Run::Usage(e),
     };
     let mut payload = Vec::new();
-    let mut report = Report::new(method, &inputs.model_path, args.json);
+    let mut report = Report::new(method, &inputs.model_path, args.model.json);
     report.key = key;
     match verifier.verify_buffer(&mut bundle, time, &mut payload) {
         Ok(verified) => {
@@ -340,7 +340,7 @@ pub fn check_verified_manifest(
         Err(e) => return Run::Usage(e),
     };
     inputs.others = others.iter().map(|p| own_path(p)).collect();
-    let report = Report::new(method, &inputs.model_path, args.json);
+    let report = Report::new(method, &inputs.model_path, args.model.json);
     check_model(manifest, &inputs, args, control, report)
 }
 
@@ -389,6 +389,7 @@ impl Inputs {
         let root = std::fs::canonicalize(&args.model_path)
             .map_err(|e| UsageError::io(format_args!("model {}", args.model_path.display()), &e))?;
         let user = args
+            .model
             .ignore_paths
             .iter()
             .map(|p| user_ignore(&root, p))
@@ -423,7 +424,7 @@ impl Inputs {
             ignored.push(rel);
         }
         WalkOptions {
-            ignore_git_paths: !args.no_ignore_git_paths,
+            ignore_git_paths: !args.model.no_ignore_git_paths,
             allow_symlinks: false,
             ignored,
         }
@@ -473,7 +474,7 @@ fn check_model(
     mut report: Report,
 ) -> Run {
     report.set_manifest_fields(manifest);
-    if !args.json {
+    if !args.model.json {
         // Without --json, the report names only the resource that failed
         // (Report::name_resource): no copy of every name.
         return check_listed_model(manifest, inputs, args, control, report, Resources::none);
@@ -520,12 +521,12 @@ fn check_listed_model(
     // time.
     let never = AtomicBool::new(false);
     let cancel = control.cancel.unwrap_or(&never);
-    let quiet = args.quiet || args.json;
+    let quiet = args.model.quiet || args.model.json;
     let checked = check_in_batches(
         manifest,
         &mut source,
-        args.ignore_unsigned_files,
-        args.json,
+        args.model.ignore_unsigned_files,
+        args.model.json,
         quiet,
         cancel,
     );
@@ -533,7 +534,7 @@ fn check_listed_model(
         return Run::Cancelled;
     }
     listed(&mut report);
-    report.unsigned = if args.ignore_unsigned_files {
+    report.unsigned = if args.model.ignore_unsigned_files {
         Vec::new()
     } else {
         let exempt = matches!(manifest.serialization().method, Method::Shards { .. });
@@ -567,7 +568,7 @@ fn enumerate_model(
 ) -> Result<DirSource, WalkError> {
     let ser = *manifest.serialization();
     let signed_symlinks = ser.allow_symlinks;
-    if args.allow_symlinks && !signed_symlinks && !args.json {
+    if args.model.allow_symlinks && !signed_symlinks && !args.model.json {
         eprintln!(
             "warning: --allow-symlinks not applied: the signature was made with allow_symlinks=false"
         );

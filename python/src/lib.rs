@@ -24,7 +24,7 @@ use std::time::Duration;
 use oms_edge::policy::cli::{PolicyRun, PolicyVerifyArgs};
 use oms_edge::sigstore::{SigstoreArgs, TrustArgs};
 use oms_edge::verify::{Control, Run, UsageKind};
-use oms_edge::{CertificateArgs, CommonVerifyArgs, KeyArgs};
+use oms_edge::{CertificateArgs, CommonVerifyArgs, KeyArgs, ModelArgs};
 use pyo3::exceptions::{
     PyFileNotFoundError, PyKeyboardInterrupt, PyOSError, PyPermissionError, PyRuntimeError,
     PyValueError,
@@ -45,16 +45,33 @@ fn common_args(
 ) -> CommonVerifyArgs {
     CommonVerifyArgs {
         signature,
+        model: model_args(
+            ignore_paths,
+            ignore_git_paths,
+            allow_symlinks,
+            ignore_unsigned_files,
+        ),
+        model_path,
+    }
+}
+
+/// The model flags as the bindings pass them. Nothing printed: no warning
+/// line, no progress bar.
+fn model_args(
+    ignore_paths: Vec<PathBuf>,
+    ignore_git_paths: bool,
+    allow_symlinks: bool,
+    ignore_unsigned_files: bool,
+) -> ModelArgs {
+    ModelArgs {
         ignore_paths,
         ignore_git_paths,
         no_ignore_git_paths: !ignore_git_paths,
         allow_symlinks,
         ignore_unsigned_files,
         no_ignore_unsigned_files: false,
-        // Nothing printed: no warning line, no progress bar.
         json: true,
         quiet: true,
-        model_path,
     }
 }
 
@@ -203,14 +220,7 @@ fn verify_policy(
         signatures,
         signature_dir,
         at,
-        ignore_paths,
-        ignore_git_paths,
-        no_ignore_git_paths: !ignore_git_paths,
-        allow_symlinks: false,
-        ignore_unsigned_files,
-        no_ignore_unsigned_files: false,
-        json: true,
-        quiet: true,
+        model: model_args(ignore_paths, ignore_git_paths, false, ignore_unsigned_files),
         model_path: Some(model_path),
     };
     let outcome = detached(py, |control| {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use embedded_io::{ErrorKind, ErrorType, Read};
 use oms_edge::verify::{Run, certificate, key};
-use oms_edge::{CertificateArgs, CommonVerifyArgs, KeyArgs};
+use oms_edge::{CertificateArgs, CommonVerifyArgs, KeyArgs, ModelArgs};
 use oms_edge_core::ModelSource;
 use sha2::{Digest as _, Sha256};
 
@@ -102,14 +102,10 @@ impl Case {
 pub fn verify_args(signature: PathBuf, model_path: PathBuf) -> CommonVerifyArgs {
     CommonVerifyArgs {
         signature,
-        ignore_paths: Vec::new(),
-        ignore_git_paths: false,
-        no_ignore_git_paths: false,
-        allow_symlinks: false,
-        ignore_unsigned_files: false,
-        no_ignore_unsigned_files: false,
-        json: false,
-        quiet: true,
+        model: ModelArgs {
+            quiet: true,
+            ..ModelArgs::default()
+        },
         model_path,
     }
 }
@@ -121,7 +117,7 @@ impl Case {
     /// written (and so read relative to the model).
     pub fn verify_args(&self) -> CommonVerifyArgs {
         let mut args = verify_args(self.signature.clone(), self.model.clone());
-        args.ignore_unsigned_files = self.args.iter().any(|a| a == "--ignore-unsigned-files");
+        args.model.ignore_unsigned_files = self.args.iter().any(|a| a == "--ignore-unsigned-files");
         let mut it = self.args.iter();
         while let Some(a) = it.next() {
             if a == "--ignore-paths"
@@ -129,7 +125,8 @@ impl Case {
             {
                 let in_case = self.dir.join(p);
                 let exists = std::fs::symlink_metadata(&in_case).is_ok();
-                args.ignore_paths
+                args.model
+                    .ignore_paths
                     .push(if exists { in_case } else { PathBuf::from(p) });
             }
         }

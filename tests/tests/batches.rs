@@ -49,7 +49,7 @@ fn make(dir: &Path) {
 /// `oms-edge verify key` of `dir/model`: the report and the outcome.
 fn run(dir: &Path, json: bool) -> (Box<Report>, Outcome) {
     let mut common = verify_args(dir.join("model.sig"), dir.join("model"));
-    common.json = json;
+    common.model.json = json;
     match key(&KeyArgs {
         public_key: testdata().join("keys/p256.pub.pem"),
         common,

@@ -786,7 +786,7 @@ fn verify_model(subject: &Subject, sig: &Path, bundle: &[u8]) -> Run {
     let mut common = case.verify_args();
     common.signature = sig.to_path_buf();
     if case.signature.starts_with(&case.model) {
-        common.ignore_paths.push(case.signature.clone());
+        common.model.ignore_paths.push(case.signature.clone());
     }
     case.run(common)
 }

@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+use oms_edge::ModelArgs;
 use oms_edge::policy::cli::{PolicyRun, PolicyVerifyArgs, verify};
 use serde_json::Value;
 
@@ -45,14 +46,11 @@ fn args(policy: &Path, sigs: &[PathBuf], model: &Path) -> PolicyVerifyArgs {
         signatures: sigs.to_vec(),
         signature_dir: None,
         at: None,
-        ignore_paths: Vec::new(),
-        ignore_git_paths: false,
-        no_ignore_git_paths: false,
-        allow_symlinks: false,
-        ignore_unsigned_files: false,
-        no_ignore_unsigned_files: false,
-        json: true,
-        quiet: true,
+        model: ModelArgs {
+            json: true,
+            quiet: true,
+            ..ModelArgs::default()
+        },
         model_path: Some(model.to_path_buf()),
     }
 }

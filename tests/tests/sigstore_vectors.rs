@@ -5,10 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use oms_edge::CommonVerifyArgs;
 use oms_edge::report::{Failure, Outcome};
 use oms_edge::sigstore::{SigstoreArgs, TrustArgs, load_trust};
 use oms_edge::verify::Run;
+use oms_edge::{CommonVerifyArgs, ModelArgs};
 use oms_edge_core::{
     Digests, Error, IdentityPolicy, PolicyError, SigstoreError, SigstoreKey, SigstoreVerifier, Time,
 };
@@ -46,14 +46,11 @@ fn run(dir: &Path, case: &Value) -> Result<(), Option<Error>> {
                 },
                 common: CommonVerifyArgs {
                     signature: bundle,
-                    ignore_paths: vec![],
-                    ignore_git_paths: false,
-                    no_ignore_git_paths: false,
-                    allow_symlinks: false,
-                    ignore_unsigned_files: false,
-                    no_ignore_unsigned_files: false,
-                    json: true,
-                    quiet: true,
+                    model: ModelArgs {
+                        json: true,
+                        quiet: true,
+                        ..ModelArgs::default()
+                    },
                     model_path: dir.join(s("model")),
                 },
             };

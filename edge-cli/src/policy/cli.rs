@@ -13,9 +13,9 @@ use sha2::{Digest as _, Sha256};
 
 use super::eval::{Attempt, Evaluation, Evidence, Principal};
 use super::{Policy, describe, evaluate};
-use crate::CommonVerifyArgs;
 use crate::report::{Outcome, Report, failure_json, usage_error};
 use crate::verify::{Control, Run, check_verified_manifest, read_signature, time_at};
+use crate::{CommonVerifyArgs, ModelArgs};
 
 /// Flags of `verify --policy`. Besides the policy and the signatures,
 /// the model flags are `verify key`'s.
@@ -35,43 +35,9 @@ pub struct PolicyVerifyArgs {
     /// Verify as of this time (RFC 3339, UTC) instead of now.
     #[arg(long, value_name = "RFC3339")]
     pub at: Option<String>,
-    /// Paths to leave out of the model (as `verify key --ignore-paths`).
-    #[arg(
-        long = "ignore-paths",
-        value_name = "IGNORE_PATHS",
-        allow_hyphen_values = true
-    )]
-    pub ignore_paths: Vec<PathBuf>,
-    /// Leave `.git`, `.gitignore`, `.gitattributes`, `.github` out (default).
-    #[arg(long = "ignore-git-paths", overrides_with = "no_ignore_git_paths")]
-    pub ignore_git_paths: bool,
-    /// Treat top-level git paths as model files.
-    #[arg(long = "no-ignore-git-paths", overrides_with = "ignore_git_paths")]
-    pub no_ignore_git_paths: bool,
-    /// Accepted for compatibility; each signature's signed
-    /// `allow_symlinks` decides.
-    #[arg(long = "allow-symlinks", visible_alias = "allow_symlinks")]
-    pub allow_symlinks: bool,
-    /// Accept files a manifest does not list (each counted signature then
-    /// vouches only for the files it lists).
-    #[arg(
-        long = "ignore-unsigned-files",
-        visible_alias = "ignore_unsigned_files",
-        overrides_with = "no_ignore_unsigned_files"
-    )]
-    pub ignore_unsigned_files: bool,
-    /// Fail on files a manifest does not list (default).
-    #[arg(
-        long = "no-ignore-unsigned-files",
-        overrides_with = "ignore_unsigned_files"
-    )]
-    pub no_ignore_unsigned_files: bool,
-    /// Print a JSON document on stdout instead of lines.
-    #[arg(long)]
-    pub json: bool,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub model: ModelArgs,
     /// The model: a directory or a single file.
     #[arg(value_name = "MODEL_PATH", required = true)]
     pub model_path: Option<PathBuf>,
@@ -82,14 +48,7 @@ impl PolicyVerifyArgs {
     fn common(&self, signature: &Path) -> CommonVerifyArgs {
         CommonVerifyArgs {
             signature: signature.to_path_buf(),
-            ignore_paths: self.ignore_paths.clone(),
-            ignore_git_paths: self.ignore_git_paths,
-            no_ignore_git_paths: self.no_ignore_git_paths,
-            allow_symlinks: self.allow_symlinks,
-            ignore_unsigned_files: self.ignore_unsigned_files,
-            no_ignore_unsigned_files: self.no_ignore_unsigned_files,
-            json: self.json,
-            quiet: self.quiet,
+            model: self.model.clone(),
             model_path: self.model_path.clone().unwrap_or_default(),
         }
     }
