@@ -339,7 +339,8 @@ def key_usage(*, signing: bool) -> x509.KeyUsage:
 
 
 def ca_cert(label, key, subject, *, issuer_cert=None, issuer_key=None,
-            not_before, not_after, path_len, code_signing_eku=False) -> x509.Certificate:
+            not_before, not_after, path_len, code_signing_eku=False,
+            eku=None) -> x509.Certificate:
     def build():
         iss_name = issuer_cert.subject if issuer_cert else subject
         iss_key = issuer_key or key
@@ -348,10 +349,10 @@ def ca_cert(label, key, subject, *, issuer_cert=None, issuer_key=None,
              .public_key(key.public_key()).serial_number(serial_for(label))
              .not_valid_before(not_before).not_valid_after(not_after)
              .add_extension(key_usage(signing=False), critical=True))
-        if code_signing_eku:
+        if code_signing_eku or eku:
             # Fulcio's real intermediate carries EKU codeSigning.
-            b = b.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CODE_SIGNING]),
-                                critical=False)
+            b = b.add_extension(x509.ExtendedKeyUsage(
+                list(eku or [ExtendedKeyUsageOID.CODE_SIGNING])), critical=False)
         b = (b.add_extension(x509.BasicConstraints(ca=True, path_length=path_len), critical=True)
              .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
                             critical=False))
@@ -391,6 +392,16 @@ class Pki:
     def __init__(self) -> None:
         (self.fulcio_root_key, self.fulcio_root,
          self.fulcio_int_key, self.fulcio_int) = self._fulcio("fulcio", "sigstore.local")
+        # An intermediate of the same root whose extKeyUsage is serverAuth
+        # only (fulcio-intermediate-eku): Go's x509 refuses a codeSigning
+        # leaf under it.
+        self.fulcio_int_tls_key = load_key("fulcio-intermediate-tls", "p384")
+        self.fulcio_int_tls = ca_cert(
+            "fulcio-intermediate-tls", self.fulcio_int_tls_key,
+            name("sigstore.local", "sigstore-intermediate-tls"), issuer_cert=self.fulcio_root,
+            issuer_key=self.fulcio_root_key, not_before=T_CA,
+            not_after=datetime.datetime(2099, 12, 31, tzinfo=UTC), path_len=0,
+            eku=(ExtendedKeyUsageOID.SERVER_AUTH,))
         # A CA the trusted root does not know (chain-untrusted).
         _, _, self.rogue_int_key, self.rogue_int = self._fulcio("rogue-fulcio", "rogue.local")
 
@@ -467,8 +478,11 @@ class Pki:
     # trusted root ------------------------------------------------------
 
     def trusted_root(self, *, tsa: Tsa | None = None, tsa_valid_for=None,
-                     rekor2_valid_for=None, ct_valid_for=None) -> dict:
+                     rekor2_valid_for=None, ct_valid_for=None,
+                     fulcio_int: x509.Certificate | None = None,
+                     rekor1_valid_for=None) -> dict:
         tsa = tsa or self.tsa
+        fulcio_int = fulcio_int or self.fulcio_int
         start = rfc3339(T_CA)
 
         def key(raw: bytes, details: str, valid_start: str, valid_for=None) -> dict:
@@ -480,7 +494,7 @@ class Pki:
             "tlogs": [
                 {"baseUrl": REKOR1_URL, "hashAlgorithm": "SHA2_256",
                  "publicKey": key(spki(self.rekor1.public_key()),
-                                  "PKIX_ECDSA_P256_SHA_256", start),
+                                  "PKIX_ECDSA_P256_SHA_256", start, rekor1_valid_for),
                  "logId": {"keyId": b64(self.rekor1_id())}},
                 {"baseUrl": REKOR2_URL, "hashAlgorithm": "SHA2_256",
                  "publicKey": key(spki(self.rekor2.public_key()), "PKIX_ED25519", start,
@@ -490,7 +504,7 @@ class Pki:
             "certificateAuthorities": [{
                 "subject": {"organization": "sigstore.local", "commonName": "sigstore"},
                 "uri": FULCIO_URL,
-                "certChain": {"certificates": [{"rawBytes": b64(der(self.fulcio_int))},
+                "certChain": {"certificates": [{"rawBytes": b64(der(fulcio_int))},
                                                {"rawBytes": b64(der(self.fulcio_root))}]},
                 "validFor": {"start": start},
             }],
@@ -546,7 +560,9 @@ def leaf_cert(pki: Pki, label: str, *, key=None, email: str | None = EMAIL,
               is_ca=False, eku=(ExtendedKeyUsageOID.CODE_SIGNING,), sct="good",
               sct_time: datetime.datetime | None = None, ca=None,
               legacy_exts: list[tuple[str, bytes]] = (),
-              v2_exts: list[tuple[str, bytes]] = ()) -> x509.Certificate:
+              v2_exts: list[tuple[str, bytes]] = (), ku=True, san_critical=True,
+              legacy_issuer_value: str | None = None, eku_critical=False,
+              aki=True) -> x509.Certificate:
     """Issues a leaf the way Fulcio does: empty subject, critical SAN, issuer
     extensions, then an embedded SCT over the precertificate TBS.
     `legacy_exts` follow the legacy issuer (.1.2-.1.6), `v2_exts` the v2
@@ -561,20 +577,27 @@ def leaf_cert(pki: Pki, label: str, *, key=None, email: str | None = EMAIL,
     b = (x509.CertificateBuilder()
          .subject_name(x509.Name([])).issuer_name(ca_cert_.subject)
          .public_key(key.public_key()).serial_number(serial_for("leaf:" + label))
-         .not_valid_before(not_before).not_valid_after(not_before + LEAF_LIFETIME)
-         .add_extension(key_usage(signing=True), critical=True))
+         .not_valid_before(not_before).not_valid_after(not_before + LEAF_LIFETIME))
+    if ku == "cert-sign":  # digitalSignature and keyCertSign
+        b = b.add_extension(x509.KeyUsage(
+            digital_signature=True, content_commitment=False, key_encipherment=False,
+            data_encipherment=False, key_agreement=False, key_cert_sign=True,
+            crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+    elif ku:
+        b = b.add_extension(key_usage(signing=True), critical=True)
     if eku:
-        b = b.add_extension(x509.ExtendedKeyUsage(list(eku)), critical=False)
+        b = b.add_extension(x509.ExtendedKeyUsage(list(eku)), critical=eku_critical)
     if is_ca:
         b = b.add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-    b = (b.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
-                         critical=False)
-         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-             ca_cert_.public_key()), critical=False)
-         .add_extension(x509.SubjectAlternativeName(sans), critical=True))
+    b = b.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                        critical=False)
+    if aki:
+        b = b.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+            ca_cert_.public_key()), critical=False)
+    b = b.add_extension(x509.SubjectAlternativeName(sans), critical=san_critical)
     if legacy_issuer:  # raw bytes, not DER (deprecated Fulcio extension)
-        b = b.add_extension(x509.UnrecognizedExtension(OID_ISSUER_V1, issuer.encode()),
-                            critical=False)
+        b = b.add_extension(x509.UnrecognizedExtension(
+            OID_ISSUER_V1, (legacy_issuer_value or issuer).encode()), critical=False)
     for oid, value in legacy_exts:
         b = b.add_extension(x509.UnrecognizedExtension(ObjectIdentifier(oid), value),
                             critical=False)
@@ -596,17 +619,17 @@ def leaf_cert(pki: Pki, label: str, *, key=None, email: str | None = EMAIL,
     return final
 
 
-def leaf_cert_v1(pki: Pki, label: str) -> x509.Certificate:
+def leaf_cert_edited(pki: Pki, label: str, edit: Callable[[Any], None], *,
+                     precert_check=True, **kw) -> x509.Certificate:
     """A leaf like leaf_cert's, every extension and a valid SCT included,
-    but X.509 v1 (version field absent): RFC 5280 4.1.2.9 allows extensions
-    in v3 only. `cryptography` builds v3 only, so asn1crypto re-encodes the
-    TBS and the CA's key re-signs it."""
+    whose TBS `edit` changes in ways `cryptography`'s builder refuses
+    (version, serial, repeated extensions): asn1crypto re-encodes the TBS,
+    the SCT is made over the edited precertificate, the CA's key re-signs."""
     ca_cert_, ca_key = pki.fulcio_int, pki.fulcio_int_key
-    base = a_x509.Certificate.load(der(leaf_cert(pki, label, sct="none")))
+    base = a_x509.Certificate.load(der(leaf_cert(pki, label, sct="none", **kw)))
     tbs = a_x509.TbsCertificate.load(base["tbs_certificate"].dump())
-    tbs["version"] = "v1"  # the DEFAULT: asn1crypto then omits the field
+    edit(tbs)
     precert = tbs.dump(force=True)
-    assert a_x509.TbsCertificate.load(precert)["version"].native == "v1"
     lst = sct_list(pki, ca_cert_, precert, T_SIGN, pki.ct)
     sct_ext = a_x509.Extension.load(
         b"\x30" + _der_len(len(OID_DER_SCT_LIST) + len(der_octets(der_octets(lst))))
@@ -619,9 +642,20 @@ def leaf_cert_v1(pki: Pki, label: str) -> x509.Certificate:
         "signature_value": ecdsa(ca_key, final_tbs, hashes.SHA384()),
     }).dump()
     cert = x509.load_der_x509_certificate(cert_der)
-    assert cert.version == x509.Version.v1 and len(cert.extensions) == 8
     assert cert.tbs_certificate_bytes == final_tbs
-    assert cert.tbs_precertificate_bytes == precert, "precert TBS must round-trip"
+    if precert_check:  # `cryptography` cannot read a TBS with repeated extensions
+        assert cert.tbs_precertificate_bytes == precert, "precert TBS must round-trip"
+    return cert
+
+
+def leaf_cert_v1(pki: Pki, label: str) -> x509.Certificate:
+    """X.509 v1 (version field absent) with every extension of a Fulcio leaf:
+    RFC 5280 4.1.2.9 allows extensions in v3 only."""
+    def v1(tbs) -> None:
+        tbs["version"] = "v1"  # the DEFAULT: asn1crypto then omits the field
+        assert a_x509.TbsCertificate.load(tbs.dump(force=True))["version"].native == "v1"
+    cert = leaf_cert_edited(pki, label, v1)
+    assert cert.version == x509.Version.v1 and len(cert.extensions) == 8
     return cert
 
 
@@ -1577,6 +1611,70 @@ def build_cases(pki: Pki) -> list[Case]:
         ok(name_, "model", why, b.dsse(name_, mp, opts=fixed(shape), **kw, **gha.cert_kw()),
            identity=gha.san(), issuer=URI_ISSUER,
            extensions={k: v for k, (_, v) in gha.extensions().items()})
+    # ---- red-team review of the leaf profile (appended, fixed tree shapes:
+    # earlier cases keep their bytes) -------------------------------------
+    bad("issuer-v1-v2-differ", "artifact", "issuer-conflict",
+        "Fulcio leaf whose legacy issuer (.1.1, what sigstore-python reads) is "
+        "https://evil.example.com and whose .1.8 is the expected issuer",
+        b.hashedrekord("issuer-v1-v2-differ", opts=fixed((11, 6)),
+                       legacy_issuer_value="https://evil.example.com"))
+    bad("leaf-no-key-usage", "artifact", "key-usage",
+        "Fulcio leaf without keyUsage (sigstore-python requires digitalSignature)",
+        b.hashedrekord("leaf-no-key-usage", opts=fixed((13, 12)), ku=False))
+    bad("leaf-san-not-critical", "artifact", "san-critical",
+        "Fulcio leaf with an empty subject and a non-critical subjectAltName "
+        "(RFC 5280 4.2.1.6: critical)",
+        b.hashedrekord("leaf-san-not-critical", opts=fixed((8, 5)), san_critical=False))
+
+    def repeat_ski(tbs) -> None:
+        exts = list(tbs["extensions"])
+        ski = next(e for e in exts if e["extn_id"].native == "key_identifier")
+        tbs["extensions"] = a_x509.Extensions([*exts, a_x509.Extension.load(ski.dump())])
+
+    bad("leaf-duplicate-extension", "artifact", "x509-duplicate-extension",
+        "Fulcio leaf whose subjectKeyIdentifier extension appears twice (RFC 5280 4.2)",
+        b.hashedrekord("leaf-duplicate-extension", opts=fixed((7, 2)),
+                       cert=leaf_cert_edited(pki, "leaf-duplicate-extension", repeat_ski,
+                                             precert_check=False)))
+
+    def negative_serial(tbs) -> None:
+        tbs["serial_number"] = -tbs["serial_number"].native
+
+    bad("leaf-serial-negative", "artifact", "x509-serial",
+        "Fulcio leaf with a negative serial number (RFC 5280 4.1.2.2: positive)",
+        b.hashedrekord("leaf-serial-negative", opts=fixed((12, 0)),
+                       cert=leaf_cert_edited(pki, "leaf-serial-negative", negative_serial)))
+    bad("leaf-key-cert-sign", "artifact", "key-usage",
+        "Fulcio leaf (no CA) whose keyUsage asserts keyCertSign besides digitalSignature",
+        b.hashedrekord("leaf-key-cert-sign", opts=fixed((9, 8)), ku="cert-sign"))
+    bad("leaf-eku-critical", "artifact", "eku-critical",
+        "Fulcio leaf whose extKeyUsage (codeSigning) is critical",
+        b.hashedrekord("leaf-eku-critical", opts=fixed((10, 3)), eku_critical=True))
+    bad("leaf-no-aki", "artifact", "aki",
+        "Fulcio leaf without authorityKeyIdentifier",
+        b.hashedrekord("leaf-no-aki", opts=fixed((13, 9)), aki=False))
+    bad("fulcio-intermediate-eku", "artifact", "chain-eku",
+        "Fulcio leaf (codeSigning) issued by a trusted intermediate whose extKeyUsage is "
+        "serverAuth only",
+        b.hashedrekord("fulcio-intermediate-eku", opts=fixed((11, 6)),
+                       ca=(pki.fulcio_int_tls, pki.fulcio_int_tls_key)),
+        trusted_root="trusted_root_fulcio_eku.json")
+    label = "v1-unsigned-time-after-leaf"
+    late = b.hashedrekord(label, opts=fixed(
+        (9, 8), integrated_time=T_SIGN + datetime.timedelta(hours=1)),
+        tokens=lambda s: [timestamp_response(pki.tsa, s, T_TSA, label)])
+    del late["verificationMaterial"]["tlogEntries"][0]["inclusionPromise"]
+    bad(label, "artifact", "integrated-time-validity",
+        "Rekor v1 entry with an inclusion proof and no SET (bundle v0.3), TSA genTime in the "
+        "leaf's validity, integratedTime an hour after the leaf expired", late)
+    label = "v1-proof-only-log-retired"
+    retired = b.hashedrekord(label, opts=fixed((10, 3)),
+                             tokens=lambda s: [timestamp_response(pki.tsa, s, T_TSA, label)])
+    del retired["verificationMaterial"]["tlogEntries"][0]["inclusionPromise"]
+    bad(label, "artifact", "tlog-validity",
+        "Rekor v1 entry with an inclusion proof and no SET (bundle v0.3) + TSA, from a log "
+        "whose key validFor ended the day before the TSA's genTime", retired,
+        trusted_root="trusted_root_rekor1_retired.json")
     return cases
 
 
@@ -1868,7 +1966,13 @@ def independent_checks(case: Case, meta: dict, now: datetime.datetime) -> set[st
         fails.add("inclusion-proof")
     _check_checkpoint(tr_log, log_id, v2, proof["checkpoint"]["envelope"], root_hash, p_size,
                       fails)
-    if not v2:
+    if not v2 and "inclusionPromise" not in entry:
+        # A Rekor v1 entry with a proof only: its integratedTime is not
+        # signed, but sigstore-go still requires the leaf valid then.
+        unsigned_time = datetime.datetime.fromtimestamp(int(entry["integratedTime"]), UTC)
+        if cert is not None and not _valid_at(cert, unsigned_time):
+            fails.add("integrated-time-validity")
+    elif not v2:
         it = int(entry["integratedTime"])
         set_msg = canonical({"body": entry["canonicalizedBody"], "integratedTime": it,
                              "logID": log_id.hex(), "logIndex": int(entry["logIndex"])})
@@ -1929,7 +2033,7 @@ def independent_checks(case: Case, meta: dict, now: datetime.datetime) -> set[st
             times.append(t)
             # A Rekor v2 entry has no time of its own: its log's key must be
             # valid at the TSA's.
-            if v2 and not _in_window(tr_log["window"], t):
+            if (v2 or "inclusionPromise" not in entry) and not _in_window(tr_log["window"], t):
                 fails.add("tlog-validity")
     if v2 and not tokens:
         fails.add("no-timestamp-v2")
@@ -1940,6 +2044,15 @@ def independent_checks(case: Case, meta: dict, now: datetime.datetime) -> set[st
 
     # certificate
     anchors = [c for chain in tr["cas"] for c in chain]
+    a_tbs = a_x509.Certificate.load(der(cert))["tbs_certificate"]
+    ext_ids = [e["extn_id"].dotted for e in a_tbs["extensions"]]
+    if a_tbs["serial_number"].native <= 0:
+        fails.add("x509-serial")  # RFC 5280 4.1.2.2: a positive integer
+    if len(set(ext_ids)) != len(ext_ids):
+        # RFC 5280 4.2: each extension at most once. `cryptography` cannot
+        # read such a certificate's extensions: the other checks are moot.
+        fails.add("x509-duplicate-extension")
+        return fails
     if cert.version != x509.Version.v3 and len(cert.extensions) > 0:
         fails.add("x509-version")  # RFC 5280 4.1.2.9: extensions only in v3
     bc = None
@@ -1961,16 +2074,34 @@ def independent_checks(case: Case, meta: dict, now: datetime.datetime) -> set[st
             fails.add("leaf-validity")
     try:
         ku = cert.extensions.get_extension_for_class(x509.KeyUsage).value
-        if not ku.digital_signature:
+        if not ku.digital_signature or ku.key_cert_sign:  # an end entity's
             fails.add("key-usage")
     except x509.ExtensionNotFound:
         fails.add("key-usage")
     try:
-        eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+        eku_ext = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
+        eku = eku_ext.value
         if ExtendedKeyUsageOID.CODE_SIGNING not in eku:
             fails.add("no-codesigning")
+        elif eku_ext.critical:
+            fails.add("eku-critical")  # sigstore-python: non-critical
     except x509.ExtensionNotFound:
         fails.add("no-codesigning")
+    try:
+        cert.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier)
+    except x509.ExtensionNotFound:
+        if cert.subject != cert.issuer:  # RFC 5280 4.2.1.1: a root may omit it
+            fails.add("aki")
+    # Go's x509 EKU chaining (sigstore-go asks for codeSigning): every CA
+    # certificate with an extKeyUsage allows codeSigning or any purpose.
+    for ca in chain or []:
+        try:
+            ca_eku = ca.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+        except x509.ExtensionNotFound:
+            continue
+        if not {ExtendedKeyUsageOID.CODE_SIGNING, ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE} & set(
+                ca_eku):
+            fails.add("chain-eku")
     # embedded SCT (RFC 6962 3.2): signature over the precert TBS
     try:
         (sct,) = cert.extensions.get_extension_for_class(
@@ -1998,7 +2129,15 @@ def independent_checks(case: Case, meta: dict, now: datetime.datetime) -> set[st
         sans = []
     if case.identity not in sans:
         fails.add("identity")
+    if len(cert.subject) == 0 and any(
+            e.oid == x509.ExtensionOID.SUBJECT_ALTERNATIVE_NAME and not e.critical
+            for e in cert.extensions):
+        fails.add("san-critical")  # RFC 5280 4.2.1.6: empty subject, critical SAN
     exts = {e.oid: e.value for e in cert.extensions}
+    if (OID_ISSUER_V2 in exts and OID_ISSUER_V1 in exts
+            and a_core.UTF8String.load(exts[OID_ISSUER_V2].value).native
+            != exts[OID_ISSUER_V1].value.decode()):
+        fails.add("issuer-conflict")  # the two issuer extensions name different issuers
     if OID_ISSUER_V2 in exts:  # prefer the DER extension, fall back to the legacy one
         got_issuer = a_core.UTF8String.load(exts[OID_ISSUER_V2].value).native
     elif OID_ISSUER_V1 in exts:
@@ -2162,6 +2301,14 @@ def main() -> int:
         "start": rfc3339(T_CA), "end": rfc3339(T_SIGN)[:-1] + ".300Z"}))
     # The Rekor v2 log retired the day before T_SIGN (v2-log-retired).
     write_json(ROOT / "trusted_root_rekor2_retired.json", pki.trusted_root(rekor2_valid_for={
+        "start": rfc3339(T_CA), "end": rfc3339(T_SIGN - datetime.timedelta(days=1))}))
+
+    # The Fulcio intermediate is the serverAuth-only one (fulcio-intermediate-eku).
+    write_json(ROOT / "trusted_root_fulcio_eku.json",
+               pki.trusted_root(fulcio_int=pki.fulcio_int_tls))
+
+    # The Rekor v1 log retired the day before T_SIGN (v1-proof-only-log-retired).
+    write_json(ROOT / "trusted_root_rekor1_retired.json", pki.trusted_root(rekor1_valid_for={
         "start": rfc3339(T_CA), "end": rfc3339(T_SIGN - datetime.timedelta(days=1))}))
 
     cases = build_cases(pki)

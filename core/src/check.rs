@@ -182,6 +182,10 @@ checks! {
     320 X509LeafSanMismatch "x509.leaf_san_mismatch",
     /// The leaf lacks an extended key usage the leaf policy requires.
     321 X509LeafEkuMissing "x509.leaf_eku_missing",
+    /// A certificate carries an extension twice (RFC 5280 §4.2).
+    322 X509DuplicateExtension "x509.duplicate_extension",
+    /// A certificate's serial number is negative (RFC 5280 §4.1.2.2).
+    323 X509NegativeSerial "x509.negative_serial",
 
     // Step 7: the DSSE envelope (`dsse`).
     /// `payloadType` is not in-toto.
@@ -350,6 +354,9 @@ checks! {
     810 SigstoreSubjectMismatch "sigstore.subject_mismatch",
     /// The message signature does not verify.
     811 SigstoreBadMessageSignature "sigstore.bad_message_signature",
+    /// A certificate of the Fulcio CA's chain has an extKeyUsage that
+    /// allows neither codeSigning nor any purpose.
+    812 SigstoreCaEkuNotCodeSigning "sigstore.ca_eku_not_code_signing",
 
     // Step 3: transparency-log entries (`tlog`).
     /// No entry.
@@ -398,6 +405,9 @@ checks! {
     921 TlogMissingInclusionProof "tlog.missing_inclusion_proof",
     /// An inclusion promise is required.
     922 TlogMissingInclusionPromise "tlog.missing_inclusion_promise",
+    /// A Rekor v1 entry's unsigned integrated time lies outside the
+    /// signing certificate's validity.
+    923 TlogTimeOutsideLeafValidity "tlog.time_outside_leaf_validity",
     /// A required member is absent.
     930 TlogFieldMissing "tlog.field_missing",
     /// A member has the wrong JSON type.
@@ -550,6 +560,18 @@ checks! {
     1311 PolicyExtensionMismatch "policy.extension_mismatch",
     /// A Fulcio extension the policy matches is malformed or repeated.
     1312 PolicyExtensionEncoding "policy.extension_encoding",
+    /// The OIDC issuer extensions (…57264.1.1 and …1.8) name different
+    /// issuers.
+    1313 PolicyIssuerConflict "policy.issuer_conflict",
+    /// The leaf's subject is empty and its subjectAltName is not critical
+    /// (RFC 5280 §4.2.1.6).
+    1314 PolicySanNotCritical "policy.san_not_critical",
+    /// The leaf's keyUsage asserts keyCertSign.
+    1315 PolicyLeafKeyCertSign "policy.leaf_key_cert_sign",
+    /// The leaf's extKeyUsage is critical.
+    1316 PolicyEkuCritical "policy.eku_critical",
+    /// The leaf has no authorityKeyIdentifier.
+    1317 PolicyNoAuthorityKeyId "policy.no_authority_key_id",
 
     // Step 1: the trusted root (`trust_root`).
     /// Larger than `limits::MAX_TRUST_ROOT_BYTES`.

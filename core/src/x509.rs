@@ -21,8 +21,9 @@
 //!    issuer is unknown, or whose named issuer's signature fails;
 //! 5. every certificate of the path, anchor included, is valid at the
 //!    verification time (both bounds inclusive);
-//! 6. a certificate with extensions is X.509 v3 (RFC 5280 §4.1.2.9); no
-//!    certificate has a critical extension this verifier does not
+//! 6. a certificate with extensions is X.509 v3 (RFC 5280 §4.1.2.9), has
+//!    no extension twice (§4.2) and no negative serial number (§4.1.2.2);
+//!    no certificate has a critical extension this verifier does not
 //!    process (it processes basicConstraints, keyUsage, extKeyUsage and
 //!    accepts subjectAltName, subject and authority key identifiers).
 //!    Every issuer needs basicConstraints (check 8) and a Fulcio leaf its
@@ -124,6 +125,23 @@ pub(crate) fn get_extension<'a, T: Decode<'a> + der::oid::AssociatedOid>(
     Ok(Some((ext.critical, value)))
 }
 
+/// Whether `cert` may be used for `purpose` as far as its extKeyUsage
+/// says: it has none, or one that lists `purpose` or anyExtendedKeyUsage
+/// (the EKU chaining of Go's x509 and timestamp-authority, for the CAs
+/// above a leaf). A present but malformed or repeated one allows nothing.
+#[cfg(feature = "sigstore")]
+pub(crate) fn eku_allows(cert: &Certificate, purpose: ObjectIdentifier) -> bool {
+    const ANY_EXTENDED_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37.0");
+    match get_extension::<ExtendedKeyUsage>(cert) {
+        Ok(None) => true,
+        Ok(Some((_, purposes))) => purposes
+            .0
+            .iter()
+            .any(|p| *p == purpose || *p == ANY_EXTENDED_KEY_USAGE),
+        Err(()) => false,
+    }
+}
+
 /// Which certificate a check is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -188,6 +206,17 @@ pub enum CertificateError {
     /// Extensions in a certificate that is not X.509 v3 (RFC 5280
     /// §4.1.2.9: extensions appear only in v3).
     ExtensionsNeedV3 {
+        /// Which one.
+        at: CertPosition,
+    },
+    /// An extension appears more than once (RFC 5280 §4.2: "A certificate
+    /// MUST NOT include more than one instance of a particular extension").
+    DuplicateExtension {
+        /// Which one.
+        at: CertPosition,
+    },
+    /// A negative serial number (RFC 5280 §4.1.2.2: a positive integer).
+    NegativeSerial {
         /// Which one.
         at: CertPosition,
     },
@@ -271,6 +300,8 @@ impl CertificateError {
             E::LeafSubjectMismatch => Check::X509LeafSubjectMismatch,
             E::LeafSanMismatch => Check::X509LeafSanMismatch,
             E::LeafEkuMissing => Check::X509LeafEkuMissing,
+            E::DuplicateExtension { .. } => Check::X509DuplicateExtension,
+            E::NegativeSerial { .. } => Check::X509NegativeSerial,
         }
     }
 }
@@ -300,6 +331,8 @@ impl fmt::Display for CertificateError {
                     "{at} carries extensions but is not an X.509 v3 certificate"
                 )
             }
+            E::DuplicateExtension { at } => write!(f, "{at} carries an extension twice"),
+            E::NegativeSerial { at } => write!(f, "{at} has a negative serial number"),
             E::UnsupportedSignatureAlgorithm { at } => {
                 write!(f, "{at} is signed with an unsupported algorithm")
             }
@@ -373,7 +406,8 @@ pub(crate) const EXT_EXT_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unw
 const EXT_SUBJECT_ALT_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
 const EXT_SUBJECT_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.14");
 const EXT_AUTHORITY_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.35");
-const KP_CODE_SIGNING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.3");
+pub(crate) const KP_CODE_SIGNING: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.3");
 
 /// A parsed certificate and its raw TBS bytes (what the issuer signed).
 #[derive(Debug, Clone)]
@@ -444,7 +478,8 @@ impl Cert {
         PublicKey::from_spki_der(&der)
     }
 
-    fn validity(&self) -> (u64, u64) {
+    /// notBefore and notAfter, in Unix seconds.
+    pub(crate) fn validity(&self) -> (u64, u64) {
         let v = self.parsed.tbs_certificate().validity();
         (x509_secs(&v.not_before), x509_secs(&v.not_after))
     }
@@ -478,6 +513,35 @@ impl Cert {
     fn v3_if_extended(&self) -> bool {
         let t = self.parsed.tbs_certificate();
         t.extensions().is_none() || t.version() == x509_cert::certificate::Version::V3
+    }
+
+    /// RFC 5280 §4.2: no extension appears twice. Go's x509 and
+    /// `cryptography` refuse such a certificate when parsing it; x509-cert
+    /// decodes it, and a check reading one instance could differ from one
+    /// reading the other.
+    fn extensions_unique(&self) -> bool {
+        let exts = self
+            .parsed
+            .tbs_certificate()
+            .extensions()
+            .map_or(&[][..], |e| e.as_slice());
+        exts.iter().enumerate().all(|(i, e)| {
+            exts.get(..i)
+                .is_none_or(|before| before.iter().all(|b| b.extn_id != e.extn_id))
+        })
+    }
+
+    /// RFC 5280 §4.1.2.2: the serial number is positive. A negative one
+    /// (the DER INTEGER's sign bit set) is refused, as Go's x509 (since Go
+    /// 1.23) and `cryptography`'s verifier refuse it; zero is accepted, as
+    /// Go accepts it.
+    fn serial_negative(&self) -> bool {
+        self.parsed
+            .tbs_certificate()
+            .serial_number()
+            .as_bytes()
+            .first()
+            .is_some_and(|b| b & 0x80 != 0)
     }
 
     /// Whether every critical extension is one this module processes, and
@@ -1158,6 +1222,12 @@ fn check_path(path: &[Link<'_>], time: UnixTime) -> Result<(), CertificateError>
         }
         if !cert.v3_if_extended() {
             return Err(E::ExtensionsNeedV3 { at });
+        }
+        if !cert.extensions_unique() {
+            return Err(E::DuplicateExtension { at });
+        }
+        if cert.serial_negative() {
+            return Err(E::NegativeSerial { at });
         }
         if !cert.extensions_ok() {
             return Err(E::UnsupportedCriticalExtension { at });

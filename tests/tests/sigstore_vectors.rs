@@ -10,7 +10,7 @@ use oms_edge::sigstore::{SigstoreArgs, TrustArgs, load_trust};
 use oms_edge::verify::Run;
 use oms_edge::{CommonVerifyArgs, ModelArgs};
 use oms_edge_core::{
-    Digests, Error, IdentityPolicy, SigstoreError, SigstoreKey, SigstoreVerifier, Time,
+    Digests, Error, IdentityPolicy, PolicyError, SigstoreError, SigstoreKey, SigstoreVerifier, Time,
 };
 use serde_json::Value;
 
@@ -123,6 +123,26 @@ fn is_check(check: &str, e: &Error) -> bool {
             }
         ),
         "x509-version" => matches!(e, Error::Certificate(C::ExtensionsNeedV3 { .. })),
+        "x509-duplicate-extension" => {
+            matches!(e, Error::Certificate(C::DuplicateExtension { .. }))
+        }
+        "x509-serial" => matches!(e, Error::Certificate(C::NegativeSerial { .. })),
+        "key-usage" => matches!(
+            e,
+            Error::Policy(PolicyError::NoDigitalSignature | PolicyError::LeafKeyCertSign)
+        ),
+        "eku-critical" => *e == Error::Policy(PolicyError::EkuCritical),
+        "aki" => *e == Error::Policy(PolicyError::NoAuthorityKeyId),
+        "chain-eku" => *e == Error::Sigstore(SigstoreError::CaEkuNotCodeSigning),
+        "integrated-time-validity" => matches!(
+            e,
+            Error::Tlog {
+                cause: TlogError::TimeOutsideLeafValidity,
+                ..
+            }
+        ),
+        "san-critical" => *e == Error::Policy(PolicyError::SanNotCritical),
+        "issuer-conflict" => *e == Error::Policy(PolicyError::IssuerConflict),
         "body-binding" => step == "tlog",
         "integrated-time-future" => step == "tlog" && detail.contains("future"),
         "log-index" => step == "tlog",
@@ -275,6 +295,85 @@ fn forged_service_vectors_fail_exactly() {
             serde_json::from_slice(&std::fs::read(dir.join("case.json")).unwrap()).unwrap();
         let got = run(&dir, &case).map_err(|e| e.expect("a core error"));
         assert_eq!(&got, want, "{name}");
+    }
+}
+
+/// The vectors of the red-team review: leaves a Fulcio CA could issue
+/// that sigstore-python (and, for the encoding ones, Go's x509) refuse, a
+/// trusted intermediate whose extKeyUsage sigstore-go refuses, a Rekor v1
+/// entry whose unsigned integrated time sigstore-go checks against the
+/// leaf, and a Rekor v1 entry without SET from a retired log; each pinned
+/// to the exact error.
+#[test]
+fn red_team_vectors_fail_exactly() {
+    use oms_edge_core::{CertPosition, CertificateError, TlogError};
+    let leaf = CertPosition::Bundle(0);
+    let want: &[(&str, Error)] = &[
+        // The two OIDC issuer extensions name different issuers.
+        (
+            "issuer-v1-v2-differ",
+            Error::Policy(PolicyError::IssuerConflict),
+        ),
+        // No keyUsage at all.
+        (
+            "leaf-no-key-usage",
+            Error::Policy(PolicyError::NoDigitalSignature),
+        ),
+        // Empty subject, non-critical subjectAltName.
+        (
+            "leaf-san-not-critical",
+            Error::Policy(PolicyError::SanNotCritical),
+        ),
+        // An extension twice.
+        (
+            "leaf-duplicate-extension",
+            Error::Certificate(CertificateError::DuplicateExtension { at: leaf }),
+        ),
+        // A negative serial number.
+        (
+            "leaf-serial-negative",
+            Error::Certificate(CertificateError::NegativeSerial { at: leaf }),
+        ),
+        // keyUsage keyCertSign on an end entity.
+        (
+            "leaf-key-cert-sign",
+            Error::Policy(PolicyError::LeafKeyCertSign),
+        ),
+        // A critical extKeyUsage.
+        ("leaf-eku-critical", Error::Policy(PolicyError::EkuCritical)),
+        // No authorityKeyIdentifier.
+        ("leaf-no-aki", Error::Policy(PolicyError::NoAuthorityKeyId)),
+        // The trusted intermediate's extKeyUsage (serverAuth) does not
+        // allow codeSigning: Go's x509, under sigstore-go, refuses it.
+        (
+            "fulcio-intermediate-eku",
+            Error::Sigstore(SigstoreError::CaEkuNotCodeSigning),
+        ),
+        // A Rekor v1 entry without SET whose integratedTime is after the
+        // leaf expired (the TSA's genTime is inside its validity).
+        (
+            "v1-unsigned-time-after-leaf",
+            Error::Tlog {
+                entry: 0,
+                cause: TlogError::TimeOutsideLeafValidity,
+            },
+        ),
+        // A Rekor v1 entry without SET dated only by the TSA, from a log
+        // retired before that time.
+        (
+            "v1-proof-only-log-retired",
+            Error::Tlog {
+                entry: 0,
+                cause: TlogError::LogKeyNotValid,
+            },
+        ),
+    ];
+    for (name, want) in want {
+        let dir = cases_dir().join(name);
+        let case: Value =
+            serde_json::from_slice(&std::fs::read(dir.join("case.json")).unwrap()).unwrap();
+        let got = run(&dir, &case).map_err(|e| e.expect("a core error"));
+        assert_eq!(got, Err(*want), "{name}");
     }
 }
 

@@ -63,6 +63,10 @@ pub enum SigstoreError {
     SubjectMismatch,
     /// The signature does not verify over the artifact.
     BadMessageSignature,
+    /// A certificate of the Fulcio CA's chain has an extKeyUsage that
+    /// allows neither codeSigning nor any purpose (Go's x509, which
+    /// sigstore-go verifies with, refuses a codeSigning leaf under it).
+    CaEkuNotCodeSigning,
 }
 
 impl SigstoreError {
@@ -81,6 +85,7 @@ impl SigstoreError {
             Self::ArtifactDigestMismatch => Check::SigstoreArtifactDigestMismatch,
             Self::SubjectMismatch => Check::SigstoreSubjectMismatch,
             Self::BadMessageSignature => Check::SigstoreBadMessageSignature,
+            Self::CaEkuNotCodeSigning => Check::SigstoreCaEkuNotCodeSigning,
         }
     }
 }
@@ -108,6 +113,9 @@ impl fmt::Display for SigstoreError {
             Self::ArtifactDigestMismatch => "messageDigest is not the artifact's digest",
             Self::SubjectMismatch => "no in-toto subject has the artifact's digest",
             Self::BadMessageSignature => "the signature does not verify over the artifact",
+            Self::CaEkuNotCodeSigning => {
+                "a certificate of the Fulcio CA's chain does not allow codeSigning (extKeyUsage)"
+            }
         })
     }
 }

@@ -14,7 +14,9 @@
 //! 3. the OIDC issuer is extension 1.3.6.1.4.1.57264.1.8 (a DER
 //!    UTF8String), or, when that is absent, the legacy
 //!    1.3.6.1.4.1.57264.1.1 (the string's raw bytes, UTF-8); each present
-//!    at most once.
+//!    at most once, and when both are present they name the same issuer
+//!    (sigstore-python reads only .1.1, sigstore-go whichever comes last:
+//!    Fulcio writes both, equal).
 //!
 //! [`IdentityPolicy::check`] then matches, in order (each a
 //! [`Matcher`](crate::Matcher): exact, byte for byte, or an anchored
@@ -39,8 +41,14 @@
 //! Checks of [`check_leaf_profile`] (RFC 5280 §4.2.1.3, §4.2.1.9,
 //! §4.2.1.12; Fulcio issues exactly this profile):
 //! 1. basicConstraints is absent or has cA false: the leaf is not a CA;
-//! 2. extKeyUsage is present and lists codeSigning;
-//! 3. keyUsage, when present, asserts digitalSignature;
+//! 2. extKeyUsage is present, lists codeSigning, and is not critical;
+//! 3. keyUsage is present, asserts digitalSignature and not keyCertSign;
+//! 4. an empty subject comes with a critical subjectAltName (RFC 5280
+//!    §4.2.1.6);
+//! 5. authorityKeyIdentifier is present (RFC 5280 §4.2.1.1);
+//!
+//! (sigstore-python requires 3's digitalSignature, its `cryptography`
+//! verifier the rest);
 //!
 //! each of those extensions decoding, once.
 
@@ -62,6 +70,10 @@ const OIDC_ISSUER_V2: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4
 const OIDC_ISSUER_V1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.1");
 /// Fulcio's otherName SAN type for a username.
 const FULCIO_USERNAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.7");
+/// subjectAltName.
+const SUBJECT_ALT_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
+/// authorityKeyIdentifier.
+const AUTHORITY_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.35");
 /// id-kp-codeSigning.
 const KP_CODE_SIGNING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.3");
 
@@ -91,8 +103,23 @@ pub enum PolicyError {
     LeafIsCa,
     /// extKeyUsage is absent or does not list codeSigning.
     NoCodeSigning,
-    /// keyUsage is present without digitalSignature.
+    /// keyUsage is absent, or present without digitalSignature.
     NoDigitalSignature,
+    /// The OIDC issuer extensions …57264.1.1 and …1.8 are both present
+    /// and name different issuers.
+    IssuerConflict,
+    /// The subject is empty and the subjectAltName extension is not
+    /// critical (RFC 5280 §4.2.1.6).
+    SanNotCritical,
+    /// keyUsage asserts keyCertSign: an end entity may not sign
+    /// certificates.
+    LeafKeyCertSign,
+    /// extKeyUsage is critical (sigstore-python requires it non-critical,
+    /// as Fulcio issues it).
+    EkuCritical,
+    /// No authorityKeyIdentifier (RFC 5280 §4.2.1.1: every certificate a
+    /// CA issues carries one).
+    NoAuthorityKeyId,
     /// The policy matches an extension the certificate does not carry.
     ExtensionMissing(FulcioExtension),
     /// An extension's value is not what the policy expects.
@@ -116,6 +143,11 @@ impl PolicyError {
             Self::LeafIsCa => Check::PolicyLeafIsCa,
             Self::NoCodeSigning => Check::PolicyNoCodeSigning,
             Self::NoDigitalSignature => Check::PolicyNoDigitalSignature,
+            Self::IssuerConflict => Check::PolicyIssuerConflict,
+            Self::SanNotCritical => Check::PolicySanNotCritical,
+            Self::LeafKeyCertSign => Check::PolicyLeafKeyCertSign,
+            Self::EkuCritical => Check::PolicyEkuCritical,
+            Self::NoAuthorityKeyId => Check::PolicyNoAuthorityKeyId,
             Self::ExtensionMissing(_) => Check::PolicyExtensionMissing,
             Self::ExtensionMismatch(_) => Check::PolicyExtensionMismatch,
             Self::ExtensionEncoding(_) => Check::PolicyExtensionEncoding,
@@ -135,7 +167,14 @@ impl fmt::Display for PolicyError {
             Self::ProfileEncoding => "leaf profile: malformed key usage or basic constraints",
             Self::LeafIsCa => "leaf profile: the signing certificate is a CA",
             Self::NoCodeSigning => "leaf profile: no codeSigning extended key usage",
-            Self::NoDigitalSignature => "leaf profile: keyUsage lacks digitalSignature",
+            Self::NoDigitalSignature => "leaf profile: no keyUsage digitalSignature",
+            Self::IssuerConflict => {
+                "identity: the two OIDC issuer extensions name different issuers"
+            }
+            Self::SanNotCritical => "leaf profile: empty subject and a non-critical subjectAltName",
+            Self::LeafKeyCertSign => "leaf profile: keyUsage asserts keyCertSign",
+            Self::EkuCritical => "leaf profile: extKeyUsage is critical",
+            Self::NoAuthorityKeyId => "leaf profile: no authorityKeyIdentifier",
             Self::ExtensionMissing(e) => {
                 return write!(
                     f,
@@ -476,16 +515,34 @@ pub(crate) fn check_leaf_profile(leaf: &Cert) -> Result<(), PolicyError> {
         return Err(PolicyError::LeafIsCa);
     }
     // 2.
-    let eku = get_extension::<ExtendedKeyUsage>(leaf).map_err(bad)?;
-    if !eku.is_some_and(|(_, eku)| eku.0.contains(&KP_CODE_SIGNING)) {
+    let (eku_critical, eku) = get_extension::<ExtendedKeyUsage>(leaf)
+        .map_err(bad)?
+        .ok_or(PolicyError::NoCodeSigning)?;
+    if !eku.0.contains(&KP_CODE_SIGNING) {
         return Err(PolicyError::NoCodeSigning);
     }
+    if eku_critical {
+        return Err(PolicyError::EkuCritical);
+    }
     // 3.
-    if get_extension::<KeyUsage>(leaf)
+    let (_, ku) = get_extension::<KeyUsage>(leaf)
         .map_err(bad)?
-        .is_some_and(|(_, ku)| !ku.digital_signature())
-    {
+        .ok_or(PolicyError::NoDigitalSignature)?;
+    if !ku.digital_signature() {
         return Err(PolicyError::NoDigitalSignature);
+    }
+    if ku.key_cert_sign() {
+        return Err(PolicyError::LeafKeyCertSign);
+    }
+    // 4.
+    let only = |oid| crate::x509::only_extension(leaf, oid).map_err(bad);
+    let san = only(SUBJECT_ALT_NAME)?;
+    if leaf.tbs_certificate().subject().is_empty() && san.is_some_and(|e| !e.critical) {
+        return Err(PolicyError::SanNotCritical);
+    }
+    // 5.
+    if only(AUTHORITY_KEY_ID)?.is_none() {
+        return Err(PolicyError::NoAuthorityKeyId);
     }
     Ok(())
 }
@@ -527,13 +584,19 @@ fn oidc_issuer(leaf: &Cert) -> Result<String, PolicyError> {
     let only = |oid| only_extension(leaf, oid).map_err(|()| PolicyError::IssuerEncoding);
     let v2 = only(OIDC_ISSUER_V2)?;
     let v1 = only(OIDC_ISSUER_V1)?;
-    if let Some(der) = v2 {
-        let text = Utf8StringRef::from_der(der).map_err(|_| PolicyError::IssuerEncoding)?;
-        return Ok(String::from(text.as_str()));
+    let v1 = v1
+        .map(|raw| core::str::from_utf8(raw).map_err(|_| PolicyError::IssuerEncoding))
+        .transpose()?;
+    let Some(der) = v2 else {
+        return v1.map(String::from).ok_or(PolicyError::NoIssuer);
+    };
+    let text = Utf8StringRef::from_der(der).map_err(|_| PolicyError::IssuerEncoding)?;
+    // sigstore-python reads .1.1 only, sigstore-go whichever comes last:
+    // two different issuers are no issuer at all.
+    if v1.is_some_and(|v1| v1 != text.as_str()) {
+        return Err(PolicyError::IssuerConflict);
     }
-    let raw = v1.ok_or(PolicyError::NoIssuer)?;
-    let text = core::str::from_utf8(raw).map_err(|_| PolicyError::IssuerEncoding)?;
-    Ok(String::from(text))
+    Ok(String::from(text.as_str()))
 }
 
 // The tests share the SCT tests' certificate helpers.

@@ -103,9 +103,9 @@ use crate::time::UnixTime;
 #[cfg(feature = "rsa")]
 use crate::x509::RSA_ENCRYPTION;
 use crate::x509::{
-    Cert, CertPosition, CertificateError, ECDSA_SHA256, ECDSA_SHA384, ECDSA_SHA512,
-    EXT_EXT_KEY_USAGE, RSA_SHA256, RSA_SHA384, RSA_SHA512, SHA256, SignatureMemo, TrustStore,
-    get_extension, validate_path,
+    Cert, CertPosition, CertificateError, ECDSA_SHA256, ECDSA_SHA384, ECDSA_SHA512, RSA_SHA256,
+    RSA_SHA384, RSA_SHA512, SHA256, SignatureMemo, TrustStore, eku_allows, get_extension,
+    validate_path,
 };
 #[cfg(feature = "sha512")]
 use crate::x509::{SHA384, SHA512};
@@ -116,7 +116,6 @@ const ID_CT_TST_INFO: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.1
 const ID_CONTENT_TYPE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.3");
 const ID_MESSAGE_DIGEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
 const KP_TIME_STAMPING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.8");
-const ANY_EXTENDED_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37.0");
 
 /// A timestamp that passed every check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -651,23 +650,10 @@ fn check_leaf_eku(leaf: &Certificate) -> Result<(), TimestampError> {
 /// Check 8 for an intermediate: no extendedKeyUsage, or one allowing
 /// timeStamping or any purpose. A present but malformed one fails.
 fn check_intermediate_eku(cert: &Certificate) -> Result<(), TimestampError> {
-    let present = cert
-        .tbs_certificate()
-        .extensions()
-        .is_some_and(|exts| exts.iter().any(|e| e.extn_id == EXT_EXT_KEY_USAGE));
-    if !present {
-        return Ok(());
-    }
-    match eku(cert) {
-        Some((_, purposes))
-            if purposes
-                .0
-                .iter()
-                .any(|p| *p == KP_TIME_STAMPING || *p == ANY_EXTENDED_KEY_USAGE) =>
-        {
-            Ok(())
-        }
-        _ => Err(TimestampError::IntermediateEku),
+    if eku_allows(cert, KP_TIME_STAMPING) {
+        Ok(())
+    } else {
+        Err(TimestampError::IntermediateEku)
     }
 }
 

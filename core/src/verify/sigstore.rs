@@ -24,11 +24,15 @@
 //!    least one entry is required, no entry twice;
 //! 4. every RFC 3161 timestamp (`crate::sigstore::timestamp`) over the signature,
 //!    from a trusted TSA; a Rekor v2 entry carries no time, so a bundle with
-//!    one needs at least one timestamp, and its log's key must be valid
+//!    one needs at least one timestamp; the log key of an entry with no
+//!    verified time (Rekor v2, or Rekor v1 without a SET) must be valid
 //!    (`validFor`) at every timestamp's genTime;
-//! 5. keyless: the observed times (verified SET integrated times and TSA
+//! 5. keyless: a Rekor v1 entry's integrated time that no SET signs still
+//!    lies in the leaf's validity (sigstore-go checks it); the observed
+//!    times (verified SET integrated times and TSA
 //!    times; at least one) each lie in the Fulcio CA's validity and the leaf
-//!    chains to that CA at each of them (RFC 5280, `crate::x509`); the
+//!    chains to that CA at each of them (RFC 5280, `crate::x509`), through
+//!    CA certificates whose extKeyUsage, if any, allows codeSigning; the
 //!    leaf is an end-entity code-signing certificate and carries at least
 //!    one valid embedded SCT (`crate::sigstore::sct`);
 //! 6. keyless: the identity policy (`crate::sigstore::policy`);
@@ -74,7 +78,8 @@ use crate::sigstore::{Artifact, ObservedTime, SigstoreError, checkpoint, sct};
 use crate::statement;
 use crate::time::{Time, UnixTime};
 use crate::x509::{
-    Cert, CertPosition, CertificateError, SignatureMemo, TrustStore, validate_signing_leaf,
+    Cert, CertPosition, CertificateError, KP_CODE_SIGNING, SignatureMemo, TrustStore, eku_allows,
+    validate_signing_leaf,
 };
 
 use super::{Verified, Verifier};
@@ -283,6 +288,9 @@ impl<'r> SigstoreVerifier<'r> {
                 .map(|s| ObservedTime::Timestamp(UnixTime::from_secs(s.gen_time))),
         );
         // 5–6.
+        if let Some(leaf) = &leaf {
+            unsigned_times_in_leaf(leaf, &entries)?;
+        }
         let (identity, scts) = match (&leaf, &self.signer) {
             (Some(leaf), Signer::Identity(policy)) => {
                 keyless_certificate(leaf, policy, &times, &stamps, trust, &self.memo)?
@@ -547,8 +555,9 @@ fn log_entries(
 
 /// Check 4: every RFC 3161 timestamp over the signature, from a trusted
 /// TSA; a Rekor v2 entry has no integrated time, so a bundle with one
-/// needs a timestamp, and its log's key must be valid at every timestamp
-/// (a retired or future log proves nothing).
+/// needs a timestamp; the log key of an entry with no verified integrated
+/// time (Rekor v2, or Rekor v1 with a proof and no SET) must be valid at
+/// every timestamp (a retired or future log proves nothing).
 #[inline(never)]
 fn timestamps(
     parsed: &Bundle<'_>,
@@ -568,7 +577,10 @@ fn timestamps(
     if rekor_v2 && stamps.is_empty() {
         return Err(SigstoreError::NoTimestamp.into());
     }
-    for (entry, e) in entries.iter().enumerate().filter(|(_, e)| e.rekor_v2) {
+    // An entry with no verified time of its own (Rekor v2, or a Rekor v1
+    // entry with a proof and no SET) has only the timestamps to date it.
+    let undated = |e: &VerifiedEntry| e.rekor_v2 || e.integrated_time.is_none();
+    for (entry, e) in entries.iter().enumerate().filter(|(_, e)| undated(e)) {
         let window = trust
             .tlogs
             .get(e.log)
@@ -585,6 +597,25 @@ fn timestamps(
         }
     }
     Ok(stamps)
+}
+
+/// Check 5, keyless, for a Rekor v1 entry with no inclusion promise: its
+/// `integratedTime` is no verified time, but sigstore-go requires the
+/// leaf valid at it all the same (`integrated time outside certificate
+/// validity`), so this verifier does too.
+fn unsigned_times_in_leaf(leaf: &Cert, entries: &[VerifiedEntry]) -> Result<(), Error> {
+    let (not_before, not_after) = leaf.validity();
+    for (entry, e) in entries.iter().enumerate() {
+        if e.unsigned_time
+            .is_some_and(|t| t < not_before || t > not_after)
+        {
+            return Err(Error::Tlog {
+                entry,
+                cause: tlog::TlogError::TimeOutsideLeafValidity,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Checks 5–6, keyless: at every observed time some Fulcio CA valid then
@@ -651,6 +682,16 @@ fn chain_at(
         .iter()
         .filter(|ca| ca.valid_for.contains(t))
     {
+        // sigstore-go verifies with Go's x509 asking for codeSigning: every
+        // certificate above the leaf with an extKeyUsage must allow it.
+        let eku_ok = ca
+            .chain
+            .iter()
+            .all(|d| Cert::from_der(d).is_none_or(|c| eku_allows(c.parsed(), KP_CODE_SIGNING)));
+        if !eku_ok {
+            last = SigstoreError::CaEkuNotCodeSigning.into();
+            continue;
+        }
         let mut store = TrustStore::new();
         for der in &ca.chain {
             store.add_der(der)?;

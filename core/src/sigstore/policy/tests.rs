@@ -55,13 +55,6 @@ fn reads_identities() {
             WORKFLOW,
             "https://accounts.google.com",
         ),
-        // Fulcio username; v1 and v2 differ and v2 wins.
-        (
-            fixture!("leaf-othername.der"),
-            SanKind::Username,
-            "octocat",
-            "https://v2.example",
-        ),
         // An email, then a URI: the URI wins, as in sigstore-go.
         (fixture!("leaf-two-sans.der"), SanKind::Uri, WORKFLOW, GHA),
     ];
@@ -69,6 +62,22 @@ fn reads_identities() {
         let want = identity(kind, san, issuer);
         assert_eq!(fulcio_identity(&cert(der)), Ok(want), "{san}");
     }
+    // Fulcio username, issuer v2 only (its v1 renamed to another arc).
+    let v2_only = patched(
+        fixture!("leaf-othername.der"),
+        &oid_der(OIDC_ISSUER_V1, None),
+        &oid_der(OIDC_ISSUER_V1, Some(2)),
+    );
+    assert_eq!(
+        fulcio_identity(&v2_only),
+        Ok(identity(SanKind::Username, "octocat", "https://v2.example"))
+    );
+    // v1 and v2 name different issuers: sigstore-python reads v1,
+    // sigstore-go the last one; neither wins.
+    assert_eq!(
+        fulcio_identity(&cert(fixture!("leaf-othername.der"))),
+        Err(PolicyError::IssuerConflict)
+    );
 }
 
 #[test]
@@ -171,16 +180,18 @@ fn check_compares_exactly() {
 
 #[test]
 fn leaf_profile() {
-    for ok in [
-        fixture!("leaf-sct.der"),
-        fixture!("leaf-email.der"),
-        // No keyUsage at all.
-        fixture!("leaf-uri-v1.der"),
-    ] {
-        assert_eq!(check_leaf_profile(&cert(ok)), Ok(()));
+    // These fixtures pass checks 1–4 but carry no authorityKeyIdentifier
+    // (the Sigstore vectors' leaves, which do, pass all of them).
+    for almost in [fixture!("leaf-sct.der"), fixture!("leaf-email.der")] {
+        assert_eq!(
+            check_leaf_profile(&cert(almost)),
+            Err(PolicyError::NoAuthorityKeyId)
+        );
     }
     let cases = [
         (fixture!("leaf-ca.der"), PolicyError::LeafIsCa),
+        // No keyUsage at all (sigstore-python requires digitalSignature).
+        (fixture!("leaf-uri-v1.der"), PolicyError::NoDigitalSignature),
         (fixture!("leaf-no-codesign.der"), PolicyError::NoCodeSigning),
         (
             fixture!("leaf-no-digsig.der"),

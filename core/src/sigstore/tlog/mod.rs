@@ -251,6 +251,11 @@ pub enum TlogError {
     MissingInclusionProof,
     /// The entry lacks the inclusion promise it needs (check 6).
     MissingInclusionPromise,
+    /// A Rekor v1 entry's `integratedTime` that no inclusion promise signs
+    /// lies outside the signing certificate's validity (reported by the
+    /// caller; sigstore-go checks every entry's integrated time against
+    /// the certificate).
+    TimeOutsideLeafValidity,
 }
 
 impl From<FieldError> for TlogError {
@@ -297,6 +302,7 @@ impl TlogError {
             Self::LogIndexMismatch => Check::TlogLogIndexMismatch,
             Self::MissingInclusionProof => Check::TlogMissingInclusionProof,
             Self::MissingInclusionPromise => Check::TlogMissingInclusionPromise,
+            Self::TimeOutsideLeafValidity => Check::TlogTimeOutsideLeafValidity,
         }
     }
 
@@ -348,6 +354,9 @@ impl fmt::Display for TlogError {
             }
             Self::MissingInclusionProof => f.write_str("tlog: inclusion proof required"),
             Self::MissingInclusionPromise => f.write_str("tlog: inclusion promise required"),
+            Self::TimeOutsideLeafValidity => {
+                f.write_str("tlog: integrated time outside the certificate's validity")
+            }
         }
     }
 }
@@ -375,6 +384,10 @@ pub(crate) struct VerifiedEntry {
     pub kind: EntryKind,
     /// `integratedTime`, only when a verified inclusion promise signs it.
     pub integrated_time: Option<u64>,
+    /// A Rekor v1 entry's non-zero `integratedTime` that no inclusion
+    /// promise signs: no verified time, but the signing certificate must
+    /// be valid then all the same (as sigstore-go requires).
+    pub unsigned_time: Option<u64>,
     /// Whether the entry is a Rekor v2 one.
     pub rekor_v2: bool,
     /// The verified inclusion proof, when the entry has one.
@@ -489,11 +502,16 @@ fn verify_entry(entry: Value<'_>, cx: &Context<'_>) -> Result<VerifiedEntry, Tlo
     if integrated_time.is_none() && !e.kind.is_rekor_v2() && version == BundleVersion::V0_1 {
         return Err(TlogError::MissingInclusionPromise);
     }
+    let unsigned_time = match integrated_time {
+        None if !e.kind.is_rekor_v2() => e.integrated_time.filter(|&t| t != 0),
+        _ => None,
+    };
     Ok(VerifiedEntry {
         log,
         log_index: e.log_index,
         kind: e.kind,
         integrated_time,
+        unsigned_time,
         rekor_v2: e.kind.is_rekor_v2(),
         inclusion,
     })

@@ -1168,6 +1168,7 @@ fn real_rekor_entry_and_set() {
             log_index: 6_757_503,
             kind: EntryKind::HashedRekord001,
             integrated_time: Some(1_667_957_590),
+            unsigned_time: None,
             rekor_v2: false,
             inclusion: None,
         }]
