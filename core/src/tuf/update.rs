@@ -90,6 +90,7 @@ pub struct Freshness {
 /// What the held timestamp became after the root update (§5.3.11).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
 pub enum Held {
     /// No held timestamp or snapshot was given.
     None,
@@ -103,6 +104,7 @@ pub enum Held {
 /// The result of the timestamp step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
 pub enum TimestampUpdate {
     /// A newer timestamp: go on with the snapshot.
     New,
