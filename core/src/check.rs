@@ -184,7 +184,7 @@ checks! {
     321 X509LeafEkuMissing "x509.leaf_eku_missing",
     /// A certificate carries an extension twice (RFC 5280 §4.2).
     322 X509DuplicateExtension "x509.duplicate_extension",
-    /// A certificate's serial number is negative (RFC 5280 §4.1.2.2).
+    /// A Fulcio leaf's serial number is negative (RFC 5280 §4.1.2.2).
     323 X509NegativeSerial "x509.negative_serial",
 
     // Step 7: the DSSE envelope (`dsse`).

@@ -21,8 +21,9 @@
 //!    issuer is unknown, or whose named issuer's signature fails;
 //! 5. every certificate of the path, anchor included, is valid at the
 //!    verification time (both bounds inclusive);
-//! 6. a certificate with extensions is X.509 v3 (RFC 5280 §4.1.2.9), has
-//!    no extension twice (§4.2) and no negative serial number (§4.1.2.2);
+//! 6. a certificate with extensions is X.509 v3 (RFC 5280 §4.1.2.9) and
+//!    has no extension twice (§4.2) (a negative serial number is accepted,
+//!    as §4.1.2.2 asks; the sigstore method refuses one on a Fulcio leaf);
 //!    no certificate has a critical extension this verifier does not
 //!    process (it processes basicConstraints, keyUsage, extKeyUsage and
 //!    accepts subjectAltName, subject and authority key identifiers).
@@ -215,7 +216,9 @@ pub enum CertificateError {
         /// Which one.
         at: CertPosition,
     },
-    /// A negative serial number (RFC 5280 §4.1.2.2: a positive integer).
+    /// A Fulcio leaf with a negative serial number (RFC 5280 §4.1.2.2: a
+    /// positive integer; path validation accepts one, the sigstore method
+    /// does not).
     NegativeSerial {
         /// Which one.
         at: CertPosition,
@@ -531,11 +534,15 @@ impl Cert {
         })
     }
 
-    /// RFC 5280 §4.1.2.2: the serial number is positive. A negative one
-    /// (the DER INTEGER's sign bit set) is refused, as Go's x509 (since Go
-    /// 1.23) and `cryptography`'s verifier refuse it; zero is accepted, as
-    /// Go accepts it.
-    fn serial_negative(&self) -> bool {
+    /// Whether the serial number is negative (the DER INTEGER's sign bit
+    /// set). RFC 5280 §4.1.2.2 wants it positive but asks certificate users
+    /// to "gracefully handle" negative and zero ones from non-conforming
+    /// CAs, so path validation accepts them (the certificate method, like
+    /// the reference's OpenSSL store). A Fulcio leaf never has one, and
+    /// sigstore-go (Go's x509 since Go 1.23) and sigstore-python refuse it:
+    /// the sigstore method refuses it for the leaf.
+    #[cfg(feature = "sigstore")]
+    pub(crate) fn serial_negative(&self) -> bool {
         self.parsed
             .tbs_certificate()
             .serial_number()
@@ -1225,9 +1232,6 @@ fn check_path(path: &[Link<'_>], time: UnixTime) -> Result<(), CertificateError>
         }
         if !cert.extensions_unique() {
             return Err(E::DuplicateExtension { at });
-        }
-        if cert.serial_negative() {
-            return Err(E::NegativeSerial { at });
         }
         if !cert.extensions_ok() {
             return Err(E::UnsupportedCriticalExtension { at });

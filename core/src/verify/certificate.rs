@@ -172,3 +172,6 @@ impl Verifier for CertificateVerifier {
         Ok(Verified::new(statement::parse(payload)?, evidence))
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -633,6 +633,15 @@ fn keyless_certificate(
     if times.is_empty() {
         return Err(SigstoreError::NoObservedTime.into());
     }
+    // Fulcio never issues a negative serial; sigstore-go and
+    // sigstore-python refuse one (the certificate method accepts it, as
+    // RFC 5280 §4.1.2.2 asks of path validation).
+    if leaf.serial_negative() {
+        return Err(CertificateError::NegativeSerial {
+            at: CertPosition::Bundle(0),
+        }
+        .into());
+    }
     // The instants the certificate must be valid at, in whole seconds: a
     // genTime with a fraction lies strictly between two of them, so both
     // are checked (a leaf whose notAfter is the earlier second had expired).
