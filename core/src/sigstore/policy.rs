@@ -62,7 +62,9 @@ use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage};
 
 use crate::check::Check;
 use crate::matcher::Matcher;
-use crate::x509::{Cert, GeneralName, get_extension};
+use crate::x509::{
+    Cert, EXT_AUTHORITY_KEY_ID, EXT_SUBJECT_ALT_NAME, GeneralName, KP_CODE_SIGNING, get_extension,
+};
 
 /// Fulcio's OIDC issuer extension (v2, a DER UTF8String).
 const OIDC_ISSUER_V2: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.8");
@@ -70,12 +72,6 @@ const OIDC_ISSUER_V2: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4
 const OIDC_ISSUER_V1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.1");
 /// Fulcio's otherName SAN type for a username.
 const FULCIO_USERNAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.7");
-/// subjectAltName.
-const SUBJECT_ALT_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
-/// authorityKeyIdentifier.
-const AUTHORITY_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.35");
-/// id-kp-codeSigning.
-const KP_CODE_SIGNING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.3");
 
 /// Why a Fulcio leaf's identity or profile was rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -536,12 +532,12 @@ pub(crate) fn check_leaf_profile(leaf: &Cert) -> Result<(), PolicyError> {
     }
     // 4.
     let only = |oid| crate::x509::only_extension(leaf, oid).map_err(bad);
-    let san = only(SUBJECT_ALT_NAME)?;
+    let san = only(EXT_SUBJECT_ALT_NAME)?;
     if leaf.tbs_certificate().subject().is_empty() && san.is_some_and(|e| !e.critical) {
         return Err(PolicyError::SanNotCritical);
     }
     // 5.
-    if only(AUTHORITY_KEY_ID)?.is_none() {
+    if only(EXT_AUTHORITY_KEY_ID)?.is_none() {
         return Err(PolicyError::NoAuthorityKeyId);
     }
     Ok(())

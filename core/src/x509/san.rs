@@ -18,8 +18,7 @@ use x509_cert::Certificate;
 use x509_cert::ext::pkix::name::DirectoryString;
 use x509_cert::name::Name;
 
-/// subjectAltName.
-const EXT_SUBJECT_ALT_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
+use super::EXT_SUBJECT_ALT_NAME;
 
 /// One `GeneralName`, as far as the checks read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
